@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Synco",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "synco", targets: ["synco"]),
+        .library(name: "SyncoModel", targets: ["SyncoModel"]),
+        .library(name: "SyncoSparse", targets: ["SyncoSparse"]),
+        .library(name: "SyncoPlan", targets: ["SyncoPlan"]),
+        .library(name: "SyncoData", targets: ["SyncoData"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "SyncoModel"),
+        .target(name: "SyncoSparse"),
+        .target(name: "SyncoPlan", dependencies: ["SyncoModel", "SyncoSparse"]),
+        // The generator calibrates limits and capacities with a Leontief solve, so Data uses Plan.
+        .target(name: "SyncoData", dependencies: ["SyncoModel", "SyncoSparse", "SyncoPlan"]),
+        .executableTarget(
+            name: "synco",
+            dependencies: [
+                "SyncoModel", "SyncoSparse", "SyncoPlan", "SyncoData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "SyncoModelTests", dependencies: ["SyncoModel"]),
+        .testTarget(name: "SyncoSparseTests", dependencies: ["SyncoSparse"]),
+        .testTarget(name: "SyncoPlanTests", dependencies: ["SyncoPlan", "SyncoData"]),
+        .testTarget(name: "SyncoDataTests", dependencies: ["SyncoData", "SyncoPlan"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

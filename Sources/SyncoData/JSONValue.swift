@@ -1,0 +1,324 @@
+/// A parsed JSON value that keeps object keys in document order (readers report problems in
+/// the order a person reads the file, and writers round-trip the order).
+public indirect enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    public static func == (l: JSONValue, r: JSONValue) -> Bool {
+        switch (l, r) {
+        case (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.number(a), .number(b)): return a == b
+        case let (.string(a), .string(b)): return a == b
+        case let (.array(a), .array(b)): return a == b
+        case let (.object(a), .object(b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        default: return false
+        }
+    }
+
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .null: h.combine(0)
+        case .bool(let b): h.combine(b)
+        case .number(let d): h.combine(d)
+        case .string(let s): h.combine(s)
+        case .array(let a): h.combine(a)
+        case .object(let o): for (k, v) in o { h.combine(k); h.combine(v) }
+        }
+    }
+
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let o) = self { return o.first { $0.key == key }?.value }
+        return nil
+    }
+}
+
+/// A JSON syntax error with its line and column (1-based).
+public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
+    public let line: Int
+    public let column: Int
+    public let message: String
+    public var description: String { "line \(line), column \(column): \(message)" }
+}
+
+/// A strict RFC 8259 JSON parser over UTF-8 bytes. Nesting is limited (no stack overflow on
+/// hostile input); numbers are parsed as `Double`.
+public struct JSONParser {
+    public static let maxDepth = 256
+
+    private let b: [UInt8]
+    private var i = 0
+
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var p = JSONParser(b: bytes)
+        // Skip a UTF-8 byte order mark.
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { p.i = 3 }
+        p.skipSpace()
+        let v = try p.value(depth: 0)
+        p.skipSpace()
+        if p.i < p.b.count { throw p.error("unexpected content after the JSON value") }
+        return v
+    }
+
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue { try parse(Array(text.utf8)) }
+
+    private init(b: [UInt8]) { self.b = b }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        var line = 1, col = 1
+        var k = 0
+        while k < min(i, b.count) {
+            if b[k] == 0x0A { line += 1; col = 1 } else if b[k] & 0xC0 != 0x80 { col += 1 }
+            k += 1
+        }
+        return JSONSyntaxError(line: line, column: col, message: message)
+    }
+
+    private mutating func skipSpace() {
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+    }
+
+    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
+        guard i < b.count else { throw error("unexpected end of input; expected a value") }
+        switch b[i] {
+        case UInt8(ascii: "{"):
+            i += 1
+            var members: [(key: String, value: JSONValue)] = []
+            skipSpace()
+            if i < b.count && b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            while true {
+                skipSpace()
+                guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+                let k = try string()
+                skipSpace()
+                guard i < b.count, b[i] == UInt8(ascii: ":") else { throw error("expected ':' after key \"\(k)\"") }
+                i += 1
+                skipSpace()
+                members.append((k, try value(depth: depth + 1)))
+                skipSpace()
+                guard i < b.count else { throw error("unexpected end of input in object; expected ',' or '}'") }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+                throw error("expected ',' or '}' in object")
+            }
+        case UInt8(ascii: "["):
+            i += 1
+            var items: [JSONValue] = []
+            skipSpace()
+            if i < b.count && b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+            while true {
+                skipSpace()
+                items.append(try value(depth: depth + 1))
+                skipSpace()
+                guard i < b.count else { throw error("unexpected end of input in array; expected ',' or ']'") }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
+                throw error("expected ',' or ']' in array")
+            }
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try number())
+        default:
+            throw error("unexpected character '\(printable(b[i]))'; expected a value")
+        }
+    }
+
+    private func printable(_ c: UInt8) -> String {
+        c >= 0x20 && c < 0x7F ? String(UnicodeScalar(c)) : String(format16: c)
+    }
+
+    private mutating func literal(_ word: String) throws(JSONSyntaxError) {
+        for c in word.utf8 {
+            guard i < b.count, b[i] == c else { throw error("invalid literal; expected '\(word)'") }
+            i += 1
+        }
+    }
+
+    private mutating func number() throws(JSONSyntaxError) -> Double {
+        let start = i
+        if b[i] == UInt8(ascii: "-") { i += 1 }
+        func digits() -> Int {
+            let s = i
+            while i < b.count, b[i] >= 0x30 && b[i] <= 0x39 { i += 1 }
+            return i - s
+        }
+        guard i < b.count else { throw error("incomplete number") }
+        if b[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { throw error("invalid number; expected a digit") }
+        if i < b.count && b[i] == UInt8(ascii: ".") {
+            i += 1
+            if digits() == 0 { throw error("invalid number; expected a digit after '.'") }
+        }
+        if i < b.count && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
+            if digits() == 0 { throw error("invalid number; expected exponent digits") }
+        }
+        let text = String(decoding: b[start..<i], as: UTF8.self)
+        guard let d = Double(text) else { throw error("invalid number '\(text)'") }
+        return d
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard i + 4 <= b.count else { throw error("incomplete \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = b[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            v = v * 16 + d
+            i += 1
+        }
+        return v
+    }
+
+    private mutating func string() throws(JSONSyntaxError) -> String {
+        i += 1 // opening quote
+        var out: [UInt8] = []
+        let start = i
+        // Fast path: no escapes.
+        while i < b.count, b[i] != UInt8(ascii: "\""), b[i] != UInt8(ascii: "\\"), b[i] >= 0x20 { i += 1 }
+        out.append(contentsOf: b[start..<i])
+        while true {
+            guard i < b.count else { throw error("unterminated string") }
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw error("control character in string; expected it escaped") }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            i += 1
+            guard i < b.count else { throw error("unterminated escape") }
+            let e = b[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    guard i + 1 < b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u") else {
+                        throw error("unpaired surrogate in \\u escape")
+                    }
+                    i += 2
+                    let low = try hex4()
+                    guard low >= 0xDC00 && low < 0xE000 else { throw error("invalid low surrogate in \\u escape") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw error("invalid code point in \\u escape") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default:
+                throw error("invalid escape '\\\(printable(e))'")
+            }
+        }
+        // Invalid UTF-8 is repaired to U+FFFD rather than rejected.
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension String {
+    init(format16 c: UInt8) {
+        let digits = Array("0123456789ABCDEF")
+        self = "0x" + String(digits[Int(c >> 4)]) + String(digits[Int(c & 15)])
+    }
+}
+
+/// Serialises JSON values; numbers print in the shortest form that round-trips.
+public struct JSONWriter {
+    public var pretty: Bool
+    public init(pretty: Bool = true) { self.pretty = pretty }
+
+    public func string(_ v: JSONValue) -> String {
+        var out = ""
+        write(v, into: &out, indent: 0)
+        if pretty { out += "\n" }
+        return out
+    }
+
+    public static func number(_ d: Double) -> String {
+        guard d.isFinite else { return "null" }
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
+
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+
+    public func write(_ v: JSONValue, into out: inout String, indent: Int) {
+        let nl = pretty ? "\n" + String(repeating: "  ", count: indent + 1) : ""
+        let close = pretty ? "\n" + String(repeating: "  ", count: indent) : ""
+        switch v {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let d): out += JSONWriter.number(d)
+        case .string(let s): out += JSONWriter.quoted(s)
+        case .array(let a):
+            if a.isEmpty { out += "[]"; return }
+            // Arrays of scalars stay on one line.
+            let flat = a.allSatisfy { if case .array = $0 { return false }; if case .object = $0 { return false }; return true }
+            out += "["
+            for (k, x) in a.enumerated() {
+                if k > 0 { out += flat && pretty ? ", " : "," }
+                if !flat { out += nl }
+                write(x, into: &out, indent: indent + 1)
+            }
+            out += flat ? "]" : close + "]"
+        case .object(let o):
+            if o.isEmpty { out += "{}"; return }
+            out += "{"
+            for (k, m) in o.enumerated() {
+                if k > 0 { out += "," }
+                out += nl + JSONWriter.quoted(m.key) + (pretty ? ": " : ":")
+                write(m.value, into: &out, indent: indent + 1)
+            }
+            out += close + "}"
+        }
+    }
+}

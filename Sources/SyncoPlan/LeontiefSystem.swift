@@ -1,0 +1,91 @@
+import SyncoModel
+import SyncoSparse
+
+/// The square input–output system of an economy with one technique chosen per product.
+///
+/// For every product j the *primary technique* is the first technique whose largest output is
+/// j (else the first that outputs j at all). Coefficients are taken per unit of j's output:
+/// a_ij = (input_i − by-product_i) / output_j, r_kj = resource_k / output_j. Joint by-products
+/// thus enter as negative requirements; products without any technique keep an empty column.
+public struct LeontiefSystem: Sendable {
+    /// Direct requirements, products × products (per unit of column product).
+    public let a: CSRMatrix
+    /// Resource coefficients per unit of each product, resources × products.
+    public let r: CSRMatrix
+    /// Primary technique per product, or -1 where no technique produces the product.
+    public let primaryTechnique: [Int32]
+    /// Output of the product per unit of its primary technique's activity.
+    public let primaryOutput: [Double]
+
+    public init(_ e: Economy) {
+        let n = e.productCount
+        let t = e.techniques
+        var primary = [Int32](repeating: -1, count: n)
+        var mainOut = [Double](repeating: 0, count: n)
+        var fallback = [Int32](repeating: -1, count: n)
+        var fallbackOut = [Double](repeating: 0, count: n)
+        for j in 0..<t.count {
+            var best = -1
+            var bestAmount = 0.0
+            for p in t.outputs.range(j) {
+                let i = Int(t.outputs.index[p]), v = t.outputs.amount[p]
+                if v > bestAmount { best = i; bestAmount = v }
+                if v > 0 && fallback[i] < 0 { fallback[i] = Int32(j); fallbackOut[i] = v }
+            }
+            if best >= 0 && primary[best] < 0 { primary[best] = Int32(j); mainOut[best] = bestAmount }
+        }
+        for i in 0..<n where primary[i] < 0 && fallback[i] >= 0 {
+            primary[i] = fallback[i]
+            mainOut[i] = fallbackOut[i]
+        }
+        // Build A column by column, then transpose to CSR (rows = required product).
+        var colStart = [0]
+        colStart.reserveCapacity(n + 1)
+        var rowIdx: [Int32] = []
+        var vals: [Double] = []
+        rowIdx.reserveCapacity(t.inputs.entryCount)
+        vals.reserveCapacity(t.inputs.entryCount)
+        var rStart = [0]
+        rStart.reserveCapacity(n + 1)
+        var rIdx: [Int32] = []
+        var rVals: [Double] = []
+        for j in 0..<n {
+            let tj = Int(primary[j])
+            if tj >= 0 {
+                let scale = 1 / mainOut[j]
+                for p in t.inputs.range(tj) {
+                    rowIdx.append(t.inputs.index[p])
+                    vals.append(t.inputs.amount[p] * scale)
+                }
+                for p in t.outputs.range(tj) where Int(t.outputs.index[p]) != j {
+                    rowIdx.append(t.outputs.index[p])
+                    vals.append(-t.outputs.amount[p] * scale)
+                }
+                for p in t.resources.range(tj) {
+                    rIdx.append(t.resources.index[p])
+                    rVals.append(t.resources.amount[p] * scale)
+                }
+            }
+            colStart.append(rowIdx.count)
+            rStart.append(rIdx.count)
+        }
+        // The column-wise arrays are the CSR form of Aᵀ; transposing gives A.
+        let at = CSRMatrix(rows: n, columns: n, rowStart: colStart, colIndex: rowIdx, values: vals)
+        a = at.transposed()
+        r = CSRMatrix(rows: n, columns: e.resourceCount, rowStart: rStart, colIndex: rIdx, values: rVals).transposed()
+        primaryTechnique = primary
+        primaryOutput = mainOut
+        aTransposedStorage = at
+    }
+
+    private let aTransposedStorage: CSRMatrix
+    /// Aᵀ in CSR form (the columns of A), kept from construction for transposed solves.
+    public var aTransposed: CSRMatrix { aTransposedStorage }
+
+    /// Final demand per product: all needs at full fulfilment (guaranteed and other).
+    public static func finalDemand(_ e: Economy) -> [Double] {
+        var d = [Double](repeating: 0, count: e.productCount)
+        for need in e.needs { d[Int(need.product)] += need.amount }
+        return d
+    }
+}

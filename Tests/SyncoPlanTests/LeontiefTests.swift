@@ -1,0 +1,57 @@
+import Testing
+import SyncoModel
+import SyncoPlan
+
+@Suite struct LeontiefKnownAnswers {
+    /// The architecture note's two-sector example, solved by hand:
+    /// grain: q = 100 + 0.1 q + 0.01·300 ⇒ q = 103 / 0.9; care: q = 300.
+    /// Labour values: v_grain = 2 + 0.1 v_grain = 20/9; v_care = 1.1 + 0.01 · 20/9.
+    @Test func twoSectorByHand() throws {
+        var t = TechniqueTable()
+        t.append(Technique(id: "farm", outputs: [Entry(0, 1)], inputs: [Entry(0, 0.1)], resources: [Entry(0, 2), Entry(1, 0.3)], capacity: 400))
+        t.append(Technique(id: "care-home", outputs: [Entry(1, 1)], inputs: [Entry(0, 0.01)], resources: [Entry(0, 1.1)]))
+        let e = Economy(name: "two", products: [Product(id: "grain"), Product(id: "care")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 1000), Resource(id: "co2", kind: .emission, limit: 50)],
+                        techniques: t, needs: [Need(product: 0, amount: 100), Need(product: 1, amount: 300, guaranteed: true)])
+        let a = try LeontiefAnalysis(e, solver: .init(tolerance: 1e-14))
+        #expect(abs(a.grossOutput[0] - 103 / 0.9) < 1e-9)
+        #expect(abs(a.grossOutput[1] - 300) < 1e-9)
+        #expect(abs(a.content[0][0] - 20.0 / 9) < 1e-12)
+        #expect(abs(a.content[0][1] - (1.1 + 0.01 * 20.0 / 9)) < 1e-12)
+        #expect(abs(a.content[1][0] - 0.3 / 0.9) < 1e-12)
+        #expect(abs(a.resourceUse[0] - (2 * 103 / 0.9 + 1.1 * 300)) < 1e-8)
+        #expect(abs(a.multipliers[0] - 1 / 0.9) < 1e-12)
+        #expect(abs(a.multipliers[1] - (1 + 0.01 / 0.9)) < 1e-12)
+    }
+
+    /// Joint production: a refinery makes 1 fuel and 0.5 heat; heat has its own boiler.
+    /// Needs 10 fuel, 20 heat: refinery runs 10, supplying 5 heat, so the boiler makes 15.
+    @Test func jointProductionCountsByProducts() throws {
+        var t = TechniqueTable()
+        t.append(Technique(id: "refinery", outputs: [Entry(0, 1), Entry(1, 0.5)], resources: [Entry(0, 1)]))
+        t.append(Technique(id: "boiler", outputs: [Entry(1, 1)], resources: [Entry(0, 2)]))
+        let e = Economy(name: "joint", products: [Product(id: "fuel"), Product(id: "heat")],
+                        resources: [Resource(id: "labour", kind: .labour)], techniques: t,
+                        needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 20)])
+        let a = try LeontiefAnalysis(e)
+        #expect(abs(a.activity[0] - 10) < 1e-9 && abs(a.activity[1] - 15) < 1e-9)
+        #expect(abs(a.resourceUse[0] - 40) < 1e-9)
+    }
+
+    /// Hawkins–Simon fails when making a unit of steel needs 0.8 coal and a unit of coal
+    /// needs 1.5 steel: ρ(A) = √1.2 > 1.
+    @Test func notProductiveIsReportedWithProducts() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "mill", outputs: [Entry(0, 1)], inputs: [Entry(1, 0.8)]))
+        t.append(Technique(id: "mine", outputs: [Entry(1, 1)], inputs: [Entry(0, 1.5)]))
+        t.append(Technique(id: "bakery", outputs: [Entry(2, 1)]))
+        let e = Economy(name: "bad", products: [Product(id: "steel"), Product(id: "coal"), Product(id: "bread")],
+                        resources: [], techniques: t, needs: [Need(product: 0, amount: 1)])
+        let issue = LeontiefAnalysis.productivityIssue(e)
+        #expect(issue?.code == "not-productive")
+        #expect(issue?.message.contains("1.095445") == true)
+        #expect(issue?.message.contains("steel") == true && issue?.message.contains("coal") == true)
+        #expect(issue?.message.contains("bread") == false)
+        #expect(throws: LeontiefAnalysis.NotProductive.self) { try LeontiefAnalysis(e) }
+    }
+}
