@@ -1,0 +1,95 @@
+import SyncoModel
+import SyncoSparse
+
+/// The fulfilment plan of planning semantics v1 as a linear program:
+///
+///     maximise λ  subject to
+///       Σ_t (out_it − in_it)·x_t − o_i·λ ≥ g_i     for every product i,
+///       −Σ_t r_kt·x_t ≥ −L_k                        for every resource k with a limit,
+///       0 ≤ x_t ≤ cap_t,  λ ≥ 0,
+///
+/// where g_i sums the guaranteed needs and o_i the other needs of product i (minimised as −λ).
+/// Columns: techniques 0..<m, then λ. Rows: products 0..<n, then the limited resources.
+/// When no need is non-guaranteed, λ is capped at 1 (fulfilment 1 means the guaranteed needs
+/// are met) so the program stays bounded.
+public struct FulfilmentProblem: Sendable {
+    public let economy: Economy
+    public let lp: LinearProgram
+    /// Resource index of each resource row (rows n..<n+count).
+    public let limitedResources: [Int]
+    public let guaranteed: [Double]
+    public let other: [Double]
+    public var lambdaColumn: Int { economy.techniqueCount }
+    public var resourceRowOffset: Int { economy.productCount }
+
+    public init(_ e: Economy, lambdaCap: Double = .infinity) {
+        economy = e
+        let n = e.productCount, m = e.techniqueCount
+        var g = [Double](repeating: 0, count: n)
+        var o = [Double](repeating: 0, count: n)
+        for need in e.needs {
+            if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
+        }
+        guaranteed = g
+        other = o
+        let limited = e.resources.indices.filter { e.resources[$0].limit != nil }
+        limitedResources = limited
+        var rowOfResource = [Int32](repeating: -1, count: e.resourceCount)
+        for (k, r) in limited.enumerated() { rowOfResource[r] = Int32(n + k) }
+        lp = FulfilmentProblem.build(e, g: g, o: o, limited: limited, rowOfResource: rowOfResource, lambdaCap: lambdaCap)
+    }
+
+    static func build(_ e: Economy, g: [Double], o: [Double], limited: [Int], rowOfResource: [Int32], lambdaCap: Double) -> LinearProgram {
+        let n = e.productCount, m = e.techniqueCount
+        let t = e.techniques
+        // Column-wise (CSR of Kᵀ): one row per column, entries sorted and merged per column.
+        var start = [0]
+        start.reserveCapacity(m + 2)
+        var idx: [Int32] = []
+        var val: [Double] = []
+        idx.reserveCapacity(t.outputs.entryCount + t.inputs.entryCount + t.resources.entryCount + n)
+        val.reserveCapacity(idx.capacity)
+        var scratch: [(Int32, Double)] = []
+        for j in 0..<m {
+            scratch.removeAll(keepingCapacity: true)
+            for p in t.outputs.range(j) { scratch.append((t.outputs.index[p], t.outputs.amount[p])) }
+            for p in t.inputs.range(j) { scratch.append((t.inputs.index[p], -t.inputs.amount[p])) }
+            for p in t.resources.range(j) {
+                let r = rowOfResource[Int(t.resources.index[p])]
+                if r >= 0 { scratch.append((r, -t.resources.amount[p])) }
+            }
+            scratch.sort { $0.0 < $1.0 }
+            var k = 0
+            while k < scratch.count {
+                var v = scratch[k].1
+                var l = k + 1
+                while l < scratch.count && scratch[l].0 == scratch[k].0 { v += scratch[l].1; l += 1 }
+                if v != 0 { idx.append(scratch[k].0); val.append(v) }
+                k = l
+            }
+            start.append(idx.count)
+        }
+        // λ column: −o_i on product rows.
+        let hasOther = o.contains { $0 != 0 }
+        for i in 0..<n where o[i] != 0 { idx.append(Int32(i)); val.append(-o[i]) }
+        start.append(idx.count)
+        let rows = n + limited.count
+        let kt = CSRMatrix(rows: m + 1, columns: rows, rowStart: start, colIndex: idx, values: val)
+        let k = kt.transposed()
+        var objective = [Double](repeating: 0, count: m + 1)
+        objective[m] = -1
+        var upper = t.capacity
+        upper.append(hasOther ? lambdaCap : min(1, lambdaCap))
+        let lower = [Double](repeating: 0, count: m + 1)
+        var rowLower = g
+        var rowUpper = [Double](repeating: .infinity, count: n)
+        for r in limited {
+            rowLower.append(-e.resources[r].limit!)
+            rowUpper.append(.infinity)
+        }
+        let colNames = t.ids + ["lambda"]
+        let rowNames = e.products.map { "p:" + $0.id } + limited.map { "r:" + e.resources[$0].id }
+        return LinearProgram(objective: objective, lower: lower, upper: upper, matrix: k, rowLower: rowLower,
+                             rowUpper: rowUpper, columnNames: colNames, rowNames: rowNames)
+    }
+}

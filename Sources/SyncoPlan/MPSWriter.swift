@@ -1,0 +1,62 @@
+/// Writes a `LinearProgram` in free MPS so any solver (HiGHS, GLPK, Clp) can check us.
+///
+/// The objective is written in the problem's own sense: pass `maximise: true` with the
+/// objective negated back (the fulfilment LP minimises −λ; its MPS maximises λ), so a reference
+/// solver reports λ itself. Rows: G/L/E by which bounds are finite, RANGES for two-sided rows.
+/// Output is produced in chunks through `write` so 10^7-column programs stream to disk.
+public enum MPSWriter {
+    public static func write(_ lp: LinearProgram, name: String, maximise: Bool, to write: (String) -> Void) {
+        func clean(_ s: String) -> String {
+            String(s.map { $0 == " " || $0 == "\t" ? "_" : $0 })
+        }
+        var buf = "NAME \(clean(name))\n"
+        if maximise { buf += "OBJSENSE\n    MAX\n" }
+        buf += "ROWS\n N obj\n"
+        let rowNames = lp.rowNames.map(clean)
+        for i in 0..<lp.rows {
+            let lo = lp.rowLower[i], hi = lp.rowUpper[i]
+            let kind = lo == hi ? "E" : lo.isFinite ? "G" : hi.isFinite ? "L" : "N"
+            buf += " \(kind) \(rowNames[i])\n"
+            if buf.utf8.count > 1 << 20 { write(buf); buf = "" }
+        }
+        buf += "COLUMNS\n"
+        let kt = lp.matrix.transposed()
+        let sign = maximise ? -1.0 : 1.0
+        for j in 0..<lp.columns {
+            let col = clean(lp.columnNames[j])
+            let c = lp.objective[j] * sign
+            if c != 0 { buf += " \(col) obj \(num(c))\n" }
+            for p in kt.rowStart[j]..<kt.rowStart[j + 1] {
+                buf += " \(col) \(rowNames[Int(kt.colIndex[p])]) \(num(kt.values[p]))\n"
+            }
+            if buf.utf8.count > 1 << 20 { write(buf); buf = "" }
+        }
+        buf += "RHS\n"
+        var ranges = ""
+        for i in 0..<lp.rows {
+            let lo = lp.rowLower[i], hi = lp.rowUpper[i]
+            let rhs = lo.isFinite ? lo : (hi.isFinite ? hi : 0)
+            if rhs != 0 { buf += " rhs \(rowNames[i]) \(num(rhs))\n" }
+            if lo.isFinite && hi.isFinite && lo != hi { ranges += " rng \(rowNames[i]) \(num(hi - lo))\n" }
+            if buf.utf8.count > 1 << 20 { write(buf); buf = "" }
+        }
+        if !ranges.isEmpty { buf += "RANGES\n" + ranges }
+        buf += "BOUNDS\n"
+        for j in 0..<lp.columns {
+            let col = clean(lp.columnNames[j])
+            let l = lp.lower[j], u = lp.upper[j]
+            if l == -.infinity && u == .infinity { buf += " FR bnd \(col)\n"; continue }
+            if l == u { buf += " FX bnd \(col) \(num(l))\n"; continue }
+            if l == -.infinity { buf += " MI bnd \(col)\n" } else if l != 0 { buf += " LO bnd \(col) \(num(l))\n" }
+            if u.isFinite { buf += " UP bnd \(col) \(num(u))\n" }
+            if buf.utf8.count > 1 << 20 { write(buf); buf = "" }
+        }
+        buf += "ENDATA\n"
+        write(buf)
+    }
+
+    static func num(_ d: Double) -> String {
+        if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
+        return "\(d)"
+    }
+}

@@ -1,0 +1,77 @@
+import SyncoModel
+
+/// The result of planning: status, fulfilment, activities, valuations and the certificate the
+/// planner checked itself.
+public struct Plan: Sendable {
+    public enum Status: String, Sendable { case optimal, infeasible, unbounded, stopped }
+
+    public var status: Status
+    /// Human-readable reason (why it stopped, what is infeasible).
+    public var message: String
+    /// λ: the common proportion in which non-guaranteed needs are met.
+    public var fulfilment: Double
+    /// Activity per technique.
+    public var activities: [Double]
+    /// Net output per product (outputs − inputs).
+    public var netOutput: [Double]
+    /// Use per resource.
+    public var resourceUse: [Double]
+    /// Dual value of each product's balance: fulfilment lost per extra unit of need.
+    public var productValuation: [Double]
+    /// Dual value of each resource limit: fulfilment gained per extra unit of the limit
+    /// (zero for unlimited resources).
+    public var resourceValuation: [Double]
+    /// The resource in whose units valuations are expressed (labour where it binds).
+    public var numeraire: Int?
+    public var certificate: PlanCertificate
+    public var iterations: Int
+    public var restarts: Int
+    public var seconds: Double
+    /// Present when guaranteed needs cannot be met.
+    public var diagnosis: InfeasibilityDiagnosis?
+    /// Present for harmony mode.
+    public var harmony: HarmonySummary?
+
+    /// A plan holding only what a warm start needs (activities, λ and valuations).
+    public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double]) -> Plan {
+        Plan(status: .stopped, message: "warm start", fulfilment: fulfilment, activities: activities, netOutput: [],
+             resourceUse: [], productValuation: productValuation, resourceValuation: resourceValuation, numeraire: nil,
+             certificate: PlanCertificate(primalResidual: 0, dualResidual: 0, gap: 0, maxBoundViolation: 0, dualBound: 0),
+             iterations: 0, restarts: 0, seconds: 0, diagnosis: nil, harmony: nil)
+    }
+
+    /// Product valuations in units of the numeraire resource (e.g. labour hours).
+    public var productValuationInNumeraire: [Double]? {
+        guard let k = numeraire, resourceValuation[k] > 0 else { return nil }
+        return productValuation.map { $0 / resourceValuation[k] }
+    }
+
+    public var resourceValuationInNumeraire: [Double]? {
+        guard let k = numeraire, resourceValuation[k] > 0 else { return nil }
+        return resourceValuation.map { $0 / resourceValuation[k] }
+    }
+}
+
+/// Why guaranteed needs cannot all be met: a small conflicting set read off the Farkas
+/// certificate (the duals of the minimum-shortfall problem), reduced to its support.
+public struct InfeasibilityDiagnosis: Sendable {
+    public struct NeedEntry: Sendable { public var product: Int; public var guaranteed: Double; public var shortfall: Double; public var weight: Double }
+    public struct LimitEntry: Sendable { public var resource: Int; public var limit: Double; public var use: Double; public var weight: Double }
+    public struct CapacityEntry: Sendable { public var technique: Int; public var capacity: Double; public var weight: Double }
+    /// Σ shortfall_i / g_i at the minimum: how far from feasible (0 = feasible).
+    public var minimumRelativeShortfall: Double
+    /// A lower bound on it from the dual: > 0 proves infeasibility.
+    public var proofBound: Double
+    public var needs: [NeedEntry]
+    public var limits: [LimitEntry]
+    public var capacities: [CapacityEntry]
+}
+
+/// Summary of a harmony-mode plan (Cockshott): targets met and missed.
+public struct HarmonySummary: Sendable {
+    public var harmony: Double
+    public var targets: Int
+    public var missed: Int
+    /// Fulfilment ratio net/target per product with a target (NaN for others).
+    public var ratios: [Double]
+}

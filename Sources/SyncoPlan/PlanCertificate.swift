@@ -1,0 +1,107 @@
+import SyncoModel
+
+/// An independent check of a fulfilment plan against the economy itself — it reads the
+/// technique table directly and shares no code with the LP builder or the solver.
+///
+/// With the plan's activities x, fulfilment λ, product valuations y ≥ 0 and resource
+/// valuations w ≥ 0 (duals of: net output ≥ g + λ·o, use ≤ L), it computes
+/// - the primal residual: ‖(shortfall of every product, excess of every limit)‖₂ relative to
+///   1 + ‖(g, L)‖₂, plus the largest bound violation (x < 0 or x > capacity);
+/// - the dual residual: for every uncapped technique, the positive part of its reduced profit
+///   Σ_i y_i(out_it − in_it) − Σ_k w_k r_kt, and for λ the positive part of 1 − Σ_i y_i o_i,
+///   relative to 1 + ‖c‖₂ = 2; capped techniques absorb a positive profit in their capacity dual;
+/// - the gap between λ and the dual bound −gᵀy + Lᵀw + Σ cap_t·max(0, profit_t), relative to
+///   1 + |λ| + |bound|.
+public struct PlanCertificate: Sendable, Hashable {
+    public var primalResidual: Double
+    public var dualResidual: Double
+    public var gap: Double
+    public var maxBoundViolation: Double
+    public var dualBound: Double
+
+    public init(primalResidual: Double, dualResidual: Double, gap: Double, maxBoundViolation: Double, dualBound: Double) {
+        self.primalResidual = primalResidual
+        self.dualResidual = dualResidual
+        self.gap = gap
+        self.maxBoundViolation = maxBoundViolation
+        self.dualBound = dualBound
+    }
+
+    public func passes(_ tolerance: Double) -> Bool {
+        primalResidual <= tolerance && dualResidual <= tolerance && gap <= tolerance && maxBoundViolation <= tolerance
+    }
+
+    public init(economy e: Economy, activities x: [Double], fulfilment lambda: Double,
+                productValuation y: [Double], resourceValuation w: [Double], lambdaCap: Double = .infinity) {
+        let n = e.productCount
+        let t = e.techniques
+        var net = [Double](repeating: 0, count: n)
+        var use = [Double](repeating: 0, count: e.resourceCount)
+        var g = [Double](repeating: 0, count: n), o = [Double](repeating: 0, count: n)
+        for need in e.needs {
+            if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
+        }
+        var bv = 0.0
+        var dualViolation = 0.0
+        var capTerm = 0.0
+        for j in 0..<t.count {
+            let xj = x[j]
+            if xj < 0 { bv = max(bv, -xj) }
+            let cap = t.capacity[j]
+            if cap.isFinite && xj > cap { bv = max(bv, (xj - cap) / (1 + cap)) }
+            var profit = 0.0
+            for p in t.outputs.range(j) {
+                let i = Int(t.outputs.index[p]), a = t.outputs.amount[p]
+                net[i] += a * xj
+                profit += y[i] * a
+            }
+            for p in t.inputs.range(j) {
+                let i = Int(t.inputs.index[p]), a = t.inputs.amount[p]
+                net[i] -= a * xj
+                profit -= y[i] * a
+            }
+            for p in t.resources.range(j) {
+                let k = Int(t.resources.index[p]), a = t.resources.amount[p]
+                use[k] += a * xj
+                profit -= w[k] * a
+            }
+            if profit > 0 {
+                if cap.isFinite { capTerm += cap * profit } else { dualViolation += profit * profit }
+            }
+        }
+        var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0
+        for i in 0..<n {
+            let req = g[i] + lambda * o[i]
+            let s = max(0, req - net[i])
+            pr += s * s
+            bn += g[i] * g[i]
+            gy += g[i] * y[i]
+            oy += o[i] * y[i]
+            if y[i] < 0 { dualViolation += y[i] * y[i] }
+        }
+        var lw = 0.0
+        for (k, r) in e.resources.enumerated() {
+            if let l = r.limit {
+                let s = max(0, use[k] - l)
+                pr += s * s
+                bn += l * l
+                lw += l * w[k]
+                if w[k] < 0 { dualViolation += w[k] * w[k] }
+            } else if w[k] != 0 {
+                dualViolation += w[k] * w[k]
+            }
+        }
+        // λ column: objective coefficient 1, dual constraint Σ y_i o_i ≥ 1 unless λ is capped.
+        let lambdaProfit = 1 - oy
+        if lambdaProfit > 0 {
+            if lambdaCap.isFinite { capTerm += lambdaCap * lambdaProfit } else { dualViolation += lambdaProfit * lambdaProfit }
+        }
+        if lambda < 0 { bv = max(bv, -lambda) }
+        let bound = -gy + lw + capTerm
+        primalResidual = pr.squareRoot() / (1 + bn.squareRoot())
+        dualResidual = dualViolation.squareRoot() / 2
+        gap = abs(lambda - bound) / (1 + abs(lambda) + abs(bound))
+        maxBoundViolation = bv
+        dualBound = bound
+    }
+}

@@ -1,0 +1,271 @@
+import SyncoModel
+import SyncoSparse
+import Dispatch
+
+public struct PlannerOptions: Sendable {
+    public enum Mode: String, Sendable, CaseIterable { case fulfilment, harmony }
+    public var mode: Mode = .fulfilment
+    public var solver = PDHGOptions()
+    /// Start cold solves from a Leontief plan scaled to fit the limits (planning structure).
+    public var leontiefStart = true
+    public init() {}
+}
+
+/// Plans an economy: checks boundedness and the feasibility of guaranteed needs, solves the
+/// fulfilment LP with `PDHGSolver`, extracts valuations and certifies the result with
+/// `PlanCertificate` (independent code). See `FulfilmentProblem` for the LP.
+public enum Planner {
+    public static func solve(_ e: Economy, options: PlannerOptions = PlannerOptions(), warmStart: Plan? = nil) -> Plan {
+        if options.mode == .harmony { return Harmony.solve(e, options: options, warmStart: warmStart) }
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        let problem = FulfilmentProblem(e)
+        let n = e.productCount, m = e.techniqueCount
+
+        // 1. Unbounded? Only techniques with no capacity and no use of a limited resource can
+        //    grow without end; a ray of them that makes every other need is a certificate.
+        if let ray = unboundedRay(problem, options: options) {
+            var plan = emptyPlan(e, status: .unbounded, seconds: elapsed())
+            plan.fulfilment = .infinity
+            plan.activities = ray
+            plan.message = "unbounded: techniques without capacity or limited resources (\(ray.indices.filter { ray[$0] > 1e-9 }.prefix(5).map { e.techniques.ids[$0] }.joined(separator: ", "))) can meet every non-guaranteed need in any proportion; set a limit on a resource they use"
+            return plan
+        }
+
+        // 2. Can the guaranteed needs be met at all?
+        var start: [Double]? = nil
+        if problem.guaranteed.contains(where: { $0 > 0 }) {
+            if let xg = leontiefFeasible(problem, demand: problem.guaranteed) {
+                start = xg
+            } else {
+                let phase1 = minimumShortfall(problem, options: options)
+                if let d = phase1.diagnosis {
+                    var plan = emptyPlan(e, status: .infeasible, seconds: elapsed())
+                    plan.diagnosis = d
+                    plan.activities = phase1.x
+                    plan.iterations = phase1.iterations
+                    plan.message = describe(d, e)
+                    return plan
+                }
+                start = phase1.x
+            }
+        }
+
+        // 3. Solve, warm or from a Leontief plan scaled into the limits.
+        var warm: (x: [Double], y: [Double])? = nil
+        if let w = warmStart, w.activities.count == m, w.productValuation.count == n, w.fulfilment.isFinite {
+            warm = (w.activities + [w.fulfilment], w.productValuation + problem.limitedResources.map { w.resourceValuation[$0] })
+        } else if options.leontiefStart, let s = leontiefStart(problem, guaranteedActivity: start) {
+            warm = (s, [Double](repeating: 0, count: problem.lp.rows))
+        } else if let s = start {
+            warm = (s + [0], [Double](repeating: 0, count: problem.lp.rows))
+        }
+        let result = PDHGSolver(problem.lp, options: options.solver).solve(warmStart: warm)
+        var plan = extract(problem, x: result.x, y: result.y)
+        plan.iterations = result.iterations
+        plan.restarts = result.restarts
+        plan.seconds = elapsed()
+        let tol = options.solver.tolerance
+        if result.status == .optimal && plan.certificate.passes(tol * 1.01) {
+            plan.status = .optimal
+            plan.message = "optimal: relative residuals and gap within \(tol)"
+        } else {
+            plan.status = .stopped
+            plan.message = "stopped (\(result.reason)) with relative primal residual \(plan.certificate.primalResidual), dual residual \(plan.certificate.dualResidual), gap \(plan.certificate.gap)"
+        }
+        return plan
+    }
+
+    /// Builds the plan (net outputs, uses, valuations, certificate) from LP primal and dual values.
+    static func extract(_ p: FulfilmentProblem, x: [Double], y: [Double]) -> Plan {
+        let e = p.economy
+        let n = e.productCount, m = e.techniqueCount
+        let act = (0..<m).map { max(0, x[$0]) }
+        let lambda = x[m]
+        var rv = [Double](repeating: 0, count: e.resourceCount)
+        for (k, r) in p.limitedResources.enumerated() { rv[r] = max(0, y[n + k]) }
+        let pv = (0..<n).map { max(0, y[$0]) }
+        var plan = emptyPlan(e, status: .stopped, seconds: 0)
+        plan.fulfilment = lambda
+        plan.activities = act
+        (plan.netOutput, plan.resourceUse) = flows(e, act)
+        plan.productValuation = pv
+        plan.resourceValuation = rv
+        plan.numeraire = numeraire(e, rv)
+        plan.certificate = PlanCertificate(economy: e, activities: act, fulfilment: lambda, productValuation: pv,
+                                           resourceValuation: rv, lambdaCap: p.lp.upper[m])
+        return plan
+    }
+
+    /// Labour where it binds, else the binding resource with the largest value of its limit.
+    static func numeraire(_ e: Economy, _ rv: [Double]) -> Int? {
+        if let l = e.resources.indices.first(where: { e.resources[$0].kind == .labour && rv[$0] > 0 }) { return l }
+        return e.resources.indices.filter { rv[$0] > 0 }.max { rv[$0] * (e.resources[$0].limit ?? 0) < rv[$1] * (e.resources[$1].limit ?? 0) }
+    }
+
+    /// Net output per product and use per resource of given activities.
+    public static func flows(_ e: Economy, _ x: [Double]) -> (net: [Double], use: [Double]) {
+        var net = [Double](repeating: 0, count: e.productCount)
+        var use = [Double](repeating: 0, count: e.resourceCount)
+        let t = e.techniques
+        for j in 0..<t.count where x[j] != 0 {
+            for p in t.outputs.range(j) { net[Int(t.outputs.index[p])] += t.outputs.amount[p] * x[j] }
+            for p in t.inputs.range(j) { net[Int(t.inputs.index[p])] -= t.inputs.amount[p] * x[j] }
+            for p in t.resources.range(j) { use[Int(t.resources.index[p])] += t.resources.amount[p] * x[j] }
+        }
+        return (net, use)
+    }
+
+    static func emptyPlan(_ e: Economy, status: Plan.Status, seconds: Double) -> Plan {
+        Plan(status: status, message: status.rawValue, fulfilment: 0,
+             activities: [Double](repeating: 0, count: e.techniqueCount),
+             netOutput: [Double](repeating: 0, count: e.productCount),
+             resourceUse: [Double](repeating: 0, count: e.resourceCount),
+             productValuation: [Double](repeating: 0, count: e.productCount),
+             resourceValuation: [Double](repeating: 0, count: e.resourceCount), numeraire: nil,
+             certificate: PlanCertificate(primalResidual: 0, dualResidual: 0, gap: 0, maxBoundViolation: 0, dualBound: 0),
+             iterations: 0, restarts: 0, seconds: seconds, diagnosis: nil, harmony: nil)
+    }
+
+    // MARK: - Structure: Leontief plans
+
+    /// Activities of primary techniques that meet `demand` (Leontief), if they respect every
+    /// limit and capacity; nil otherwise.
+    static func leontiefFeasible(_ p: FulfilmentProblem, demand: [Double]) -> [Double]? {
+        guard let x = leontiefActivities(p.economy, demand: demand) else { return nil }
+        let e = p.economy
+        let (_, use) = flows(e, x)
+        for (k, r) in e.resources.enumerated() { if let l = r.limit, use[k] > l * (1 - 1e-12) { return nil } }
+        for j in 0..<e.techniqueCount where x[j] > e.techniques.capacity[j] { return nil }
+        return x
+    }
+
+    static func leontiefActivities(_ e: Economy, demand: [Double]) -> [Double]? {
+        let sys = LeontiefSystem(e)
+        let r = LeontiefSolver(tolerance: 1e-9, maxIterations: 2000).solve(sys.a, demand.map { max(0, $0) })
+        guard r.converged else { return nil }
+        var x = [Double](repeating: 0, count: e.techniqueCount)
+        for j in 0..<e.productCount where sys.primaryTechnique[j] >= 0 {
+            x[Int(sys.primaryTechnique[j])] += max(0, r.x[j]) / sys.primaryOutput[j]
+        }
+        return x
+    }
+
+    /// x = x_G + λ₀·x_O with x_O the Leontief plan for the other needs and λ₀ the largest scale
+    /// that keeps every limit and capacity: a feasible start that is often near the optimum.
+    static func leontiefStart(_ p: FulfilmentProblem, guaranteedActivity: [Double]?) -> [Double]? {
+        let e = p.economy
+        guard let xo = leontiefActivities(e, demand: p.other) else { return nil }
+        let xg = guaranteedActivity ?? [Double](repeating: 0, count: e.techniqueCount)
+        let (_, ug) = flows(e, xg), (_, uo) = flows(e, xo)
+        var lambda = Double.infinity
+        for (k, r) in e.resources.enumerated() {
+            if let l = r.limit, uo[k] > 0 { lambda = min(lambda, max(0, l - ug[k]) / uo[k]) }
+        }
+        for j in 0..<e.techniqueCount where xo[j] > 0 && e.techniques.capacity[j].isFinite {
+            lambda = min(lambda, max(0, e.techniques.capacity[j] - xg[j]) / xo[j])
+        }
+        guard lambda.isFinite else { return nil }
+        lambda = min(lambda, p.lp.upper[e.techniqueCount])
+        return (0..<e.techniqueCount).map { xg[$0] + lambda * xo[$0] } + [lambda]
+    }
+
+    // MARK: - Unboundedness: a ray LP
+
+    static func unboundedRay(_ p: FulfilmentProblem, options: PlannerOptions) -> [Double]? {
+        let e = p.economy
+        guard p.lp.upper[e.techniqueCount] == .infinity else { return nil }
+        let t = e.techniques
+        let limited = Set(p.limitedResources)
+        let free = (0..<t.count).filter { j in
+            !t.capacity[j].isFinite && !t.resources.range(j).contains { limited.contains(Int(t.resources.index[$0])) && t.resources.amount[$0] > 0 }
+        }
+        guard !free.isEmpty else { return nil }
+        // maximise μ: N_free·d − μ·o ≥ 0, Σ d ≤ 1, d ≥ 0, 0 ≤ μ ≤ 1.
+        let n = e.productCount
+        var b = LPBuilder(rowLower: [Double](repeating: 0, count: n) + [-1], rowUpper: [Double](repeating: .infinity, count: n + 1),
+                          rowNames: e.products.map { "p:" + $0.id } + ["normalise"])
+        for j in free {
+            var net = [Int32: Double]()
+            for q in t.outputs.range(j) { net[t.outputs.index[q], default: 0] += t.outputs.amount[q] }
+            for q in t.inputs.range(j) { net[t.inputs.index[q], default: 0] -= t.inputs.amount[q] }
+            b.addColumn(net.map { ($0.key, $0.value) } + [(Int32(n), -1)], cost: 0, name: t.ids[j])
+        }
+        b.addColumn((0..<n).filter { p.other[$0] != 0 }.map { (Int32($0), -p.other[$0]) }, cost: -1, upper: 1, name: "mu")
+        var o = options.solver
+        o.progress = nil
+        let r = PDHGSolver(b.build(), options: o).solve()
+        let mu = r.x.last ?? 0
+        guard r.status == .optimal, mu > 1e-6 else { return nil }
+        var ray = [Double](repeating: 0, count: t.count)
+        for (k, j) in free.enumerated() { ray[j] = r.x[k] / mu }
+        return ray
+    }
+
+    // MARK: - Infeasibility: minimum shortfall and its Farkas certificate
+
+    struct Phase1 { var x: [Double]; var iterations: Int; var diagnosis: InfeasibilityDiagnosis? }
+
+    /// minimise Σ s_i / g_i subject to net output + s ≥ g (guaranteed), limits, capacities.
+    /// Its optimum is zero iff the guaranteed needs can be met; its duals (bounded by 1/g_i)
+    /// are a Farkas certificate when it is positive.
+    static func minimumShortfall(_ p: FulfilmentProblem, options: PlannerOptions) -> Phase1 {
+        let e = p.economy
+        let n = e.productCount, m = e.techniqueCount
+        let lp = p.lp
+        var b = LPBuilder(rowLower: lp.rowLower, rowUpper: lp.rowUpper, rowNames: lp.rowNames)
+        let kt = lp.matrix.transposed()
+        for j in 0..<m {
+            b.addColumn((kt.rowStart[j]..<kt.rowStart[j + 1]).map { (kt.colIndex[$0], kt.values[$0]) },
+                        cost: 0, upper: lp.upper[j], name: lp.columnNames[j])
+        }
+        let gs = (0..<n).filter { p.guaranteed[$0] > 0 }
+        for i in gs { b.addColumn([(Int32(i), 1)], cost: 1 / p.guaranteed[i], name: "short:" + e.products[i].id) }
+        var o = options.solver
+        o.progress = nil
+        let r = PDHGSolver(b.build(), options: o).solve()
+        let value = r.residuals.primalObjective, bound = r.residuals.dualObjective
+        let scale = max(1e-6, 10 * options.solver.tolerance)
+        guard bound > scale || (r.status == .optimal && value > scale) else {
+            return Phase1(x: Array(r.x[0..<m]), iterations: r.iterations, diagnosis: nil)
+        }
+        // Reduce the certificate to its support: needs, limits and capacities whose dual
+        // contribution is at least 0.1 % of the total.
+        let y = r.y
+        let (net, use) = flows(e, Array(r.x[0..<m]))
+        var needs: [InfeasibilityDiagnosis.NeedEntry] = []
+        for (k, i) in gs.enumerated() {
+            let w = max(0, y[i]) * p.guaranteed[i]
+            needs.append(.init(product: i, guaranteed: p.guaranteed[i], shortfall: max(0, r.x[m + k]), weight: w))
+        }
+        var limits: [InfeasibilityDiagnosis.LimitEntry] = []
+        for (k, res) in p.limitedResources.enumerated() {
+            let l = e.resources[res].limit!
+            limits.append(.init(resource: res, limit: l, use: use[res], weight: max(0, y[n + k]) * l))
+        }
+        var caps: [InfeasibilityDiagnosis.CapacityEntry] = []
+        let t = e.techniques
+        for j in 0..<m where t.capacity[j].isFinite {
+            var profit = 0.0
+            for q in kt.rowStart[j]..<kt.rowStart[j + 1] { profit += max(0, y[Int(kt.colIndex[q])]) * kt.values[q] }
+            if profit > 0 { caps.append(.init(technique: j, capacity: t.capacity[j], weight: profit * t.capacity[j])) }
+        }
+        let total = needs.reduce(0) { $0 + $1.weight } + limits.reduce(0) { $0 + $1.weight } + caps.reduce(0) { $0 + $1.weight }
+        let cut = 1e-3 * max(total, 1e-300)
+        _ = net
+        let d = InfeasibilityDiagnosis(
+            minimumRelativeShortfall: value, proofBound: bound,
+            needs: needs.filter { $0.weight >= cut || $0.shortfall > 1e-9 * $0.guaranteed }.sorted { $0.weight > $1.weight },
+            limits: limits.filter { $0.weight >= cut }.sorted { $0.weight > $1.weight },
+            capacities: caps.filter { $0.weight >= cut }.sorted { $0.weight > $1.weight })
+        return Phase1(x: Array(r.x[0..<m]), iterations: r.iterations, diagnosis: d)
+    }
+
+    static func describe(_ d: InfeasibilityDiagnosis, _ e: Economy) -> String {
+        var parts: [String] = []
+        if !d.needs.isEmpty { parts.append("guaranteed needs for " + d.needs.prefix(8).map { e.products[$0.product].id }.joined(separator: ", ")) }
+        if !d.limits.isEmpty { parts.append("limits on " + d.limits.prefix(8).map { e.resources[$0.resource].id }.joined(separator: ", ")) }
+        if !d.capacities.isEmpty { parts.append("capacities of " + d.capacities.prefix(8).map { e.techniques.ids[$0.technique] }.joined(separator: ", ")) }
+        return "infeasible: the guaranteed needs cannot all be met; conflict between " + parts.joined(separator: " and ")
+    }
+}
