@@ -52,6 +52,13 @@ public struct SyntheticEconomy: Sendable {
     public var needShare: Double = 0.4
     public var meanExtraInputs: Double = 6
     public var calibrate: Bool = true
+    /// `realistic` (default, described above) or `uniform`: the benchmark anchor's random sparse
+    /// IO table — one technique per product, exactly `uniformInputs` inputs chosen uniformly,
+    /// labour as the only (limited) resource, a need for every product.
+    public var shape: Shape = .realistic
+    public var uniformInputs = 8
+
+    public enum Shape: String, Sendable, CaseIterable { case realistic, uniform }
 
     public static let sectorNames = ["energy", "transport", "food", "manufacturing", "construction", "services", "care"]
 
@@ -61,6 +68,38 @@ public struct SyntheticEconomy: Sendable {
     }
 
     public func generate() -> Economy {
+        shape == .uniform ? generateUniform() : generateRealistic()
+    }
+
+    func generateUniform() -> Economy {
+        let n = max(products, 2)
+        var rng = SeededGenerator(seed: seed)
+        let prods = (0..<n).map { Product(id: "p\($0)") }
+        var table = TechniqueTable()
+        table.reserve(techniques: n, entries: n * uniformInputs)
+        var seen = Set<Int32>()
+        var idx: [Int32] = [], amt: [Double] = []
+        for j in 0..<n {
+            seen.removeAll(keepingCapacity: true); idx.removeAll(keepingCapacity: true); amt.removeAll(keepingCapacity: true)
+            while idx.count < min(uniformInputs, n - 1) {
+                let i = Int32(rng.below(n))
+                if Int(i) != j && seen.insert(i).inserted { idx.append(i); amt.append(rng.unit() + 0.01) }
+            }
+            let total = amt.reduce(0, +), target = 0.2 + 0.6 * rng.unit()
+            table.append(Technique(id: "t\(j)", outputs: [Entry(Int32(j), 1)], inputs: zip(idx, amt).map { Entry($0, $1 * target / total) },
+                                   resources: [Entry(0, 0.1 + rng.unit())]))
+        }
+        let needs = (0..<n).map { Need(product: Int32($0), amount: 1 + 9 * rng.unit()) }
+        var e = Economy(name: "uniform n=\(n) seed=\(seed)", products: prods, resources: [Resource(id: "labour", unit: "h", kind: .labour)],
+                        techniques: table, needs: needs)
+        if calibrate, let a = try? LeontiefAnalysis(e, solver: LeontiefSolver(tolerance: 1e-8)) {
+            e = Economy(name: e.name, products: prods, resources: [Resource(id: "labour", unit: "h", kind: .labour, limit: (a.resourceUse[0] * 0.9).rounded())],
+                        techniques: table, needs: needs)
+        }
+        return e
+    }
+
+    func generateRealistic() -> Economy {
         let n = max(products, 2)
         var rng = SeededGenerator(seed: seed)
         let hubs = min(max(2, n / 2000), 16, n / 2)

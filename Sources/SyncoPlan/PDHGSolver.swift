@@ -79,7 +79,7 @@ public struct PDHGSolver: Sendable {
     }
 
     /// Estimates ‖K̃‖₂ by power iteration on K̃ᵀK̃.
-    func operatorNorm(iterations: Int = 30) -> Double {
+    func operatorNorm(iterations: Int = 12) -> Double {
         let n = scaled.columns
         guard n > 0, scaled.rows > 0 else { return 1 }
         var v = (0..<n).map { 1 + 0.01 * Double($0 % 7) }

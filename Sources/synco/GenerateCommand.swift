@@ -8,6 +8,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Number of products.") var products: Int
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Share of products with 2–3 alternative techniques.") var alternatives: Double = 0.1
+    @Option(help: "Shape: realistic, or uniform (random sparse IO, --inputs inputs per product, labour only).") var shape: SyntheticEconomy.Shape = .realistic
+    @Option(help: "Inputs per product for --shape uniform.") var inputs: Int = 8
     @Option(help: "Output file (.json or .sebin); JSON on stdout when omitted.") var out: String?
 
     func validate() throws {
@@ -20,6 +22,8 @@ struct GenerateCommand: ParsableCommand {
         Log.progress("generating \(products) products (seed \(seed))")
         var g = SyntheticEconomy(products: products, seed: seed)
         g.alternativeShare = alternatives
+        g.shape = shape
+        g.uniformInputs = inputs
         let e = g.generate()
         Log.progress("generated \(e.techniqueCount) techniques, \(e.techniques.inputs.entryCount) input coefficients, \(e.needs.count) needs")
         if let out {
@@ -30,3 +34,5 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 }
+
+extension SyntheticEconomy.Shape: ExpressibleByArgument {}

@@ -20,6 +20,9 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Option(help: "Rows in the product tables.") var top: Int = 10
     @Flag(help: "No progress lines on stderr.") var quiet = false
+    @Option(help: .hidden) var reflection: Double?
+    @Flag(help: .hidden) var noLeontiefStart = false
+    @Option(help: .hidden) var restartArtificial: Double?
 
     func validate() throws {
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
@@ -34,6 +37,9 @@ struct SolveCommand: ParsableCommand {
         options.solver.tolerance = tolerance
         if let t = timeLimit { options.solver.timeLimit = t }
         if let m = maxIterations { options.solver.maxIterations = m }
+        if let r = reflection { options.solver.reflection = r }
+        if let r = restartArtificial { options.solver.restartArtificial = r }
+        options.leontiefStart = !noLeontiefStart
         if !quiet {
             options.solver.progress = { p in
                 let r = p.residuals

@@ -1,0 +1,120 @@
+import Testing
+import SyncoData
+import SyncoModel
+import SyncoPlan
+
+@Suite struct PlannerKnownAnswers {
+    /// By hand: CO2 binds (0.3·x_farm ≤ 50), care needs 300 h and 3 t grain, so grain's net
+    /// output is 0.9·500/3 − 3 = 147 and λ = 1.47. One more t of CO2 allows 10/3 more farming,
+    /// i.e. 3 t more grain, λ + 0.03: the CO2 valuation. Grain costs 1/100 λ per t.
+    @Test func twoSectorByHand() {
+        let plan = Planner.solve(twoSector())
+        #expect(plan.status == .optimal)
+        #expect(abs(plan.fulfilment - 1.47) < 1e-5)
+        #expect(abs(plan.activities[0] - 500.0 / 3) < 1e-3 && abs(plan.activities[1] - 300) < 1e-3)
+        #expect(abs(plan.resourceValuation[1] - 0.03) < 1e-5)
+        #expect(plan.resourceValuation[0] < 1e-7, "labour does not bind")
+        #expect(abs(plan.productValuation[0] - 0.01) < 1e-6)
+        #expect(plan.numeraire == 1)
+        #expect(abs(plan.productValuationInNumeraire![0] - 1.0 / 3) < 1e-4, "grain costs 1/3 t CO2")
+        #expect(plan.certificate.passes(1e-6))
+    }
+
+    @Test func infeasibleGuaranteedNeedsAreDiagnosed() {
+        // 1000 h of labour cannot give 1000 h of care (1.1 h each).
+        let plan = Planner.solve(twoSector(careGuaranteed: 1000))
+        #expect(plan.status == .infeasible)
+        let d = plan.diagnosis!
+        #expect(d.proofBound > 0)
+        #expect(d.needs.map(\.product) == [1])
+        #expect(d.limits.map(\.resource) == [0], "labour is the conflicting limit, CO2 is not")
+        #expect(plan.message.contains("care") && plan.message.contains("labour"))
+    }
+
+    @Test func unboundedWithoutLimits() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "mill", outputs: [Entry(0, 1)], inputs: [Entry(0, 0.2)], resources: [Entry(0, 1)]))
+        let e = Economy(name: "free", products: [Product(id: "flour")], resources: [Resource(id: "labour", kind: .labour)],
+                        techniques: t, needs: [Need(product: 0, amount: 5)])
+        let plan = Planner.solve(e)
+        #expect(plan.status == .unbounded)
+        #expect(plan.activities[0] > 0)
+    }
+
+    @Test func capacityBindsAndChoosesTheAlternative() throws {
+        // Two ways to make bread: cheap in labour but capped, or labour-hungry.
+        var t = TechniqueTable()
+        t.append(Technique(id: "bakery", outputs: [Entry(0, 1)], resources: [Entry(0, 1)], capacity: 50))
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], resources: [Entry(0, 3)]))
+        let e = Economy(name: "bread", products: [Product(id: "bread")], resources: [Resource(id: "labour", kind: .labour, limit: 200)],
+                        techniques: t, needs: [Need(product: 0, amount: 100)])
+        let plan = Planner.solve(e)
+        // 50 from the bakery (50 h), 50 by hand (150 h): 100 bread, λ = 1.
+        #expect(plan.status == .optimal && abs(plan.fulfilment - 1) < 1e-5)
+        #expect(abs(plan.activities[0] - 50) < 1e-3 && abs(plan.activities[1] - 50) < 1e-3)
+        // At the margin bread is made by hand: 3 h per loaf.
+        #expect(abs(plan.productValuationInNumeraire![0] - 3) < 1e-4)
+    }
+}
+
+/// Our λ against HiGHS (or GLPK) on the exported MPS, over a corpus of cases.
+@Suite struct PlannerAgainstReferenceSolver {
+    static let cases: [(String, @Sendable () -> Economy)] = [
+        ("two-sector", { twoSector() }),
+        ("uniform-300", { var g = SyntheticEconomy(products: 300, seed: 2); g.shape = .uniform; return g.generate() }),
+        ("realistic-400", { SyntheticEconomy(products: 400, seed: 7).generate() }),
+        ("realistic-1500", { SyntheticEconomy(products: 1500, seed: 11).generate() }),
+        ("alternatives-heavy-600", { var g = SyntheticEconomy(products: 600, seed: 5); g.alternativeShare = 0.6; return g.generate() }),
+        ("degenerate-duplicates", { degenerate() }),
+        ("infeasible-guarantees", { scaledGuarantees(SyntheticEconomy(products: 300, seed: 3).generate(), by: 40) }),
+        ("unbounded-no-limits", { withoutLimits(SyntheticEconomy(products: 200, seed: 4).generate()) }),
+    ]
+
+    @Test(arguments: cases.map(\.0))
+    func matchesReference(name: String) throws {
+        let e = Self.cases.first { $0.0 == name }!.1()
+        let ref = try referenceSolve(e)
+        let plan = Planner.solve(e)
+        switch ref.status {
+        case "optimal":
+            #expect(plan.status == .optimal, "\(name): \(plan.message)")
+            let r = ref.objective!
+            #expect(abs(plan.fulfilment - r) <= 1e-4 * max(1, abs(r)), "\(name): λ \(plan.fulfilment) vs \(ref.solver) \(r)")
+            #expect(plan.certificate.passes(1e-6))
+        case "infeasible":
+            #expect(plan.status == .infeasible, "\(name): \(plan.message)")
+            #expect(!(plan.diagnosis?.needs.isEmpty ?? true))
+        case "unbounded":
+            #expect(plan.status == .unbounded, "\(name): \(plan.message)")
+        default:
+            Issue.record("reference solver gave \(ref.status) on \(name)")
+        }
+    }
+
+    static func degenerate() -> Economy {
+        // Identical alternative techniques and a redundant copy of the labour limit.
+        let base = twoSector()
+        var t = TechniqueTable()
+        for j in 0..<base.techniqueCount { t.append(base.techniques[j]) }
+        var dup = base.techniques[0]; dup.id = "farm-2"; t.append(dup)
+        var dup2 = base.techniques[1]; dup2.id = "care-home-2"; dup2.resources.append(Entry(2, 1.1)); t.append(dup2)
+        var b1 = base.techniques[1]; b1.resources.append(Entry(2, 1.1))
+        var t2 = TechniqueTable()
+        t2.append(t[0]); t2.append(b1); t2.append(t[2]); t2.append(dup2)
+        return Economy(name: "degenerate", products: base.products,
+                       resources: base.resources + [Resource(id: "labour-copy", kind: .labour, limit: 1000)],
+                       techniques: t2, needs: base.needs)
+    }
+
+    static func scaledGuarantees(_ e: Economy, by f: Double) -> Economy {
+        Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                needs: e.needs.map { Need(product: $0.product, amount: $0.guaranteed ? $0.amount * f : $0.amount, guaranteed: $0.guaranteed) })
+    }
+
+    static func withoutLimits(_ e: Economy) -> Economy {
+        let t = e.techniques
+        let uncapped = TechniqueTable(ids: t.ids, capacity: t.capacity.map { _ in .infinity }, outputs: t.outputs, inputs: t.inputs, resources: t.resources)
+        return Economy(name: e.name, products: e.products, resources: e.resources.map { Resource(id: $0.id, kind: $0.kind) },
+                       techniques: uncapped, needs: e.needs)
+    }
+}
