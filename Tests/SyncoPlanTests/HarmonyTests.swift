@@ -1,0 +1,34 @@
+import Testing
+import SyncoModel
+import SyncoPlan
+
+@Suite struct HarmonyMode {
+    func options() -> PlannerOptions { var o = PlannerOptions(); o.mode = .harmony; return o }
+
+    /// Targets that can be met are met, surplus is worth δ = 0.01 per unit of target.
+    /// Two-sector: grain target 100, CO2 allows 147 net ⇒ u = 1.47, h = 0.01·0.47.
+    @Test func feasibleTargetsAreMetAndSurplusCountsLittle() {
+        let plan = Planner.solve(twoSector(), options: options())
+        #expect(plan.status == .optimal)
+        #expect(plan.harmony!.missed == 0 && plan.harmony!.targets == 1)
+        #expect(abs(plan.harmony!.harmony - 0.0047) < 1e-5)
+    }
+
+    /// Two products of 1 h each, targets 100 each, 150 h: the harmony optimum is −0.5 (half a
+    /// target short in total, all within the slope-1 piece), and no output is below half its target.
+    @Test func shortfallsAreSpreadByConcavity() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
+        t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 1)]))
+        let e = Economy(name: "two", products: [Product(id: "a"), Product(id: "b")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 150)], techniques: t,
+                        needs: [Need(product: 0, amount: 100), Need(product: 1, amount: 100)])
+        let plan = Planner.solve(e, options: options())
+        #expect(plan.status == .optimal)
+        #expect(abs(plan.harmony!.harmony + 0.5) < 1e-5)
+        #expect(plan.harmony!.ratios.allSatisfy { $0 >= 0.5 - 1e-6 })
+        #expect(plan.harmony!.missed >= 1)
+        // One more hour of labour buys 1/100 of harmony.
+        #expect(abs(plan.resourceValuation[0] - 0.01) < 1e-5)
+    }
+}
