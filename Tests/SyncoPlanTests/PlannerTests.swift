@@ -118,3 +118,30 @@ import SyncoPlan
                        techniques: uncapped, needs: e.needs)
     }
 }
+
+@Suite struct Explanation {
+    /// Grain's valuation 0.01 = 0.3 t CO2 × 0.03 + 0.1 t grain × 0.01: 90 % CO2, 10 % grain.
+    @Test func partsAddUpToTheValuation() {
+        let e = twoSector()
+        let plan = Planner.solve(e)
+        let x = PlanExplanation(plan: plan, economy: e, product: 0)
+        #expect(x.technique == 0 && !x.atCapacity)
+        let co2 = x.parts.first { $0.id == "co2" }!, grain = x.parts.first { $0.id == "grain" }!
+        #expect(abs(co2.share - 0.9) < 1e-3 && abs(grain.share - 0.1) < 1e-3)
+        #expect(abs(x.parts.reduce(0) { $0 + $1.share } - 1) < 1e-3)
+        #expect(!grain.upstream.isEmpty)
+    }
+
+    @Test func capacityRentShowsWhenATechniqueIsFull() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "bakery", outputs: [Entry(0, 1)], resources: [Entry(0, 1)], capacity: 50))
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], resources: [Entry(0, 3)]))
+        let e = Economy(name: "bread", products: [Product(id: "bread")], resources: [Resource(id: "labour", kind: .labour, limit: 200)],
+                        techniques: t, needs: [Need(product: 0, amount: 100)])
+        let plan = Planner.solve(e)
+        // Both run at 50; the bakery is full and earns a rent of 2 h per loaf.
+        let split = PlanExplanation.split(plan: plan, economy: e, product: 0, technique: 0, depth: 1, width: 5)
+        let rent = split.first { $0.kind == .capacity }
+        #expect(rent != nil && abs(rent!.share - 2.0 / 3) < 1e-3)
+    }
+}
