@@ -1,0 +1,187 @@
+import ArgumentParser
+import Dispatch
+import SyncoData
+import SyncoModel
+import SyncoPlan
+import SyncoSparse
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Benchmarks that print ratios against anchors measured in the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks with anchors measured in the same run (scipy, HiGHS, memory bandwidth).",
+        subcommands: [Analyze.self, Solve.self, Warm.self])
+
+    struct Analyze: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Leontief analysis vs the same Neumann solve in scipy.sparse, and vs the memory-bandwidth bound.")
+        @Option(help: "Products.") var products: Int = 100_000
+        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Flag(help: "Skip the scipy anchor.") var noScipy = false
+
+        func run() throws {
+            let bw = measureBandwidth()
+            Log.progress("memory bandwidth (2-thread triad): \(fmt(bw / 1e9)) GB/s")
+            var g = SyntheticEconomy(products: products, seed: seed)
+            g.calibrate = false
+            let e = g.generate()
+            Log.progress("generated \(products) products")
+            let t0 = now()
+            let sys = LeontiefSystem(e)
+            let t1 = now()
+            let a = try LeontiefAnalysis(e, system: sys)
+            let t2 = now()
+            let bound = Double(a.bytesStreamed) / bw
+            var out = "analyze \(products) products: \(sys.a.nonzeros) nonzeros, \(a.iterations.gross) + \(a.iterations.content) iterations (\(e.resourceCount) resources + multipliers in one block)\n"
+            out += "  build \(fmt(t1 - t0)) s, solve \(fmt(t2 - t1)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
+            out += "  bandwidth bound of the SpMVs performed: \(fmt(bound)) s  → solve / bound = \(fmt((t2 - t1) / bound))\n"
+            // Anchor: the gross-output Neumann iteration in scipy, same matrix, same iteration count.
+            let gross = LeontiefSolver().solve(sys.a, LeontiefSystem.finalDemand(e))
+            let tg0 = now()
+            _ = LeontiefSolver(tolerance: 0, maxIterations: gross.iterations).solve(sys.a, LeontiefSystem.finalDemand(e))
+            let ours = now() - tg0
+            out += "  gross-output Neumann solve alone: \(gross.iterations) iterations in \(fmt(ours)) s\n"
+            if !noScipy {
+                let prefix = "/tmp/synco-bench-\(getpid())"
+                try dump(sys.a, LeontiefSystem.finalDemand(e), prefix: prefix)
+                if let r = python(["scripts/scipy_neumann.py", prefix, "\(products)", "\(gross.iterations)"]) {
+                    let s = number(r, "seconds") ?? .nan
+                    out += "  scipy.sparse same iteration: \(fmt(s)) s  → scipy / synco = \(fmt(s / ours))\n"
+                }
+                for ext in ["rowstart", "colindex", "values", "rhs"] { unlink(prefix + "." + ext) }
+            }
+            writeStdout(out)
+        }
+    }
+
+    struct Solve: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Our solve vs HiGHS's first-order solvers (PDLP, HiPDLP) on the exported MPS.")
+        @Option(help: "Products.") var products: Int = 10_000
+        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
+        @Option(help: "Economy file instead of a generated one.") var economy: String?
+        @Option(help: "Mode.") var mode: PlannerOptions.Mode = .fulfilment
+        @Option(help: "Tolerance.") var tolerance: Double = 1e-6
+        @Option(help: "HiGHS methods (comma-separated; empty to skip).") var highs: String = "pdlp,hipdlp"
+        @Option(help: "Time limit for each HiGHS method, seconds.") var highsTimeLimit: Double = 300
+
+        func run() throws {
+            let e: Economy
+            if let f = economy { e = try loadEconomy(f) } else {
+                var g = SyntheticEconomy(products: products, seed: seed)
+                g.shape = shape
+                e = g.generate()
+            }
+            var o = PlannerOptions()
+            o.mode = mode
+            o.solver.tolerance = tolerance
+            let plan = Planner.solve(e, options: o)
+            var out = "\(e.name) [\(mode.rawValue)]: \(plan.status.rawValue), λ = \(fmt(plan.fulfilment)), \(plan.iterations) iterations, \(fmt(plan.seconds)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
+            if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed\n" }
+            if !highs.isEmpty && mode == .fulfilment {
+                let path = "/tmp/synco-bench-\(getpid()).mps"
+                try writeMPS(FulfilmentProblem(e).lp, name: e.name, to: path)
+                if let r = python(["../shared/tools/highs_reference.py", path, "--methods", highs, "--tolerance", "\(tolerance)",
+                                   "--time-limit", "\(highsTimeLimit)"]) {
+                    var fastest = Double.infinity
+                    for line in r.split(separator: "\n") where line.hasPrefix("{") {
+                        let s = String(line)
+                        let sec = number(s, "seconds") ?? .nan
+                        out += "  HiGHS \(s)\n"
+                        fastest = min(fastest, sec)
+                    }
+                    out += "  HiGHS fastest / synco = \(fmt(fastest / plan.seconds))\n"
+                }
+                unlink(path)
+            }
+            writeStdout(out)
+        }
+    }
+
+    struct Warm: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replanning: change 1 % of needs by 10 %, warm start from the old plan vs a cold solve.")
+        @Option(help: "Products.") var products: Int = 100_000
+        @Option(help: "Seed.") var seed: UInt64 = 1
+        @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
+
+        func run() throws {
+            var g = SyntheticEconomy(products: products, seed: seed)
+            g.shape = shape
+            let e = g.generate()
+            let first = Planner.solve(e)
+            var rng = SeededGenerator(seed: seed ^ 99)
+            let changed = Economy(name: e.name + " (changed)", products: e.products, resources: e.resources, techniques: e.techniques,
+                                  needs: e.needs.map { rng.unit() < 0.01 ? Need(product: $0.product, amount: $0.amount * 1.1, guaranteed: $0.guaranteed) : $0 })
+            let cold = Planner.solve(changed)
+            let warm = Planner.solve(changed, warmStart: first)
+            var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
+            out += "  after changing 1 % of needs by 10 %: cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
+            out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
+            writeStdout(out)
+        }
+    }
+}
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Peak resident memory (VmHWM) in bytes.
+func peakMemory() -> Int {
+    guard let f = fopen("/proc/self/status", "r") else { return 0 }
+    defer { fclose(f) }
+    var line = [CChar](repeating: 0, count: 256)
+    while fgets(&line, 256, f) != nil {
+        let s = String(cString: line)
+        if s.hasPrefix("VmHWM:") { return (Int(s.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024 }
+    }
+    return 0
+}
+
+/// STREAM-like triad a = b + s·c on 2 × 10^7 doubles over all cores: bytes moved per second.
+func measureBandwidth() -> Double {
+    let n = 20_000_000
+    let b = [Double](repeating: 1, count: n), c = [Double](repeating: 2, count: n)
+    var a = [Double](repeating: 0, count: n)
+    var best = 0.0
+    let parts = Parallelism.threads
+    for _ in 0..<5 {
+        let t = now()
+        b.withUnsafeBufferPointer { bp in c.withUnsafeBufferPointer { cp in a.withUnsafeMutableBufferPointer { ap in
+            let bs = SharedBuffer(bp), cs = SharedBuffer(cp), as_ = SharedMutableBuffer(ap)
+            Parallelism.run(parts: parts, parallel: true) { k in
+                let lo = n * k / parts, hi = n * (k + 1) / parts
+                for i in lo..<hi { as_.base[i] = bs.base[i] + 3 * cs.base[i] }
+            }
+        } } }
+        best = max(best, Double(3 * 8 * n) / (now() - t))
+    }
+    return best
+}
+
+func dump(_ a: CSRMatrix, _ d: [Double], prefix: String) throws {
+    func w<T>(_ arr: [T], _ ext: String) throws {
+        guard let f = fopen(prefix + "." + ext, "wb") else { throw InputError("cannot write \(prefix).\(ext)") }
+        arr.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, f) }
+        fclose(f)
+    }
+    try w(a.rowStart.map { Int64($0) }, "rowstart")
+    try w(a.colIndex, "colindex")
+    try w(a.values, "values")
+    try w(d, "rhs")
+}
+
+/// Runs python3 with arguments; returns stdout, or nil (with a note) when it fails.
+func python(_ args: [String]) -> String? {
+    let cmd = (["python3"] + args).map { "'\($0)'" }.joined(separator: " ") + " 2>/dev/null"
+    guard let p = popen(cmd, "r") else { return nil }
+    var out = ""
+    var buf = [CChar](repeating: 0, count: 4096)
+    while fgets(&buf, 4096, p) != nil { out += String(cString: buf) }
+    if pclose(p) != 0 { Log.progress("python3 \(args.first ?? "") failed (numpy/scipy/highspy installed?)"); return nil }
+    return out
+}
+
+func number(_ json: String, _ key: String) -> Double? {
+    guard let v = try? JSONParser.parse(json), case .number(let d)? = v[key] else { return nil }
+    return d
+}
