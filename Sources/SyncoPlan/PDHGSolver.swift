@@ -18,7 +18,7 @@ public struct PDHGOptions: Sendable {
     /// Iterations between termination checks on the unscaled problem (a multiple of the above).
     public var terminationCheckInterval: Int = 64
     /// Reflection coefficient ρ of the reflected Halpern step (0: plain Halpern, 1: full reflection).
-    public var reflection: Double = 0.9
+    public var reflection: Double = 0.5
     public var restartSufficient: Double = 0.2
     public var restartNecessary: Double = 0.8
     public var restartArtificial: Double = 0.36

@@ -10,8 +10,14 @@ import SyncoModel
 /// - the dual residual: for every uncapped technique, the positive part of its reduced profit
 ///   Σ_i y_i(out_it − in_it) − Σ_k w_k r_kt, and for λ the positive part of 1 − Σ_i y_i o_i,
 ///   relative to 1 + ‖c‖₂ = 2; capped techniques absorb a positive profit in their capacity dual;
-/// - the gap between λ and the dual bound −gᵀy + Lᵀw + Σ cap_t·max(0, profit_t), relative to
-///   1 + |λ| + |bound|.
+/// - the gap between λ and a *proven* upper bound on the optimal λ, relative to 1 + |λ| + |bound|:
+///   the valuations are first rescaled so that Σ y_i o_i = 1 (the λ column's dual constraint
+///   holds exactly), then weak duality gives λ* ≤ −gᵀy + Lᵀw + Σ cap_t·max(0, profit_t) +
+///   Σ_uncapped max(0, profit_t)·x̄_t, where x̄_t = min_k L_k / r_kt bounds the activity of a
+///   technique through the limits it uses (∞ if none: then the bound is only finite when no
+///   such technique has a positive profit). This makes the gap independent of the units the
+///   economy is measured in: a plan is only called optimal when λ is provably within the gap
+///   of the best possible λ.
 public struct PlanCertificate: Sendable, Hashable {
     public var primalResidual: Double
     public var dualResidual: Double
@@ -41,9 +47,22 @@ public struct PlanCertificate: Sendable, Hashable {
         for need in e.needs {
             if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
         }
+        // Activity bound of each technique through the limited resources it uses.
+        var xbar = [Double](repeating: .infinity, count: t.count)
+        for j in 0..<t.count {
+            for p in t.resources.range(j) {
+                let k = Int(t.resources.index[p]), a = t.resources.amount[p]
+                if let l = e.resources[k].limit, a > 0 { xbar[j] = min(xbar[j], l / a) }
+            }
+            xbar[j] = min(xbar[j], t.capacity[j])
+        }
+        var oyRaw = 0.0
+        for i in 0..<n { oyRaw += o[i] * max(0, y[i]) }
+        // Rescale the valuations so the λ column's dual constraint Σ y_i o_i ≥ 1 holds.
+        let rescale = lambdaCap.isFinite || oyRaw <= 0 ? 1.0 : 1 / oyRaw
         var bv = 0.0
         var dualViolation = 0.0
-        var capTerm = 0.0
+        var capTerm = 0.0, boundTerm = 0.0
         for j in 0..<t.count {
             let xj = x[j]
             if xj < 0 { bv = max(bv, -xj) }
@@ -67,6 +86,7 @@ public struct PlanCertificate: Sendable, Hashable {
             }
             if profit > 0 {
                 if cap.isFinite { capTerm += cap * profit } else { dualViolation += profit * profit }
+                boundTerm += xbar[j] == .infinity ? .infinity : xbar[j] * profit * rescale
             }
         }
         var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0
@@ -97,10 +117,14 @@ public struct PlanCertificate: Sendable, Hashable {
             if lambdaCap.isFinite { capTerm += lambdaCap * lambdaProfit } else { dualViolation += lambdaProfit * lambdaProfit }
         }
         if lambda < 0 { bv = max(bv, -lambda) }
-        let bound = -gy + lw + capTerm
+        let rawBound = -gy + lw + capTerm
+        let lambdaTerm = lambdaCap.isFinite ? max(0, 1 - oy) * lambdaCap : 0
+        let bound = rescale == 1 && !lambdaCap.isFinite && oy < 1 ? Double.infinity
+            : (-gy + lw) * rescale + boundTerm + lambdaTerm
+        _ = rawBound
         primalResidual = pr.squareRoot() / (1 + bn.squareRoot())
         dualResidual = dualViolation.squareRoot() / 2
-        gap = abs(lambda - bound) / (1 + abs(lambda) + abs(bound))
+        gap = bound.isFinite ? abs(lambda - bound) / (1 + abs(lambda) + abs(bound)) : .infinity
         maxBoundViolation = bv
         dualBound = bound
     }
