@@ -12,10 +12,10 @@ import SyncoModel
 ///   relative to 1 + ‖c‖₂ = 2; capped techniques absorb a positive profit in their capacity dual;
 /// - the gap between λ and a *proven* upper bound on the optimal λ, relative to 1 + |λ| + |bound|:
 ///   the valuations are first rescaled so that Σ y_i o_i = 1 (the λ column's dual constraint
-///   holds exactly), then weak duality gives λ* ≤ −gᵀy + Lᵀw + Σ cap_t·max(0, profit_t) +
-///   Σ_uncapped max(0, profit_t)·x̄_t, where x̄_t = min_k L_k / r_kt bounds the activity of a
-///   technique through the limits it uses (∞ if none: then the bound is only finite when no
-///   such technique has a positive profit). This makes the gap independent of the units the
+///   holds exactly) and repaired: each technique's positive reduced profit is charged to its
+///   capacity or to a limited resource it uses (raising that valuation by θ_k = max profit/r_kt);
+///   weak duality then gives λ* ≤ −gᵀy + (w + θ)ᵀL + Σ charged cap_t·profit_t (∞ if a
+///   technique with positive profit has neither). This makes the gap independent of the units the
 ///   economy is measured in: a plan is only called optimal when λ is provably within the gap
 ///   of the best possible λ.
 public struct PlanCertificate: Sendable, Hashable {
@@ -47,15 +47,11 @@ public struct PlanCertificate: Sendable, Hashable {
         for need in e.needs {
             if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
         }
-        // Activity bound of each technique through the limited resources it uses.
-        var xbar = [Double](repeating: .infinity, count: t.count)
-        for j in 0..<t.count {
-            for p in t.resources.range(j) {
-                let k = Int(t.resources.index[p]), a = t.resources.amount[p]
-                if let l = e.resources[k].limit, a > 0 { xbar[j] = min(xbar[j], l / a) }
-            }
-            xbar[j] = min(xbar[j], t.capacity[j])
-        }
+        // Dual repair: a technique's positive reduced profit is charged either to its capacity
+        // (cap·profit) or to the limited resource that absorbs it most cheaply, raising that
+        // resource's valuation by θ_k = max profit/r_kt; weak duality then bounds λ* by the
+        // repaired dual objective.
+        var theta = [Double](repeating: 0, count: e.resourceCount)
         var oyRaw = 0.0
         for i in 0..<n { oyRaw += o[i] * max(0, y[i]) }
         // Rescale the valuations so the λ column's dual constraint Σ y_i o_i ≥ 1 holds.
@@ -86,7 +82,18 @@ public struct PlanCertificate: Sendable, Hashable {
             }
             if profit > 0 {
                 if cap.isFinite { capTerm += cap * profit } else { dualViolation += profit * profit }
-                boundTerm += xbar[j] == .infinity ? .infinity : xbar[j] * profit * rescale
+                let pr = profit * rescale
+                var best = cap.isFinite ? cap * pr : Double.infinity
+                var bestK = -1
+                for p in t.resources.range(j) {
+                    let k = Int(t.resources.index[p]), a = t.resources.amount[p]
+                    if let l = e.resources[k].limit, a > 0, max(theta[k], pr / a) * l - theta[k] * l < best {
+                        best = max(theta[k], pr / a) * l - theta[k] * l
+                        bestK = k
+                    }
+                }
+                if bestK >= 0 { theta[bestK] = max(theta[bestK], pr / t.resources.amount[t.resources.range(j).first { Int(t.resources.index[$0]) == bestK }!]) }
+                else { boundTerm += best }
             }
         }
         var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0
@@ -121,6 +128,7 @@ public struct PlanCertificate: Sendable, Hashable {
         let lambdaTerm = lambdaCap.isFinite ? max(0, 1 - oy) * lambdaCap : 0
         let bound = rescale == 1 && !lambdaCap.isFinite && oy < 1 ? Double.infinity
             : (-gy + lw) * rescale + boundTerm + lambdaTerm
+                + e.resources.indices.reduce(0.0) { $0 + theta[$1] * (e.resources[$1].limit ?? 0) }
         _ = rawBound
         primalResidual = pr.squareRoot() / (1 + bn.squareRoot())
         dualResidual = dualViolation.squareRoot() / 2

@@ -67,10 +67,10 @@ public enum Planner {
         var iterations = result.iterations, restarts = result.restarts
         // The solver's stopping rule is PDLP's (residuals in the economy's own units); the
         // certificate's gap is a proven bound. While they disagree, tighten and continue from
-        // where the solver stopped (at most three times, within the time limit).
+        // where the solver stopped (at most six times, within the time limit).
         var solverOptions = options.solver
-        for _ in 0..<3 where result.status == .optimal && !plan.certificate.passes(tol * 1.01) && elapsed() < options.solver.timeLimit {
-            solverOptions.tolerance /= 10
+        for _ in 0..<6 where result.status == .optimal && !plan.certificate.passes(tol * 1.01) && elapsed() < options.solver.timeLimit {
+            solverOptions.tolerance = max(solverOptions.tolerance / 10, 1e-13)
             solverOptions.timeLimit = options.solver.timeLimit - elapsed()
             solverOptions.maxIterations = max(1, options.solver.maxIterations - iterations)
             result = PDHGSolver(problem.lp, options: solverOptions).solve(warmStart: (result.x, result.y))

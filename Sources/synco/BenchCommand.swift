@@ -63,6 +63,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Economy file instead of a generated one.") var economy: String?
         @Option(help: "Mode.") var mode: PlannerOptions.Mode = .fulfilment
         @Option(help: "Tolerance.") var tolerance: Double = 1e-6
+        @Option(help: "Time limit for our solve, seconds.") var timeLimit: Double = 600
         @Option(help: "HiGHS methods (comma-separated; empty to skip).") var highs: String = "pdlp,hipdlp"
         @Option(help: "Time limit for each HiGHS method, seconds.") var highsTimeLimit: Double = 300
 
@@ -76,6 +77,7 @@ struct BenchCommand: ParsableCommand {
             var o = PlannerOptions()
             o.mode = mode
             o.solver.tolerance = tolerance
+            o.solver.timeLimit = timeLimit
             let plan = Planner.solve(e, options: o)
             var out = "\(e.name) [\(mode.rawValue)]: \(plan.status.rawValue), λ = \(fmt(plan.fulfilment)), \(plan.iterations) iterations, \(fmt(plan.seconds)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
             if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed\n" }
