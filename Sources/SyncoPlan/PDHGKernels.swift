@@ -20,11 +20,10 @@ enum PDHGKernels {
         let parts = blocks(n)
         let partial = SharedMutableBuffer(UnsafeMutableBufferPointer<Double>.allocate(capacity: parts))
         defer { partial.base.deallocate() }
-        let c = SharedBuffer(lp.objective.withUnsafeBufferPointer { $0 }), lo = SharedBuffer(lp.lower.withUnsafeBufferPointer { $0 }),
-            hi = SharedBuffer(lp.upper.withUnsafeBufferPointer { $0 })
         let x = SharedMutableBuffer(ws.x), x0 = SharedMutableBuffer(ws.x0), xh = SharedMutableBuffer(ws.xhat),
             xp = SharedMutableBuffer(ws.xplus), kty = SharedMutableBuffer(ws.kty)
-        withExtendedLifetime(lp) {
+        lp.objective.withUnsafeBufferPointer { cp in lp.lower.withUnsafeBufferPointer { lop in lp.upper.withUnsafeBufferPointer { hip in
+            let c = SharedBuffer(cp), lo = SharedBuffer(lop), hi = SharedBuffer(hip)
             Parallelism.run(parts: parts, parallel: parts > 1) { b in
                 let start = n * b / parts, end = n * (b + 1) / parts
                 let cb = c.base, lb = lo.base, ub = hi.base, xb = x.base, x0b = x0.base, xhb = xh.base, xpb = xp.base, kb = kty.base
@@ -45,7 +44,7 @@ enum PDHGKernels {
                 }
                 partial.base[b] = s
             }
-        }
+        } } }
         var s = 0.0
         for b in 0..<parts { s += partial.base[b] }
         return s
@@ -57,9 +56,9 @@ enum PDHGKernels {
         let parts = blocks(m)
         let partial = SharedMutableBuffer(UnsafeMutableBufferPointer<Double>.allocate(capacity: parts))
         defer { partial.base.deallocate() }
-        let rl = SharedBuffer(lp.rowLower.withUnsafeBufferPointer { $0 }), ru = SharedBuffer(lp.rowUpper.withUnsafeBufferPointer { $0 })
         let y = SharedMutableBuffer(ws.y), y0 = SharedMutableBuffer(ws.y0), yp = SharedMutableBuffer(ws.yplus), kx = SharedMutableBuffer(ws.kxhat)
-        withExtendedLifetime(lp) {
+        lp.rowLower.withUnsafeBufferPointer { rlp in lp.rowUpper.withUnsafeBufferPointer { rup in
+            let rl = SharedBuffer(rlp), ru = SharedBuffer(rup)
             Parallelism.run(parts: parts, parallel: parts > 1) { b in
                 let start = m * b / parts, end = m * (b + 1) / parts
                 let lb = rl.base, ub = ru.base, yb = y.base, y0b = y0.base, ypb = yp.base, kb = kx.base
@@ -82,7 +81,7 @@ enum PDHGKernels {
                 }
                 partial.base[b] = s
             }
-        }
+        } }
         var s = 0.0
         for b in 0..<parts { s += partial.base[b] }
         return s

@@ -97,6 +97,12 @@ public struct PDHGSolver: Sendable {
 
     /// Solves from zero, or from a warm start (unscaled x and y, e.g. a previous plan).
     public func solve(warmStart: (x: [Double], y: [Double])? = nil) -> PDHGResult {
+        solve(warmStart: warmStart, options: options)
+    }
+
+    /// Solves with other options (tolerance, limits) on the same preconditioned problem, so a
+    /// caller that tightens the tolerance does not scale and transpose the matrix again.
+    public func solve(warmStart: (x: [Double], y: [Double])?, options: PDHGOptions) -> PDHGResult {
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
         let n = scaled.columns, m = scaled.rows
@@ -136,7 +142,6 @@ public struct PDHGSolver: Sendable {
         var best: (x: [Double], y: [Double], res: LPResiduals)? = nil
         var status = PDHGResult.Status.stopped
         var reason = "iteration limit"
-        var lastResiduals: LPResiduals? = nil
 
         while total < options.maxIterations {
             let major = (total + 1) % options.restartCheckInterval == 0
@@ -153,7 +158,6 @@ public struct PDHGSolver: Sendable {
             // Termination check on the unscaled problem at T(z) = (x⁺, y⁺).
             if total % options.terminationCheckInterval == 0 || total >= options.maxIterations {
                 let res = residuals(ws)
-                lastResiduals = res
                 if best == nil || score(res) < score(best!.res) {
                     best = (Array(ws.xplus), Array(ws.yplus), res)
                 }
@@ -196,7 +200,6 @@ public struct PDHGSolver: Sendable {
             for i in 0..<m { ws.yplus[i] = ws.y[i] }
             return (Array(ws.x), Array(ws.y), residuals(ws))
         }()
-        _ = lastResiduals
         return PDHGResult(status: status, reason: reason, x: p.unscalePrimal(final.x), y: p.unscaleDual(final.y),
                           residuals: final.res, iterations: total, restarts: restarts, seconds: elapsed(), primalWeight: omega)
     }

@@ -73,12 +73,11 @@ public enum Planner {
             solverOptions.tolerance = max(solverOptions.tolerance / 10, 1e-13)
             solverOptions.timeLimit = options.solver.timeLimit - elapsed()
             solverOptions.maxIterations = max(1, options.solver.maxIterations - iterations)
-            result = PDHGSolver(problem.lp, options: solverOptions).solve(warmStart: (result.x, result.y))
+            result = solver.solve(warmStart: (result.x, result.y), options: solverOptions)
             iterations += result.iterations
             restarts += result.restarts
             plan = extract(problem, x: result.x, y: result.y)
         }
-        _ = solver
         plan.iterations = iterations
         plan.restarts = restarts
         plan.seconds = elapsed()

@@ -43,11 +43,7 @@ import SyncoPlan
 
     @Test func capacityBindsAndChoosesTheAlternative() throws {
         // Two ways to make bread: cheap in labour but capped, or labour-hungry.
-        var t = TechniqueTable()
-        t.append(Technique(id: "bakery", outputs: [Entry(0, 1)], resources: [Entry(0, 1)], capacity: 50))
-        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], resources: [Entry(0, 3)]))
-        let e = Economy(name: "bread", products: [Product(id: "bread")], resources: [Resource(id: "labour", kind: .labour, limit: 200)],
-                        techniques: t, needs: [Need(product: 0, amount: 100)])
+        let e = bread()
         let plan = Planner.solve(e)
         // 50 from the bakery (50 h), 50 by hand (150 h): 100 bread, λ = 1.
         #expect(plan.status == .optimal && abs(plan.fulfilment - 1) < 1e-5)
@@ -133,15 +129,21 @@ import SyncoPlan
     }
 
     @Test func capacityRentShowsWhenATechniqueIsFull() {
-        var t = TechniqueTable()
-        t.append(Technique(id: "bakery", outputs: [Entry(0, 1)], resources: [Entry(0, 1)], capacity: 50))
-        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], resources: [Entry(0, 3)]))
-        let e = Economy(name: "bread", products: [Product(id: "bread")], resources: [Resource(id: "labour", kind: .labour, limit: 200)],
-                        techniques: t, needs: [Need(product: 0, amount: 100)])
+        let e = bread()
         let plan = Planner.solve(e)
         // Both run at 50; the bakery is full and earns a rent of 2 h per loaf.
         let split = PlanExplanation.split(plan: plan, economy: e, product: 0, technique: 0, depth: 1, width: 5)
         let rent = split.first { $0.kind == .capacity }
         #expect(rent != nil && abs(rent!.share - 2.0 / 3) < 1e-3)
     }
+}
+
+/// Two ways to make bread: cheap in labour but capped at 50, or three hours a loaf by hand;
+/// 200 h of labour, a need of 100 loaves.
+func bread() -> Economy {
+    var t = TechniqueTable()
+    t.append(Technique(id: "bakery", outputs: [Entry(0, 1)], resources: [Entry(0, 1)], capacity: 50))
+    t.append(Technique(id: "hand", outputs: [Entry(0, 1)], resources: [Entry(0, 3)]))
+    return Economy(name: "bread", products: [Product(id: "bread")], resources: [Resource(id: "labour", kind: .labour, limit: 200)],
+                   techniques: t, needs: [Need(product: 0, amount: 100)])
 }
