@@ -10,10 +10,10 @@ extension Economy {
     public func validate(checkIds: Bool = true) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
         if checkIds {
-            issues += duplicateIssues(products.map(\.id), section: "products", noun: "product")
-            issues += duplicateIssues(resources.map(\.id), section: "resources", noun: "resource")
+            issues += duplicateIssues(duplicateProducts, { products[$0].id }, section: "products", noun: "product")
+            issues += duplicateIssues(duplicateResources, { resources[$0].id }, section: "resources", noun: "resource")
         }
-        issues += duplicateIssues(techniques.ids, section: "techniques", noun: "technique")
+        issues += duplicateIssues(duplicateTechniques, { techniques.ids[$0] }, section: "techniques", noun: "technique")
 
         let n = products.count
         var produced = [Bool](repeating: false, count: n)
@@ -90,14 +90,9 @@ extension Economy {
         return issues
     }
 
-    private func duplicateIssues(_ ids: [String], section: String, noun: String) -> [ValidationIssue] {
-        var first = [String: Int](minimumCapacity: ids.count)
-        var issues: [ValidationIssue] = []
-        for (i, id) in ids.enumerated() {
-            if let f = first[id] {
-                issues.append(.init("duplicate-id", at: "\(section)[\(i)].id", "\(noun) id '\(id)' already used by \(section)[\(f)]"))
-            } else { first[id] = i }
+    private func duplicateIssues(_ dups: [(Int, Int)], _ id: (Int) -> String, section: String, noun: String) -> [ValidationIssue] {
+        dups.map { i, f in
+            ValidationIssue("duplicate-id", at: "\(section)[\(i)].id", "\(noun) id '\(id(i))' already used by \(section)[\(f)]")
         }
-        return issues
     }
 }

@@ -13,6 +13,11 @@ public struct Economy: Sendable {
     private let productIndex: [String: Int32]
     private let resourceIndex: [String: Int32]
     private let techniqueIndex: [String: Int32]
+    /// (index, index of the first occurrence) of every repeated id, found while indexing so
+    /// `validate()` need not hash every id a second time.
+    let duplicateProducts: [(Int, Int)]
+    let duplicateResources: [(Int, Int)]
+    let duplicateTechniques: [(Int, Int)]
 
     /// Builds an economy from resolved parts. Duplicate ids keep their first occurrence for
     /// lookup; `validate()` reports them.
@@ -22,15 +27,18 @@ public struct Economy: Sendable {
         self.resources = resources
         self.techniques = techniques
         self.needs = needs
-        productIndex = Economy.firstIndex(products.lazy.map(\.id), count: products.count)
-        resourceIndex = Economy.firstIndex(resources.lazy.map(\.id), count: resources.count)
-        techniqueIndex = Economy.firstIndex(techniques.ids, count: techniques.count)
+        (productIndex, duplicateProducts) = Economy.firstIndex(products.lazy.map(\.id), count: products.count)
+        (resourceIndex, duplicateResources) = Economy.firstIndex(resources.lazy.map(\.id), count: resources.count)
+        (techniqueIndex, duplicateTechniques) = Economy.firstIndex(techniques.ids, count: techniques.count)
     }
 
-    private static func firstIndex(_ ids: some Sequence<String>, count: Int) -> [String: Int32] {
+    private static func firstIndex(_ ids: some Sequence<String>, count: Int) -> ([String: Int32], [(Int, Int)]) {
         var d = [String: Int32](minimumCapacity: count)
-        for (i, id) in ids.enumerated() where d[id] == nil { d[id] = Int32(i) }
-        return d
+        var dups: [(Int, Int)] = []
+        for (i, id) in ids.enumerated() {
+            if let f = d[id] { dups.append((i, Int(f))) } else { d[id] = Int32(i) }
+        }
+        return (d, dups)
     }
 
     public func productIndex(of id: String) -> Int? { productIndex[id].map(Int.init) }
