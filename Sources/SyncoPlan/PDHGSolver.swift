@@ -69,6 +69,8 @@ public struct PDHGSolver: Sendable {
     public let preconditioner: Preconditioner
     let scaled: LinearProgram
     let kt: CSRMatrix
+    /// η = 0.998/‖K̃‖₂, estimated once per problem (tightening rounds reuse it).
+    let stepSize: Double
 
     public init(_ lp: LinearProgram, options: PDHGOptions = PDHGOptions()) {
         self.lp = lp
@@ -76,10 +78,11 @@ public struct PDHGSolver: Sendable {
         preconditioner = Preconditioner(lp, ruizIterations: options.ruizIterations)
         scaled = preconditioner.scale(lp)
         kt = scaled.matrix.transposed()
+        stepSize = 0.998 / PDHGSolver.operatorNorm(scaled, kt)
     }
 
     /// Estimates ‖K̃‖₂ by power iteration on K̃ᵀK̃.
-    func operatorNorm(iterations: Int = 12) -> Double {
+    static func operatorNorm(_ scaled: LinearProgram, _ kt: CSRMatrix, iterations: Int = 12) -> Double {
         let n = scaled.columns
         guard n > 0, scaled.rows > 0 else { return 1 }
         var v = (0..<n).map { 1 + 0.01 * Double($0 % 7) }
@@ -120,7 +123,7 @@ public struct PDHGSolver: Sendable {
         for j in 0..<n { ws.x0[j] = ws.x[j] }
         for i in 0..<m { ws.y0[i] = ws.y[i] }
 
-        let eta = 0.998 / operatorNorm()
+        let eta = stepSize
         var omega = 1.0
         do {
             let cn = Vector.norm2(scaled.objective)
