@@ -66,7 +66,7 @@ public struct SymmetricIOImporter: Sendable {
             let code = t.rowCodes[r]
             return Resource(id: code, unit: unit, kind: labourRows.contains(code) ? .labour : .other, limit: total)
         }
-        for (j, pc) in productCols.enumerated() {
+        for pc in productCols {
             let row = rowIndex[pc.element]!
             let fd = fdCols.reduce(0) { $0 + t.value(row: row, column: $1) }
             let x: Double
@@ -90,7 +90,6 @@ public struct SymmetricIOImporter: Sendable {
                 if v < 0 { throw CSVError(file: path, row: r + 2, column: pc.element, "negative primary input \(v); expected >= 0") }
                 if v != 0 { res.append(KeyedAmount(t.rowCodes[r], v / x)) }
             }
-            _ = j
             doc.techniques.append(TechniqueSpec(id: "make:" + pc.element, outputs: [KeyedAmount(pc.element, 1)], inputs: inputs, resources: res))
         }
         return doc

@@ -104,7 +104,6 @@ public struct SyntheticEconomy: Sendable {
         var rng = SeededGenerator(seed: seed)
         let hubs = min(max(2, n / 2000), 16, n / 2)
         let sectorSize = max(20, min(20_000, n / 50))
-        let sectorCount = (n + sectorSize - 1) / sectorSize
         func sector(of i: Int) -> Int { i < hubs ? (i % 2) : 2 + ((i / sectorSize) % (SyntheticEconomy.sectorNames.count - 2)) }
 
         var prods: [Product] = []
@@ -193,7 +192,6 @@ public struct SyntheticEconomy: Sendable {
             }
         }
         if needs.isEmpty { needs.append(Need(product: Int32(n - 1), amount: 10)) }
-        _ = sectorCount
         var economy = Economy(name: "synthetic n=\(n) seed=\(seed)", products: prods, resources: resources, techniques: table, needs: needs)
         guard calibrate else { return economy }
         // Calibrate limits and capacities from the primary plan at full needs.

@@ -58,7 +58,7 @@ public struct PlanCertificate: Sendable, Hashable {
         let rescale = lambdaCap.isFinite || oyRaw <= 0 ? 1.0 : 1 / oyRaw
         var bv = 0.0
         var dualViolation = 0.0
-        var capTerm = 0.0, boundTerm = 0.0
+        var boundTerm = 0.0
         for j in 0..<t.count {
             let xj = x[j]
             if xj < 0 { bv = max(bv, -xj) }
@@ -81,7 +81,7 @@ public struct PlanCertificate: Sendable, Hashable {
                 profit -= w[k] * a
             }
             if profit > 0 {
-                if cap.isFinite { capTerm += cap * profit } else { dualViolation += profit * profit }
+                if !cap.isFinite { dualViolation += profit * profit }
                 let pr = profit * rescale
                 var best = cap.isFinite ? cap * pr : Double.infinity
                 var bestK = -1
@@ -119,17 +119,14 @@ public struct PlanCertificate: Sendable, Hashable {
             }
         }
         // λ column: objective coefficient 1, dual constraint Σ y_i o_i ≥ 1 unless λ is capped.
+        // A capped λ absorbs a positive profit in its bound instead.
         let lambdaProfit = 1 - oy
-        if lambdaProfit > 0 {
-            if lambdaCap.isFinite { capTerm += lambdaCap * lambdaProfit } else { dualViolation += lambdaProfit * lambdaProfit }
-        }
+        if lambdaProfit > 0 && !lambdaCap.isFinite { dualViolation += lambdaProfit * lambdaProfit }
         if lambda < 0 { bv = max(bv, -lambda) }
-        let rawBound = -gy + lw + capTerm
-        let lambdaTerm = lambdaCap.isFinite ? max(0, 1 - oy) * lambdaCap : 0
+        let lambdaTerm = lambdaCap.isFinite ? max(0, lambdaProfit) * lambdaCap : 0
         let bound = rescale == 1 && !lambdaCap.isFinite && oy < 1 ? Double.infinity
             : (-gy + lw) * rescale + boundTerm + lambdaTerm
                 + e.resources.indices.reduce(0.0) { $0 + theta[$1] * (e.resources[$1].limit ?? 0) }
-        _ = rawBound
         primalResidual = pr.squareRoot() / (1 + bn.squareRoot())
         dualResidual = dualViolation.squareRoot() / 2
         gap = bound.isFinite ? abs(lambda - bound) / (1 + abs(lambda) + abs(bound)) : .infinity

@@ -247,7 +247,7 @@ public enum Planner {
         // Reduce the certificate to its support: needs, limits and capacities whose dual
         // contribution is at least 0.1 % of the total.
         let y = r.y
-        let (net, use) = flows(e, Array(r.x[0..<m]))
+        let use = flows(e, Array(r.x[0..<m])).use
         var needs: [InfeasibilityDiagnosis.NeedEntry] = []
         for (k, i) in gs.enumerated() {
             let w = max(0, y[i]) * p.guaranteed[i]
@@ -267,7 +267,6 @@ public enum Planner {
         }
         let total = needs.reduce(0) { $0 + $1.weight } + limits.reduce(0) { $0 + $1.weight } + caps.reduce(0) { $0 + $1.weight }
         let cut = 1e-3 * max(total, 1e-300)
-        _ = net
         let d = InfeasibilityDiagnosis(
             minimumRelativeShortfall: value, proofBound: bound,
             needs: needs.filter { $0.weight >= cut || $0.shortfall > 1e-9 * $0.guaranteed }.sorted { $0.weight > $1.weight },
