@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "SyncoSparse", targets: ["SyncoSparse"]),
         .library(name: "SyncoPlan", targets: ["SyncoPlan"]),
         .library(name: "SyncoData", targets: ["SyncoData"]),
+        .library(name: "SyncoDemocracy", targets: ["SyncoDemocracy"]),
+        .library(name: "SyncoFeedback", targets: ["SyncoFeedback"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,16 +22,20 @@ let package = Package(
         .target(name: "SyncoPlan", dependencies: ["SyncoModel", "SyncoSparse"]),
         // The generator calibrates limits and capacities with a Leontief solve, so Data uses Plan.
         .target(name: "SyncoData", dependencies: ["SyncoModel", "SyncoSparse", "SyncoPlan"]),
+        .target(name: "SyncoDemocracy", dependencies: ["SyncoModel"]),
+        .target(name: "SyncoFeedback", dependencies: ["SyncoModel"]),
         .executableTarget(
             name: "synco",
             dependencies: [
-                "SyncoModel", "SyncoSparse", "SyncoPlan", "SyncoData",
+                "SyncoModel", "SyncoSparse", "SyncoPlan", "SyncoData", "SyncoDemocracy", "SyncoFeedback",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SyncoModelTests", dependencies: ["SyncoModel"]),
         .testTarget(name: "SyncoSparseTests", dependencies: ["SyncoSparse"]),
         .testTarget(name: "SyncoPlanTests", dependencies: ["SyncoPlan", "SyncoData"]),
         .testTarget(name: "SyncoDataTests", dependencies: ["SyncoData", "SyncoPlan"]),
+        .testTarget(name: "SyncoDemocracyTests", dependencies: ["SyncoDemocracy", "SyncoModel"]),
+        .testTarget(name: "SyncoFeedbackTests", dependencies: ["SyncoFeedback"]),
     ],
     swiftLanguageModes: [.v6]
 )
