@@ -15,6 +15,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .target(name: "SyncoModel"),
@@ -24,10 +27,24 @@ let package = Package(
         .target(name: "SyncoData", dependencies: ["SyncoModel", "SyncoSparse", "SyncoPlan"]),
         .target(name: "SyncoDemocracy", dependencies: ["SyncoModel"]),
         .target(name: "SyncoFeedback", dependencies: ["SyncoModel"]),
+        // Persistence: SQLite through GRDB (embedded default), PostgreSQL through postgres-nio.
+        .target(
+            name: "SyncoStore",
+            dependencies: [
+                "SyncoModel", "SyncoData", "SyncoDemocracy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]),
+        .target(
+            name: "SyncoServer",
+            dependencies: [
+                "SyncoModel", "SyncoData", "SyncoPlan", "SyncoDemocracy", "SyncoStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .executableTarget(
             name: "synco",
             dependencies: [
-                "SyncoModel", "SyncoSparse", "SyncoPlan", "SyncoData", "SyncoDemocracy", "SyncoFeedback",
+                "SyncoModel", "SyncoSparse", "SyncoPlan", "SyncoData", "SyncoDemocracy", "SyncoFeedback", "SyncoStore", "SyncoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "SyncoModelTests", dependencies: ["SyncoModel"]),
@@ -36,6 +53,13 @@ let package = Package(
         .testTarget(name: "SyncoDataTests", dependencies: ["SyncoData", "SyncoPlan"]),
         .testTarget(name: "SyncoDemocracyTests", dependencies: ["SyncoDemocracy", "SyncoModel"]),
         .testTarget(name: "SyncoFeedbackTests", dependencies: ["SyncoFeedback"]),
+        .testTarget(name: "SyncoStoreTests", dependencies: ["SyncoStore", "SyncoDemocracy", "SyncoModel"]),
+        .testTarget(
+            name: "SyncoServerTests",
+            dependencies: [
+                "SyncoServer", "SyncoStore", "SyncoData",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

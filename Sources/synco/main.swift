@@ -4,10 +4,20 @@ import Glibc
 #endif
 
 // Exit codes: 0 ok, 1 invalid input (the message names the place), 2 usage error.
+/// Runs an async subcommand's `run() async` (an existential would pick the synchronous one).
+func runAsync<C: AsyncParsableCommand>(_ c: C) async throws {
+    var c = c
+    try await c.run()
+}
+
 _ = Log.start
 do {
     var command = try Synco.parseAsRoot()
-    try command.run()
+    if let async = command as? any AsyncParsableCommand {
+        try await runAsync(async)
+    } else {
+        try command.run()
+    }
 } catch let error as InputError {
     writeStderr("error: \(error.description)\n")
     exit(1)

@@ -1,0 +1,289 @@
+import Foundation
+import SyncoData
+import SyncoDemocracy
+import SyncoModel
+import SyncoPlan
+import SyncoStore
+
+/// Who is calling: the administrator (holder of the admin token) or a member.
+public enum Caller: Sendable {
+    case admin
+    case member(Member)
+    case anonymous
+
+    var name: String {
+        switch self {
+        case .admin: "admin"
+        case .member(let m): m.id
+        case .anonymous: "anonymous"
+        }
+    }
+}
+
+/// The federation's rules on top of a store: who may do what, domain checks, assembly, planning.
+/// The HTTP layer only translates; the CLI uses the same service.
+public final class FederationService: Sendable {
+    public let store: any SyncoStore
+    let adminTokenHash: String
+    let now: @Sendable () -> Double
+
+    public init(store: any SyncoStore, adminToken: String, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.store = store
+        self.adminTokenHash = SHA256.hex(adminToken)
+        self.now = now
+    }
+
+    /// A fresh random token (256 bits, hex). Only its SHA-256 is stored.
+    public static func newToken() -> String {
+        var g = SystemRandomNumberGenerator()
+        return SHA256.hex(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) })
+    }
+
+    public func caller(token: String?) async throws -> Caller {
+        guard let token, !token.isEmpty else { return .anonymous }
+        let h = SHA256.hex(token)
+        if h == adminTokenHash { return .admin }
+        if let m = try await store.member(tokenHash: h) { return .member(m) }
+        throw APIError(.unauthorized, field: "Authorization", "unknown token")
+    }
+
+    func hierarchy() async throws -> CouncilHierarchy {
+        do { return try CouncilHierarchy(try await store.councils()) } catch let e as DemocracyError { throw APIError(e) }
+    }
+
+    func requireAdmin(_ c: Caller) throws {
+        guard case .admin = c else { throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "only the administrator may do this") }
+    }
+
+    /// The admin, or a facilitator of `council` or of a federation above it.
+    func requireFacilitator(_ c: Caller, of council: String, in h: CouncilHierarchy) throws {
+        switch c {
+        case .admin: return
+        case .member(let m) where m.role.mayFacilitate && h.contains(m.council, council): return
+        case .anonymous: throw APIError(.unauthorized, field: "Authorization", "a token is required")
+        default: throw APIError(.forbidden, field: "Authorization", "only a facilitator of '\(council)' (or of a federation above it) may do this")
+        }
+    }
+
+    // MARK: councils and members
+
+    public func addCouncil(_ council: Council, by c: Caller) async throws -> Council {
+        try requireAdmin(c)
+        var h = try await hierarchy()
+        do { try h.add(council) } catch { throw APIError(error) }
+        try await wrap { try await store.addCouncil(council, actor: c.name, time: now()) }
+        return council
+    }
+
+    public func councils() async throws -> [Council] { try await store.councils() }
+
+    /// Adds a member and returns the token, which is shown once and stored only as a hash.
+    public func addMember(_ m: Member, by c: Caller) async throws -> (Member, token: String) {
+        let h = try await hierarchy()
+        guard h[m.council] != nil else { throw APIError(.notFound, field: "council", "no council '\(m.council)'") }
+        try requireFacilitator(c, of: m.council, in: h)
+        let token = Self.newToken()
+        try await wrap { try await store.addMember(m, tokenHash: SHA256.hex(token), actor: c.name, time: now()) }
+        return (m, token)
+    }
+
+    public func members(council: String, by c: Caller) async throws -> [Member] {
+        let h = try await hierarchy()
+        switch c {
+        case .admin: break
+        case .member(let m) where m.council == council || h.contains(m.council, council): break
+        case .anonymous: throw APIError(.unauthorized, field: "Authorization", "a token is required")
+        default: throw APIError(.forbidden, field: "Authorization", "only members of '\(council)' see its members")
+        }
+        return try await store.members(council: council)
+    }
+
+    // MARK: submissions
+
+    public func submit(_ s: Submission, by c: Caller) async throws -> Submission {
+        guard case .member(let m) = c else {
+            throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "submissions come from a council's members")
+        }
+        guard m.council == s.council else {
+            throw APIError(.forbidden, field: "council", "member '\(m.id)' belongs to '\(m.council)' and cannot submit for '\(s.council)'")
+        }
+        guard m.role.maySubmit else { throw APIError(.forbidden, field: "Authorization", "observers do not submit") }
+        let h = try await hierarchy()
+        guard let council = h[s.council] else { throw APIError(.notFound, field: "council", "no council '\(s.council)'") }
+        if let e = s.check(kind: council.kind).first { throw APIError(e) }
+        // Products named in needs and techniques must exist in the base economy.
+        if let base = try await baseDocument() {
+            let products = Set(base.products.map(\.id)), resources = Set(base.resources.map(\.id))
+            for (i, n) in s.needs.enumerated() where !products.contains(n.product) {
+                throw APIError(.unprocessable, field: "needs[\(i)].product", "unknown product '\(n.product)'")
+            }
+            for (i, t) in s.techniques.enumerated() {
+                for k in t.outputs + t.inputs where !products.contains(k.key) {
+                    throw APIError(.unprocessable, field: "techniques[\(i)]", "unknown product '\(k.key)'")
+                }
+                for k in t.resources where !resources.contains(k.key) {
+                    throw APIError(.unprocessable, field: "techniques[\(i)].resources.\(k.key)", "unknown resource '\(k.key)'")
+                }
+            }
+        }
+        var s = s
+        s.member = m.id
+        s.time = now()
+        return try await wrap { try await store.appendSubmission(s, actor: m.id) }
+    }
+
+    public func submissions(council: String) async throws -> [Submission] { try await store.submissions(council: council) }
+
+    // MARK: decisions
+
+    public func addDecision(_ d: Decision, by c: Caller) async throws -> Decision {
+        let h = try await hierarchy()
+        guard h[d.council] != nil else { throw APIError(.notFound, field: "council", "no council '\(d.council)'") }
+        try requireFacilitator(c, of: d.council, in: h)
+        if let e = d.check().first { throw APIError(e) }
+        var d = d
+        d.open = true
+        try await wrap { try await store.addDecision(d, actor: c.name, time: now()) }
+        return d
+    }
+
+    public func decision(_ id: String) async throws -> Decision {
+        guard let d = try await store.decision(id) else { throw APIError(.notFound, field: "decision", "no decision '\(id)'") }
+        return d
+    }
+
+    public func cast(_ b: Ballot, decision id: String, by c: Caller) async throws {
+        guard case .member(let m) = c else {
+            throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "ballots come from members")
+        }
+        let d = try await decision(id)
+        guard m.role.mayVote else { throw APIError(.forbidden, field: "Authorization", "observers do not vote") }
+        let h = try await hierarchy()
+        guard h.contains(d.council, m.council) else {
+            throw APIError(.forbidden, field: "decision", "member '\(m.id)' of '\(m.council)' is not within '\(d.council)', which decides '\(id)'")
+        }
+        if let e = b.check(for: d).first { throw APIError(e) }
+        try await wrap { try await store.castBallot(decision: id, member: m.id, ballot: b, time: now()) }
+    }
+
+    public func ballot(decision id: String, by c: Caller) async throws -> Ballot? {
+        guard case .member(let m) = c else { throw APIError(.forbidden, field: "Authorization", "only a member has a ballot") }
+        return try await store.ballots(decision: id).first { $0.member == m.id }?.ballot
+    }
+
+    public func close(decision id: String, by c: Caller) async throws -> Tally {
+        let d = try await decision(id)
+        try requireFacilitator(c, of: d.council, in: try await hierarchy())
+        let tally = Tally.of(d, ballots: try await store.ballots(decision: id).map(\.ballot))
+        try await wrap { try await store.closeDecision(id, tally: DemocracyJSON.string(DemocracyJSON.value(tally)), actor: c.name, time: now()) }
+        return tally
+    }
+
+    public func tally(decision id: String) async throws -> (Decision, JSONValue?) {
+        let d = try await decision(id)
+        guard let t = try await store.tally(decision: id) else { return (d, nil) }
+        return (d, try JSONParser.parse(t))
+    }
+
+    // MARK: economy, assembly, plans
+
+    public func setBase(_ doc: EconomyDocument, by c: Caller) async throws -> String {
+        try requireAdmin(c)
+        let text = EconomyJSON.encode(doc, pretty: false)
+        let hash = SHA256.hex(text)
+        try await store.putDocument(StoredDocument(kind: "base", id: "base", body: text, hash: hash, time: now()), actor: c.name)
+        return hash
+    }
+
+    public func baseDocument() async throws -> EconomyDocument? {
+        guard let d = try await store.document(kind: "base", id: "base") else { return nil }
+        do { return try EconomyJSON.decode(Array(d.body.utf8), source: "stored base economy") } catch {
+            throw APIError(.internalError, field: "", "the stored base economy does not parse: \(error)")
+        }
+    }
+
+    /// Builds the economy from the base, the current submissions and the closed decisions.
+    public func assemble() async throws -> EconomyAssembler.Result {
+        guard let base = try await store.document(kind: "base", id: "base") else {
+            throw APIError(.conflict, field: "base", "no base economy loaded; PUT /api/v1/economy first")
+        }
+        let doc = try EconomyJSON.decode(Array(base.body.utf8), source: "stored base economy")
+        var decided: [DecidedEffect] = []
+        for d in try await store.decisions() where !d.open {
+            decided.append(DecidedEffect(decision: d, tally: Tally.of(d, ballots: try await store.ballots(decision: d.id).map(\.ballot))))
+        }
+        do {
+            return try EconomyAssembler.assemble(base: doc, baseHash: base.hash, submissions: try await store.currentSubmissions(), decisions: decided)
+        } catch let e as DemocracyError { throw APIError(e) }
+    }
+
+    /// Assembles and plans; the plan is stored with its provenance. Returns the plan document's JSON.
+    public func plan(by c: Caller, options: PlannerOptions = PlannerOptions()) async throws -> (id: String, json: String) {
+        try requireAdmin(c)
+        let assembled = try await assemble()
+        let economy: Economy
+        do { economy = try Economy(document: assembled.document) } catch {
+            throw APIError(.unprocessable, field: "economy", "the assembled economy is not valid: \(error)")
+        }
+        let plan = Planner.solve(economy, options: options)
+        let planText = PlanJSON.encode(plan, economy: economy, economyFile: nil)
+        let provenance = ProvenanceJSON.value(assembled.provenance, notes: assembled.notes)
+        let id = String(assembled.provenance.hash.prefix(16)) + "-" + String(Int(now()))
+        let body = "{\"id\":\(JSONWriter.quoted(id)),\"provenance\":\(DemocracyJSON.string(provenance)),\"plan\":\(planText)}"
+        try await store.putDocument(StoredDocument(kind: "plan", id: id, body: body, hash: SHA256.hex(body), time: now()), actor: c.name)
+        return (id, body)
+    }
+
+    public func storedPlan(_ id: String) async throws -> String {
+        guard let d = try await store.document(kind: "plan", id: id) else { throw APIError(.notFound, field: "plan", "no plan '\(id)'") }
+        return d.body
+    }
+
+    public func plans() async throws -> [StoredDocument] { try await store.documents(kind: "plan") }
+
+    /// Maps store-level domain errors (conflicts, closed decisions) to API errors.
+    func wrap<T>(_ f: () async throws -> T) async throws -> T {
+        do { return try await f() } catch let e as DemocracyError { throw APIError(e) }
+    }
+}
+
+extension Caller {
+    var isAnonymous: Bool { if case .anonymous = self { return true } else { return false } }
+}
+
+public enum ProvenanceJSON {
+    public static func value(_ p: Provenance, notes: [String]) -> JSONValue {
+        .object([
+            ("hash", .string(p.hash)),
+            ("sources", .array(p.sources.map { .object([("kind", .string($0.kind)), ("id", .string($0.id)), ("hash", .string($0.hash))]) })),
+            ("notes", .array(notes.map { .string($0) })),
+        ])
+    }
+}
+
+/// An API error: HTTP status, the field it concerns, a message.
+public struct APIError: Error, Sendable, CustomStringConvertible {
+    public enum Status: Int, Sendable {
+        case badRequest = 400, unauthorized = 401, forbidden = 403, notFound = 404, conflict = 409
+        case contentTooLarge = 413, unprocessable = 422, tooManyRequests = 429, internalError = 500
+    }
+    public var status: Status
+    public var field: String
+    public var message: String
+    public init(_ s: Status, field: String, _ m: String) { status = s; self.field = field; message = m }
+    public init(_ e: DemocracyError) {
+        let s: Status = switch e.kind {
+        case .invalid: .badRequest
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .conflict, .closed: .conflict
+        }
+        self.init(s, field: e.field, e.message)
+    }
+    public init(_ e: any Error) {
+        if let a = e as? APIError { self = a } else if let d = e as? DemocracyError { self.init(d) } else {
+            self.init(.internalError, field: "", "\(e)")
+        }
+    }
+    public var description: String { "\(status.rawValue) \(field): \(message)" }
+}

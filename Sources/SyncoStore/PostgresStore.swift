@@ -1,0 +1,249 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SyncoData
+import SyncoDemocracy
+import SyncoModel
+
+/// PostgreSQL through postgres-nio for many concurrent users; the same tables, rules and audit
+/// chain as the SQLite store. Mutations take a table lock on `audit` first, so the hash chain is
+/// extended by one transaction at a time, and ballots cannot race a close.
+public final class PostgresStore: SyncoStore, @unchecked Sendable {
+    // @unchecked: PostgresClient is thread-safe; `runner` is set once in init.
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger = Logger(label: "synco.postgres")
+    public let description: String
+
+    public init(url: String) throws {
+        guard let u = URLComponents(string: url), let host = u.host, !host.isEmpty else {
+            throw StoreError("database URL '\(url)': expected postgres://user:password@host:port/database")
+        }
+        let db = u.path.hasPrefix("/") ? String(u.path.dropFirst()) : u.path
+        let config = PostgresClient.Configuration(host: host, port: u.port ?? 5432, username: u.user ?? "postgres",
+                                                  password: u.password, database: db.isEmpty ? nil : db, tls: .disable)
+        let client = PostgresClient(configuration: config, backgroundLogger: Logger(label: "synco.postgres.pool"))
+        self.client = client
+        runner = Task { await client.run() }
+        description = "postgres://\(host):\(u.port ?? 5432)/\(db)"
+    }
+
+    public func close() async throws { runner.cancel() }
+
+    enum Arg { case text(String), int(Int64), double(Double), null }
+
+    /// `?` placeholders become `$1, $2, …` (no statement here has a literal question mark).
+    static func query(_ sql: String, _ args: [Arg]) -> PostgresQuery {
+        var text = ""
+        var n = 0
+        for ch in sql {
+            if ch == "?" { n += 1; text += "$\(n)" } else { text.append(ch) }
+        }
+        var binds = PostgresBindings()
+        for a in args {
+            switch a {
+            case .text(let s): binds.append(s)
+            case .int(let i): binds.append(i)
+            case .double(let d): binds.append(d)
+            case .null: binds.appendNull()
+            }
+        }
+        return PostgresQuery(unsafeSQL: text, binds: binds)
+    }
+
+    private func rows(_ conn: PostgresConnection, _ sql: String, _ args: [Arg]) async throws -> [PostgresRandomAccessRow] {
+        var out: [PostgresRandomAccessRow] = []
+        for try await row in try await conn.query(Self.query(sql, args), logger: logger) { out.append(row.makeRandomAccess()) }
+        return out
+    }
+
+    private func read(_ sql: String, _ args: [Arg]) async throws -> [PostgresRandomAccessRow] {
+        try await client.withConnection { conn in try await self.rows(conn, sql, args) }
+    }
+
+    /// One transaction that locks the audit chain, runs `body`, and appends the audit entry it returns.
+    private func mutate<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> (T, audit: (time: Double, actor: String, action: String, subject: String, body: String))) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { conn in
+                try await conn.query("LOCK TABLE audit IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+                let (value, a) = try await body(conn)
+                let last = try await self.rows(conn, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [])
+                let seq = (try last.first?[0].decode(Int64.self) ?? 0) + 1
+                let prev = try last.first?[1].decode(String.self) ?? AuditEntry.genesis
+                let hash = AuditEntry.hash(seq: seq, time: a.time, actor: a.actor, action: a.action, subject: a.subject, body: a.body, prev: prev)
+                _ = try await self.rows(conn, "INSERT INTO audit (seq, time, actor, action, subject, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                        [.int(seq), .double(a.time), .text(a.actor), .text(a.action), .text(a.subject), .text(a.body), .text(prev), .text(hash)])
+                return value
+            }
+        } catch let e as PostgresTransactionError {
+            throw Self.unwrap(e)
+        }
+    }
+
+    private static func unwrap(_ e: PostgresTransactionError) -> any Error {
+        if let inner = e.closureError {
+            if let d = inner as? DemocracyError { return d }
+            if let p = inner as? PSQLError, p.serverInfo?[.sqlState] == "23505" {
+                return DemocracyError(.conflict, field: "id", "exists already")
+            }
+            return inner
+        }
+        return e
+    }
+
+    public func migrate() async throws {
+        try await client.withConnection { conn in
+            for s in Schema.statements { try await conn.query(PostgresQuery(unsafeSQL: s), logger: self.logger) }
+        }
+    }
+
+    public func addCouncil(_ c: Council, actor: String, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(c))
+        try await mutate { conn in
+            if try await !self.rows(conn, "SELECT 1 FROM councils WHERE id = ?", [.text(c.id)]).isEmpty {
+                throw DemocracyError(.conflict, field: "id", "council '\(c.id)' exists already")
+            }
+            _ = try await self.rows(conn, "INSERT INTO councils (id, body, time) VALUES (?, ?, ?)", [.text(c.id), .text(body), .double(time)])
+            return ((), (time, actor, "council.add", c.id, body))
+        }
+    }
+
+    public func councils() async throws -> [Council] {
+        try await read("SELECT body FROM councils ORDER BY time, id", []).map {
+            try DemocracyJSON.council(try JSONFields(try JSONParser.parse(try $0[0].decode(String.self))))
+        }
+    }
+
+    public func addMember(_ m: Member, tokenHash: String, actor: String, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(m))
+        try await mutate { conn in
+            if try await !self.rows(conn, "SELECT 1 FROM members WHERE id = ?", [.text(m.id)]).isEmpty {
+                throw DemocracyError(.conflict, field: "id", "member '\(m.id)' exists already")
+            }
+            _ = try await self.rows(conn, "INSERT INTO members (id, council, body, token_hash) VALUES (?, ?, ?, ?)",
+                                    [.text(m.id), .text(m.council), .text(body), .text(tokenHash)])
+            return ((), (time, actor, "member.add", m.id, body))
+        }
+    }
+
+    public func member(tokenHash: String) async throws -> Member? {
+        guard let r = try await read("SELECT council, body FROM members WHERE token_hash = ?", [.text(tokenHash)]).first else { return nil }
+        return try DemocracyJSON.member(try SQLiteStore.memberFields(try r[1].decode(String.self)), council: try r[0].decode(String.self))
+    }
+
+    public func members(council: String) async throws -> [Member] {
+        try await read("SELECT body FROM members WHERE council = ? ORDER BY id", [.text(council)]).map {
+            try DemocracyJSON.member(try SQLiteStore.memberFields(try $0[0].decode(String.self)), council: council)
+        }
+    }
+
+    public func appendSubmission(_ s: Submission, actor: String) async throws -> Submission {
+        try await mutate { conn in
+            var s = s
+            let last = try await self.rows(conn, "SELECT COALESCE(MAX(sequence), 0) FROM submissions WHERE council = ?", [.text(s.council)])
+            s.sequence = Int(try last.first?[0].decode(Int64.self) ?? 0) + 1
+            let body = DemocracyJSON.string(DemocracyJSON.value(s))
+            _ = try await self.rows(conn, "INSERT INTO submissions (council, sequence, body, hash) VALUES (?, ?, ?, ?)",
+                                    [.text(s.council), .int(Int64(s.sequence)), .text(body), .text(s.hash)])
+            return (s, (s.time, actor, "submission.append", s.id, body))
+        }
+    }
+
+    public func submissions(council: String) async throws -> [Submission] {
+        try await read("SELECT body FROM submissions WHERE council = ? ORDER BY sequence", [.text(council)]).map {
+            try DemocracyJSON.storedSubmission(try JSONParser.parse(try $0[0].decode(String.self)))
+        }
+    }
+
+    public func addDecision(_ d: Decision, actor: String, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(d))
+        try await mutate { conn in
+            if try await !self.rows(conn, "SELECT 1 FROM decisions WHERE id = ?", [.text(d.id)]).isEmpty {
+                throw DemocracyError(.conflict, field: "id", "decision '\(d.id)' exists already")
+            }
+            _ = try await self.rows(conn, "INSERT INTO decisions (id, body, open, tally, time) VALUES (?, ?, 1, NULL, ?)",
+                                    [.text(d.id), .text(body), .double(time)])
+            return ((), (time, actor, "decision.add", d.id, body))
+        }
+    }
+
+    public func decisions() async throws -> [Decision] {
+        try await read("SELECT body, open FROM decisions ORDER BY time, id", []).map { r in
+            var d = try DemocracyJSON.decision(try JSONFields(try JSONParser.parse(try r[0].decode(String.self))))
+            d.open = try r[1].decode(Int32.self) != 0
+            return d
+        }
+    }
+
+    public func castBallot(decision: String, member: String, ballot: Ballot, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(ballot))
+        try await mutate { conn in
+            guard let r = try await self.rows(conn, "SELECT open FROM decisions WHERE id = ?", [.text(decision)]).first else {
+                throw DemocracyError(.notFound, field: "decision", "no decision '\(decision)'")
+            }
+            guard try r[0].decode(Int32.self) != 0 else { throw DemocracyError(.closed, field: "decision", "decision '\(decision)' is closed") }
+            _ = try await self.rows(conn, """
+                INSERT INTO ballots (decision, member, body, time) VALUES (?, ?, ?, ?)
+                ON CONFLICT (decision, member) DO UPDATE SET body = excluded.body, time = excluded.time
+                """, [.text(decision), .text(member), .text(body), .double(time)])
+            return ((), (time, member, "ballot.cast", "\(decision)/\(member)", body))
+        }
+    }
+
+    public func ballots(decision: String) async throws -> [(member: String, ballot: Ballot)] {
+        try await read("SELECT member, body FROM ballots WHERE decision = ? ORDER BY member", [.text(decision)]).map { r in
+            (try r[0].decode(String.self), try DemocracyJSON.ballot(try JSONFields(try JSONParser.parse(try r[1].decode(String.self)))))
+        }
+    }
+
+    public func closeDecision(_ id: String, tally: String, actor: String, time: Double) async throws {
+        try await mutate { conn in
+            guard let r = try await self.rows(conn, "SELECT open FROM decisions WHERE id = ?", [.text(id)]).first else {
+                throw DemocracyError(.notFound, field: "decision", "no decision '\(id)'")
+            }
+            guard try r[0].decode(Int32.self) != 0 else { throw DemocracyError(.closed, field: "decision", "decision '\(id)' is closed already") }
+            _ = try await self.rows(conn, "UPDATE decisions SET open = 0, tally = ? WHERE id = ?", [.text(tally), .text(id)])
+            return ((), (time, actor, "decision.close", id, tally))
+        }
+    }
+
+    public func tally(decision: String) async throws -> String? {
+        try await read("SELECT tally FROM decisions WHERE id = ?", [.text(decision)]).first.flatMap { try $0[0].decode(String?.self) }
+    }
+
+    public func putDocument(_ d: StoredDocument, actor: String) async throws {
+        try await mutate { conn in
+            _ = try await self.rows(conn, """
+                INSERT INTO documents (kind, id, body, hash, time) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, hash = excluded.hash, time = excluded.time
+                """, [.text(d.kind), .text(d.id), .text(d.body), .text(d.hash), .double(d.time)])
+            return ((), (d.time, actor, "document.put", "\(d.kind)/\(d.id)", d.hash))
+        }
+    }
+
+    private static func document(_ r: PostgresRandomAccessRow) throws -> StoredDocument {
+        StoredDocument(kind: try r[0].decode(String.self), id: try r[1].decode(String.self), body: try r[2].decode(String.self),
+                       hash: try r[3].decode(String.self), time: try r[4].decode(Double.self))
+    }
+
+    public func document(kind: String, id: String) async throws -> StoredDocument? {
+        try await read("SELECT kind, id, body, hash, time FROM documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)]).first.map(Self.document)
+    }
+
+    public func documents(kind: String) async throws -> [StoredDocument] {
+        try await read("SELECT kind, id, body, hash, time FROM documents WHERE kind = ? ORDER BY time, id", [.text(kind)]).map(Self.document)
+    }
+
+    public func auditLog() async throws -> [AuditEntry] {
+        try await read("SELECT seq, time, actor, action, subject, body, prev, hash FROM audit ORDER BY seq", []).map { r in
+            AuditEntry(seq: try r[0].decode(Int64.self), time: try r[1].decode(Double.self), actor: try r[2].decode(String.self),
+                       action: try r[3].decode(String.self), subject: try r[4].decode(String.self), body: try r[5].decode(String.self),
+                       prev: try r[6].decode(String.self), hash: try r[7].decode(String.self))
+        }
+    }
+
+    /// For tamper tests: run raw SQL outside the store's rules.
+    public func unsafeExecute(_ sql: String) async throws {
+        try await client.withConnection { conn in _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) }
+    }
+}

@@ -1,0 +1,215 @@
+import GRDB
+import SyncoData
+import SyncoDemocracy
+import SyncoModel
+
+/// The embedded default: one SQLite file through GRDB, WAL journal (readers never block the
+/// writer), synchronous=FULL so an acknowledged write survives a crash of the process or the
+/// machine, one transaction per mutation.
+public final class SQLiteStore: SyncoStore, @unchecked Sendable {
+    // @unchecked: DatabaseWriter is itself thread-safe (GRDB serialises writes).
+    private let db: any DatabaseWriter
+    public let description: String
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        config.busyMode = .timeout(10)
+        if path == ":memory:" {
+            db = try DatabaseQueue(configuration: config)
+        } else {
+            db = try DatabasePool(path: path, configuration: config)   // WAL mode
+        }
+        description = "sqlite:\(path)"
+    }
+
+    public func migrate() async throws {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            for s in Schema.statements { try db.execute(sql: s) }
+        }
+        try m.migrate(db)
+    }
+
+    public func close() async throws {
+        if let pool = db as? DatabasePool { try pool.close() } else if let q = db as? DatabaseQueue { try q.close() }
+    }
+
+    /// Appends an audit entry inside the current transaction.
+    private static func audit(_ db: Database, time: Double, actor: String, action: String, subject: String, body: String) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
+        let prev: String = last?["hash"] ?? AuditEntry.genesis
+        let hash = AuditEntry.hash(seq: seq, time: time, actor: actor, action: action, subject: subject, body: body, prev: prev)
+        try db.execute(sql: "INSERT INTO audit (seq, time, actor, action, subject, body, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [seq, time, actor, action, subject, body, prev, hash])
+    }
+
+    private static func mapConstraint<T>(_ what: String, _ f: () throws -> T) throws -> T {
+        do { return try f() } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            throw DemocracyError(.conflict, field: "id", "\(what) exists already")
+        }
+    }
+
+    public func addCouncil(_ c: Council, actor: String, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(c))
+        try await db.write { db in
+            try Self.mapConstraint("council '\(c.id)'") {
+                try db.execute(sql: "INSERT INTO councils (id, body, time) VALUES (?, ?, ?)", arguments: [c.id, body, time])
+            }
+            try Self.audit(db, time: time, actor: actor, action: "council.add", subject: c.id, body: body)
+        }
+    }
+
+    public func councils() async throws -> [Council] {
+        let bodies = try await db.read { db in try String.fetchAll(db, sql: "SELECT body FROM councils ORDER BY time, id") }
+        return try bodies.map { try DemocracyJSON.council(try JSONFields(try JSONParser.parse($0))) }
+    }
+
+    public func addMember(_ m: Member, tokenHash: String, actor: String, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(m))
+        try await db.write { db in
+            try Self.mapConstraint("member '\(m.id)'") {
+                try db.execute(sql: "INSERT INTO members (id, council, body, token_hash) VALUES (?, ?, ?, ?)", arguments: [m.id, m.council, body, tokenHash])
+            }
+            try Self.audit(db, time: time, actor: actor, action: "member.add", subject: m.id, body: body)
+        }
+    }
+
+    public func member(tokenHash: String) async throws -> Member? {
+        let row = try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT council, body FROM members WHERE token_hash = ?", arguments: [tokenHash])
+        }
+        guard let row else { return nil }
+        let council: String = row["council"]
+        return try DemocracyJSON.member(try Self.memberFields(row["body"]), council: council)
+    }
+
+    static func memberFields(_ body: String) throws -> JSONFields {
+        let f = try JSONFields(try JSONParser.parse(body))
+        return try JSONFields(.object(f.object.filter { $0.key != "council" }))
+    }
+
+    public func members(council: String) async throws -> [Member] {
+        let bodies = try await db.read { db in try String.fetchAll(db, sql: "SELECT body FROM members WHERE council = ? ORDER BY id", arguments: [council]) }
+        return try bodies.map { try DemocracyJSON.member(try Self.memberFields($0), council: council) }
+    }
+
+    public func appendSubmission(_ s: Submission, actor: String) async throws -> Submission {
+        try await db.write { db in
+            var s = s
+            let last = try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM submissions WHERE council = ?", arguments: [s.council]) ?? 0
+            s.sequence = Int(last + 1)
+            let body = DemocracyJSON.string(DemocracyJSON.value(s))
+            try db.execute(sql: "INSERT INTO submissions (council, sequence, body, hash) VALUES (?, ?, ?, ?)",
+                           arguments: [s.council, Int64(s.sequence), body, s.hash])
+            try Self.audit(db, time: s.time, actor: actor, action: "submission.append", subject: s.id, body: body)
+            return s
+        }
+    }
+
+    public func submissions(council: String) async throws -> [Submission] {
+        let bodies = try await db.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM submissions WHERE council = ? ORDER BY sequence", arguments: [council])
+        }
+        return try bodies.map { try DemocracyJSON.storedSubmission(try JSONParser.parse($0)) }
+    }
+
+    public func addDecision(_ d: Decision, actor: String, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(d))
+        try await db.write { db in
+            try Self.mapConstraint("decision '\(d.id)'") {
+                try db.execute(sql: "INSERT INTO decisions (id, body, open, tally, time) VALUES (?, ?, 1, NULL, ?)", arguments: [d.id, body, time])
+            }
+            try Self.audit(db, time: time, actor: actor, action: "decision.add", subject: d.id, body: body)
+        }
+    }
+
+    public func decisions() async throws -> [Decision] {
+        let rows = try await db.read { db in try Row.fetchAll(db, sql: "SELECT body, open FROM decisions ORDER BY time, id") }
+        return try rows.map { row in
+            var d = try DemocracyJSON.decision(try JSONFields(try JSONParser.parse(row["body"] as String)))
+            d.open = (row["open"] as Int64) != 0
+            return d
+        }
+    }
+
+    public func castBallot(decision: String, member: String, ballot: Ballot, time: Double) async throws {
+        let body = DemocracyJSON.string(DemocracyJSON.value(ballot))
+        try await db.write { db in
+            guard let open = try Int64.fetchOne(db, sql: "SELECT open FROM decisions WHERE id = ?", arguments: [decision]) else {
+                throw DemocracyError(.notFound, field: "decision", "no decision '\(decision)'")
+            }
+            guard open != 0 else { throw DemocracyError(.closed, field: "decision", "decision '\(decision)' is closed") }
+            try db.execute(sql: """
+                INSERT INTO ballots (decision, member, body, time) VALUES (?, ?, ?, ?)
+                ON CONFLICT (decision, member) DO UPDATE SET body = excluded.body, time = excluded.time
+                """, arguments: [decision, member, body, time])
+            try Self.audit(db, time: time, actor: member, action: "ballot.cast", subject: "\(decision)/\(member)", body: body)
+        }
+    }
+
+    public func ballots(decision: String) async throws -> [(member: String, ballot: Ballot)] {
+        let rows = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT member, body FROM ballots WHERE decision = ? ORDER BY member", arguments: [decision])
+        }
+        return try rows.map { row in
+            (row["member"] as String, try DemocracyJSON.ballot(try JSONFields(try JSONParser.parse(row["body"] as String))))
+        }
+    }
+
+    public func closeDecision(_ id: String, tally: String, actor: String, time: Double) async throws {
+        try await db.write { db in
+            guard let open = try Int64.fetchOne(db, sql: "SELECT open FROM decisions WHERE id = ?", arguments: [id]) else {
+                throw DemocracyError(.notFound, field: "decision", "no decision '\(id)'")
+            }
+            guard open != 0 else { throw DemocracyError(.closed, field: "decision", "decision '\(id)' is closed already") }
+            try db.execute(sql: "UPDATE decisions SET open = 0, tally = ? WHERE id = ?", arguments: [tally, id])
+            try Self.audit(db, time: time, actor: actor, action: "decision.close", subject: id, body: tally)
+        }
+    }
+
+    public func tally(decision: String) async throws -> String? {
+        try await db.read { db in try String.fetchOne(db, sql: "SELECT tally FROM decisions WHERE id = ?", arguments: [decision]) }
+    }
+
+    public func putDocument(_ d: StoredDocument, actor: String) async throws {
+        try await db.write { db in
+            try db.execute(sql: """
+                INSERT INTO documents (kind, id, body, hash, time) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body, hash = excluded.hash, time = excluded.time
+                """, arguments: [d.kind, d.id, d.body, d.hash, d.time])
+            try Self.audit(db, time: d.time, actor: actor, action: "document.put", subject: "\(d.kind)/\(d.id)", body: d.hash)
+        }
+    }
+
+    public func document(kind: String, id: String) async throws -> StoredDocument? {
+        try await db.read { db in
+            try Row.fetchOne(db, sql: "SELECT kind, id, body, hash, time FROM documents WHERE kind = ? AND id = ?", arguments: [kind, id])
+                .map { StoredDocument(kind: $0["kind"], id: $0["id"], body: $0["body"], hash: $0["hash"], time: $0["time"]) }
+        }
+    }
+
+    public func documents(kind: String) async throws -> [StoredDocument] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT kind, id, body, hash, time FROM documents WHERE kind = ? ORDER BY time, id", arguments: [kind])
+                .map { StoredDocument(kind: $0["kind"], id: $0["id"], body: $0["body"], hash: $0["hash"], time: $0["time"]) }
+        }
+    }
+
+    public func auditLog() async throws -> [AuditEntry] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, time, actor, action, subject, body, prev, hash FROM audit ORDER BY seq").map {
+                AuditEntry(seq: $0["seq"], time: $0["time"], actor: $0["actor"], action: $0["action"], subject: $0["subject"],
+                           body: $0["body"], prev: $0["prev"], hash: $0["hash"])
+            }
+        }
+    }
+
+    /// For tamper tests: run raw SQL outside the store's rules.
+    public func unsafeExecute(_ sql: String) async throws {
+        try await db.write { db in try db.execute(sql: sql) }
+    }
+}

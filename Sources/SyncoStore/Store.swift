@@ -1,0 +1,164 @@
+import SyncoData
+import SyncoDemocracy
+import SyncoModel
+
+/// One entry of the append-only audit log. `hash` = SHA-256 over the previous entry's hash and
+/// this entry's fields, so changing, removing or reordering any entry breaks every later hash.
+public struct AuditEntry: Sendable, Hashable {
+    public var seq: Int64
+    public var time: Double
+    public var actor: String
+    public var action: String
+    public var subject: String
+    public var body: String
+    public var prev: String
+    public var hash: String
+
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public static func hash(seq: Int64, time: Double, actor: String, action: String, subject: String, body: String, prev: String) -> String {
+        var h = SHA256()
+        for part in [prev, String(seq), time.description, actor, action, subject, body] {
+            h.update(String(part.utf8.count)); h.update(":"); h.update(part); h.update("\n")
+        }
+        return SHA256.hex(bytes: h.finish())
+    }
+}
+
+/// A stored document: the base economy, an assembled economy, or a plan with its provenance.
+public struct StoredDocument: Sendable, Hashable {
+    public var kind: String
+    public var id: String
+    public var body: String
+    public var hash: String
+    public var time: Double
+    public init(kind: String, id: String, body: String, hash: String, time: Double) {
+        self.kind = kind; self.id = id; self.body = body; self.hash = hash; self.time = time
+    }
+}
+
+/// What the audit check found.
+public struct AuditReport: Sendable, Hashable {
+    public var entries: Int
+    public var problems: [String]
+    public var ok: Bool { problems.isEmpty }
+}
+
+/// Persistence for councils, members, submissions, decisions, ballots, documents and the audit
+/// log. Every mutating call is one transaction that also appends its audit entry: either both
+/// land or neither. The SQLite and PostgreSQL stores pass the same test suite.
+public protocol SyncoStore: Sendable {
+    var description: String { get }
+    func migrate() async throws
+    func close() async throws
+
+    func addCouncil(_ c: Council, actor: String, time: Double) async throws
+    func councils() async throws -> [Council]
+
+    func addMember(_ m: Member, tokenHash: String, actor: String, time: Double) async throws
+    func member(tokenHash: String) async throws -> Member?
+    func members(council: String) async throws -> [Member]
+
+    /// Stores the submission as the council's newest and returns it with its sequence number.
+    func appendSubmission(_ s: Submission, actor: String) async throws -> Submission
+    func submissions(council: String) async throws -> [Submission]
+
+    func addDecision(_ d: Decision, actor: String, time: Double) async throws
+    func decisions() async throws -> [Decision]
+    /// Records or replaces the member's ballot; fails with `.closed` once the decision is closed.
+    func castBallot(decision: String, member: String, ballot: Ballot, time: Double) async throws
+    func ballots(decision: String) async throws -> [(member: String, ballot: Ballot)]
+    /// Closes the decision and stores its tally (as JSON text).
+    func closeDecision(_ id: String, tally: String, actor: String, time: Double) async throws
+    func tally(decision: String) async throws -> String?
+
+    func putDocument(_ d: StoredDocument, actor: String) async throws
+    func document(kind: String, id: String) async throws -> StoredDocument?
+    func documents(kind: String) async throws -> [StoredDocument]
+
+    func auditLog() async throws -> [AuditEntry]
+}
+
+extension SyncoStore {
+    public func decision(_ id: String) async throws -> Decision? { try await decisions().first { $0.id == id } }
+
+    /// Current submission of every council, in council order.
+    public func currentSubmissions() async throws -> [Submission] {
+        var out: [Submission] = []
+        for c in try await councils().sorted(by: { $0.id < $1.id }) {
+            if let s = try await submissions(council: c.id).last { out.append(s) }
+        }
+        return out
+    }
+
+    /// Checks the hash chain, and that the stored rows still equal what the log recorded.
+    public func verifyAudit() async throws -> AuditReport {
+        let log = try await auditLog()
+        var problems: [String] = []
+        var prev = AuditEntry.genesis
+        for (i, e) in log.enumerated() {
+            if e.seq != Int64(i + 1) { problems.append("entry \(i + 1): sequence is \(e.seq), expected \(i + 1) (an entry was removed or inserted)") }
+            if e.prev != prev { problems.append("entry \(e.seq): previous hash does not match entry \(e.seq - 1)") }
+            let h = AuditEntry.hash(seq: e.seq, time: e.time, actor: e.actor, action: e.action, subject: e.subject, body: e.body, prev: e.prev)
+            if h != e.hash { problems.append("entry \(e.seq) (\(e.action) \(e.subject)): content does not match its hash") }
+            prev = e.hash
+        }
+        // The latest logged body of each subject must equal the row as stored now.
+        var latest: [String: String] = [:]
+        for e in log { latest["\(e.action)|\(e.subject)"] = e.body }
+        for c in try await councils() {
+            let body = DemocracyJSON.string(DemocracyJSON.value(c))
+            if latest["council.add|\(c.id)"] != body { problems.append("council \(c.id): row differs from the audit log") }
+        }
+        for c in try await councils() {
+            for s in try await submissions(council: c.id) {
+                let body = DemocracyJSON.string(DemocracyJSON.value(s))
+                if latest["submission.append|\(s.id)"] != body { problems.append("submission \(s.id): row differs from the audit log") }
+            }
+        }
+        for d in try await decisions() {
+            for (m, b) in try await ballots(decision: d.id) {
+                let body = DemocracyJSON.string(DemocracyJSON.value(b))
+                if latest["ballot.cast|\(d.id)/\(m)"] != body { problems.append("ballot \(d.id)/\(m): row differs from the audit log") }
+            }
+            if let t = try await tally(decision: d.id), latest["decision.close|\(d.id)"] != t {
+                problems.append("decision \(d.id): stored tally differs from the audit log")
+            }
+        }
+        return AuditReport(entries: log.count, problems: problems)
+    }
+}
+
+/// Errors a store reports.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ m: String) { message = m }
+    public var description: String { message }
+}
+
+/// The schema, the same for both databases (types both understand).
+enum Schema {
+    static let statements = [
+        "CREATE TABLE IF NOT EXISTS councils (id TEXT PRIMARY KEY, body TEXT NOT NULL, time DOUBLE PRECISION NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS members (id TEXT PRIMARY KEY, council TEXT NOT NULL, body TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE)",
+        "CREATE INDEX IF NOT EXISTS members_council ON members (council)",
+        "CREATE TABLE IF NOT EXISTS submissions (council TEXT NOT NULL, sequence BIGINT NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (council, sequence))",
+        "CREATE TABLE IF NOT EXISTS decisions (id TEXT PRIMARY KEY, body TEXT NOT NULL, open INTEGER NOT NULL, tally TEXT, time DOUBLE PRECISION NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS ballots (decision TEXT NOT NULL, member TEXT NOT NULL, body TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (decision, member))",
+        "CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (kind, id))",
+        "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, time DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)",
+    ]
+}
+
+/// Opens the store a URL names: `sqlite:PATH` (or a plain path), `sqlite::memory:`, or `postgres://user:pass@host:port/db`.
+public enum StoreURL {
+    public static func open(_ url: String) async throws -> any SyncoStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try PostgresStore(url: url)
+        }
+        var path = url
+        if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") { path.removeFirst("sqlite:".count) }
+        guard !path.isEmpty else { throw StoreError("database URL '\(url)': expected sqlite:PATH or postgres://user:password@host:port/database") }
+        return try SQLiteStore(path: path)
+    }
+}
