@@ -102,6 +102,43 @@ public enum SyncoHTTP {
             return json(.ok, DemocracyJSON.value(try await service.close(decision: try param(ctx, "decision"), by: c)))
         }
 
+        // Opinion map
+        api.get("councils/:council/statements") { req, ctx in
+            json(.ok, .array(try await service.store.statements(council: try param(ctx, "council")).map {
+                .object([("id", .string($0.id)), ("council", .string($0.council)), ("text", .string($0.text)), ("author", .string($0.author))])
+            }))
+        }
+        api.post("councils/:council/statements") { req, ctx in
+            let c = try await service.caller(token: bearer(req))
+            let f = try await body(req, limit: limits.maxBody)
+            try f.only(["id", "text"])
+            let st = try await service.addStatement(id: try f.id("id"), council: try param(ctx, "council"), text: try f.string("text"), by: c)
+            return json(.created, .object([("id", .string(st.id)), ("council", .string(st.council)), ("text", .string(st.text)), ("author", .string(st.author))]))
+        }
+        api.put("statements/:statement/vote") { req, ctx in
+            let c = try await service.caller(token: bearer(req))
+            let f = try await body(req, limit: limits.maxBody)
+            try f.only(["vote"])
+            try await service.voteStatement(try param(ctx, "statement"), vote: try f.string("vote"), by: c)
+            return json(.ok, .object([("status", .string("recorded"))]))
+        }
+        api.get("councils/:council/opinion-map") { req, ctx in
+            let (statements, m) = try await service.opinionMap(council: try param(ctx, "council"))
+            let byGroup: [JSONValue] = (0..<m.k).map { g in
+                .object([("group", .number(Double(g))), ("members", .array(m.members.indices.filter { m.groups[$0] == g }.map { .string(m.members[$0]) })),
+                         ("agreement", .object(statements.indices.map { (statements[$0].id, .number(m.groupAgreement[g][$0])) }))])
+            }
+            return json(.ok, .object([
+                ("members", .array(m.members.indices.map { i in .object([("id", .string(m.members[i])), ("x", .number(m.projection[i].0)),
+                                                                         ("y", .number(m.projection[i].1)), ("group", .number(Double(m.groups[i])))]) })),
+                ("groups", .array(byGroup)), ("k", .number(Double(m.k))), ("silhouette", .number(m.silhouette)),
+                ("explained_variance", .array([.number(m.explainedVariance.0), .number(m.explainedVariance.1)])),
+                ("consensus", .array(m.consensusOrder.map { j in .object([("statement", .string(statements[j].id)), ("text", .string(statements[j].text)), ("score", .number(m.consensus[j]))]) })),
+                ("low_engagement", .array(m.lowEngagement.map { .string(statements[$0].id) })),
+                ("suspicious_blocks", .array(m.suspiciousBlocks.map { .array($0.map { .string(m.members[$0]) }) })),
+            ]))
+        }
+
         // Economy, assembly, plans, audit
         api.put("economy") { req, ctx in
             let c = try await service.caller(token: bearer(req))

@@ -185,6 +185,51 @@ public final class FederationService: Sendable {
         return (d, try JSONParser.parse(t))
     }
 
+    // MARK: opinion map
+
+    /// A member of the council (or of a council below it) adds a statement.
+    public func addStatement(id: String, council: String, text: String, by c: Caller) async throws -> Statement {
+        guard case .member(let m) = c else { throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "statements come from members") }
+        let h = try await hierarchy()
+        guard h[council] != nil else { throw APIError(.notFound, field: "council", "no council '\(council)'") }
+        guard h.contains(council, m.council) else { throw APIError(.forbidden, field: "council", "member '\(m.id)' is not within '\(council)'") }
+        guard !text.isEmpty, text.utf8.count <= 2000 else { throw APIError(.badRequest, field: "text", "expected 1 to 2000 bytes of text") }
+        let st = Statement(id: id, council: council, text: text, author: m.id, time: now())
+        try await wrap { try await store.addStatement(st, actor: m.id) }
+        return st
+    }
+
+    public func voteStatement(_ id: String, vote: String, by c: Caller) async throws {
+        guard case .member(let m) = c else { throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "votes come from members") }
+        let v: Int
+        switch vote {
+        case "agree": v = 1
+        case "disagree": v = -1
+        case "pass": v = 0
+        default: throw APIError(.badRequest, field: "vote", "expected agree, disagree or pass, got '\(vote)'")
+        }
+        let h = try await hierarchy()
+        var council: String?
+        for c in h.councils.keys.sorted() where council == nil {
+            if try await store.statements(council: c).contains(where: { $0.id == id }) { council = c }
+        }
+        guard let council else { throw APIError(.notFound, field: "statement", "no statement '\(id)'") }
+        guard h.contains(council, m.council) else { throw APIError(.forbidden, field: "statement", "member '\(m.id)' is not within '\(council)'") }
+        try await wrap { try await store.voteStatement(id, member: m.id, vote: v, time: now()) }
+    }
+
+    /// The council's opinion map from its members' votes.
+    public func opinionMap(council: String) async throws -> (statements: [Statement], map: OpinionMap.Result) {
+        let statements = try await store.statements(council: council)
+        let votes = try await store.statementVotes(council: council)
+        let members = Array(Set(votes.map(\.member))).sorted()
+        let mi = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1, $0) })
+        let si = Dictionary(uniqueKeysWithValues: statements.enumerated().map { ($1.id, $0) })
+        var matrix = [[OpinionMap.Vote?]](repeating: [OpinionMap.Vote?](repeating: nil, count: statements.count), count: members.count)
+        for v in votes { if let i = mi[v.member], let j = si[v.statement] { matrix[i][j] = OpinionMap.Vote(rawValue: Int8(v.vote)) } }
+        return (statements, OpinionMap().analyse(members: members, statements: statements.map(\.id), votes: matrix))
+    }
+
     // MARK: economy, assembly, plans
 
     public func setBase(_ doc: EconomyDocument, by c: Caller) async throws -> String {

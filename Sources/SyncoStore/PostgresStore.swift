@@ -242,6 +242,44 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
         }
     }
 
+    public func addStatement(_ st: Statement, actor: String) async throws {
+        try await mutate { conn in
+            if try await !self.rows(conn, "SELECT 1 FROM statements WHERE id = ?", [.text(st.id)]).isEmpty {
+                throw DemocracyError(.conflict, field: "id", "statement '\(st.id)' exists already")
+            }
+            _ = try await self.rows(conn, "INSERT INTO statements (id, council, text, author, time) VALUES (?, ?, ?, ?, ?)",
+                                    [.text(st.id), .text(st.council), .text(st.text), .text(st.author), .double(st.time)])
+            return ((), (st.time, actor, "statement.add", st.id, st.body))
+        }
+    }
+
+    public func statements(council: String) async throws -> [Statement] {
+        try await read("SELECT id, council, text, author, time FROM statements WHERE council = ? ORDER BY time, id", [.text(council)]).map { r in
+            Statement(id: try r[0].decode(String.self), council: try r[1].decode(String.self), text: try r[2].decode(String.self),
+                      author: try r[3].decode(String.self), time: try r[4].decode(Double.self))
+        }
+    }
+
+    public func voteStatement(_ statement: String, member: String, vote: Int, time: Double) async throws {
+        try await mutate { conn in
+            if try await self.rows(conn, "SELECT 1 FROM statements WHERE id = ?", [.text(statement)]).isEmpty {
+                throw DemocracyError(.notFound, field: "statement", "no statement '\(statement)'")
+            }
+            _ = try await self.rows(conn, """
+                INSERT INTO statement_votes (statement, member, vote, time) VALUES (?, ?, ?, ?)
+                ON CONFLICT (statement, member) DO UPDATE SET vote = excluded.vote, time = excluded.time
+                """, [.text(statement), .text(member), .int(Int64(vote)), .double(time)])
+            return ((), (time, member, "statement.vote", "\(statement)/\(member)", String(vote)))
+        }
+    }
+
+    public func statementVotes(council: String) async throws -> [(statement: String, member: String, vote: Int)] {
+        try await read("""
+            SELECT v.statement, v.member, v.vote FROM statement_votes v JOIN statements s ON s.id = v.statement
+            WHERE s.council = ? ORDER BY v.statement, v.member
+            """, [.text(council)]).map { r in (try r[0].decode(String.self), try r[1].decode(String.self), Int(try r[2].decode(Int32.self))) }
+    }
+
     /// For tamper tests: run raw SQL outside the store's rules.
     public func unsafeExecute(_ sql: String) async throws {
         try await client.withConnection { conn in _ = try await conn.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) }

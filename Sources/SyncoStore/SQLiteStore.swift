@@ -28,7 +28,10 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     public func migrate() async throws {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            for s in Schema.statements { try db.execute(sql: s) }
+            for s in Schema.statements where !s.contains("statement") { try db.execute(sql: s) }
+        }
+        m.registerMigration("v2-opinion") { db in
+            for s in Schema.statements where s.contains("statement") { try db.execute(sql: s) }
         }
         try m.migrate(db)
     }
@@ -205,6 +208,46 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
                 AuditEntry(seq: $0["seq"], time: $0["time"], actor: $0["actor"], action: $0["action"], subject: $0["subject"],
                            body: $0["body"], prev: $0["prev"], hash: $0["hash"])
             }
+        }
+    }
+
+    public func addStatement(_ st: Statement, actor: String) async throws {
+        try await db.write { db in
+            try Self.mapConstraint("statement '\(st.id)'") {
+                try db.execute(sql: "INSERT INTO statements (id, council, text, author, time) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [st.id, st.council, st.text, st.author, st.time])
+            }
+            try Self.audit(db, time: st.time, actor: actor, action: "statement.add", subject: st.id, body: st.body)
+        }
+    }
+
+    public func statements(council: String) async throws -> [Statement] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, council, text, author, time FROM statements WHERE council = ? ORDER BY time, id", arguments: [council]).map {
+                Statement(id: $0["id"], council: $0["council"], text: $0["text"], author: $0["author"], time: $0["time"])
+            }
+        }
+    }
+
+    public func voteStatement(_ statement: String, member: String, vote: Int, time: Double) async throws {
+        try await db.write { db in
+            guard try Int64.fetchOne(db, sql: "SELECT 1 FROM statements WHERE id = ?", arguments: [statement]) != nil else {
+                throw DemocracyError(.notFound, field: "statement", "no statement '\(statement)'")
+            }
+            try db.execute(sql: """
+                INSERT INTO statement_votes (statement, member, vote, time) VALUES (?, ?, ?, ?)
+                ON CONFLICT (statement, member) DO UPDATE SET vote = excluded.vote, time = excluded.time
+                """, arguments: [statement, member, vote, time])
+            try Self.audit(db, time: time, actor: member, action: "statement.vote", subject: "\(statement)/\(member)", body: String(vote))
+        }
+    }
+
+    public func statementVotes(council: String) async throws -> [(statement: String, member: String, vote: Int)] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.statement, v.member, v.vote FROM statement_votes v JOIN statements s ON s.id = v.statement
+                WHERE s.council = ? ORDER BY v.statement, v.member
+                """, arguments: [council]).map { ($0["statement"], $0["member"], $0["vote"]) }
         }
     }
 

@@ -77,6 +77,29 @@ public protocol SyncoStore: Sendable {
     func documents(kind: String) async throws -> [StoredDocument]
 
     func auditLog() async throws -> [AuditEntry]
+
+    /// Opinion statements (Polis-like) of a council, and members' agree/disagree/pass votes.
+    func addStatement(_ st: Statement, actor: String) async throws
+    func statements(council: String) async throws -> [Statement]
+    /// Records or replaces the member's vote (−1, 0, +1) on a statement.
+    func voteStatement(_ statement: String, member: String, vote: Int, time: Double) async throws
+    /// Votes on the council's statements: (statement, member, vote).
+    func statementVotes(council: String) async throws -> [(statement: String, member: String, vote: Int)]
+}
+
+/// A statement members vote on in the opinion map.
+public struct Statement: Sendable, Hashable {
+    public var id: String
+    public var council: String
+    public var text: String
+    public var author: String
+    public var time: Double
+    public init(id: String, council: String, text: String, author: String, time: Double) {
+        self.id = id; self.council = council; self.text = text; self.author = author; self.time = time
+    }
+    var body: String {
+        DemocracyJSON.string(.object([("id", .string(id)), ("council", .string(council)), ("text", .string(text)), ("author", .string(author))]))
+    }
 }
 
 extension SyncoStore {
@@ -146,6 +169,8 @@ enum Schema {
         "CREATE TABLE IF NOT EXISTS decisions (id TEXT PRIMARY KEY, body TEXT NOT NULL, open INTEGER NOT NULL, tally TEXT, time DOUBLE PRECISION NOT NULL)",
         "CREATE TABLE IF NOT EXISTS ballots (decision TEXT NOT NULL, member TEXT NOT NULL, body TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (decision, member))",
         "CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (kind, id))",
+        "CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, council TEXT NOT NULL, text TEXT NOT NULL, author TEXT NOT NULL, time DOUBLE PRECISION NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS statement_votes (statement TEXT NOT NULL, member TEXT NOT NULL, vote INTEGER NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (statement, member))",
         "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, time DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)",
     ]
 }

@@ -229,3 +229,32 @@ func errorField(_ r: TestResponse) -> String? {
         }
     }
 }
+
+@Suite struct OpinionAPITests {
+    @Test func statementsVotesAndMap() async throws {
+        let f = try await Fixture()
+        try await f.app.test(.router) { client in
+            for (id, text) in [("s1", "More wind power"), ("s2", "Keep the coal plant"), ("s3", "Care workers need more time")] {
+                let r = try await client.execute(uri: "/api/v1/councils/riverside/statements", method: .post, headers: bearer(f.tokens["ana"]!),
+                                                 body: buf("{\"id\":\"\(id)\",\"text\":\"\(text)\"}"))
+                #expect(r.status == .created)
+            }
+            // Two camps on s1/s2, everyone agrees on s3.
+            let camps: [(String, [String])] = [("ana", ["agree", "disagree", "agree"]), ("ben", ["agree", "disagree", "agree"]),
+                                                ("gus", ["agree", "disagree", "agree"]), ("chen", ["disagree", "agree", "agree"]),
+                                                ("dara", ["disagree", "agree", "agree"]), ("fatou", ["disagree", "agree", "agree"])]
+            for (m, votes) in camps {
+                for (j, v) in votes.enumerated() {
+                    let r = try await client.execute(uri: "/api/v1/statements/s\(j + 1)/vote", method: .put, headers: bearer(f.tokens[m]!), body: buf("{\"vote\":\"\(v)\"}"))
+                    #expect(r.status == .ok)
+                }
+            }
+            let bad = try await client.execute(uri: "/api/v1/statements/s1/vote", method: .put, headers: bearer(f.tokens["ana"]!), body: buf(#"{"vote":"maybe"}"#))
+            #expect(bad.status == .badRequest && errorField(bad) == "vote")
+            let map = try json(try await client.execute(uri: "/api/v1/councils/riverside/opinion-map", method: .get))
+            #expect(map["k"] == .number(2))
+            guard case .array(let consensus)? = map["consensus"] else { Issue.record("no consensus"); return }
+            #expect(consensus.first?["statement"] == .string("s3"))
+        }
+    }
+}
