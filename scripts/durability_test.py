@@ -42,6 +42,7 @@ SUBMITTERS = {"ana": "mill-street", "ben": "mill-street", "chen": "harbour", "da
 VOTERS = ["ana", "ben", "chen", "dara", "emil", "fatou", "gus", "hana"]
 PRODUCTS = ["grain", "bread", "electricity", "housing", "care", "childcare"]
 DECISION = "durability"
+TIMEOUT = 15
 
 
 def free_port():
@@ -136,7 +137,7 @@ def submit_worker(port, member, council, token, rec, stop, rng):
     while not stop.is_set():
         needs = [{"product": rng.choice(PRODUCTS), "amount": rng.randint(1, 500)}]
         try:
-            st, body = request(port, "POST", f"/api/v1/councils/{council}/submissions", {"needs": needs}, token, timeout=30)
+            st, body = request(port, "POST", f"/api/v1/councils/{council}/submissions", {"needs": needs}, token, timeout=TIMEOUT)
         except (OSError, http.client.HTTPException) as e:
             if stop.is_set():
                 return
@@ -162,7 +163,7 @@ def ballot_worker(port, member, token, rec, stop, rng):
         with rec.lock:
             rec.ballot_inflight.setdefault(member, []).append(n)
         try:
-            st, body = request(port, "PUT", f"/api/v1/decisions/{DECISION}/ballot", {"number": n}, token, timeout=30)
+            st, body = request(port, "PUT", f"/api/v1/decisions/{DECISION}/ballot", {"number": n}, token, timeout=TIMEOUT)
         except (OSError, http.client.HTTPException) as e:
             if stop.is_set():
                 return
@@ -211,8 +212,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=1, help="crash/restart cycles")
     ap.add_argument("--threads-per-member", type=int, default=1, help="submission threads per submitting member")
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--stall", type=float, default=20, help="fail when no request is acknowledged for this many seconds")
+    ap.add_argument("--timeout", type=float, default=15, help="per-request timeout of the streaming clients")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir and the postgres database")
     a = ap.parse_args()
+    global TIMEOUT
+    TIMEOUT = a.timeout
 
     seed = a.seed if a.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
@@ -265,9 +270,19 @@ def main():
             for t in threads:
                 t.start()
             # Kill at a random moment after `target` acknowledgements (a short random extra delay).
+            last_acks, last_t = rec.acks, time.time()
             while rec.acks < target_total:
-                if time.time() - t0 > 600:
-                    failures.append(f"round {rnd}: only {rec.acks} acks in 600 s")
+                if rec.acks != last_acks:
+                    last_acks, last_t = rec.acks, time.time()
+                elif time.time() - last_t > a.stall:
+                    try:
+                        hs, hb = request(server.port, "GET", "/health", timeout=3)
+                        health = f"GET /health -> {hs}"
+                    except Exception as e:
+                        health = f"GET /health -> {e!r}"
+                    failures.append(f"round {rnd}: server STALLED: no acknowledgement for {a.stall:.0f} s after {rec.acks} acks "
+                                    f"(process {'alive' if server.proc.poll() is None else 'exited'}; {health}); "
+                                    f"inspect with: gdb -p {server.proc.pid} -batch -ex 'thread apply all bt'")
                     break
                 if all(not t.is_alive() for t in threads):
                     break
@@ -284,9 +299,9 @@ def main():
             print(f"round {rnd}: killed -9 after {rec.acks} acks total ({len(rec.acked_subs)} submissions, "
                   f"{len(rec.ballot_acked)} voters) in {dt:.1f} s; ballots in flight: {inflight}; statuses {rec.statuses}")
             if errors:
-                failures += [f"round {rnd}: unexpected response before the kill: {e}" for e in errors[:20]]
-                if len(errors) > 20:
-                    failures.append(f"... and {len(errors) - 20} more")
+                failures += [f"round {rnd}: unexpected response before the kill: {e}" for e in errors[:8]]
+                if len(errors) > 8:
+                    failures.append(f"round {rnd}: ... and {len(errors) - 8} more unexpected responses / transport errors")
 
             # The crashed database, before the restart, must already verify (SQLite recovers its WAL on open).
             rc, out = audit_cli(binary, url, workdir)

@@ -1,5 +1,6 @@
 import SyncoData
 import SyncoDemocracy
+import SyncoFeedback
 import SyncoModel
 import SyncoStore
 
@@ -18,6 +19,8 @@ public struct FederationFile: Sendable {
     public var members: [Member]
     public var submissions: [(member: String, submission: Submission)]
     public var decisions: [Seed]
+    /// Execution reports: (council, member, report).
+    public var reports: [(council: String, member: String, report: ExecutionReport)] = []
 
     public static let format = "synco-federation/1"
 
@@ -67,6 +70,16 @@ public struct FederationFile: Sendable {
                     decisions.append(seed)
                 } catch { throw at(error, "decisions[\(i)]") }
             }
+            for (i, v) in try f.array("reports").enumerated() {
+                do {
+                    let r = try JSONFields(v, path: "")
+                    try r.only(["council", "member", "indicator", "period", "value", "id"])
+                    let council = try r.id("council")
+                    reports.append((council, try r.id("member"),
+                                    ExecutionReport(unit: council, indicator: try r.id("indicator"), period: Int(try r.number("period")),
+                                                    value: try r.number("value"), reportedAt: 0, id: try r.id("id"))))
+                } catch { throw at(error, "reports[\(i)]") }
+            }
         } catch let e as DemocracyError { throw at(e, "$") }
     }
 
@@ -91,6 +104,15 @@ public struct FederationFile: Sendable {
                 try await service.cast(b, decision: seed.decision.id, by: .member(m))
             }
             if seed.close { _ = try await service.close(decision: seed.decision.id, by: .admin) }
+        }
+        // Reports in batches per council, in file order.
+        var k = 0
+        while k < reports.count {
+            var j = k
+            while j < reports.count && reports[j].council == reports[k].council && reports[j].member == reports[k].member { j += 1 }
+            guard let m = byId[reports[k].member] else { throw StoreError("reports: unknown member '\(reports[k].member)'") }
+            _ = try await service.report(reports[k..<j].map(\.report), council: reports[k].council, by: .member(m))
+            k = j
         }
         return tokens
     }

@@ -102,6 +102,8 @@ public enum SyncoHTTP {
             return json(.ok, DemocracyJSON.value(try await service.close(decision: try param(ctx, "decision"), by: c)))
         }
 
+        addFeedbackRoutes(api, service, limits)
+
         // Opinion map
         api.get("councils/:council/statements") { req, ctx in
             json(.ok, .array(try await service.store.statements(council: try param(ctx, "council")).map {

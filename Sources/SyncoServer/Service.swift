@@ -1,6 +1,7 @@
 import Foundation
 import SyncoData
 import SyncoDemocracy
+import SyncoFeedback
 import SyncoModel
 import SyncoPlan
 import SyncoStore
@@ -26,11 +27,59 @@ public final class FederationService: Sendable {
     public let store: any SyncoStore
     let adminTokenHash: String
     let now: @Sendable () -> Double
+    public let cyber: Cyberstride
 
-    public init(store: any SyncoStore, adminToken: String, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+    public init(store: any SyncoStore, adminToken: String, escalation: EscalationPolicy = EscalationPolicy(),
+                now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.store = store
         self.adminTokenHash = SHA256.hex(adminToken)
         self.now = now
+        cyber = Cyberstride(store: store, policy: escalation, now: now())
+    }
+
+    /// Rebuilds Cyberstride's state from the store (after a restart).
+    public func restore() async throws {
+        let h = try await hierarchy()
+        try await cyber.restore { unit in h.chain(from: unit).map(\.id) }
+    }
+
+    // MARK: execution reports and alerts
+
+    /// A member reports for their own council (the unit).
+    public func report(_ reports: [ExecutionReport], council: String, by c: Caller) async throws -> Cyberstride.Summary {
+        guard case .member(let m) = c else {
+            throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "reports come from a unit's members")
+        }
+        guard m.council == council else {
+            throw APIError(.forbidden, field: "council", "member '\(m.id)' belongs to '\(m.council)' and cannot report for '\(council)'")
+        }
+        guard m.role.maySubmit else { throw APIError(.forbidden, field: "Authorization", "observers do not report") }
+        let h = try await hierarchy()
+        return try await cyber.ingest(reports, member: m.id, chain: h.chain(from: council).map(\.id), now: now())
+    }
+
+    /// Acknowledge or resolve: a member of the council the alert is at now, a facilitator above it, or the admin.
+    public func act(onAlert id: String, resolve: Bool, note: String, by c: Caller) async throws {
+        guard let a = await cyber.alert(id) else { throw APIError(.notFound, field: "alert", "no alert '\(id)'") }
+        let h = try await hierarchy()
+        switch c {
+        case .admin: break
+        case .member(let m) where m.council == a.council || (m.role.mayFacilitate && h.contains(m.council, a.council)): break
+        case .anonymous: throw APIError(.unauthorized, field: "Authorization", "a token is required")
+        default: throw APIError(.forbidden, field: "Authorization", "the alert is with council '\(a.council)'")
+        }
+        if resolve { try await cyber.resolve(id, by: c.name, note: note, now: now()) } else { try await cyber.acknowledge(id, by: c.name, now: now()) }
+    }
+
+    /// After a plan: each workplace technique's activity becomes the target of the indicator
+    /// `output:TECHNIQUE` of the council that submitted it (tolerance 10 %, at least 1).
+    func setBands(plan: Plan, economy: Economy, owners: [String: String]) async {
+        for t in 0..<economy.techniqueCount {
+            let id = economy.techniques.ids[t]
+            guard let council = owners[id], t < plan.activities.count else { continue }
+            let x = plan.activities[t]
+            await cyber.setBand(unit: council, indicator: "output:" + id, PlanBand(target: x, tolerance: max(1, 0.1 * abs(x))))
+        }
     }
 
     /// A fresh random token (256 bits, hex). Only its SHA-256 is stored.
@@ -270,7 +319,17 @@ public final class FederationService: Sendable {
         do { economy = try Economy(document: assembled.document) } catch {
             throw APIError(.unprocessable, field: "economy", "the assembled economy is not valid: \(error)")
         }
-        let plan = Planner.solve(economy, options: options)
+        // Warm start from the latest stored plan when there is one (replanning after small changes).
+        var warm: Plan? = nil
+        if let last = try await store.documents(kind: "plan").last, let v = try? JSONParser.parse(last.body), let p = v["plan"] {
+            if let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") {
+                warm = PlanJSON.warmStart(d, for: economy)
+            }
+        }
+        let plan = Planner.solve(economy, options: options, warmStart: warm)
+        var owners: [String: String] = [:]
+        for s in try await store.currentSubmissions() { for t in s.techniques { owners[t.id] = s.council } }
+        await setBands(plan: plan, economy: economy, owners: owners)
         let planText = PlanJSON.encode(plan, economy: economy, economyFile: nil)
         let provenance = ProvenanceJSON.value(assembled.provenance, notes: assembled.notes)
         let id = String(assembled.provenance.hash.prefix(16)) + "-" + String(Int(now()))

@@ -61,6 +61,21 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
         try await client.withConnection { conn in try await self.rows(conn, sql, args) }
     }
 
+    /// Reads rows and decodes them in a synchronous, never-inlined function: the Swift 6.3
+    /// optimiser crashed splitting async functions that decoded rows inline.
+    private func read<T: Sendable>(_ sql: String, _ args: [Arg], _ decode: @Sendable (PostgresRandomAccessRow) throws -> T) async throws -> [T] {
+        let rows = try await read(sql, args)
+        return try Self.decodeAll(rows, decode)
+    }
+
+    @inline(never)
+    private static func decodeAll<T>(_ rows: [PostgresRandomAccessRow], _ decode: (PostgresRandomAccessRow) throws -> T) throws -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(rows.count)
+        for r in rows { out.append(try decode(r)) }
+        return out
+    }
+
     /// One transaction that locks the audit chain, runs `body`, and appends the audit entry it returns.
     private func mutate<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> (T, audit: (time: Double, actor: String, action: String, subject: String, body: String))) async throws -> T {
         do {
@@ -109,8 +124,8 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func councils() async throws -> [Council] {
-        try await read("SELECT body FROM councils ORDER BY time, id", []).map {
-            try DemocracyJSON.council(try JSONFields(try JSONParser.parse(try $0[0].decode(String.self))))
+        try await read("SELECT body FROM councils ORDER BY time, id", []) {
+            try Decode.council(try $0[0].decode(String.self))
         }
     }
 
@@ -127,13 +142,14 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func member(tokenHash: String) async throws -> Member? {
-        guard let r = try await read("SELECT council, body FROM members WHERE token_hash = ?", [.text(tokenHash)]).first else { return nil }
-        return try DemocracyJSON.member(try SQLiteStore.memberFields(try r[1].decode(String.self)), council: try r[0].decode(String.self))
+        try await read("SELECT council, body FROM members WHERE token_hash = ?", [.text(tokenHash)]) {
+            try Decode.member(try $0[1].decode(String.self), council: try $0[0].decode(String.self))
+        }.first
     }
 
     public func members(council: String) async throws -> [Member] {
-        try await read("SELECT body FROM members WHERE council = ? ORDER BY id", [.text(council)]).map {
-            try DemocracyJSON.member(try SQLiteStore.memberFields(try $0[0].decode(String.self)), council: council)
+        try await read("SELECT body FROM members WHERE council = ? ORDER BY id", [.text(council)]) {
+            try Decode.member(try $0[0].decode(String.self), council: council)
         }
     }
 
@@ -150,8 +166,8 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func submissions(council: String) async throws -> [Submission] {
-        try await read("SELECT body FROM submissions WHERE council = ? ORDER BY sequence", [.text(council)]).map {
-            try DemocracyJSON.storedSubmission(try JSONParser.parse(try $0[0].decode(String.self)))
+        try await read("SELECT body FROM submissions WHERE council = ? ORDER BY sequence", [.text(council)]) {
+            try Decode.submission(try $0[0].decode(String.self))
         }
     }
 
@@ -168,10 +184,8 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func decisions() async throws -> [Decision] {
-        try await read("SELECT body, open FROM decisions ORDER BY time, id", []).map { r in
-            var d = try DemocracyJSON.decision(try JSONFields(try JSONParser.parse(try r[0].decode(String.self))))
-            d.open = try r[1].decode(Int32.self) != 0
-            return d
+        try await read("SELECT body, open FROM decisions ORDER BY time, id", []) { r in
+            try Decode.decision(try r[0].decode(String.self), open: try r[1].decode(Int32.self) != 0)
         }
     }
 
@@ -191,8 +205,8 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func ballots(decision: String) async throws -> [(member: String, ballot: Ballot)] {
-        try await read("SELECT member, body FROM ballots WHERE decision = ? ORDER BY member", [.text(decision)]).map { r in
-            (try r[0].decode(String.self), try DemocracyJSON.ballot(try JSONFields(try JSONParser.parse(try r[1].decode(String.self)))))
+        try await read("SELECT member, body FROM ballots WHERE decision = ? ORDER BY member", [.text(decision)]) { r in
+            (try r[0].decode(String.self), try Decode.ballot(try r[1].decode(String.self)))
         }
     }
 
@@ -208,7 +222,7 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func tally(decision: String) async throws -> String? {
-        try await read("SELECT tally FROM decisions WHERE id = ?", [.text(decision)]).first.flatMap { try $0[0].decode(String?.self) }
+        try await read("SELECT tally FROM decisions WHERE id = ?", [.text(decision)]) { try $0[0].decode(String?.self) }.first ?? nil
     }
 
     public func putDocument(_ d: StoredDocument, actor: String) async throws {
@@ -227,15 +241,15 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func document(kind: String, id: String) async throws -> StoredDocument? {
-        try await read("SELECT kind, id, body, hash, time FROM documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)]).first.map(Self.document)
+        try await read("SELECT kind, id, body, hash, time FROM documents WHERE kind = ? AND id = ?", [.text(kind), .text(id)], Self.document).first
     }
 
     public func documents(kind: String) async throws -> [StoredDocument] {
-        try await read("SELECT kind, id, body, hash, time FROM documents WHERE kind = ? ORDER BY time, id", [.text(kind)]).map(Self.document)
+        try await read("SELECT kind, id, body, hash, time FROM documents WHERE kind = ? ORDER BY time, id", [.text(kind)], Self.document)
     }
 
     public func auditLog() async throws -> [AuditEntry] {
-        try await read("SELECT seq, time, actor, action, subject, body, prev, hash FROM audit ORDER BY seq", []).map { r in
+        try await read("SELECT seq, time, actor, action, subject, body, prev, hash FROM audit ORDER BY seq", []) { r in
             AuditEntry(seq: try r[0].decode(Int64.self), time: try r[1].decode(Double.self), actor: try r[2].decode(String.self),
                        action: try r[3].decode(String.self), subject: try r[4].decode(String.self), body: try r[5].decode(String.self),
                        prev: try r[6].decode(String.self), hash: try r[7].decode(String.self))
@@ -254,7 +268,7 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
     }
 
     public func statements(council: String) async throws -> [Statement] {
-        try await read("SELECT id, council, text, author, time FROM statements WHERE council = ? ORDER BY time, id", [.text(council)]).map { r in
+        try await read("SELECT id, council, text, author, time FROM statements WHERE council = ? ORDER BY time, id", [.text(council)]) { r in
             Statement(id: try r[0].decode(String.self), council: try r[1].decode(String.self), text: try r[2].decode(String.self),
                       author: try r[3].decode(String.self), time: try r[4].decode(Double.self))
         }
@@ -277,7 +291,54 @@ public final class PostgresStore: SyncoStore, @unchecked Sendable {
         try await read("""
             SELECT v.statement, v.member, v.vote FROM statement_votes v JOIN statements s ON s.id = v.statement
             WHERE s.council = ? ORDER BY v.statement, v.member
-            """, [.text(council)]).map { r in (try r[0].decode(String.self), try r[1].decode(String.self), Int(try r[2].decode(Int32.self))) }
+            """, [.text(council)]) { r in (try r[0].decode(String.self), try r[1].decode(String.self), Int(try r[2].decode(Int32.self))) }
+    }
+
+    public func appendReports(_ reports: [StoredReport], actor: String, time: Double) async throws -> [Bool] {
+        guard let batch = reports.first?.batch else { return [] }
+        let result: [Bool] = try await mutate { conn in
+            var seq = try Self.int(try await self.rows(conn, "SELECT COALESCE(MAX(seq), 0) FROM reports", []))
+            var inserted: [Bool] = []
+            var accepted: [StoredReport] = []
+            for r in reports {
+                if try await !self.rows(conn, "SELECT 1 FROM reports WHERE id = ?", [.text(r.id)]).isEmpty { inserted.append(false); continue }
+                seq += 1
+                _ = try await self.rows(conn, "INSERT INTO reports (seq, id, unit, indicator, period, value, time, member, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                        [.int(seq), .text(r.id), .text(r.unit), .text(r.indicator), .int(Int64(r.period)), .double(r.value),
+                                         .double(r.time), .text(r.member), .text(r.batch)])
+                inserted.append(true); accepted.append(r)
+            }
+            // An all-duplicate batch still gets an audit entry (empty hash) so the chain stays one per call.
+            return (inserted, (time, actor, "reports.append", batch, accepted.isEmpty ? "" : ReportBatch.hash(accepted)))
+        }
+        return result
+    }
+
+    @inline(never)
+    private static func int(_ rows: [PostgresRandomAccessRow]) throws -> Int64 { try rows.first?[0].decode(Int64.self) ?? 0 }
+
+    public func reports() async throws -> [StoredReport] {
+        try await read("SELECT id, unit, indicator, period, value, time, member, batch FROM reports ORDER BY seq", []) { r in
+            StoredReport(id: try r[0].decode(String.self), unit: try r[1].decode(String.self), indicator: try r[2].decode(String.self),
+                         period: Int(try r[3].decode(Int64.self)), value: try r[4].decode(Double.self), time: try r[5].decode(Double.self),
+                         member: try r[6].decode(String.self), batch: try r[7].decode(String.self))
+        }
+    }
+
+    public func appendAlertAction(_ a: AlertAction) async throws {
+        try await mutate { conn in
+            let seq = try Self.int(try await self.rows(conn, "SELECT COALESCE(MAX(seq), 0) FROM alert_actions", [])) + 1
+            _ = try await self.rows(conn, "INSERT INTO alert_actions (seq, alert, action, by_member, note, time) VALUES (?, ?, ?, ?, ?, ?)",
+                                    [.int(seq), .text(a.alert), .text(a.action), .text(a.by), .text(a.note), .double(a.time)])
+            return ((), (a.time, a.by, "alert.\(a.action)", a.alert, a.body))
+        }
+    }
+
+    public func alertActions() async throws -> [AlertAction] {
+        try await read("SELECT alert, action, by_member, note, time FROM alert_actions ORDER BY seq", []) { r in
+            AlertAction(alert: try r[0].decode(String.self), action: try r[1].decode(String.self), by: try r[2].decode(String.self),
+                        note: try r[3].decode(String.self), time: try r[4].decode(Double.self))
+        }
     }
 
     /// For tamper tests: run raw SQL outside the store's rules.

@@ -28,10 +28,13 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     public func migrate() async throws {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            for s in Schema.statements where !s.contains("statement") { try db.execute(sql: s) }
+            for s in Schema.statements where !s.contains("statement") && !s.contains("reports (") && !s.contains("alert_actions") { try db.execute(sql: s) }
         }
         m.registerMigration("v2-opinion") { db in
             for s in Schema.statements where s.contains("statement") { try db.execute(sql: s) }
+        }
+        m.registerMigration("v3-reports") { db in
+            for s in Schema.statements where s.contains("reports (") || s.contains("alert_actions") { try db.execute(sql: s) }
         }
         try m.migrate(db)
     }
@@ -67,8 +70,9 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     }
 
     public func councils() async throws -> [Council] {
-        let bodies = try await db.read { db in try String.fetchAll(db, sql: "SELECT body FROM councils ORDER BY time, id") }
-        return try bodies.map { try DemocracyJSON.council(try JSONFields(try JSONParser.parse($0))) }
+        try await db.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM councils ORDER BY time, id").map(Decode.council)
+        }
     }
 
     public func addMember(_ m: Member, tokenHash: String, actor: String, time: Double) async throws {
@@ -82,22 +86,17 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     }
 
     public func member(tokenHash: String) async throws -> Member? {
-        let row = try await db.read { db in
+        try await db.read { db in
             try Row.fetchOne(db, sql: "SELECT council, body FROM members WHERE token_hash = ?", arguments: [tokenHash])
+                .map { try Decode.member($0["body"], council: $0["council"]) }
         }
-        guard let row else { return nil }
-        let council: String = row["council"]
-        return try DemocracyJSON.member(try Self.memberFields(row["body"]), council: council)
-    }
-
-    static func memberFields(_ body: String) throws -> JSONFields {
-        let f = try JSONFields(try JSONParser.parse(body))
-        return try JSONFields(.object(f.object.filter { $0.key != "council" }))
     }
 
     public func members(council: String) async throws -> [Member] {
-        let bodies = try await db.read { db in try String.fetchAll(db, sql: "SELECT body FROM members WHERE council = ? ORDER BY id", arguments: [council]) }
-        return try bodies.map { try DemocracyJSON.member(try Self.memberFields($0), council: council) }
+        try await db.read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM members WHERE council = ? ORDER BY id", arguments: [council])
+                .map { try Decode.member($0, council: council) }
+        }
     }
 
     public func appendSubmission(_ s: Submission, actor: String) async throws -> Submission {
@@ -114,10 +113,10 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     }
 
     public func submissions(council: String) async throws -> [Submission] {
-        let bodies = try await db.read { db in
+        try await db.read { db in
             try String.fetchAll(db, sql: "SELECT body FROM submissions WHERE council = ? ORDER BY sequence", arguments: [council])
+                .map(Decode.submission)
         }
-        return try bodies.map { try DemocracyJSON.storedSubmission(try JSONParser.parse($0)) }
     }
 
     public func addDecision(_ d: Decision, actor: String, time: Double) async throws {
@@ -131,11 +130,10 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     }
 
     public func decisions() async throws -> [Decision] {
-        let rows = try await db.read { db in try Row.fetchAll(db, sql: "SELECT body, open FROM decisions ORDER BY time, id") }
-        return try rows.map { row in
-            var d = try DemocracyJSON.decision(try JSONFields(try JSONParser.parse(row["body"] as String)))
-            d.open = (row["open"] as Int64) != 0
-            return d
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT body, open FROM decisions ORDER BY time, id").map {
+                try Decode.decision($0["body"], open: ($0["open"] as Int64) != 0)
+            }
         }
     }
 
@@ -155,12 +153,11 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
     }
 
     public func ballots(decision: String) async throws -> [(member: String, ballot: Ballot)] {
-        let rows = try await db.read { db in
-            try Row.fetchAll(db, sql: "SELECT member, body FROM ballots WHERE decision = ? ORDER BY member", arguments: [decision])
-        }
-        return try rows.map { row in
-            (row["member"] as String, try DemocracyJSON.ballot(try JSONFields(try JSONParser.parse(row["body"] as String))))
-        }
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT member, body FROM ballots WHERE decision = ? ORDER BY member", arguments: [decision]).map {
+                MemberBallot(member: $0["member"], ballot: try Decode.ballot($0["body"]))
+            }
+        }.map { ($0.member, $0.ballot) }
     }
 
     public func closeDecision(_ id: String, tally: String, actor: String, time: Double) async throws {
@@ -248,6 +245,51 @@ public final class SQLiteStore: SyncoStore, @unchecked Sendable {
                 SELECT v.statement, v.member, v.vote FROM statement_votes v JOIN statements s ON s.id = v.statement
                 WHERE s.council = ? ORDER BY v.statement, v.member
                 """, arguments: [council]).map { ($0["statement"], $0["member"], $0["vote"]) }
+        }
+    }
+
+    public func appendReports(_ reports: [StoredReport], actor: String, time: Double) async throws -> [Bool] {
+        guard let batch = reports.first?.batch else { return [] }
+        return try await db.write { db in
+            var seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM reports") ?? 0)
+            var inserted: [Bool] = []
+            var accepted: [StoredReport] = []
+            for r in reports {
+                if try Int64.fetchOne(db, sql: "SELECT 1 FROM reports WHERE id = ?", arguments: [r.id]) != nil { inserted.append(false); continue }
+                seq += 1
+                try db.execute(sql: "INSERT INTO reports (seq, id, unit, indicator, period, value, time, member, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [seq, r.id, r.unit, r.indicator, Int64(r.period), r.value, r.time, r.member, r.batch])
+                inserted.append(true); accepted.append(r)
+            }
+            // An all-duplicate batch still gets an audit entry (empty hash), as in the PostgreSQL store.
+            try Self.audit(db, time: time, actor: actor, action: "reports.append", subject: batch, body: accepted.isEmpty ? "" : ReportBatch.hash(accepted))
+            return inserted
+        }
+    }
+
+    public func reports() async throws -> [StoredReport] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, unit, indicator, period, value, time, member, batch FROM reports ORDER BY seq").map {
+                StoredReport(id: $0["id"], unit: $0["unit"], indicator: $0["indicator"], period: Int($0["period"] as Int64),
+                             value: $0["value"], time: $0["time"], member: $0["member"], batch: $0["batch"])
+            }
+        }
+    }
+
+    public func appendAlertAction(_ a: AlertAction) async throws {
+        try await db.write { db in
+            let seq = (try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM alert_actions") ?? 0) + 1
+            try db.execute(sql: "INSERT INTO alert_actions (seq, alert, action, by_member, note, time) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [seq, a.alert, a.action, a.by, a.note, a.time])
+            try Self.audit(db, time: a.time, actor: a.by, action: "alert.\(a.action)", subject: a.alert, body: a.body)
+        }
+    }
+
+    public func alertActions() async throws -> [AlertAction] {
+        try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT alert, action, by_member, note, time FROM alert_actions ORDER BY seq").map {
+                AlertAction(alert: $0["alert"], action: $0["action"], by: $0["by_member"], note: $0["note"], time: $0["time"])
+            }
         }
     }
 

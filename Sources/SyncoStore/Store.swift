@@ -85,6 +85,14 @@ public protocol SyncoStore: Sendable {
     func voteStatement(_ statement: String, member: String, vote: Int, time: Double) async throws
     /// Votes on the council's statements: (statement, member, vote).
     func statementVotes(council: String) async throws -> [(statement: String, member: String, vote: Int)]
+
+    /// Stores a batch of execution reports in one transaction; a report whose id is stored
+    /// already is skipped (idempotent). Returns, per report, whether it was inserted.
+    func appendReports(_ reports: [StoredReport], actor: String, time: Double) async throws -> [Bool]
+    /// All stored reports in the order they were accepted.
+    func reports() async throws -> [StoredReport]
+    func appendAlertAction(_ a: AlertAction) async throws
+    func alertActions() async throws -> [AlertAction]
 }
 
 /// A statement members vote on in the opinion map.
@@ -148,6 +156,11 @@ extension SyncoStore {
                 problems.append("decision \(d.id): stored tally differs from the audit log")
             }
         }
+        var batches: [String: [StoredReport]] = [:]
+        for r in try await reports() { batches[r.batch, default: []].append(r) }
+        for (b, rs) in batches where latest["reports.append|\(b)"] != ReportBatch.hash(rs) {
+            problems.append("report batch \(b): rows differ from the audit log")
+        }
         return AuditReport(entries: log.count, problems: problems)
     }
 }
@@ -171,6 +184,8 @@ enum Schema {
         "CREATE TABLE IF NOT EXISTS documents (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (kind, id))",
         "CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, council TEXT NOT NULL, text TEXT NOT NULL, author TEXT NOT NULL, time DOUBLE PRECISION NOT NULL)",
         "CREATE TABLE IF NOT EXISTS statement_votes (statement TEXT NOT NULL, member TEXT NOT NULL, vote INTEGER NOT NULL, time DOUBLE PRECISION NOT NULL, PRIMARY KEY (statement, member))",
+        "CREATE TABLE IF NOT EXISTS reports (seq BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL, indicator TEXT NOT NULL, period BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL, time DOUBLE PRECISION NOT NULL, member TEXT NOT NULL, batch TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS alert_actions (seq BIGINT PRIMARY KEY, alert TEXT NOT NULL, action TEXT NOT NULL, by_member TEXT NOT NULL, note TEXT NOT NULL, time DOUBLE PRECISION NOT NULL)",
         "CREATE TABLE IF NOT EXISTS audit (seq BIGINT PRIMARY KEY, time DOUBLE PRECISION NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)",
     ]
 }
@@ -186,4 +201,31 @@ public enum StoreURL {
         guard !path.isEmpty else { throw StoreError("database URL '\(url)': expected sqlite:PATH or postgres://user:password@host:port/database") }
         return try SQLiteStore(path: path)
     }
+}
+
+/// Decoding of stored rows, kept in synchronous functions: the stores call them inside their
+/// read closures (the Swift 6.3 optimiser crashed splitting async functions that decoded inline
+/// with typed throws).
+enum Decode {
+    static func json(_ text: String) throws -> JSONValue {
+        do { return try JSONParser.parse(text) } catch { throw StoreError("stored JSON does not parse: \(error)") }
+    }
+    static func council(_ body: String) throws -> Council { try DemocracyJSON.council(try JSONFields(try json(body))) }
+    static func member(_ body: String, council: String) throws -> Member {
+        let f = try JSONFields(try json(body))
+        return try DemocracyJSON.member(try JSONFields(.object(f.object.filter { $0.key != "council" })), council: council)
+    }
+    static func submission(_ body: String) throws -> Submission { try DemocracyJSON.storedSubmission(try json(body)) }
+    static func decision(_ body: String, open: Bool) throws -> Decision {
+        var d = try DemocracyJSON.decision(try JSONFields(try json(body)))
+        d.open = open
+        return d
+    }
+    static func ballot(_ body: String) throws -> Ballot { try DemocracyJSON.ballot(try JSONFields(try json(body))) }
+}
+
+/// A member's ballot as a Sendable pair.
+struct MemberBallot: Sendable {
+    var member: String
+    var ballot: Ballot
 }

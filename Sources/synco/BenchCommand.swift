@@ -12,7 +12,7 @@ import Glibc
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks with anchors measured in the same run (scipy, HiGHS, memory bandwidth).",
-        subcommands: [Analyze.self, Solve.self, Warm.self, Tally.self])
+        subcommands: [Analyze.self, Solve.self, Warm.self, Tally.self, Feedback.self])
 
     struct Analyze: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Leontief analysis vs the same Neumann solve in scipy.sparse, and vs the memory-bandwidth bound.")

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import SyncoData
 import SyncoDemocracy
+import SyncoFeedback
 import SyncoServer
 import SyncoStore
 
@@ -45,20 +46,36 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "File holding the admin token (created if missing; $SYNCO_ADMIN_TOKEN overrides).") var adminTokenFile: String = "synco-admin.token"
     @Option(help: "Requests per second per caller on /api.") var rateLimit: Double = 500
     @Option(help: "Largest request body in bytes.") var maxBody: Int = 1 << 20
+    @Option(help: "Seconds an alert may stay unacknowledged before it escalates one level.") var ackTimeout: Double = 3600
+    @Option(help: "Seconds an acknowledged alert may stay unresolved before it escalates.") var resolveTimeout: Double = 86_400
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be in 1...65535") }
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024") }
+        guard ackTimeout > 0, resolveTimeout > 0 else { throw ValidationError("--ack-timeout and --resolve-timeout must be positive") }
     }
 
     func run() async throws {
         let store = try await openStore(database)
         let token = try adminToken(file: adminTokenFile)
-        let service = FederationService(store: store, adminToken: token)
+        let service = FederationService(store: store, adminToken: token,
+                                        escalation: EscalationPolicy(ackTimeout: ackTimeout, resolveTimeout: resolveTimeout))
         if !noExample, try await store.councils().isEmpty, FileManager.default.fileExists(atPath: example) {
             try await seed(service)
+        } else {
+            try await service.restore()
+            let c = await service.cyber.counts
+            if c.reports > 0 { writeStderr("restored \(c.reports) execution reports in \(c.series) series\n") }
         }
+        // Escalation timers run on the wall clock.
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(10))
+                _ = await service.cyber.tick(now: Date().timeIntervalSince1970)
+            }
+        }
+        defer { ticker.cancel() }
         var limits = ServerLimits()
         limits.ratePerSecond = rateLimit
         limits.maxBody = maxBody

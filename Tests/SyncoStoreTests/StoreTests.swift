@@ -26,7 +26,7 @@ enum Backends {
             }
             let s = try PostgresStore(url: url)
             // A clean schema per test: drop and recreate (tests in this suite run serialised).
-            for t in ["statement_votes", "statements", "audit", "documents", "ballots", "decisions", "submissions", "members", "councils"] {
+            for t in ["reports", "alert_actions", "statement_votes", "statements", "audit", "documents", "ballots", "decisions", "submissions", "members", "councils"] {
                 try await s.unsafeExecute("DROP TABLE IF EXISTS \(t)")
             }
             try await s.migrate()
