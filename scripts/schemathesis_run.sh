@@ -17,6 +17,8 @@
 #   ST_SEED          seed (default 1, for reproducible runs)
 #   ST_REPORT_DIR    where the JUnit / NDJSON reports go (default: the temp dir, kept on failure)
 #   ST_TOKEN         member instead of admin token: a member name from the example (e.g. ana)
+#   ST_FIXED_IDS=1   pin the path parameters to existing ids (council=mill-street, an open number
+#                    decision "st-open", the seeded plan) so the fuzzer reaches past the 404s
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 bin="${SYNCO_BIN:-$repo/.build/debug/synco}"
@@ -54,10 +56,24 @@ if [ -n "${ST_TOKEN:-}" ]; then
 else
     token="$(cat "$work/synco-admin.token")"
 fi
+config_args=()
+if [ "${ST_FIXED_IDS:-0}" = 1 ]; then
+    admin="$(cat "$work/synco-admin.token")"
+    curl -fsS -o /dev/null -X POST "http://127.0.0.1:$port/api/v1/decisions" -H "Authorization: Bearer $admin" \
+        -d '{"id":"st-open","council":"riverside","title":"fuzzed","method":"number","lower":0,"upper":1000}'
+    plan="$(curl -fsS "http://127.0.0.1:$port/api/v1/plans" | python3 -c 'import json,sys; p=json.load(sys.stdin); print(p[0]["id"] if p else "none")')"
+    cat > "$work/schemathesis.toml" <<EOT
+[parameters]
+"path.council" = "mill-street"
+"path.decision" = "st-open"
+"path.plan" = "$plan"
+EOT
+    config_args=(--config-file "$work/schemathesis.toml")
+fi
 reports="${ST_REPORT_DIR:-$work/report}"
 echo "server $bin on port $port, database $work/synco.sqlite, reports in $reports"
 
-$st run "http://127.0.0.1:$port/openapi.json" \
+$st "${config_args[@]}" run "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --header "Authorization: Bearer $token" \
     --max-examples "${ST_MAX_EXAMPLES:-40}" \

@@ -165,6 +165,13 @@ public enum SyncoHTTP {
             let (_, body) = try await service.plan(by: c)
             return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
+        api.post("what-if") { req, ctx in
+            let c = try await service.caller(token: bearer(req))
+            let f = try await body(req, limit: limits.maxBody)
+            try f.only(["limits", "needs", "capacities"])
+            return json(.ok, try await service.whatIf(limits: try f.amounts("limits"), needs: try f.amounts("needs"),
+                                                      capacities: try f.amounts("capacities"), by: c))
+        }
         api.get("plans") { _, _ in
             json(.ok, .array(try await service.plans().map { .object([("id", .string($0.id)), ("hash", .string($0.hash)), ("time", .number($0.time))]) }))
         }
@@ -190,7 +197,8 @@ public enum SyncoHTTP {
 
     static func param(_ ctx: BasicRequestContext, _ name: String) throws -> String {
         guard let v = ctx.parameters.get(name) else { throw APIError(.badRequest, field: name, "missing path parameter") }
-        return v
+        // Ids may contain '/' (alert ids do): clients percent-encode them.
+        return v.removingPercentEncoding ?? v
     }
 
     static func rawBody(_ r: Request, limit: Int) async throws -> [UInt8] {

@@ -338,6 +338,65 @@ public final class FederationService: Sendable {
         return (id, body)
     }
 
+    /// What-if: the assembled economy with some limits, needs or capacities changed, planned
+    /// (warm-started from the latest plan) and compared with the latest stored plan. Nothing is stored.
+    public func whatIf(limits: [KeyedAmount], needs: [KeyedAmount], capacities: [KeyedAmount], by c: Caller) async throws -> JSONValue {
+        if case .anonymous = c { throw APIError(.unauthorized, field: "Authorization", "a token is required") }
+        var doc = try await assemble().document
+        for (i, l) in limits.enumerated() {
+            guard let k = doc.resources.firstIndex(where: { $0.id == l.key }) else { throw APIError(.unprocessable, field: "limits.\(l.key)", "unknown resource '\(l.key)'") }
+            guard l.amount >= 0 else { throw APIError(.badRequest, field: "limits.\(l.key)", "expected a limit ≥ 0 (entry \(i))") }
+            doc.resources[k].limit = l.amount
+        }
+        let products = Set(doc.products.map(\.id))
+        for n in needs {
+            guard products.contains(n.key) else { throw APIError(.unprocessable, field: "needs.\(n.key)", "unknown product '\(n.key)'") }
+            guard n.amount >= 0 else { throw APIError(.badRequest, field: "needs.\(n.key)", "expected an amount ≥ 0") }
+            // The new amount replaces the product's needs; guaranteed stays guaranteed.
+            let guaranteed = doc.needs.contains { $0.product == n.key && $0.guaranteed }
+            doc.needs.removeAll { $0.product == n.key }
+            if n.amount > 0 { doc.needs.append(NeedSpec(product: n.key, amount: n.amount, guaranteed: guaranteed)) }
+        }
+        for cap in capacities {
+            guard let k = doc.techniques.firstIndex(where: { $0.id == cap.key }) else { throw APIError(.unprocessable, field: "capacities.\(cap.key)", "unknown technique '\(cap.key)'") }
+            guard cap.amount >= 0 else { throw APIError(.badRequest, field: "capacities.\(cap.key)", "expected a capacity ≥ 0") }
+            doc.techniques[k].capacity = cap.amount
+        }
+        let economy: Economy
+        do { economy = try Economy(document: doc) } catch { throw APIError(.unprocessable, field: "economy", "the changed economy is not valid: \(error)") }
+        var before: JSONValue = .null
+        var warm: Plan? = nil
+        var oldActivities: [String: Double] = [:]
+        if let last = try await store.documents(kind: "plan").last, let v = try? JSONParser.parse(last.body), let p = v["plan"] {
+            before = Self.summary(p)
+            if case .object(let acts)? = p["activities"] {
+                for (k, x) in acts { if case .number(let a) = x { oldActivities[k] = a } }
+            }
+            if let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") { warm = PlanJSON.warmStart(d, for: economy) }
+        }
+        let plan = Planner.solve(economy, options: PlannerOptions(), warmStart: warm)
+        let after = try JSONParser.parse(PlanJSON.encode(plan, economy: economy, economyFile: nil))
+        // The largest activity changes against the latest plan.
+        var changes: [(String, Double, Double)] = []
+        if before != .null {
+            for t in 0..<economy.techniqueCount {
+                let id = economy.techniques.ids[t], a = oldActivities[id] ?? 0, b = plan.activities[t]
+                if abs(b - a) > 1e-6 * max(1, abs(a)) { changes.append((id, a, b)) }
+            }
+        }
+        changes.sort { abs($0.2 - $0.1) > abs($1.2 - $1.1) }
+        return .object([
+            ("before", before), ("after", Self.summary(after)),
+            ("changes", .array(changes.prefix(20).map { .object([("technique", .string($0.0)), ("before", .number($0.1)), ("after", .number($0.2))]) })),
+            ("plan", after),
+        ])
+    }
+
+    static func summary(_ p: JSONValue) -> JSONValue {
+        .object([("status", p["status"] ?? .null), ("fulfilment", p["fulfilment"] ?? .null),
+                 ("resource_use", p["resource_use"] ?? .null), ("certificate", p["certificate"] ?? .null)])
+    }
+
     public func storedPlan(_ id: String) async throws -> String {
         guard let d = try await store.document(kind: "plan", id: id) else { throw APIError(.notFound, field: "plan", "no plan '\(id)'") }
         return d.body

@@ -53,7 +53,12 @@ func errorField(_ r: TestResponse) -> String? {
             for path in ["/api/v1/councils", "/api/v1/councils/{council}/members", "/api/v1/councils/{council}/submissions",
                          "/api/v1/decisions", "/api/v1/decisions/{decision}", "/api/v1/decisions/{decision}/ballot",
                          "/api/v1/decisions/{decision}/close", "/api/v1/economy", "/api/v1/plans", "/api/v1/plans/{plan}",
-                         "/api/v1/audit/verify", "/health", "/metrics"] {
+                         "/api/v1/audit/verify", "/health", "/metrics", "/api/v1/councils/{council}/reports",
+                         "/api/v1/councils/{council}/series", "/api/v1/councils/{council}/series/{indicator}",
+                         "/api/v1/councils/{council}/series/{indicator}/chart.svg", "/api/v1/alerts",
+                         "/api/v1/alerts/{alert}/acknowledge", "/api/v1/alerts/{alert}/resolve", "/api/v1/what-if",
+                         "/api/v1/councils/{council}/statements", "/api/v1/statements/{statement}/vote",
+                         "/api/v1/councils/{council}/opinion-map"] {
                 #expect(doc["paths"]?[path] != nil, "\(path) missing from /openapi.json")
             }
             _ = try await client.execute(uri: "/api/v1/councils", method: .get)
