@@ -25,12 +25,28 @@ extension SyncoHTTP {
         }
         api.get("councils/:council/series") { req, ctx in
             let council = try param(ctx, "council")
+            // Potentiality of `output:TECHNIQUE` indicators: the technique's capacity in the assembled economy.
+            var capacity: [String: Double] = [:]
+            if let doc = try? await service.assemble().document {
+                for t in doc.techniques { if let c = t.capacity { capacity["output:" + t.id] = c } }
+            }
             var out: [JSONValue] = []
             for s in await service.cyber.series(unit: council) {
                 let band = await service.cyber.band(unit: council, indicator: s.indicator)
-                out.append(.object([("indicator", .string(s.indicator)), ("first_period", .number(Double(s.first))),
-                                    ("values", .array(s.values.map { $0.map(JSONValue.number) ?? .null })),
-                                    ("plan", band.map { .object([("target", .number($0.target)), ("tolerance", .number($0.tolerance))]) } ?? .null)]))
+                var o: [(key: String, value: JSONValue)] = [
+                    ("indicator", .string(s.indicator)), ("first_period", .number(Double(s.first))),
+                    ("values", .array(s.values.map { $0.map(JSONValue.number) ?? .null })),
+                    ("plan", band.map { .object([("target", .number($0.target)), ("tolerance", .number($0.tolerance))]) } ?? .null)]
+                // Beer's indices: actuality = latest value, capability = the plan's target,
+                // potentiality = the technique's capacity (or capability when none is known).
+                if let b = band, let a = s.values.last(where: { $0 != nil }) ?? nil {
+                    let i = BeerIndices(actuality: a, capability: b.target, potentiality: capacity[s.indicator] ?? b.target)
+                    func opt(_ x: Double?) -> JSONValue { x.map(JSONValue.number) ?? .null }
+                    o.append(("indices", .object([("actuality", .number(i.actuality)), ("capability", .number(i.capability)),
+                                                  ("potentiality", .number(i.potentiality)), ("productivity", opt(i.productivity)),
+                                                  ("latency", opt(i.latency)), ("performance", opt(i.performance))])))
+                }
+                out.append(.object(o))
             }
             return json(.ok, .array(out))
         }
