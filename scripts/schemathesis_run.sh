@@ -71,8 +71,11 @@ EOT
     config_args=(--config-file "$work/schemathesis.toml")
 fi
 reports="${ST_REPORT_DIR:-$work/report}"
+mkdir -p "$reports" && reports="$(cd "$reports" && pwd)"
 echo "server $bin on port $port, database $work/synco.sqlite, reports in $reports"
 
+# Run from the temp dir: schemathesis keeps a .schemathesis/ cache in its working directory.
+cd "$work" || exit 2
 $st "${config_args[@]}" run "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --header "Authorization: Bearer $token" \

@@ -76,7 +76,7 @@ public struct FederationFile: Sendable {
                     try r.only(["council", "member", "indicator", "period", "value", "id"])
                     let council = try r.id("council")
                     reports.append((council, try r.id("member"),
-                                    ExecutionReport(unit: council, indicator: try r.id("indicator"), period: Int(try r.number("period")),
+                                    ExecutionReport(unit: council, indicator: try r.id("indicator"), period: try r.integer("period"),
                                                     value: try r.number("value"), reportedAt: 0, id: try r.id("id"))))
                 } catch { throw at(error, "reports[\(i)]") }
             }

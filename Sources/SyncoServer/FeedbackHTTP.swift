@@ -115,9 +115,7 @@ extension SyncoHTTP {
         for (i, v) in try f.array("reports", max: 10_000).enumerated() {
             let r = try JSONFields(v, path: "reports[\(i)]")
             try r.only(["indicator", "period", "value", "id"])
-            let p = try r.number("period")
-            guard p == p.rounded(), abs(p) < 1e9 else { throw APIError(.badRequest, field: "reports[\(i)].period", "expected a whole period number") }
-            out.append(ExecutionReport(unit: unit, indicator: try r.id("indicator"), period: Int(p), value: try r.number("value"), reportedAt: 0, id: try r.id("id")))
+            out.append(ExecutionReport(unit: unit, indicator: try r.id("indicator"), period: try r.integer("period"), value: try r.number("value"), reportedAt: 0, id: try r.id("id")))
         }
         guard !out.isEmpty else { throw APIError(.badRequest, field: "reports", "expected at least one report") }
         return out

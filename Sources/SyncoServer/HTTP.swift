@@ -303,6 +303,7 @@ public actor Metrics {
     static func route(_ path: String) -> String {
         let parts = path.split(separator: "/").map(String.init)
         guard parts.first == "api", parts.count >= 3 else { return path.isEmpty ? "/" : path }
+        if parts.count == 4 && parts[2] == "audit" { return "/" + parts.joined(separator: "/") }
         var out = Array(parts.prefix(3))
         if parts.count >= 4 { out.append(":id") }
         if parts.count >= 5 { out.append(parts[4]) }

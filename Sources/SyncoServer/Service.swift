@@ -216,7 +216,10 @@ public final class FederationService: Sendable {
     }
 
     public func ballot(decision id: String, by c: Caller) async throws -> Ballot? {
-        guard case .member(let m) = c else { throw APIError(.forbidden, field: "Authorization", "only a member has a ballot") }
+        guard case .member(let m) = c else {
+            throw APIError(c.isAnonymous ? .unauthorized : .forbidden, field: "Authorization", "only a member has a ballot")
+        }
+        _ = try await decision(id)     // 404 naming the decision when it does not exist
         return try await store.ballots(decision: id).first { $0.member == m.id }?.ballot
     }
 

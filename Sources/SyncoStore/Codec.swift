@@ -58,6 +58,15 @@ public struct JSONFields {
         guard case .number(let x) = v, x.isFinite else { throw DemocracyError(.invalid, field: p(k), "expected a finite number, found \(v.typeName)") }
         return x
     }
+    /// A whole number in `range` (a JSON number without fraction); anything else is refused by name.
+    public func integer(_ k: String, in range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(DemocracyError) -> Int {
+        let x = try number(k)
+        guard x == x.rounded(), let i = Int(exactly: x), range.contains(i) else {
+            throw DemocracyError(.invalid, field: p(k), "expected a whole number in \(range.lowerBound)...\(range.upperBound), got \(x)")
+        }
+        return i
+    }
+
     public func bool(_ k: String) throws(DemocracyError) -> Bool? {
         guard let v = self[k], v != .null else { return nil }
         guard case .bool(let b) = v else { throw DemocracyError(.invalid, field: p(k), "expected true or false, found \(v.typeName)") }
@@ -172,7 +181,7 @@ public enum DemocracyJSON {
         let f = try JSONFields(v)
         var s = try submission(try JSONFields(.object(f.object.filter { ["needs", "techniques", "capacities", "note"].contains($0.key) })),
                                council: try f.string("council"), member: try f.string("member"), time: try f.number("time"))
-        s.sequence = Int(try f.number("sequence"))
+        s.sequence = try f.integer("sequence", in: 0...Int(Int32.max))
         return s
     }
 
@@ -190,7 +199,7 @@ public enum DemocracyJSON {
             switch try e.string("kind") {
             case "none": effect = .none
             case "resource_limit": effect = .resourceLimit(resource: try e.id("resource"))
-            case "guarantee_needs": effect = .guaranteeNeeds(count: Int(try e.number("count")))
+            case "guarantee_needs": effect = .guaranteeNeeds(count: try e.integer("count", in: 1...1000))
             case "need_amounts": effect = .needAmounts(total: try e.number("total"))
             case let k: throw DemocracyError(.invalid, field: "effect.kind", "unknown effect '\(k)'; expected none, resource_limit, guarantee_needs or need_amounts")
             }

@@ -263,3 +263,20 @@ func errorField(_ r: TestResponse) -> String? {
         }
     }
 }
+
+@Suite struct RegressionTests {
+    /// schemathesis found this: a huge or fractional `effect.count` crashed the server (Int conversion trap).
+    @Test func hugeNumbersAreRefusedNotTrapped() async throws {
+        let f = try await Fixture(loadExample: false)
+        try await f.app.test(.router) { client in
+            for count in ["1e20", "1.5", "-3", "0"] {
+                let r = try await client.execute(uri: "/api/v1/decisions", method: .post, headers: bearer(f.admin), body: buf(
+                    "{\"id\":\"x\",\"council\":\"riverside\",\"title\":\"t\",\"method\":\"ranked\",\"options\":[\"a\",\"b\"],\"effect\":{\"kind\":\"guarantee_needs\",\"count\":\(count)}}"))
+                #expect(r.status == .badRequest, "count \(count)")
+                #expect(errorField(r) == "effect.count", "count \(count)")
+            }
+            let h = try await client.execute(uri: "/health", method: .get)
+            #expect(h.status == .ok)
+        }
+    }
+}
