@@ -65,6 +65,8 @@ public struct OpinionMap: Sendable {
                 if s > best.s + 1e-12 { best = (k, s, g) }
             }
         }
+        // No structure (everyone votes alike, or too few members): one group, not an empty split.
+        if best.s <= 1e-9 { best = (1, 0, [Int](repeating: 0, count: n)) }
         let k = best.k
         var agree = [[Double]](repeating: [Double](repeating: 0, count: m), count: k)
         var voted = [[Double]](repeating: [Double](repeating: 0, count: m), count: k)

@@ -48,3 +48,14 @@ import Testing
         #expect(r.suspiciousBlocks == [Array(30..<36)])
     }
 }
+
+@Suite struct OpinionMapEdgeTests {
+    /// Everyone votes alike: there is no split to report, so one group (not two with one empty).
+    @Test func unanimousVotesGiveOneGroup() {
+        let votes: [[OpinionMap.Vote?]] = (0..<6).map { _ in [.agree, .agree, .disagree] }
+        let r = OpinionMap().analyse(members: (0..<6).map { "m\($0)" }, statements: ["a", "b", "c"], votes: votes)
+        #expect(r.k == 1)
+        #expect(Set(r.groups) == [0])
+        #expect(r.groupAgreement.count == 1)
+    }
+}
