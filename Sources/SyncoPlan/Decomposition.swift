@@ -1,0 +1,487 @@
+import Dispatch
+import SyncoModel
+
+/// Decentral planning: councils keep their techniques and capacities private and plan locally;
+/// only aggregate quantities (each council's net output of every product and its use of every
+/// limited resource) travel to a coordinator, and only signals travel back.
+///
+/// The central problem (planning semantics v1) is
+///
+///     max λ  s.t.  Σ_k M_k x_k ≥ b(λ),  0 ≤ x_k ≤ cap_k,
+///
+/// with M_k = [B_k; −R_k] (net outputs of council k's techniques, minus their use of the limited
+/// resources) and b(λ) = [g + λ d; −ℓ] (guaranteed and other needs; limits). Needs and limits are
+/// public (they come from assemblies and consumer councils through the API); techniques are not.
+///
+/// Two procedures:
+///
+/// - `admm`: the sharing form of the alternating direction method of multipliers (Boyd, Parikh,
+///   Chu, Peleato & Eckstein 2011, "Distributed optimization and statistical learning via ADMM",
+///   Found. Trends Mach. Learn. 3, §7.3), with residual balancing of ρ (§3.4.1). Each round every
+///   council solves its private box-constrained least-squares step towards a target the
+///   coordinator sends (accelerated projected gradient, warm-started); the coordinator projects
+///   the average onto the public constraints and picks λ by a one-dimensional search.
+/// - `participatory`: Albert & Hahnel's iteration facilitation board read as Arrow–Hurwicz
+///   primal–dual dynamics (the same iteration as PDHG, run across councils): councils revise
+///   their activities towards higher value at the indicative valuations; the facilitation step
+///   raises a product's valuation by the size of its excess demand (and lowers it on excess
+///   supply, never below zero) and moves λ by the value of the needs at current valuations.
+///
+/// Rows are scaled by their largest coefficient so that tolerances are relative. The result is
+/// certified from the councils' reported quantities only: the fulfilment those quantities
+/// achieve and the largest relative violation of a linking constraint.
+public enum Decomposition {
+    public enum Mode: String, Sendable, CaseIterable { case admm, participatory }
+
+    public struct Options: Sendable {
+        public var mode: Mode = .admm
+        /// Relative tolerance on linking residuals and on the change of λ between rounds.
+        public var tolerance = 1e-4
+        public var maxRounds = 20_000
+        /// Inner projected-gradient iterations per council and round (ADMM).
+        public var innerIterations = 30
+        /// Round history kept every `historyEvery` rounds (and the last one).
+        public var historyEvery = 10
+        public init() {}
+    }
+
+    /// A council's private part: its techniques as columns over the linking rows.
+    public struct Council: Sendable {
+        public let id: String
+        /// Global technique indices (kept by the council; the coordinator never reads them).
+        public let techniques: [Int]
+        let colStart: [Int]
+        let rows: [Int32]
+        let vals: [Double]
+        let capacity: [Double]
+    }
+
+    /// One row of the feedback view: a linking constraint out of balance and who is involved.
+    public struct Imbalance: Sendable {
+        public var row: String
+        /// Demand minus supply (positive: short), in the row's own unit.
+        public var excess: Double
+        /// Councils whose reported quantities touch the row, largest contribution first.
+        public var councils: [String]
+    }
+
+    public struct Round: Sendable {
+        public var round: Int
+        public var lambda: Double
+        public var linkingResidual: Double
+        public var largest: [Imbalance]
+    }
+
+    public struct Result: Sendable {
+        public var mode: Mode
+        public var converged: Bool
+        /// Fulfilment achieved by the councils' reported quantities.
+        public var fulfilment: Double
+        /// The coordinator's λ.
+        public var coordinatorLambda: Double
+        /// Largest relative violation of a linking constraint by the reported quantities.
+        public var linkingResidual: Double
+        /// Participatory mode: dual bound from the councils' reported capacity rents minus the
+        /// fulfilment (NaN while the valuations do not yet give a valid bound).
+        public var gap: Double
+        public var rounds: Int
+        public var seconds: Double
+        public var history: [Round]
+        /// Activities assembled from the councils (for checking; a real coordinator never has them).
+        public var activities: [Double]
+    }
+
+    // MARK: splitting
+
+    /// Splits an economy into `k` councils: products are grouped by category (sector) when the
+    /// products have categories, otherwise in contiguous blocks, and the groups are dealt to
+    /// councils in turn; a technique belongs to the council of its first output.
+    public static func split(_ e: Economy, councils k: Int) -> [Council] {
+        let k = max(1, min(k, max(1, e.techniqueCount)))
+        var councilOfProduct = [Int](repeating: 0, count: e.productCount)
+        let categories = e.products.map { $0.category ?? "" }
+        let distinct = Array(Set(categories)).sorted()
+        if distinct.count >= k && !(distinct.count == 1 && distinct[0].isEmpty) {
+            let slot = Dictionary(uniqueKeysWithValues: distinct.enumerated().map { ($1, $0 % k) })
+            for i in 0..<e.productCount { councilOfProduct[i] = slot[categories[i]]! }
+        } else {
+            for i in 0..<e.productCount { councilOfProduct[i] = i * k / max(1, e.productCount) }
+        }
+        var members = [[Int]](repeating: [], count: k)
+        let t = e.techniques
+        for j in 0..<e.techniqueCount {
+            let first = t.outputs.range(j).first.map { Int(t.outputs.index[$0]) } ?? 0
+            members[councilOfProduct[first]].append(j)
+        }
+        // Councils without techniques would have nothing to plan: spread techniques evenly then.
+        if members.contains(where: \.isEmpty) {
+            members = (0..<k).map { c in Array(stride(from: c, to: e.techniqueCount, by: k)) }
+        }
+        let rows = LinkingRows(e)
+        return members.enumerated().map { c, js in rows.council(id: "council-\(c + 1)", techniques: js, e) }
+    }
+
+    // MARK: solving
+
+    public static func solve(_ e: Economy, councils: [Council], options: Options = Options()) -> Result {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let rows = LinkingRows(e)
+        var r = options.mode == .admm ? admm(rows, councils, options) : participatory(rows, councils, options)
+        r.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var x = [Double](repeating: 0, count: e.techniqueCount)
+        for (c, xs) in zip(councils, r.activitiesByCouncil) { for (l, j) in c.techniques.enumerated() { x[j] = xs[l] } }
+        return Result(mode: options.mode, converged: r.converged, fulfilment: r.fulfilment, coordinatorLambda: r.lambda,
+                      linkingResidual: r.residual, gap: r.gap, rounds: r.rounds, seconds: r.seconds, history: r.history, activities: x)
+    }
+
+    struct Run {
+        var converged = false
+        var fulfilment = 0.0, lambda = 0.0, residual = Double.infinity
+        var gap = Double.nan
+        var rounds = 0
+        var seconds = 0.0
+        var history: [Round] = []
+        var activitiesByCouncil: [[Double]] = []
+    }
+
+    /// ADMM, sharing form; all vectors over the scaled linking rows.
+    static func admm(_ L: LinkingRows, _ cs: [Council], _ o: Options) -> Run {
+        let m = L.count, N = Double(cs.count)
+        var x = cs.map { [Double](repeating: 0, count: $0.capacity.count) }
+        var z = cs.map { _ in [Double](repeating: 0, count: m) }
+        var zbar = [Double](repeating: 0, count: m), w = zbar, u = zbar
+        var rho = 1.0, lambda = 0.0
+        let lipschitz = cs.map { $0.normSquared() }
+        var run = Run()
+        for round in 1...o.maxRounds {
+            // Councils: their local step towards the coordinator's target (in parallel).
+            var targets = [[Double]](repeating: [Double](repeating: 0, count: m), count: cs.count)
+            for k in 0..<cs.count {
+                for i in 0..<m {
+                    let base = zbar[i] - w[i] + u[i]
+                    targets[k][i] = z[k][i] - base
+                }
+            }
+            let xs = x, ts = targets, inner = o.innerIterations
+            let results = parallelMap(cs.count) { k in
+                cs[k].boxLeastSquares(start: xs[k], target: ts[k], lipschitz: lipschitz[k], iterations: inner)
+            }
+            for k in 0..<cs.count { x[k] = results[k].x; z[k] = results[k].z }
+            // Coordinator: average, project onto the public constraints with the best λ.
+            for i in 0..<m { var s = 0.0; for k in 0..<cs.count { s += z[k][i] }; zbar[i] = s / N }
+            let a = (0..<m).map { zbar[$0] + u[$0] }
+            lambda = L.bestLambda(a: a, rho: rho, councils: N, previous: lambda)
+            let wOld = w
+            for i in 0..<m { w[i] = max(a[i], L.demand(i, lambda) / N) }
+            var rNorm = 0.0, sNorm = 0.0
+            for i in 0..<m {
+                u[i] += zbar[i] - w[i]
+                rNorm = max(rNorm, abs(zbar[i] - w[i]))
+                sNorm = max(sNorm, abs(w[i] - wOld[i]))
+            }
+            // Residual balancing (Boyd et al. §3.4.1).
+            if round % 10 == 0 {
+                if rNorm > 10 * rho * sNorm { rho *= 2; for i in 0..<m { u[i] /= 2 } }
+                else if rho * sNorm > 10 * rNorm { rho /= 2; for i in 0..<m { u[i] *= 2 } }
+            }
+            let (achieved, residual) = L.certify(z)
+            run.rounds = round; run.lambda = lambda; run.fulfilment = achieved; run.residual = residual
+            let done = residual <= o.tolerance && sNorm * N <= o.tolerance && abs(achieved - lambda) <= o.tolerance * max(1, abs(lambda))
+            if round % o.historyEvery == 0 || done || round == o.maxRounds {
+                run.history.append(Round(round: round, lambda: lambda, linkingResidual: residual, largest: L.imbalances(z, lambda: lambda, councils: cs)))
+            }
+            if done { run.converged = true; break }
+        }
+        run.activitiesByCouncil = x
+        return run
+    }
+
+    /// Arrow–Hurwicz / PDHG across councils with a facilitation board setting valuations.
+    static func participatory(_ L: LinkingRows, _ cs: [Council], _ o: Options) -> Run {
+        let m = L.count
+        var x = cs.map { [Double](repeating: 0, count: $0.capacity.count) }
+        var p = [Double](repeating: 0, count: m)
+        var lambda = 0.0
+        // Step sizes from a bound on the operator norm that each council can report: ‖[M, −d]‖² ≤ Σ‖M_k‖² + ‖d‖².
+        var normSq = cs.reduce(0) { $0 + $1.normSquared() }
+        for i in 0..<m { normSq += L.other[i] * L.other[i] }
+        let eta = 0.95 / normSq.squareRoot()
+        // Primal weight (as in PDLP): activities live on the scale of the needs, valuations on the
+        // scale of the objective; balancing the two step sizes by ω = ‖c‖/‖b‖ keeps both moving.
+        var bNorm = 0.0
+        for i in 0..<m { let v = L.base[i] + L.other[i]; bNorm += v * v }
+        let omega = 1 / max(1, bNorm.squareRoot())
+        let step = eta / omega, dualStep = eta * omega
+        var run = Run()
+        var supply = [Double](repeating: 0, count: m)
+        for round in 1...o.maxRounds {
+            // Councils revise towards more value at the indicative valuations (proximal gradient step).
+            let xs = x, prices = p
+            let revised = parallelMap(cs.count) { k in cs[k].revise(xs[k], prices: prices, step: step) }
+            let lambdaNew = lambda + step * (1 - zip(L.other, p).reduce(0) { $0 + $1.0 * $1.1 })
+            // Facilitation: valuations move with the excess demand of the extrapolated proposals.
+            for i in 0..<m { supply[i] = 0 }
+            var z = [[Double]]()
+            z.reserveCapacity(cs.count)
+            for k in 0..<cs.count {
+                let zNew = revised[k].z
+                let zOld = cs[k].apply(x[k], rows: m)
+                for i in 0..<m { supply[i] += 2 * zNew[i] - zOld[i] }
+                z.append(zNew)
+                x[k] = revised[k].x
+            }
+            let lambdaBar = 2 * lambdaNew - lambda
+            for i in 0..<m {
+                let pNew = max(0, p[i] + dualStep * (L.demand(i, lambdaBar) - supply[i]))
+                p[i] = pNew
+            }
+            lambda = lambdaNew
+            let (achieved, residual) = L.certify(z)
+            run.rounds = round; run.lambda = lambda; run.fulfilment = achieved; run.residual = residual
+            // Optimality from reported numbers: councils report the rent their capacities earn at the
+            // normalised valuations and whether any uncapped technique would still earn more than
+            // it costs; with Σ p·d = 1 that is a dual bound (weak duality), so gap = bound − fulfilment.
+            var gap = Double.infinity
+            let pd = zip(L.other, p).reduce(0) { $0 + $1.0 * $1.1 }
+            if pd > 0 {
+                var bound = 0.0
+                for i in 0..<m { bound -= L.base[i] * p[i] / pd }
+                var violated = false
+                for c in cs {
+                    let (rent, excess) = c.rent(prices: p, scale: 1 / pd)
+                    bound += rent
+                    if excess > 1e-12 { violated = true }     // any slack here would void the bound
+                }
+                if !violated { gap = bound - achieved }
+            }
+            run.gap = gap
+            let done = residual <= o.tolerance && gap.isFinite && abs(gap) <= o.tolerance * max(1, abs(achieved))
+            if round % o.historyEvery == 0 || done || round == o.maxRounds {
+                run.history.append(Round(round: round, lambda: lambda, linkingResidual: residual, largest: L.imbalances(z, lambda: lambda, councils: cs)))
+            }
+            if done { run.converged = true; break }
+        }
+        run.activitiesByCouncil = x
+        return run
+    }
+
+    static func parallelMap<T: Sendable>(_ n: Int, _ f: @Sendable (Int) -> T) -> [T] {
+        let box = ResultBox<T>(n)
+        DispatchQueue.concurrentPerform(iterations: n) { k in box.set(k, f(k)) }
+        return box.values()
+    }
+}
+
+/// Per-council results written from concurrent tasks, each to its own slot.
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = DispatchQueue(label: "synco.decomposition.results")
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+    func set(_ k: Int, _ v: T) { lock.sync { slots[k] = v } }
+    func values() -> [T] { lock.sync { slots.map { $0! } } }
+}
+
+/// The public side: linking rows (products, then limited resources), their scaling, needs and limits.
+struct LinkingRows: Sendable {
+    let names: [String]
+    let productCount: Int
+    /// Row scale: rows are divided by it (the largest coefficient of the row).
+    let scale: [Double]
+    /// Scaled guaranteed needs (products) or −limit (resources).
+    let base: [Double]
+    /// Scaled other needs (products; 0 for resources).
+    let other: [Double]
+    let rowOfResource: [Int32]
+    var count: Int { names.count }
+
+    init(_ e: Economy) {
+        let n = e.productCount
+        var g = [Double](repeating: 0, count: n), d = g
+        for need in e.needs {
+            if need.guaranteed { g[Int(need.product)] += need.amount } else { d[Int(need.product)] += need.amount }
+        }
+        let limited = e.resources.indices.filter { e.resources[$0].limit != nil }
+        var rowOf = [Int32](repeating: -1, count: e.resourceCount)
+        for (k, r) in limited.enumerated() { rowOf[r] = Int32(n + k) }
+        var sc = [Double](repeating: 0, count: n + limited.count)
+        let t = e.techniques
+        for j in 0..<e.techniqueCount {
+            for p in t.outputs.range(j) { let i = Int(t.outputs.index[p]); sc[i] = max(sc[i], abs(t.outputs.amount[p])) }
+            for p in t.inputs.range(j) { let i = Int(t.inputs.index[p]); sc[i] = max(sc[i], abs(t.inputs.amount[p])) }
+            for p in t.resources.range(j) { let r = rowOf[Int(t.resources.index[p])]; if r >= 0 { sc[Int(r)] = max(sc[Int(r)], abs(t.resources.amount[p])) } }
+        }
+        for i in sc.indices where !(sc[i] > 0) { sc[i] = 1 }
+        var b = [Double](repeating: 0, count: n + limited.count), o = b
+        for i in 0..<n { b[i] = g[i] / sc[i]; o[i] = d[i] / sc[i] }
+        for (k, r) in limited.enumerated() { b[n + k] = -(e.resources[r].limit ?? 0) / sc[n + k] }
+        names = e.products.map(\.id) + limited.map { e.resources[$0].id }
+        productCount = n; scale = sc; base = b; other = o; rowOfResource = rowOf
+    }
+
+    /// Right-hand side of row i at fulfilment λ (scaled).
+    @inline(__always) func demand(_ i: Int, _ lambda: Double) -> Double { base[i] + lambda * other[i] }
+
+    func council(id: String, techniques js: [Int], _ e: Economy) -> Decomposition.Council {
+        let t = e.techniques
+        var start = [0], rows: [Int32] = [], vals: [Double] = [], cap: [Double] = []
+        var col: [Int32: Double] = [:]
+        for j in js {
+            col.removeAll(keepingCapacity: true)
+            for p in t.outputs.range(j) { col[t.outputs.index[p], default: 0] += t.outputs.amount[p] }
+            for p in t.inputs.range(j) { col[t.inputs.index[p], default: 0] -= t.inputs.amount[p] }
+            for p in t.resources.range(j) { let r = rowOfResource[Int(t.resources.index[p])]; if r >= 0 { col[r, default: 0] -= t.resources.amount[p] } }
+            for (r, v) in col.sorted(by: { $0.key < $1.key }) where v != 0 { rows.append(r); vals.append(v / scale[Int(r)]) }
+            start.append(rows.count)
+            cap.append(t.capacity[j])
+        }
+        return Decomposition.Council(id: id, techniques: js, colStart: start, rows: rows, vals: vals, capacity: cap)
+    }
+
+    /// The λ minimising −λ + (Nρ/2)‖max(0, b(λ)/N − a)‖² (the coordinator's step): the root of
+    /// the increasing derivative −1 + ρ Σ_i d_i · max(0, b_i(λ)/N − a_i), by bracketing and bisection.
+    func bestLambda(a: [Double], rho: Double, councils N: Double, previous: Double) -> Double {
+        func slope(_ l: Double) -> Double {
+            var s = -1.0
+            for i in 0..<productCount where other[i] > 0 {
+                let gap = demand(i, l) / N - a[i]
+                if gap > 0 { s += rho * other[i] * gap }
+            }
+            return s
+        }
+        guard other.contains(where: { $0 > 0 }) else { return previous }
+        var lo = previous - 1, hi = previous + 1
+        var k = 0
+        while slope(lo) > 0 && k < 200 { lo -= (hi - lo); k += 1 }
+        k = 0
+        while slope(hi) < 0 && k < 200 { hi += (hi - lo); k += 1 }
+        for _ in 0..<100 {
+            let mid = (lo + hi) / 2
+            if slope(mid) < 0 { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+
+    /// From reported quantities only: the fulfilment they achieve (the largest λ their sum
+    /// supports on rows with other needs) and the largest relative violation of a linking row
+    /// at that λ (rows with other needs are met by construction; guaranteed needs and limits may not be).
+    func certify(_ z: [[Double]]) -> (fulfilment: Double, residual: Double) {
+        var total = [Double](repeating: 0, count: count)
+        for zk in z { for i in 0..<count { total[i] += zk[i] } }
+        var lambda = Double.infinity
+        for i in 0..<productCount where other[i] > 0 { lambda = min(lambda, (total[i] - base[i]) / other[i]) }
+        if !lambda.isFinite { lambda = 0 }
+        var worst = 0.0
+        for i in 0..<count {
+            let short = demand(i, lambda) - total[i]
+            // Relative to the row's demand (or to 1 when the demand is zero), in scaled units.
+            worst = max(worst, short / max(1, abs(demand(i, lambda))))
+        }
+        return (lambda, max(0, worst))
+    }
+
+    /// The five rows with the largest excess demand (or supply), unscaled, and the councils involved.
+    func imbalances(_ z: [[Double]], lambda: Double, councils cs: [Decomposition.Council]) -> [Decomposition.Imbalance] {
+        var total = [Double](repeating: 0, count: count)
+        for zk in z { for i in 0..<count { total[i] += zk[i] } }
+        let order = (0..<count).sorted { abs(demand($0, lambda) - total[$0]) > abs(demand($1, lambda) - total[$1]) }
+        return order.prefix(5).compactMap { i in
+            let excess = (demand(i, lambda) - total[i]) * scale[i]
+            guard abs(excess) > 0 else { return nil }
+            let who = (0..<cs.count).filter { abs(z[$0][i]) > 0 }.sorted { abs(z[$0][i]) > abs(z[$1][i]) }.prefix(4).map { cs[$0].id }
+            return Decomposition.Imbalance(row: names[i], excess: excess, councils: Array(who))
+        }
+    }
+}
+
+extension Decomposition.Council {
+    var columnCount: Int { capacity.count }
+
+    /// z = M x over the `m` linking rows (dense: the linking space is shared).
+    func apply(_ x: [Double], rows m: Int) -> [Double] {
+        var z = [Double](repeating: 0, count: m)
+        for j in 0..<columnCount where x[j] != 0 {
+            for p in colStart[j]..<colStart[j + 1] { z[Int(rows[p])] += vals[p] * x[j] }
+        }
+        return z
+    }
+
+    func applyInto(_ x: [Double]) -> [Double] {
+        var z = [Double](repeating: 0, count: maxRow + 1)
+        for j in 0..<columnCount where x[j] != 0 {
+            for p in colStart[j]..<colStart[j + 1] { z[Int(rows[p])] += vals[p] * x[j] }
+        }
+        return z
+    }
+
+    var maxRow: Int { Int(rows.max() ?? 0) }
+
+    /// ‖M‖² by power iteration on MᵀM (30 steps, an upper estimate with 5 % margin).
+    func normSquared() -> Double {
+        guard columnCount > 0 else { return 0 }
+        var v = [Double](repeating: 1 / Double(columnCount).squareRoot(), count: columnCount)
+        var est = 0.0
+        for _ in 0..<30 {
+            let mv = applyInto(v)
+            var w = [Double](repeating: 0, count: columnCount)
+            for j in 0..<columnCount { var s = 0.0; for p in colStart[j]..<colStart[j + 1] { s += vals[p] * mv[Int(rows[p])] }; w[j] = s }
+            let n = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard n > 0 else { return 0 }
+            est = n
+            v = w.map { $0 / n }
+        }
+        return est * 1.05
+    }
+
+    /// min ‖M x − target‖² over 0 ≤ x ≤ cap: accelerated projected gradient (FISTA), warm-started.
+    func boxLeastSquares(start: [Double], target: [Double], lipschitz: Double, iterations: Int) -> (x: [Double], z: [Double]) {
+        let m = target.count
+        guard lipschitz > 0 else { return (start, [Double](repeating: 0, count: m)) }
+        var x = start, y = start, t = 1.0
+        let step = 1 / (2 * lipschitz)
+        var r = [Double](repeating: 0, count: m)
+        for _ in 0..<iterations {
+            // r = M y − target
+            for i in 0..<m { r[i] = -target[i] }
+            for j in 0..<columnCount where y[j] != 0 { for p in colStart[j]..<colStart[j + 1] { r[Int(rows[p])] += vals[p] * y[j] } }
+            let xOld = x
+            for j in 0..<columnCount {
+                var g = 0.0
+                for p in colStart[j]..<colStart[j + 1] { g += vals[p] * r[Int(rows[p])] }
+                x[j] = min(max(y[j] - step * 2 * g, 0), capacity[j])
+            }
+            let tNew = (1 + (1 + 4 * t * t).squareRoot()) / 2
+            for j in 0..<columnCount { y[j] = x[j] + (t - 1) / tNew * (x[j] - xOld[j]) }
+            t = tNew
+        }
+        var z = [Double](repeating: 0, count: m)
+        for j in 0..<columnCount where x[j] != 0 { for p in colStart[j]..<colStart[j + 1] { z[Int(rows[p])] += vals[p] * x[j] } }
+        return (x, z)
+    }
+
+    /// At valuations `prices · scale`: the rent of the capacities (Σ cap_j · max(0, value_j) over capped
+    /// techniques) and the largest value of an uncapped technique (> 0 means the valuations are
+    /// not yet consistent: it would pay to expand it without limit).
+    func rent(prices p: [Double], scale: Double) -> (rent: Double, excess: Double) {
+        var rent = 0.0, excess = 0.0
+        for j in 0..<columnCount {
+            var g = 0.0
+            for q in colStart[j]..<colStart[j + 1] { g += vals[q] * p[Int(rows[q])] }
+            g *= scale
+            if capacity[j].isFinite { rent += capacity[j] * max(0, g) } else { excess = max(excess, g) }
+        }
+        return (rent, excess)
+    }
+
+    /// One proposal revision at valuations p: x ← clamp(x + step · Mᵀp) and the new net quantities.
+    func revise(_ x: [Double], prices p: [Double], step: Double) -> (x: [Double], z: [Double]) {
+        var nx = x
+        for j in 0..<columnCount {
+            var g = 0.0
+            for q in colStart[j]..<colStart[j + 1] { g += vals[q] * p[Int(rows[q])] }
+            nx[j] = min(max(x[j] + step * g, 0), capacity[j])
+        }
+        var z = [Double](repeating: 0, count: p.count)
+        for j in 0..<columnCount where nx[j] != 0 { for q in colStart[j]..<colStart[j + 1] { z[Int(rows[q])] += vals[q] * nx[j] } }
+        return (nx, z)
+    }
+}

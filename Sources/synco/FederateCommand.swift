@@ -1,0 +1,65 @@
+import ArgumentParser
+import SyncoData
+import SyncoModel
+import SyncoPlan
+
+extension Decomposition.Mode: ExpressibleByArgument {}
+
+/// The one-command decentral planning experiment (in-process councils).
+struct FederateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "federate",
+        abstract: "Split an economy into councils that plan locally and coordinate by feedback (ADMM or the participatory procedure); compare with the central plan.",
+        discussion: "Councils keep their techniques and capacities; only net quantities per product and resource go to the coordinator. The fulfilment is certified from the councils' reported quantities. Councils run in this process (separate processes: not yet).")
+    @Argument(help: "Economy file (.json or .sebin).") var file: String
+    @Option(help: "Number of councils.") var councils: Int = 4
+    @Option(help: "admm or participatory.") var mode: Decomposition.Mode = .admm
+    @Option(help: "Relative tolerance on linking residuals and on λ.") var tolerance: Double = 1e-4
+    @Option(help: "Round limit.") var maxRounds: Int = 20_000
+    @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+
+    func validate() throws {
+        guard councils >= 1 else { throw ValidationError("--councils must be at least 1") }
+        guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
+        guard maxRounds >= 1 else { throw ValidationError("--max-rounds must be positive") }
+    }
+
+    func run() throws {
+        let e = try loadEconomy(file)
+        let central = Planner.solve(e)
+        Log.progress("central plan: \(central.status.rawValue), λ = \(central.fulfilment)")
+        let parts = Decomposition.split(e, councils: councils)
+        var o = Decomposition.Options()
+        o.mode = mode
+        o.tolerance = tolerance
+        o.maxRounds = maxRounds
+        let r = Decomposition.solve(e, councils: parts, options: o)
+        let relative = abs(r.fulfilment - central.fulfilment) / max(1e-12, abs(central.fulfilment))
+        if format == .json {
+            func imbalances(_ list: [Decomposition.Imbalance]) -> JSONValue {
+                .array(list.map { .object([("row", .string($0.row)), ("excess", .number($0.excess)), ("councils", .array($0.councils.map { .string($0) }))]) })
+            }
+            let v: JSONValue = .object([
+                ("mode", .string(mode.rawValue)), ("status", .string(r.converged ? "converged" : "stopped")),
+                ("fulfilment", .number(r.fulfilment)), ("central_fulfilment", .number(central.fulfilment)),
+                ("central_status", .string(central.status.rawValue)), ("relative_difference", .number(relative)),
+                ("coordinator_lambda", .number(r.coordinatorLambda)),
+                ("rounds", .number(Double(r.rounds))), ("linking_residual", .number(r.linkingResidual)), ("seconds", .number(r.seconds)),
+                ("councils", .array(parts.map { .object([("id", .string($0.id)), ("techniques", .number(Double($0.techniques.count)))]) })),
+                ("history", .array(r.history.map { .object([("round", .number(Double($0.round))), ("lambda", .number($0.lambda)),
+                                                             ("linking_residual", .number($0.linkingResidual)), ("largest_imbalances", imbalances($0.largest))]) })),
+            ])
+            print(JSONWriter(pretty: true).string(v))
+        } else {
+            print("mode: \(mode.rawValue) — \(r.converged ? "converged" : "stopped at the round limit") after \(r.rounds) rounds, \(fmt(r.seconds)) s")
+            print("councils: " + parts.map { "\($0.id) (\($0.techniques.count) techniques)" }.joined(separator: ", "))
+            print("fulfilment (from the councils' reported quantities): \(fmt(r.fulfilment))")
+            print("central fulfilment: \(fmt(central.fulfilment)) (\(central.status.rawValue)); relative difference \(fmt(relative))")
+            print("largest linking violation (relative): \(fmt(r.linkingResidual))")
+            if let last = r.history.last, !last.largest.isEmpty {
+                print("largest imbalances in the last round:")
+                print(table(["row", "excess demand", "councils"], last.largest.map { [$0.row, fmt($0.excess), $0.councils.joined(separator: ", ")] }))
+            }
+        }
+    }
+}
