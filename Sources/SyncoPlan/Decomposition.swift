@@ -144,53 +144,27 @@ public enum Decomposition {
         var activitiesByCouncil: [[Double]] = []
     }
 
-    /// ADMM, sharing form; all vectors over the scaled linking rows.
+    /// ADMM, sharing form, in one process: the same coordinator and council steps the networked
+    /// councils use (`ADMMCoordinator`, `Council.localStep`).
     static func admm(_ L: LinkingRows, _ cs: [Council], _ o: Options) -> Run {
-        let m = L.count, N = Double(cs.count)
+        var coord = ADMMCoordinator(rows: L, councils: cs.count)
         var x = cs.map { [Double](repeating: 0, count: $0.capacity.count) }
-        var z = cs.map { _ in [Double](repeating: 0, count: m) }
-        var zbar = [Double](repeating: 0, count: m), w = zbar, u = zbar
-        var rho = 1.0, lambda = 0.0
         let lipschitz = cs.map { $0.normSquared() }
         var run = Run()
         for round in 1...o.maxRounds {
-            // Councils: their local step towards the coordinator's target (in parallel).
-            var targets = [[Double]](repeating: [Double](repeating: 0, count: m), count: cs.count)
-            for k in 0..<cs.count {
-                for i in 0..<m {
-                    let base = zbar[i] - w[i] + u[i]
-                    targets[k][i] = z[k][i] - base
-                }
-            }
-            let xs = x, ts = targets, inner = o.innerIterations
+            let targets = (0..<cs.count).map { coord.target(for: $0) }
+            let xs = x, inner = o.innerIterations
             let results = parallelMap(cs.count) { k in
-                cs[k].boxLeastSquares(start: xs[k], target: ts[k], lipschitz: lipschitz[k], iterations: inner)
+                cs[k].boxLeastSquares(start: xs[k], target: targets[k], lipschitz: lipschitz[k], iterations: inner)
             }
-            for k in 0..<cs.count { x[k] = results[k].x; z[k] = results[k].z }
-            // Coordinator: average, project onto the public constraints with the best λ.
-            for i in 0..<m { var s = 0.0; for k in 0..<cs.count { s += z[k][i] }; zbar[i] = s / N }
-            let a = (0..<m).map { zbar[$0] + u[$0] }
-            lambda = L.bestLambda(a: a, rho: rho, councils: N, previous: lambda)
-            let wOld = w
-            for i in 0..<m { w[i] = max(a[i], L.demand(i, lambda) / N) }
-            var rNorm = 0.0, sNorm = 0.0
-            for i in 0..<m {
-                u[i] += zbar[i] - w[i]
-                rNorm = max(rNorm, abs(zbar[i] - w[i]))
-                sNorm = max(sNorm, abs(w[i] - wOld[i]))
+            for k in 0..<cs.count { x[k] = results[k].x }
+            let step = coord.advance(reports: results.map { Optional($0.z) }, tolerance: o.tolerance)
+            run.rounds = round; run.lambda = coord.lambda; run.fulfilment = step.fulfilment; run.residual = step.residual
+            if round % o.historyEvery == 0 || step.done || round == o.maxRounds {
+                run.history.append(Round(round: round, lambda: coord.lambda, linkingResidual: step.residual,
+                                         largest: L.imbalances(coord.z, lambda: coord.lambda, councils: cs.map(\.id))))
             }
-            // Residual balancing (Boyd et al. §3.4.1).
-            if round % 10 == 0 {
-                if rNorm > 10 * rho * sNorm { rho *= 2; for i in 0..<m { u[i] /= 2 } }
-                else if rho * sNorm > 10 * rNorm { rho /= 2; for i in 0..<m { u[i] *= 2 } }
-            }
-            let (achieved, residual) = L.certify(z)
-            run.rounds = round; run.lambda = lambda; run.fulfilment = achieved; run.residual = residual
-            let done = residual <= o.tolerance && sNorm * N <= o.tolerance && abs(achieved - lambda) <= o.tolerance * max(1, abs(lambda))
-            if round % o.historyEvery == 0 || done || round == o.maxRounds {
-                run.history.append(Round(round: round, lambda: lambda, linkingResidual: residual, largest: L.imbalances(z, lambda: lambda, councils: cs)))
-            }
-            if done { run.converged = true; break }
+            if step.done { run.converged = true; break }
         }
         run.activitiesByCouncil = x
         return run
@@ -257,7 +231,7 @@ public enum Decomposition {
             run.gap = gap
             let done = residual <= o.tolerance && gap.isFinite && abs(gap) <= o.tolerance * max(1, abs(achieved))
             if round % o.historyEvery == 0 || done || round == o.maxRounds {
-                run.history.append(Round(round: round, lambda: lambda, linkingResidual: residual, largest: L.imbalances(z, lambda: lambda, councils: cs)))
+                run.history.append(Round(round: round, lambda: lambda, linkingResidual: residual, largest: L.imbalances(z, lambda: lambda, councils: cs.map(\.id))))
             }
             if done { run.converged = true; break }
         }
@@ -282,46 +256,66 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
 }
 
 /// The public side: linking rows (products, then limited resources), their scaling, needs and limits.
-struct LinkingRows: Sendable {
-    let names: [String]
+public struct LinkingRows: Sendable {
+    public let names: [String]
     let productCount: Int
-    /// Row scale: rows are divided by it (the largest coefficient of the row).
-    let scale: [Double]
+    /// Row scale: rows are divided by it (the largest coefficient of the row over all councils).
+    public let scale: [Double]
     /// Scaled guaranteed needs (products) or −limit (resources).
     let base: [Double]
     /// Scaled other needs (products; 0 for resources).
     let other: [Double]
     let rowOfResource: [Int32]
-    var count: Int { names.count }
+    public var count: Int { names.count }
+
+    /// From public data only: the catalogue (products, resources with limits), the needs, and the
+    /// row scale (the maximum of what the councils report as their largest coefficient per row).
+    public init(document doc: EconomyDocument, scale: [Double]) {
+        let n = doc.products.count
+        let productIndex = Dictionary(doc.products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var g = [Double](repeating: 0, count: n), d = g
+        for need in doc.needs {
+            guard let i = productIndex[need.product] else { continue }
+            if need.guaranteed { g[i] += need.amount } else { d[i] += need.amount }
+        }
+        let limited = doc.resources.indices.filter { doc.resources[$0].limit != nil }
+        var rowOf = [Int32](repeating: -1, count: doc.resources.count)
+        for (k, r) in limited.enumerated() { rowOf[r] = Int32(n + k) }
+        var sc = scale.count == n + limited.count ? scale : [Double](repeating: 1, count: n + limited.count)
+        for i in sc.indices where !(sc[i] > 0) || !sc[i].isFinite { sc[i] = 1 }
+        var b = [Double](repeating: 0, count: n + limited.count), o = b
+        for i in 0..<n { b[i] = g[i] / sc[i]; o[i] = d[i] / sc[i] }
+        for (k, r) in limited.enumerated() { b[n + k] = -(doc.resources[r].limit ?? 0) / sc[n + k] }
+        names = doc.products.map(\.id) + limited.map { doc.resources[$0].id }
+        productCount = n; self.scale = sc; base = b; other = o; rowOfResource = rowOf
+    }
 
     init(_ e: Economy) {
+        self.init(document: e.document(), scale: LinkingRows.rowMaxima(e, techniques: Array(0..<e.techniqueCount)))
+    }
+
+    /// What a council tells the coordinator when it joins: its largest coefficient per linking
+    /// row (0 where it has none). The maximum over councils scales the rows.
+    public static func rowMaxima(_ e: Economy, techniques js: [Int]) -> [Double] {
         let n = e.productCount
-        var g = [Double](repeating: 0, count: n), d = g
-        for need in e.needs {
-            if need.guaranteed { g[Int(need.product)] += need.amount } else { d[Int(need.product)] += need.amount }
-        }
         let limited = e.resources.indices.filter { e.resources[$0].limit != nil }
         var rowOf = [Int32](repeating: -1, count: e.resourceCount)
         for (k, r) in limited.enumerated() { rowOf[r] = Int32(n + k) }
         var sc = [Double](repeating: 0, count: n + limited.count)
         let t = e.techniques
-        for j in 0..<e.techniqueCount {
+        for j in js {
             for p in t.outputs.range(j) { let i = Int(t.outputs.index[p]); sc[i] = max(sc[i], abs(t.outputs.amount[p])) }
             for p in t.inputs.range(j) { let i = Int(t.inputs.index[p]); sc[i] = max(sc[i], abs(t.inputs.amount[p])) }
             for p in t.resources.range(j) { let r = rowOf[Int(t.resources.index[p])]; if r >= 0 { sc[Int(r)] = max(sc[Int(r)], abs(t.resources.amount[p])) } }
         }
-        for i in sc.indices where !(sc[i] > 0) { sc[i] = 1 }
-        var b = [Double](repeating: 0, count: n + limited.count), o = b
-        for i in 0..<n { b[i] = g[i] / sc[i]; o[i] = d[i] / sc[i] }
-        for (k, r) in limited.enumerated() { b[n + k] = -(e.resources[r].limit ?? 0) / sc[n + k] }
-        names = e.products.map(\.id) + limited.map { e.resources[$0].id }
-        productCount = n; scale = sc; base = b; other = o; rowOfResource = rowOf
+        return sc
     }
 
     /// Right-hand side of row i at fulfilment λ (scaled).
     @inline(__always) func demand(_ i: Int, _ lambda: Double) -> Double { base[i] + lambda * other[i] }
 
-    func council(id: String, techniques js: [Int], _ e: Economy) -> Decomposition.Council {
+    /// A council's private part over these rows (its techniques as scaled columns).
+    public func council(id: String, techniques js: [Int], _ e: Economy) -> Decomposition.Council {
         let t = e.techniques
         var start = [0], rows: [Int32] = [], vals: [Double] = [], cap: [Double] = []
         var col: [Int32: Double] = [:]
@@ -364,7 +358,7 @@ struct LinkingRows: Sendable {
     /// From reported quantities only: the fulfilment they achieve (the largest λ their sum
     /// supports on rows with other needs) and the largest relative violation of a linking row
     /// at that λ (rows with other needs are met by construction; guaranteed needs and limits may not be).
-    func certify(_ z: [[Double]]) -> (fulfilment: Double, residual: Double) {
+    public func certify(_ z: [[Double]]) -> (fulfilment: Double, residual: Double) {
         var total = [Double](repeating: 0, count: count)
         for zk in z { for i in 0..<count { total[i] += zk[i] } }
         var lambda = Double.infinity
@@ -380,14 +374,14 @@ struct LinkingRows: Sendable {
     }
 
     /// The five rows with the largest excess demand (or supply), unscaled, and the councils involved.
-    func imbalances(_ z: [[Double]], lambda: Double, councils cs: [Decomposition.Council]) -> [Decomposition.Imbalance] {
+    public func imbalances(_ z: [[Double]], lambda: Double, councils ids: [String]) -> [Decomposition.Imbalance] {
         var total = [Double](repeating: 0, count: count)
         for zk in z { for i in 0..<count { total[i] += zk[i] } }
         let order = (0..<count).sorted { abs(demand($0, lambda) - total[$0]) > abs(demand($1, lambda) - total[$1]) }
         return order.prefix(5).compactMap { i in
             let excess = (demand(i, lambda) - total[i]) * scale[i]
             guard abs(excess) > 0 else { return nil }
-            let who = (0..<cs.count).filter { abs(z[$0][i]) > 0 }.sorted { abs(z[$0][i]) > abs(z[$1][i]) }.prefix(4).map { cs[$0].id }
+            let who = (0..<z.count).filter { abs(z[$0][i]) > 0 }.sorted { abs(z[$0][i]) > abs(z[$1][i]) }.prefix(4).map { ids[$0] }
             return Decomposition.Imbalance(row: names[i], excess: excess, councils: Array(who))
         }
     }
@@ -483,5 +477,64 @@ extension Decomposition.Council {
         var z = [Double](repeating: 0, count: p.count)
         for j in 0..<columnCount where nx[j] != 0 { for q in colStart[j]..<colStart[j + 1] { z[Int(rows[q])] += vals[q] * nx[j] } }
         return (nx, z)
+    }
+}
+
+/// The coordinator of the sharing ADMM: it holds only the councils' reported net quantities (z),
+/// the public needs and limits, and its own averages and multipliers. Missing reports (a slow or
+/// gone council) reuse that council's last quantities.
+public struct ADMMCoordinator: Sendable {
+    public let rows: LinkingRows
+    public private(set) var z: [[Double]]
+    public private(set) var zbar: [Double]
+    public private(set) var w: [Double]
+    public private(set) var u: [Double]
+    public private(set) var rho = 1.0
+    public private(set) var lambda = 0.0
+    public private(set) var round = 0
+
+    public init(rows: LinkingRows, councils k: Int) {
+        self.rows = rows
+        z = Array(repeating: [Double](repeating: 0, count: rows.count), count: k)
+        zbar = [Double](repeating: 0, count: rows.count)
+        w = zbar; u = zbar
+    }
+
+    /// Restores a saved state (coordinator restart).
+    public init(rows: LinkingRows, z: [[Double]], w: [Double], u: [Double], rho: Double, lambda: Double, round: Int) {
+        self.rows = rows; self.z = z; self.w = w; self.u = u; self.rho = rho; self.lambda = lambda; self.round = round
+        let m = rows.count, n = Double(max(1, z.count))
+        zbar = (0..<m).map { i in z.reduce(0) { $0 + $1[i] } / n }
+    }
+
+    /// The point council k's next quantities should approach: z_k − z̄ + w̄ − u.
+    public func target(for k: Int) -> [Double] {
+        (0..<rows.count).map { z[k][$0] - zbar[$0] + w[$0] - u[$0] }
+    }
+
+    /// One coordinator step with this round's reports (nil: use the council's last quantities).
+    public mutating func advance(reports: [[Double]?], tolerance: Double) -> (done: Bool, fulfilment: Double, residual: Double) {
+        let m = rows.count, N = Double(z.count)
+        for (k, r) in reports.enumerated() where k < z.count { if let r, r.count == m { z[k] = r } }
+        for i in 0..<m { var s = 0.0; for k in 0..<z.count { s += z[k][i] }; zbar[i] = s / N }
+        let a = (0..<m).map { zbar[$0] + u[$0] }
+        lambda = rows.bestLambda(a: a, rho: rho, councils: N, previous: lambda)
+        let wOld = w
+        for i in 0..<m { w[i] = max(a[i], rows.demand(i, lambda) / N) }
+        var rNorm = 0.0, sNorm = 0.0
+        for i in 0..<m {
+            u[i] += zbar[i] - w[i]
+            rNorm = max(rNorm, abs(zbar[i] - w[i]))
+            sNorm = max(sNorm, abs(w[i] - wOld[i]))
+        }
+        round += 1
+        // Residual balancing (Boyd et al. §3.4.1).
+        if round % 10 == 0 {
+            if rNorm > 10 * rho * sNorm { rho *= 2; for i in 0..<m { u[i] /= 2 } }
+            else if rho * sNorm > 10 * rNorm { rho /= 2; for i in 0..<m { u[i] *= 2 } }
+        }
+        let (achieved, residual) = rows.certify(z)
+        let done = residual <= tolerance && sNorm * N <= tolerance && abs(achieved - lambda) <= tolerance * max(1, abs(lambda))
+        return (done, achieved, residual)
     }
 }
