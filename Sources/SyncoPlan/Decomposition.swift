@@ -70,6 +70,9 @@ public enum Decomposition {
         public var lambda: Double
         public var linkingResidual: Double
         public var largest: [Imbalance]
+        public init(round: Int, lambda: Double, linkingResidual: Double, largest: [Imbalance]) {
+            self.round = round; self.lambda = lambda; self.linkingResidual = linkingResidual; self.largest = largest
+        }
     }
 
     public struct Result: Sendable {
@@ -410,7 +413,7 @@ extension Decomposition.Council {
     var maxRow: Int { Int(rows.max() ?? 0) }
 
     /// ‖M‖² by power iteration on MᵀM (30 steps, an upper estimate with 5 % margin).
-    func normSquared() -> Double {
+    public func normSquared() -> Double {
         guard columnCount > 0 else { return 0 }
         var v = [Double](repeating: 1 / Double(columnCount).squareRoot(), count: columnCount)
         var est = 0.0
@@ -427,7 +430,7 @@ extension Decomposition.Council {
     }
 
     /// min ‖M x − target‖² over 0 ≤ x ≤ cap: accelerated projected gradient (FISTA), warm-started.
-    func boxLeastSquares(start: [Double], target: [Double], lipschitz: Double, iterations: Int) -> (x: [Double], z: [Double]) {
+    public func boxLeastSquares(start: [Double], target: [Double], lipschitz: Double, iterations: Int) -> (x: [Double], z: [Double]) {
         let m = target.count
         guard lipschitz > 0 else { return (start, [Double](repeating: 0, count: m)) }
         var x = start, y = start, t = 1.0

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SyncoData
 import SyncoModel
 import SyncoPlan
@@ -10,13 +11,14 @@ struct FederateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "federate",
         abstract: "Split an economy into councils that plan locally and coordinate by feedback (ADMM or the participatory procedure); compare with the central plan.",
-        discussion: "Councils keep their techniques and capacities; only net quantities per product and resource go to the coordinator. The fulfilment is certified from the councils' reported quantities. Councils run in this process (separate processes: not yet).")
+        discussion: "Councils keep their techniques and capacities; only net quantities per product and resource go to the coordinator. The fulfilment is certified from the councils' reported quantities. With --processes the coordinator (synco coordinate) and each council (synco council run) are separate processes on loopback.")
     @Argument(help: "Economy file (.json or .sebin).") var file: String
     @Option(help: "Number of councils.") var councils: Int = 4
     @Option(help: "admm or participatory.") var mode: Decomposition.Mode = .admm
     @Option(help: "Relative tolerance on linking residuals and on λ.") var tolerance: Double = 1e-4
     @Option(help: "Round limit.") var maxRounds: Int = 20_000
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Flag(help: "Run the coordinator and every council as separate processes talking HTTP on loopback (admm).") var processes = false
 
     func validate() throws {
         guard councils >= 1 else { throw ValidationError("--councils must be at least 1") }
@@ -25,6 +27,7 @@ struct FederateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if processes { return try runProcesses() }
         let e = try loadEconomy(file)
         let central = Planner.solve(e)
         Log.progress("central plan: \(central.status.rawValue), λ = \(central.fulfilment)")
@@ -61,5 +64,48 @@ struct FederateCommand: ParsableCommand {
                 print(table(["row", "excess demand", "councils"], last.largest.map { [$0.row, fmt($0.excess), $0.councils.joined(separator: ", ")] }))
             }
         }
+    }
+
+    /// Splits into a temporary folder, starts `synco coordinate` and K × `synco council run`,
+    /// and prints the coordinator's result.
+    func runProcesses() throws {
+        guard mode == .admm else { throw ValidationError("--processes runs the admm mode") }
+        let e = try loadEconomy(file)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synco-federate-\(ProcessInfo.processInfo.processIdentifier)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try CouncilFiles.write(e, councils: councils, to: dir)
+        let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
+        let exe = FileManager.default.isExecutableFile(atPath: me) ? me : "/proc/self/exe"
+        let port = 20_000 + Int(ProcessInfo.processInfo.processIdentifier % 20_000)
+        let token = FederationServiceToken.make()
+        let out = Pipe()
+        let coordinator = Process()
+        coordinator.executableURL = URL(fileURLWithPath: exe)
+        coordinator.arguments = ["coordinate", dir + "/public.json", "--councils", "\(councils)", "--port", "\(port)", "--token", token,
+                                 "--tolerance", "\(tolerance)", "--max-rounds", "\(maxRounds)", "--compare", file]
+        coordinator.standardOutput = out
+        try coordinator.run()
+        var councilProcesses: [Process] = []
+        for k in 1...councils {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: exe)
+            p.arguments = ["council", "run", "--economy", dir + "/council-\(k).json", "--coordinator", "http://127.0.0.1:\(port)", "--token", token]
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            councilProcesses.append(p)
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        coordinator.waitUntilExit()
+        for p in councilProcesses { if p.isRunning { p.terminate() } }
+        guard coordinator.terminationStatus == 0 else { throw InputError("the coordinator failed (exit \(coordinator.terminationStatus))") }
+        print(String(decoding: data, as: UTF8.self), terminator: "")
+    }
+}
+
+/// A random token for the processes of one experiment.
+enum FederationServiceToken {
+    static func make() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(UInt8.random(in: 0...255, using: &g), radix: 16) }.joined()
     }
 }

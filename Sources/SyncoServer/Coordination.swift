@@ -1,0 +1,252 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Hummingbird
+import NIOCore
+import SyncoData
+import SyncoModel
+import SyncoPlan
+import SyncoStore
+
+/// The coordinator of decentral planning as a network service (`synco coordinate`): councils in
+/// other processes join with their row maxima, then each round fetch their target and report
+/// their net quantities. The coordinator sees nothing else — every request body can be logged
+/// (`wireLog`) to show it. A round closes when all councils reported or the deadline passed
+/// (a slow or gone council's last quantities are used); the state is saved after every round so
+/// a restarted coordinator resumes.
+public actor Coordination {
+    static func body(_ r: Request) async throws -> (JSONFields, [UInt8]) {
+        var r = r
+        let bytes = Array(try await r.collectBody(upTo: 16 << 20).readableBytesView)
+        do { return (try JSONFields.parse(bytes), bytes) } catch { throw HTTPError(.badRequest, message: "\(error)") }
+    }
+
+    static func numbers(_ f: JSONFields, _ k: String) throws -> [Double] {
+        try f.array(k, max: 10_000_000).enumerated().map { i, v in
+            guard case .number(let x) = v else { throw HTTPError(.badRequest, message: "\(k)[\(i)]: expected a number") }
+            return x
+        }
+    }
+
+    static func reply(_ v: JSONValue) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: JSONWriter(pretty: false).string(v))))
+    }
+
+    public struct Settings: Sendable {
+        public var councils: [String]
+        public var tolerance = 1e-4
+        public var maxRounds = 20_000
+        public var roundDeadline = 2.0
+        public var stateFile: String?
+        public var wireLog: String?
+        public init(councils: [String]) { self.councils = councils }
+    }
+
+    let document: EconomyDocument
+    let settings: Settings
+    var rowMax: [String: [Double]] = [:]
+    var coordinator: ADMMCoordinator?
+    var reports: [String: [Double]] = [:]
+    var roundStarted = Date()
+    public private(set) var done = false
+    public private(set) var fulfilment = 0.0
+    public private(set) var residual = Double.infinity
+    public private(set) var flagged: [(council: String, reason: String)] = []
+    public private(set) var missed: [String: Int] = [:]
+    var history: [Decomposition.Round] = []
+    let started = Date()
+    public private(set) var seconds = 0.0
+    let rowNames: [String]
+
+    public init(document: EconomyDocument, settings: Settings) throws {
+        self.document = document
+        self.settings = settings
+        rowNames = LinkingRows(document: document, scale: []).names
+        if let f = settings.stateFile, let data = FileManager.default.contents(atPath: f) {
+            let (c, d) = try Self.restore(data, document: document, file: f)
+            coordinator = c
+            done = d
+            for name in settings.councils { rowMax[name] = [] }
+        }
+    }
+
+    // MARK: state file
+
+    private static func restore(_ data: Data, document: EconomyDocument, file: String) throws -> (ADMMCoordinator, Bool) {
+        guard let v = try? JSONParser.parse(Array(data)), case .array(let scale)? = v["scale"], case .array(let zs)? = v["z"],
+              case .array(let w)? = v["w"], case .array(let u)? = v["u"], case .number(let rho)? = v["rho"],
+              case .number(let lambda)? = v["lambda"], case .number(let round)? = v["round"] else {
+            throw CoordinationError("state file \(file): not a coordinator state")
+        }
+        func nums(_ a: [JSONValue]) -> [Double] { a.map { if case .number(let x) = $0 { x } else { 0 } } }
+        let rows = LinkingRows(document: document, scale: nums(scale))
+        let c = ADMMCoordinator(rows: rows, z: zs.map { if case .array(let a) = $0 { nums(a) } else { [] } },
+                                w: nums(w), u: nums(u), rho: rho, lambda: lambda, round: Int(round))
+        var d = false
+        if case .bool(let x)? = v["done"] { d = x }
+        return (c, d)
+    }
+
+    private func save() {
+        guard let f = settings.stateFile, let c = coordinator else { return }
+        func arr(_ a: [Double]) -> JSONValue { .array(a.map { .number($0) }) }
+        let v: JSONValue = .object([("scale", arr(c.rows.scale)), ("z", .array(c.z.map(arr))), ("w", arr(c.w)), ("u", arr(c.u)),
+                                    ("rho", .number(c.rho)), ("lambda", .number(c.lambda)), ("round", .number(Double(c.round))),
+                                    ("done", .bool(done))])
+        let tmp = f + ".tmp"
+        // Write aside, then rename over the old state: a crash leaves the old or the new state, never half.
+        if FileManager.default.createFile(atPath: tmp, contents: Data(JSONWriter(pretty: false).string(v).utf8)) {
+            _ = rename(tmp, f)
+        }
+    }
+
+    func log(_ what: String, _ body: [UInt8]) {
+        guard let f = settings.wireLog else { return }
+        let line = Data((what + " " + String(decoding: body, as: UTF8.self) + "\n").utf8)
+        if let h = FileHandle(forWritingAtPath: f) { h.seekToEndOfFile(); h.write(line); try? h.close() }
+        else { FileManager.default.createFile(atPath: f, contents: line) }
+    }
+
+    // MARK: protocol
+
+    func index(of council: String) throws -> Int {
+        guard let k = settings.councils.firstIndex(of: council) else {
+            throw CoordinationError("unknown council '\(council)'; expected one of \(settings.councils.joined(separator: ", "))")
+        }
+        return k
+    }
+
+    /// A council joins with the row names it knows and its largest coefficient per row.
+    public func join(council: String, rows: [String], rowMaxima: [Double], body: [UInt8]) throws -> JSONValue {
+        log("join", body)
+        _ = try index(of: council)
+        guard rows == rowNames else { throw CoordinationError("council '\(council)': its rows differ from the public catalogue") }
+        guard rowMaxima.count == rowNames.count, rowMaxima.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+            flag(council, "row maxima: expected \(rowNames.count) finite numbers ≥ 0")
+            throw CoordinationError("row_max: expected \(rowNames.count) finite numbers ≥ 0")
+        }
+        if coordinator == nil {
+            rowMax[council] = rowMaxima
+            if rowMax.count == settings.councils.count {
+                var scale = [Double](repeating: 0, count: rowNames.count)
+                for r in rowMax.values { for i in scale.indices { scale[i] = max(scale[i], r[i]) } }
+                coordinator = ADMMCoordinator(rows: LinkingRows(document: document, scale: scale), councils: settings.councils.count)
+                roundStarted = Date()
+                save()
+            }
+        }
+        return status(for: council)
+    }
+
+    /// What a council needs for its next step.
+    public func status(for council: String) -> JSONValue {
+        guard let c = coordinator, let k = settings.councils.firstIndex(of: council) else {
+            return .object([("ready", .bool(false)), ("done", .bool(done))])
+        }
+        return .object([("ready", .bool(true)), ("done", .bool(done)), ("round", .number(Double(c.round + 1))),
+                        ("reported", .bool(reports[council] != nil)),
+                        ("scale", .array(c.rows.scale.map { .number($0) })),
+                        ("target", .array(c.target(for: k).map { .number($0) }))])
+    }
+
+    /// A council's quantities for a round; malformed or out-of-range reports are refused and flagged.
+    public func report(council: String, round: Int, z: [Double], body: [UInt8]) throws {
+        log("report", body)
+        _ = try index(of: council)
+        guard let c = coordinator else { throw CoordinationError("not all councils have joined yet") }
+        guard !done else { return }
+        guard round == c.round + 1 else { throw CoordinationError("round \(round) is not the open round \(c.round + 1)") }
+        guard z.count == c.rows.count else {
+            flag(council, "expected \(c.rows.count) quantities, got \(z.count)")
+            throw CoordinationError("z: expected \(c.rows.count) numbers, got \(z.count)")
+        }
+        guard z.allSatisfy({ $0.isFinite && abs($0) <= 1e12 }) else {
+            flag(council, "quantities not finite or beyond ±1e12")
+            throw CoordinationError("z: expected finite numbers within ±1e12")
+        }
+        reports[council] = z
+        if reports.count == settings.councils.count { close() }
+    }
+
+    func flag(_ council: String, _ reason: String) { flagged.append((council, reason)) }
+
+    /// Closes the open round when the deadline passed (called periodically).
+    public func tick() {
+        guard coordinator != nil, !done else { return }
+        if Date().timeIntervalSince(roundStarted) >= settings.roundDeadline && !reports.isEmpty { close() }
+    }
+
+    func close() {
+        guard var c = coordinator else { return }
+        for name in settings.councils where reports[name] == nil { missed[name, default: 0] += 1 }
+        let step = c.advance(reports: settings.councils.map { reports[$0] }, tolerance: settings.tolerance)
+        coordinator = c
+        reports = [:]
+        roundStarted = Date()
+        fulfilment = step.fulfilment
+        residual = step.residual
+        if c.round % 10 == 0 || step.done {
+            history.append(Decomposition.Round(round: c.round, lambda: c.lambda, linkingResidual: step.residual,
+                                               largest: c.rows.imbalances(c.z, lambda: c.lambda, councils: settings.councils)))
+            if history.count > 200 { history.removeFirst(history.count - 200) }
+        }
+        if step.done || c.round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started) }
+        save()
+    }
+
+    public func result(central: Double?) -> JSONValue {
+        let c = coordinator
+        var o: [(key: String, value: JSONValue)] = [
+            ("mode", .string("admm")), ("status", .string(done ? (residual <= settings.tolerance ? "converged" : "stopped") : "running")),
+            ("fulfilment", .number(fulfilment)), ("coordinator_lambda", .number(c?.lambda ?? 0)),
+            ("rounds", .number(Double(c?.round ?? 0))), ("linking_residual", .number(residual.isFinite ? residual : -1)),
+            ("seconds", .number(done ? seconds : Date().timeIntervalSince(started))),
+            ("missed_reports", .object(missed.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
+            ("flagged", .array(flagged.map { .object([("council", .string($0.council)), ("reason", .string($0.reason))]) })),
+            ("history", .array(history.suffix(20).map { h in
+                .object([("round", .number(Double(h.round))), ("lambda", .number(h.lambda)), ("linking_residual", .number(h.linkingResidual)),
+                         ("largest_imbalances", .array(h.largest.map { .object([("row", .string($0.row)), ("excess", .number($0.excess)),
+                                                                                ("councils", .array($0.councils.map { .string($0) }))]) }))])
+            })),
+        ]
+        if let central { o.insert(("central_fulfilment", .number(central)), at: 3) }
+        return .object(o)
+    }
+
+    /// The HTTP routes (under /coordination), guarded by a shared token.
+    public static func router(_ c: Coordination, token: String) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        let check: @Sendable (Request) throws -> Void = { r in
+            guard r.headers[.authorization] == "Bearer \(token)" else { throw HTTPError(.unauthorized, message: "bad or missing token") }
+        }
+        router.post("coordination/join") { req, _ in
+            try check(req)
+            let (f, bytes) = try await Self.body(req)
+            do {
+                return Self.reply(try await c.join(council: try f.id("council"), rows: try f.strings("rows"), rowMaxima: try Self.numbers(f, "row_max"), body: bytes))
+            } catch let e as CoordinationError { throw HTTPError(.badRequest, message: e.message) }
+        }
+        router.get("coordination/round") { req, _ in
+            try check(req)
+            guard let council = req.uri.queryParameters.get("council") else { throw HTTPError(.badRequest, message: "council: missing") }
+            return Self.reply(await c.status(for: council))
+        }
+        router.post("coordination/report") { req, _ in
+            try check(req)
+            let (f, bytes) = try await Self.body(req)
+            do {
+                try await c.report(council: try f.id("council"), round: try f.integer("round", in: 1...100_000_000), z: try Self.numbers(f, "z"), body: bytes)
+            } catch let e as CoordinationError { throw HTTPError(.badRequest, message: e.message) }
+            return Self.reply(.object([("status", .string("accepted"))]))
+        }
+        router.get("coordination/status") { _, _ in Self.reply(await c.result(central: nil)) }
+        return router
+    }
+}
+
+public struct CoordinationError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ m: String) { message = m }
+    public var description: String { message }
+}
