@@ -176,6 +176,18 @@ public enum SyncoHTTP {
             return json(.ok, try await service.whatIf(limits: try f.amounts("limits"), needs: try f.amounts("needs"),
                                                       capacities: try f.amounts("capacities"), by: c))
         }
+        // Decentral planning on the assembled economy, with the per-round feedback view.
+        api.post("federation") { req, ctx in
+            let c = try await service.caller(token: bearer(req))
+            if case .anonymous = c { throw APIError(.unauthorized, field: "Authorization", "a token is required") }
+            let f = try await body(req, limit: limits.maxBody)
+            try f.only(["councils", "mode", "max_rounds"])
+            let k = f["councils"] == nil ? 4 : try f.integer("councils", in: 1...64)
+            let modeName = try f.optionalString("mode") ?? "admm"
+            guard let mode = Decomposition.Mode(rawValue: modeName) else { throw APIError(.badRequest, field: "mode", "expected admm or participatory") }
+            let maxRounds = f["max_rounds"] == nil ? 2_000 : try f.integer("max_rounds", in: 1...2_000)
+            return json(.ok, try await service.federate(councils: k, mode: mode, maxRounds: maxRounds))
+        }
         api.get("plans") { _, _ in
             json(.ok, .array(try await service.plans().map { .object([("id", .string($0.id)), ("hash", .string($0.hash)), ("time", .number($0.time))]) }))
         }

@@ -395,6 +395,30 @@ public final class FederationService: Sendable {
         ])
     }
 
+    /// Splits the assembled economy into councils, plans decentrally and compares with the central plan.
+    public func federate(councils k: Int, mode: Decomposition.Mode, maxRounds: Int) async throws -> JSONValue {
+        let doc = try await assemble().document
+        let economy: Economy
+        do { economy = try Economy(document: doc) } catch { throw APIError(.unprocessable, field: "economy", "the assembled economy is not valid: \(error)") }
+        let central = Planner.solve(economy)
+        var o = Decomposition.Options()
+        o.mode = mode
+        o.maxRounds = maxRounds
+        let parts = Decomposition.split(economy, councils: k)
+        let r = Decomposition.solve(economy, councils: parts, options: o)
+        return .object([
+            ("mode", .string(mode.rawValue)), ("status", .string(r.converged ? "converged" : "stopped")),
+            ("fulfilment", .number(r.fulfilment)), ("central_fulfilment", .number(central.fulfilment)),
+            ("rounds", .number(Double(r.rounds))), ("linking_residual", .number(r.linkingResidual)), ("seconds", .number(r.seconds)),
+            ("councils", .array(parts.map { .object([("id", .string($0.id)), ("techniques", .number(Double($0.techniques.count)))]) })),
+            ("history", .array(r.history.suffix(50).map { h in
+                .object([("round", .number(Double(h.round))), ("lambda", .number(h.lambda)), ("linking_residual", .number(h.linkingResidual)),
+                         ("largest_imbalances", .array(h.largest.map { .object([("row", .string($0.row)), ("excess", .number($0.excess)),
+                                                                                ("councils", .array($0.councils.map { .string($0) }))]) }))])
+            })),
+        ])
+    }
+
     static func summary(_ p: JSONValue) -> JSONValue {
         .object([("status", p["status"] ?? .null), ("fulfilment", p["fulfilment"] ?? .null),
                  ("resource_use", p["resource_use"] ?? .null), ("certificate", p["certificate"] ?? .null)])

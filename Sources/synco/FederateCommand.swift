@@ -17,6 +17,7 @@ struct FederateCommand: ParsableCommand {
     @Option(help: "admm or participatory.") var mode: Decomposition.Mode = .admm
     @Option(help: "Relative tolerance on linking residuals and on λ.") var tolerance: Double = 1e-4
     @Option(help: "Round limit.") var maxRounds: Int = 20_000
+    @Option(help: "Local (inner) iterations per council and round (admm).") var inner: Int = 30
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Flag(help: "Run the coordinator and every council as separate processes talking HTTP on loopback (admm).") var processes = false
 
@@ -36,6 +37,7 @@ struct FederateCommand: ParsableCommand {
         o.mode = mode
         o.tolerance = tolerance
         o.maxRounds = maxRounds
+        o.innerIterations = inner
         let r = Decomposition.solve(e, councils: parts, options: o)
         let relative = abs(r.fulfilment - central.fulfilment) / max(1e-12, abs(central.fulfilment))
         if format == .json {
