@@ -67,6 +67,14 @@ extension SyncoHTTP {
             let svg = Charts.series(title: "\(council) · \(indicator)", first: first, values: values, analysis: a, band: band)
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(string: svg)))
         }
+        api.get("proposals") { _, _ in json(.ok, .array(try await service.proposals())) }
+        api.get("proposals/:proposal") { _, ctx in json(.ok, try await service.proposal(try param(ctx, "proposal"))) }
+        api.post("proposals/:proposal/accept") { req, ctx in
+            let c = try await service.caller(token: bearer(req))
+            let (id, plan) = try await service.accept(proposal: try param(ctx, "proposal"), by: c)
+            _ = id
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: plan)))
+        }
         api.get("alerts") { req, ctx in
             let council = req.uri.queryParameters.get("council")
             let list = await service.cyber.alerts().filter { council == nil || $0.council == council }

@@ -55,7 +55,90 @@ public final class FederationService: Sendable {
         }
         guard m.role.maySubmit else { throw APIError(.forbidden, field: "Authorization", "observers do not report") }
         let h = try await hierarchy()
-        return try await cyber.ingest(reports, member: m.id, chain: h.chain(from: council).map(\.id), now: now())
+        let summary = try await cyber.ingest(reports, member: m.id, chain: h.chain(from: council).map(\.id), now: now())
+        // Replanning: an alert on a technique's output proposes a plan with that technique's
+        // capacity at what the unit actually delivers now, for its council to accept.
+        for a in summary.alerts where a.indicator.hasPrefix("output:") {
+            let technique = String(a.indicator.dropFirst("output:".count))
+            guard let (_, values) = await cyber.values(unit: council, indicator: a.indicator),
+                  let actual = values.last(where: { $0 != nil }) ?? nil else { continue }
+            _ = try? await propose(council: council, reason: "alert \(a.id): \(a.message)", capacities: [KeyedAmount(technique, max(0, actual))])
+        }
+        return summary
+    }
+
+    // MARK: replanning proposals
+
+    /// Plans with changed capacities, compares with the current plan and stores the result as a
+    /// pending proposal (`kind` "proposal"). Returns its id.
+    public func propose(council: String, reason: String, capacities: [KeyedAmount]) async throws -> String {
+        guard try await store.documents(kind: "plan").last != nil else { throw APIError(.conflict, field: "plan", "no current plan to compare with") }
+        let comparison = try await compare(limits: [], needs: [], capacities: capacities)
+        let t = now()
+        let id = "proposal-" + String(SHA256.hex(reason + "|\(t)").prefix(12))
+        let body = JSONValue.object([
+            ("id", .string(id)), ("council", .string(council)), ("reason", .string(reason)), ("status", .string("pending")),
+            ("created", .number(t)), ("capacities", .object(capacities.map { ($0.key, .number($0.amount)) })),
+            ("before", comparison["before"] ?? .null), ("after", comparison["after"] ?? .null), ("changes", comparison["changes"] ?? .array([])),
+        ])
+        let text = JSONWriter(pretty: false).string(body)
+        try await store.putDocument(StoredDocument(kind: "proposal", id: id, body: text, hash: SHA256.hex(text), time: t), actor: "cyberstride")
+        return id
+    }
+
+    public func proposals() async throws -> [JSONValue] {
+        var out: [JSONValue] = []
+        for d in try await store.documents(kind: "proposal") {
+            guard let v = try? JSONParser.parse(d.body) else { continue }
+            var o: [(key: String, value: JSONValue)] = []
+            for k in ["id", "council", "reason", "status", "created"] { o.append((k, v[k] ?? JSONValue.null)) }
+            let before: JSONValue = v["before"]?["fulfilment"] ?? .null
+            let after: JSONValue = v["after"]?["fulfilment"] ?? .null
+            o.append(("fulfilment_before", before))
+            o.append(("fulfilment_after", after))
+            out.append(.object(o))
+        }
+        return out
+    }
+
+    public func proposal(_ id: String) async throws -> JSONValue {
+        guard let d = try await store.document(kind: "proposal", id: id), let v = try? JSONParser.parse(d.body) else {
+            throw APIError(.notFound, field: "proposal", "no proposal '\(id)'")
+        }
+        return v
+    }
+
+    /// The council accepts: the capacities enter its submission (so later plans keep them) and
+    /// a new plan is made and stored. A facilitator of the council (or above) or the admin.
+    public func accept(proposal id: String, by c: Caller) async throws -> (planID: String, plan: String) {
+        let v = try await proposal(id)
+        guard case .string(let council)? = v["council"], v["status"] == .string("pending") else {
+            throw APIError(.conflict, field: "proposal", "proposal '\(id)' is not pending")
+        }
+        try requireFacilitator(c, of: council, in: try await hierarchy())
+        var caps: [KeyedAmount] = []
+        if case .object(let o)? = v["capacities"] { for (k, x) in o { if case .number(let a) = x { caps.append(KeyedAmount(k, a)) } } }
+        // The council's current submission with the capacities changed (techniques it defines
+        // carry their capacity; base techniques go to `capacities`).
+        var s = try await store.submissions(council: council).last ?? Submission(council: council, member: c.name)
+        for cap in caps {
+            if let k = s.techniques.firstIndex(where: { $0.id == cap.key }) { s.techniques[k].capacity = cap.amount }
+            else { s.capacities.removeAll { $0.key == cap.key }; s.capacities.append(cap) }
+        }
+        s.note = "accepted \(id)"
+        s.member = c.name
+        s.time = now()
+        _ = try await wrap { try await store.appendSubmission(s, actor: c.name) }
+        let (planID, plan) = try await makePlan(actor: c.name)
+        var accepted = v
+        if case .object(var o) = accepted {
+            o = o.map { $0.key == "status" ? ($0.key, .string("accepted")) : $0 }
+            o.append(("accepted_by", .string(c.name))); o.append(("plan", .string(planID)))
+            accepted = .object(o)
+        }
+        let text = JSONWriter(pretty: false).string(accepted)
+        try await store.putDocument(StoredDocument(kind: "proposal", id: id, body: text, hash: SHA256.hex(text), time: now()), actor: c.name)
+        return (planID, plan)
     }
 
     /// Acknowledge or resolve: a member of the council the alert is at now, a facilitator above it, or the admin.
@@ -178,7 +261,8 @@ public final class FederationService: Sendable {
         var s = s
         s.member = m.id
         s.time = now()
-        return try await wrap { try await store.appendSubmission(s, actor: m.id) }
+        let stored = try await wrap { try await store.appendSubmission(s, actor: m.id) }
+        return stored
     }
 
     public func submissions(council: String) async throws -> [Submission] { try await store.submissions(council: council) }
@@ -317,6 +401,10 @@ public final class FederationService: Sendable {
     /// Assembles and plans; the plan is stored with its provenance. Returns the plan document's JSON.
     public func plan(by c: Caller, options: PlannerOptions = PlannerOptions()) async throws -> (id: String, json: String) {
         try requireAdmin(c)
+        return try await makePlan(actor: c.name, options: options)
+    }
+
+    func makePlan(actor: String, options: PlannerOptions = PlannerOptions()) async throws -> (id: String, json: String) {
         let assembled = try await assemble()
         let economy: Economy
         do { economy = try Economy(document: assembled.document) } catch {
@@ -337,7 +425,7 @@ public final class FederationService: Sendable {
         let provenance = ProvenanceJSON.value(assembled.provenance, notes: assembled.notes)
         let id = String(assembled.provenance.hash.prefix(16)) + "-" + String(Int(now()))
         let body = "{\"id\":\(JSONWriter.quoted(id)),\"provenance\":\(DemocracyJSON.string(provenance)),\"plan\":\(planText)}"
-        try await store.putDocument(StoredDocument(kind: "plan", id: id, body: body, hash: SHA256.hex(body), time: now()), actor: c.name)
+        try await store.putDocument(StoredDocument(kind: "plan", id: id, body: body, hash: SHA256.hex(body), time: now()), actor: actor)
         return (id, body)
     }
 
@@ -345,6 +433,11 @@ public final class FederationService: Sendable {
     /// (warm-started from the latest plan) and compared with the latest stored plan. Nothing is stored.
     public func whatIf(limits: [KeyedAmount], needs: [KeyedAmount], capacities: [KeyedAmount], by c: Caller) async throws -> JSONValue {
         if case .anonymous = c { throw APIError(.unauthorized, field: "Authorization", "a token is required") }
+        return try await compare(limits: limits, needs: needs, capacities: capacities)
+    }
+
+    /// The assembled economy with changes, planned warm-started from the latest plan, compared with it.
+    func compare(limits: [KeyedAmount], needs: [KeyedAmount], capacities: [KeyedAmount]) async throws -> JSONValue {
         var doc = try await assemble().document
         for (i, l) in limits.enumerated() {
             guard let k = doc.resources.firstIndex(where: { $0.id == l.key }) else { throw APIError(.unprocessable, field: "limits.\(l.key)", "unknown resource '\(l.key)'") }

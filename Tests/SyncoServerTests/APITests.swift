@@ -58,7 +58,8 @@ func errorField(_ r: TestResponse) -> String? {
                          "/api/v1/councils/{council}/series/{indicator}/chart.svg", "/api/v1/alerts",
                          "/api/v1/alerts/{alert}/acknowledge", "/api/v1/alerts/{alert}/resolve", "/api/v1/what-if",
                          "/api/v1/councils/{council}/statements", "/api/v1/statements/{statement}/vote",
-                         "/api/v1/councils/{council}/opinion-map", "/api/v1/federation"] {
+                         "/api/v1/councils/{council}/opinion-map", "/api/v1/federation", "/api/v1/proposals",
+                         "/api/v1/proposals/{proposal}", "/api/v1/proposals/{proposal}/accept"] {
                 #expect(doc["paths"]?[path] != nil, "\(path) missing from /openapi.json")
             }
             _ = try await client.execute(uri: "/api/v1/councils", method: .get)

@@ -163,6 +163,48 @@ private func reportsJSON(_ indicator: String, _ values: [(Int, Double)], prefix:
         #expect(try await f.service.store.verifyAudit().ok)
     }
 
+    /// An alert on a technique's output proposes a replan with that capacity at what the unit
+    /// delivers now; the council's facilitator accepts it; later plans keep the capacity.
+    @Test func alertsProposeReplansThatCouncilsAccept() async throws {
+        let f = try await FeedbackFixture()
+        try await f.app.test(.router) { client in
+            _ = try await client.execute(uri: "/api/v1/plans", method: .post, headers: bearer(FeedbackFixture.admin))
+            var g = SplitMixTest(seed: 5)
+            let values = (1...30).map { t in (t, (t < 22 ? 220.0 : 150.0) + 2 * g.normal()) }
+            let r = try await client.execute(uri: "/api/v1/councils/bakery/reports", method: .post, headers: bearer(f.tokens["emil"]!),
+                                             body: reportsJSON("output:bakery-oven", values, prefix: "oven"))
+            #expect(r.status == .ok)
+            let list = try json(try await client.execute(uri: "/api/v1/proposals", method: .get))
+            guard case .array(let proposals) = list, let p = proposals.first, case .string(let id)? = p["id"] else {
+                Issue.record("no proposal after the alert: \(list)"); return
+            }
+            let full = try json(try await client.execute(uri: "/api/v1/proposals/\(id)", method: .get))
+            guard case .number(let cap)? = full["capacities"]?["bakery-oven"] else { Issue.record("no capacity in \(full)"); return }
+            #expect(abs(cap - 150) < 10)
+            guard case .number(let before)? = full["before"]?["fulfilment"], case .number(let after)? = full["after"]?["fulfilment"] else {
+                Issue.record("no before/after"); return
+            }
+            #expect(after < before)
+            // A bakery member may not accept; the North federation's facilitator may.
+            let denied = try await client.execute(uri: "/api/v1/proposals/\(id)/accept", method: .post, headers: bearer(f.tokens["emil"]!))
+            #expect(denied.status == .forbidden)
+            let ok = try await client.execute(uri: "/api/v1/proposals/\(id)/accept", method: .post, headers: bearer(f.tokens["gus"]!))
+            #expect(ok.status == .ok)
+            // The bakery delivers 150 t, the guaranteed bread (decided by the assembly) is 220 t: the
+            // new plan is infeasible and its diagnosis names the oven's capacity and the bread need.
+            let accepted = try json(ok)
+            #expect(accepted["plan"]?["status"] == .string("infeasible"))
+            let diagnosis = JSONWriter(pretty: false).string(accepted["plan"]?["diagnosis"] ?? .null)
+            #expect(diagnosis.contains("bakery-oven") && diagnosis.contains("bread"), "\(diagnosis)")
+            let again = try await client.execute(uri: "/api/v1/proposals/\(id)/accept", method: .post, headers: bearer(f.tokens["gus"]!))
+            #expect(again.status == .conflict)
+            // The bakery's submission now carries the capacity.
+            let subs = try await f.service.store.submissions(council: "bakery")
+            #expect(subs.last?.techniques.first { $0.id == "bakery-oven" }?.capacity.map { abs($0 - cap) < 1e-9 } == true)
+        }
+        #expect(try await f.service.store.verifyAudit().ok)
+    }
+
     @Test func whatIfComparesWithTheLatestPlan() async throws {
         let f = try await FeedbackFixture()
         try await f.app.test(.router) { client in
