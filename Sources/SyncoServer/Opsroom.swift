@@ -101,7 +101,7 @@ svg.opinion-map{display:block;width:100%;max-width:28rem;height:auto;background:
 <nav aria-label="Sections" id="nav"><ul>
  <li><a href="#plan" data-i18n="navPlan">Plan</a></li><li><a href="#alerts" data-i18n="navAlerts">Alerts</a></li>
  <li><a href="#decisions" data-i18n="navDecisions">Decisions</a></li><li><a href="#opinion" data-i18n="navOpinion">Opinion map</a></li>
- <li><a href="#forecasts" data-i18n="navForecasts">Forecasts</a></li><li><a href="#whatif" data-i18n="navWhatif">What-if</a></li>
+ <li><a href="#forecasts" data-i18n="navForecasts">Forecasts</a></li><li><a href="#whatif" data-i18n="navWhatif">What-if</a></li><li><a href="#proposals" data-i18n="navProposals">Proposals</a></li>
  <li><a href="#access" data-i18n="navAccess">Access</a></li></ul></nav>
 <p id="status" role="status" aria-live="polite"></p>
 <main id="main" tabindex="-1">
@@ -120,6 +120,8 @@ svg.opinion-map{display:block;width:100%;max-width:28rem;height:auto;background:
  <form id="wi-form" novalidate><div id="wi-fields"></div>
   <div class="row"><button type="submit" data-i18n="wiRun">Compute</button><button type="reset" data-i18n="wiReset">Reset</button></div></form>
  <div id="wi-result" aria-live="polite"></div></section>
+<section id="proposals" aria-labelledby="pr-h"><h2 id="pr-h" data-i18n="prH">Replanning proposals</h2>
+ <p class="muted small" data-i18n="prIntro"></p><div id="pr-body" aria-live="polite"></div></section>
 <section id="access" aria-labelledby="acc-h"><h2 id="acc-h" data-i18n="accH">Access</h2>
  <p class="muted small" data-i18n="accIntro"></p>
  <form id="tok-form"><label for="token" data-i18n="tokenLabel">Token</label>
@@ -161,6 +163,7 @@ wiH:"What-if",wiIntro:"Change limits, needs or capacities and compare a fresh pl
 wiLimits:"Resource limits",wiNeeds:"Needs (total per product)",wiCaps:"Capacities",wiRun:"Compute",wiReset:"Reset",wiNothing:"Change at least one value.",
 wiNeedToken:"Enter a token under Access first.",wiRunning:"Computing the what-if…",wiNA:"What-if not available on this server.",wiDone:"What-if computed.",wiFailed:"What-if failed: {err}",wiInvalid:"Not a number ≥ 0: {field}",
 before:"Before",after:"After",change:"Change",changesH:"Largest activity changes",noChanges:"No activity changes.",current:"now {v}",
+prH:"Replanning proposals",navProposals:"Proposals",prIntro:"An alert on a unit's output proposes a plan with that unit's capacity at what it delivers now. Old and new plan side by side; a facilitator of the council (or above) accepts.",prNone:"No proposals.",prAccept:"Accept for the council",prAccepted:"Proposal accepted; the new plan is made.",prStatus_pending:"pending",prStatus_accepted:"accepted",prReason:"Why",
 accH:"Access",accIntro:"A member token lets you acknowledge and resolve alerts of your councils; any token can run a what-if. It is stored only in this browser (localStorage).",
 tokenLabel:"Token (member or admin)",save:"Save",forget:"Forget",tokenSaved:"Token saved in this browser.",tokenForgot:"Token removed.",tokenNone:"No token stored: read only.",tokenSet:"A token is stored in this browser.",
 err401:"token missing or not valid",err403:"not allowed with this token",err404:"not found",errNet:"network error"},
@@ -195,6 +198,7 @@ wiH:"Was-wäre-wenn",wiIntro:"Grenzen, Bedarfe oder Kapazitäten ändern und ein
 wiLimits:"Ressourcengrenzen",wiNeeds:"Bedarfe (Summe je Produkt)",wiCaps:"Kapazitäten",wiRun:"Berechnen",wiReset:"Zurücksetzen",wiNothing:"Bitte mindestens einen Wert ändern.",
 wiNeedToken:"Bitte zuerst unter Zugang ein Token eingeben.",wiRunning:"Was-wäre-wenn wird berechnet …",wiNA:"Was-wäre-wenn ist auf diesem Server nicht verfügbar.",wiDone:"Was-wäre-wenn berechnet.",wiFailed:"Was-wäre-wenn fehlgeschlagen: {err}",wiInvalid:"Keine Zahl ≥ 0: {field}",
 before:"Vorher",after:"Nachher",change:"Änderung",changesH:"Größte Änderungen der Aktivitäten",noChanges:"Keine Änderungen der Aktivitäten.",current:"jetzt {v}",
+prH:"Neuplanungs-Vorschläge",navProposals:"Vorschläge",prIntro:"Eine Warnung zum Output einer Einheit schlägt einen Plan vor, in dem ihre Kapazität bei dem liegt, was sie jetzt liefert. Alter und neuer Plan nebeneinander; eine Moderation des Rats (oder darüber) nimmt an.",prNone:"Keine Vorschläge.",prAccept:"Für den Rat annehmen",prAccepted:"Vorschlag angenommen; der neue Plan ist erstellt.",prStatus_pending:"offen",prStatus_accepted:"angenommen",prReason:"Warum",
 accH:"Zugang",accIntro:"Mit einem Mitglieds-Token lassen sich Warnungen der eigenen Räte bestätigen und erledigen; jedes Token kann Was-wäre-wenn rechnen. Es wird nur in diesem Browser gespeichert (localStorage).",
 tokenLabel:"Token (Mitglied oder Admin)",save:"Speichern",forget:"Vergessen",tokenSaved:"Token in diesem Browser gespeichert.",tokenForgot:"Token entfernt.",tokenNone:"Kein Token gespeichert: nur lesen.",tokenSet:"Ein Token ist in diesem Browser gespeichert.",
 err401:"Token fehlt oder ist ungültig",err403:"mit diesem Token nicht erlaubt",err404:"nicht gefunden",errNet:"Netzwerkfehler"}};
@@ -416,7 +420,8 @@ async function runWhatIf(ev){ev.preventDefault();const E=S.economy&&S.economy.ec
  say(t("wiRunning"));const out=$("wi-result");out.replaceChildren();
  try{S.whatif=await api("POST","/api/v1/what-if",body,true);renderWhatIf();say(t("wiDone"))}
  catch(e){S.whatif=null;const msg=e instanceof HTTPError&&(e.status===404||e.status===405)?t("wiNA"):t("wiFailed",{err:errText(e)});out.append(h("p",{class:"err"},msg));say(msg,true)}}
-function renderWhatIf(){const out=$("wi-result");out.replaceChildren();const w=S.whatif;if(!w)return;const b=w.before||{},a=w.after||{};
+function renderWhatIf(){const out=$("wi-result");out.replaceChildren();if(S.whatif)renderComparison(out,S.whatif)}
+function renderComparison(out,w){const b=w.before||{},a=w.after||{};
  const d=(x,y,good)=>{if(typeof x!=="number"||typeof y!=="number")return"";let v=y-x;if(Math.abs(v)<=1e-6*Math.max(1,Math.abs(x)))v=0;return h("span",{class:good&&v>0?"up":good&&v<0?"down":null},(v>0?"+":"")+num(v))};
  const rows=[[t("lambda"),num(b.fulfilment,3),num(a.fulfilment,3),d(b.fulfilment,a.fulfilment,true)],[t("status"),tr("st_",b.status||"–"),tr("st_",a.status||"–"),""]];
  const rb=b.resource_use||{},ra=a.resource_use||{};
@@ -425,6 +430,20 @@ function renderWhatIf(){const out=$("wi-result");out.replaceChildren();const w=S
  const ch=w.changes||[];out.append(h("h3",null,t("changesH")));
  if(!ch.length)out.append(h("p",{class:"muted small"},t("noChanges")));
  else out.append(table([t("technique"),t("before"),t("after"),t("change")],ch.map(c=>[c.technique,num(c.before),num(c.after),d(c.before,c.after)])))}
+
+/* ---------- replanning proposals ---------- */
+async function loadProposals(){try{const list=await get("/api/v1/proposals");S.proposals=await Promise.all(list.map(p=>get("/api/v1/proposals/"+encodeURIComponent(p.id))));delete S.errors.proposals}
+ catch(e){S.proposals=[];S.errors.proposals=t("loadFailed",{what:"proposals",err:errText(e)})}renderProposals()}
+function renderProposals(){const box=$("pr-body");box.replaceChildren();const list=S.proposals||[];
+ if(!list.length){box.append(h("p",{class:"muted small"},t("prNone")));return}
+ for(const p of list){const card=h("div",{class:"card"});
+  card.append(h("h3",null,(p.council||"")+" · "+tr("prStatus_",p.status||"pending")),h("p",{class:"small"},t("prReason")+": "+(p.reason||"")));
+  const body=h("div");renderComparison(body,p);card.append(body);
+  if(p.status==="pending"){const b=h("button",{type:"button"},t("prAccept"));
+   b.addEventListener("click",async()=>{if(!token()){say(t("needToken"),true);return}
+    try{await api("POST","/api/v1/proposals/"+encodeURIComponent(p.id)+"/accept",undefined,true);say(t("prAccepted"));await loadAll()}
+    catch(e){say(t("actFailed",{err:errText(e)}),true)}});card.append(b)}
+  box.append(card)}}
 
 /* ---------- loading ---------- */
 async function loadPlan(id){S.planId=id;try{S.plan=await get("/api/v1/plans/"+encodeURIComponent(id));delete S.errors.plan}catch(e){S.errors.plan=t("loadFailed",{what:"plan",err:errText(e)})}renderPlan()}
@@ -443,6 +462,7 @@ async function loadAll(){say(t("loading"));document.documentElement.dataset.read
    if(S.plans.length){const want=S.planId&&S.plans.some(p=>p.id===S.planId)?S.planId:S.plans[S.plans.length-1].id;await loadPlan(want)}else renderPlan()}
    catch(e){S.errors.plan=t("loadFailed",{what:"plans",err:errText(e)});renderPlan()}})(),
   (async()=>{await loadAlerts();renderAlerts()})(),
+  loadProposals(),
   (async()=>{try{const maps=await Promise.all(S.councils.map(c=>get("/api/v1/councils/"+seg(c.id)+"/opinion-map").then(m=>[c.id,m])));
     S.opinion=Object.fromEntries(maps);delete S.errors.opinion;
     if(!S.opCouncil||!S.opinion[S.opCouncil]){const withSt=maps.find(([,m])=>m.consensus&&m.consensus.length);S.opCouncil=withSt?withSt[0]:(S.councils[0]&&S.councils[0].id)}}
@@ -457,7 +477,7 @@ async function loadAll(){say(t("loading"));document.documentElement.dataset.read
  const anyErr=Object.keys(S.errors).length>0;
  if(!anyErr)say(t("updated",{time:new Date().toLocaleTimeString(lang)}));else say(Object.values(S.errors)[0],true);
  document.documentElement.dataset.ready="1"}
-function renderAll(){applyStatic();renderOpinionSelect();renderPlan();renderAlerts();renderDecisions();renderOpinion();renderForecasts();renderWhatIfForm();renderWhatIf()}
+function renderAll(){applyStatic();renderOpinionSelect();renderPlan();renderAlerts();renderDecisions();renderOpinion();renderForecasts();renderWhatIfForm();renderWhatIf();renderProposals()}
 
 for(const b of document.querySelectorAll("[data-lang]"))b.addEventListener("click",()=>{lang=b.dataset.lang;const u=new URL(location.href);u.searchParams.set("lang",lang);
  history.replaceState(null,"",u.pathname+u.search+u.hash);renderAll();say(t("updated",{time:new Date().toLocaleTimeString(lang)}))});
