@@ -90,8 +90,18 @@ public enum EconomyJSON {
             guard let top = object(root, "$") else { return EconomyDocument() }
             let get = { (k: String) in top.first { $0.key == k }?.value }
             if let f = string(get("format"), "format", required: false), f != EconomyDocument.format {
-                if f == "synco-economy/2" {
-                    fail("format", "'synco-economy/2' (several periods) is not supported by this version; expected '\(EconomyDocument.format)'", code: "unsupported-format")
+                if f == MultiPeriodDocument.format {
+                    // A v2 document: read it with the v2 reader; one that uses nothing beyond v1
+                    // (one period, no stocks, storage, capital or budgets) is that v1 economy.
+                    let (v2, v2Issues) = EconomyJSON2.document(root)
+                    let broken = v2Issues.contains { $0.severity == .error }
+                    if !broken && v2.isSinglePeriodV1 { return v2.v1Document }
+                    fail("format", broken
+                         ? "'synco-economy/2' is read here only as a one-period economy without stocks, storage, capital or budgets, and this one has errors (below)"
+                         : "a 'synco-economy/2' document with \(v2.periods) periods, stocks, storage, capital or budgets is a plan over time; read it with EconomyJSON2 (`synco solve` does) — this reader takes one-period economies",
+                         code: "unsupported-format")
+                    issues += v2Issues
+                    return EconomyDocument()
                 } else {
                     fail("format", "unknown format '\(f)'; expected '\(EconomyDocument.format)'", code: "unsupported-format")
                 }

@@ -13,6 +13,12 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "Output MPS file.") var output: String
 
     func run() throws {
+        // A plan over time (synco-economy/2 with periods, stocks, capital or budgets): its time-expanded LP.
+        if let me = try loadMultiPeriodEconomy(economyFile) {
+            try writeMPS(MultiPeriodProblem(me).lp, name: me.name, to: output)
+            Log.progress("wrote \(output)")
+            return
+        }
         let e = try loadEconomy(economyFile)
         try writeMPS(FulfilmentProblem(e).lp, name: e.name, to: output)
         Log.progress("wrote \(output)")

@@ -11,11 +11,16 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Shape: realistic, or uniform (random sparse IO, --inputs inputs per product, labour only).") var shape: SyntheticEconomy.Shape = .realistic
     @Option(help: "Inputs per product for --shape uniform.") var inputs: Int = 8
     @Option(help: "Output file (.json or .sebin); JSON on stdout when omitted.") var out: String?
+    @Option(help: "Stretch the economy over this many periods (a synco-economy/2 document: growing limits and needs, storage, capital, a natural stock, an emission budget).") var periods: Int?
 
     func validate() throws {
         guard products >= 2 else { throw ValidationError("--products must be at least 2") }
         guard products <= 100_000_000 else { throw ValidationError("--products must be at most 10^8") }
         guard (0...1).contains(alternatives) else { throw ValidationError("--alternatives must be between 0 and 1") }
+        if let p = periods {
+            guard p >= 1 && p <= 100_000 else { throw ValidationError("--periods must be between 1 and 100000") }
+            guard !(out?.hasSuffix(".sebin") ?? false) else { throw ValidationError("--periods writes JSON (synco-economy/2); .sebin holds one period") }
+        }
     }
 
     func run() throws {
@@ -26,6 +31,18 @@ struct GenerateCommand: ParsableCommand {
         g.uniformInputs = inputs
         let e = g.generate()
         Log.progress("generated \(e.techniqueCount) techniques, \(e.techniques.inputs.entryCount) input coefficients, \(e.needs.count) needs")
+        if let p = periods {
+            let me = SyntheticTimeline(periods: p, seed: seed).stretch(e)
+            Log.progress("stretched over \(p) periods: \(me.storage.compactMap { $0 }.count) storable, \(me.capital.compactMap { $0 }.count) capital products, \(me.stocks.count) natural stocks")
+            let json = EconomyJSON2.encode(me.document())
+            if let out {
+                do { try FileIO.write(json, to: out) } catch { throw InputError(error.description) }
+                Log.progress("wrote \(out)")
+            } else {
+                writeStdout(json)
+            }
+            return
+        }
         if let out {
             do { try EconomyFile.save(e, to: out) } catch { throw InputError(error.description) }
             Log.progress("wrote \(out)")

@@ -23,6 +23,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: .hidden) var reflection: Double?
     @Flag(help: .hidden) var noLeontiefStart = false
     @Option(help: .hidden) var restartArtificial: Double?
+    @Option(help: "Also write the LP being solved (free MPS, maximise λ) to this file; works for v1 and v2 economies.") var exportMps: String?
 
     func validate() throws {
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
@@ -31,21 +32,10 @@ struct SolveCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let me = try loadMultiPeriodEconomy(file) { return try runMultiPeriod(me) }
         let e = try loadEconomy(file)
-        var options = PlannerOptions()
-        options.mode = mode
-        options.solver.tolerance = tolerance
-        if let t = timeLimit { options.solver.timeLimit = t }
-        if let m = maxIterations { options.solver.maxIterations = m }
-        if let r = reflection { options.solver.reflection = r }
-        if let r = restartArtificial { options.solver.restartArtificial = r }
-        options.leontiefStart = !noLeontiefStart
-        if !quiet {
-            options.solver.progress = { p in
-                let r = p.residuals
-                Log.progress("iteration \(p.iteration)  primal \(fmt(r.relativePrimalResidual))  dual \(fmt(r.relativeDualResidual))  gap \(fmt(r.relativeGap))  objective \(fmt(-r.primalObjective))  restarts \(p.restarts)")
-            }
-        }
+        if let path = exportMps { try writeMPS(FulfilmentProblem(e).lp, name: e.name, to: path); Log.progress("wrote \(path)") }
+        let options = plannerOptions()
         var warm: Plan? = nil
         if let w = warmStart {
             do {
@@ -64,6 +54,136 @@ struct SolveCommand: ParsableCommand {
         case .json: writeStdout(json)
         case .table: writeStdout(PlanReport(plan: plan, economy: e, top: top).text)
         }
+    }
+}
+
+extension SolveCommand {
+    func plannerOptions() -> PlannerOptions {
+        var options = PlannerOptions()
+        options.mode = mode
+        options.solver.tolerance = tolerance
+        if let t = timeLimit { options.solver.timeLimit = t }
+        if let m = maxIterations { options.solver.maxIterations = m }
+        if let r = reflection { options.solver.reflection = r }
+        if let r = restartArtificial { options.solver.restartArtificial = r }
+        options.leontiefStart = !noLeontiefStart
+        if !quiet {
+            options.solver.progress = { p in
+                let r = p.residuals
+                Log.progress("iteration \(p.iteration)  primal \(fmt(r.relativePrimalResidual))  dual \(fmt(r.relativeDualResidual))  gap \(fmt(r.relativeGap))  objective \(fmt(-r.primalObjective))  restarts \(p.restarts)")
+            }
+        }
+        return options
+    }
+
+    /// A plan over several periods (economy document v2): per-period tables or `synco-plan/2` JSON.
+    func runMultiPeriod(_ me: MultiPeriodEconomy) throws {
+        guard mode == .fulfilment else { throw InputError("\(file): --mode \(mode.rawValue) is not available for plans over several periods; use fulfilment") }
+        guard warmStart == nil else { throw InputError("--warm-start takes a v1 plan; plans over several periods warm-start inside `synco rollout`") }
+        if let path = exportMps { try writeMPS(MultiPeriodProblem(me).lp, name: me.name, to: path); Log.progress("wrote \(path)") }
+        Log.progress("solving \(me.periods) periods (fulfilment, tolerance \(tolerance))")
+        let plan = MultiPeriodPlanner.solve(me, options: plannerOptions())
+        Log.progress("\(plan.status.rawValue): λ = \(fmt(plan.fulfilment)) after \(plan.iterations) iterations, \(format3(plan.seconds)) s")
+        let json = format == .json || out != nil ? MultiPeriodPlanJSON.encode(plan, economy: me, economyFile: file) : ""
+        if let out { do { try FileIO.write(json, to: out) } catch { throw InputError(error.description) } }
+        switch format {
+        case .json: writeStdout(json)
+        case .table: writeStdout(MultiPeriodReport(plan: plan, economy: me, top: top).text)
+        }
+    }
+}
+
+/// Reads `path` as a plan over several periods when it is a `synco-economy/2` JSON document;
+/// nil for v1 documents and binary files (read those with `loadEconomy`).
+func loadMultiPeriodEconomy(_ path: String) throws -> MultiPeriodEconomy? {
+    let bytes: [UInt8]
+    do { bytes = try FileIO.readAll(path) } catch { throw InputError(error.description) }
+    guard !EconomyBinary.isBinary(bytes), EconomyJSON2.declaredFormat(bytes) == MultiPeriodDocument.format else { return nil }
+    Log.progress("reading \(path) (several periods)")
+    do {
+        let me = try EconomyJSON2.economy(bytes, source: path)
+        Log.progress("loaded \(me.periods) periods, \(me.productCount) products, \(me.techniqueCount) techniques, \(me.resourceCount) resources, \(me.stocks.count) stocks, \(me.needs.count) needs")
+        return me
+    } catch { throw InputError(error.description) }
+}
+
+/// The human-readable report of a plan over several periods: one table per concern, one row
+/// per period.
+struct MultiPeriodReport {
+    let plan: MultiPeriodPlan
+    let economy: MultiPeriodEconomy
+    let top: Int
+
+    var text: String {
+        let me = economy, e = me.economy, p = plan, T = p.periods
+        var s = "\(e.name.isEmpty ? "economy" : e.name): \(T) periods, \(e.productCount) products, \(e.techniqueCount) techniques, \(me.stocks.count) stocks\n"
+        s += "status: \(p.status.rawValue) — \(p.message)\n"
+        if p.status == .optimal || p.status == .stopped {
+            s += "fulfilment λ = \(fmt(p.fulfilment)) (common to all periods)\n"
+            s += "certificate: primal residual \(fmt(p.certificate.primalResidual)), dual residual \(fmt(p.certificate.dualResidual)), gap \(fmt(p.certificate.gap))\n"
+        }
+        s += "iterations \(p.iterations), restarts \(p.restarts), \(format3(p.seconds)) s\n\n"
+        if let d = p.diagnosis {
+            s += "Needs and targets that cannot all be met:\n" + table(["what", "period", "required", "shortfall", "weight"], d.demands.prefix(top).map {
+                [$0.description, $0.period.map(String.init) ?? "final", fmt($0.amount), fmt($0.shortfall), fmt($0.weight)] }) + "\n\n"
+            if !d.constraints.isEmpty {
+                s += "What stands in the way:\n" + table(["what", "period", "amount", "weight"], d.constraints.prefix(top).map {
+                    [$0.description, $0.period.map(String.init) ?? "all", fmt($0.amount), fmt($0.weight)] }) + "\n"
+            }
+            return s
+        }
+        let periods = (0..<T).map(String.init)
+        // Fulfilment: net available for needs per product with needs.
+        var needed = Set<Int>()
+        for n in me.needs { needed.insert(Int(n.product)) }
+        let (g, o) = me.needTotals()
+        let shown = needed.sorted().prefix(top)
+        if !shown.isEmpty {
+            s += "Needs (required at λ: guaranteed + λ·other; available after storage and investment):\n"
+            s += table(["period"] + shown.flatMap { [e.products[$0].id + " required", "available"] }, (0..<T).map { t in
+                [periods[t]] + shown.flatMap { i -> [String] in
+                    let c = me.storage[i]?.carryover ?? 0
+                    let before = t == 0 ? (me.storage[i]?.initial ?? 0) : p.inventory[t - 1][i]
+                    let avail = p.netOutput[t][i] + c * before - p.inventory[t][i] - p.investment[t][i]
+                    return [fmt(g[t][i] + p.fulfilment * o[t][i]), fmt(avail)]
+                }
+            }) + "\n\n"
+        }
+        let limited = (0..<e.resourceCount).filter { me.limits[$0] != nil || me.budgets[$0] != nil }
+        if !limited.isEmpty {
+            s += "Resource use / limit (valuation: λ per unit):\n"
+            s += table(["period"] + limited.flatMap { [e.resources[$0].id, "limit", "valuation"] }, (0..<T).map { t in
+                [periods[t]] + limited.flatMap { r in [fmt(p.resourceUse[t][r]), me.limits[r].map { fmt($0[t]) } ?? "-", fmt(p.resourceValuation[t][r])] }
+            } + [["total"] + limited.flatMap { r in [fmt(p.budgetUse[r]), me.budgets[r].map { "budget " + fmt($0) } ?? "-", me.budgets[r] != nil ? fmt(p.budgetValuation[r]) : "-"] }]) + "\n\n"
+        }
+        if !me.stocks.isEmpty {
+            let S = Array(me.stocks.indices)
+            s += "Natural stocks (level at the start of the period, extraction, value of a unit left standing):\n"
+            s += table(["period"] + S.flatMap { [me.stocks[$0].id, "extracted", "valuation"] }, (0...T).map { t in
+                [t == T ? "final" : periods[t]] + S.flatMap { k in
+                    [fmt(p.stockLevels[t][k]), t < T ? fmt(p.extraction[t][k]) : "-", t < T ? fmt(p.stockValuation[t][k]) : (me.stocks[k].minimumFinal.map { "target " + fmt($0) + ", valuation " + fmt(p.targetValuation[k]) } ?? "-")]
+                }
+            }) + "\n\n"
+        }
+        let capital = (0..<e.productCount).filter { me.capital[$0] != nil }
+        if !capital.isEmpty {
+            s += "Capital (stock in place, used, invested this period for the next, valuation of a unit in place):\n"
+            s += table(["period"] + capital.flatMap { [e.products[$0].id, "used", "invested", "valuation"] }, (0..<T).map { t in
+                [periods[t]] + capital.flatMap { i in [fmt(p.capitalStock[t][i]), fmt(p.capitalUse[t][i]), fmt(p.investment[t][i]), fmt(p.capitalValuation[t][i])] }
+            }) + "\n\n"
+        }
+        let storable = (0..<e.productCount).filter { me.storage[$0] != nil }
+        if !storable.isEmpty {
+            s += "Inventories (end of period):\n"
+            s += table(["period"] + storable.map { e.products[$0].id }, (0..<T).map { t in [periods[t]] + storable.map { fmt(p.inventory[t][$0]) } }) + "\n\n"
+        }
+        let used = (0..<e.techniqueCount).filter { j in (0..<T).contains { p.activities[$0][j] > 1e-9 } }.prefix(top)
+        s += "Activities:\n"
+        s += table(["period"] + used.map { e.techniques.ids[$0] }, (0..<T).map { t in [periods[t]] + used.map { fmt(p.activities[t][$0]) } }) + "\n\n"
+        let valued = needed.sorted().prefix(top)
+        s += "Product valuations (λ per unit, per period):\n"
+        s += table(["period"] + valued.map { e.products[$0].id }, (0..<T).map { t in [periods[t]] + valued.map { fmt(p.productValuation[t][$0]) } }) + "\n"
+        return s
     }
 }
 

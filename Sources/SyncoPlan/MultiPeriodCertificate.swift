@@ -1,0 +1,247 @@
+import SyncoModel
+
+/// An independent check of a plan over time against the multi-period economy itself: it reads
+/// the technique table, storage, capital and stock data directly and shares no code with
+/// `MultiPeriodProblem` or the solver.
+///
+/// Primal: from the plan's activities, inventories, investments and λ it recomputes net outputs,
+/// resource use, capital stocks by K[t+1] = (1 − d)·K[t] + investment[t] and natural stocks by
+/// S[t+1] = min(carrying capacity, (1 + ρ)·S[t] − extraction[t]); the primal residual is
+/// ‖(shortfalls of balances, excess over limits and budgets, capital used beyond the stock,
+/// negative stocks, missed final-stock targets)‖₂ relative to 1 + ‖(needs, limits, budgets,
+/// initial stocks, targets)‖₂; bound violations (x < 0, x > capacity, negative inventory or
+/// investment) are reported separately.
+///
+/// Dual: with the valuations (duals of every balance, limit, budget, capital, accumulation,
+/// stock and target row, all ≥ 0) it computes each variable's reduced profit from the economy:
+///   x[j,t]: Σ_i y_ti·net_ij − Σ_r (w_tr + β_r)·r_rj − Σ_i κ_ti·k_ji − Σ_s σ_ts·e_js,
+///   inv[i,t]: −y_ti + c_i·y_(t+1)i;  investment[i,t]: −y_ti + α_ti;
+///   K[i,t]: κ_ti − α_(t−1)i + (1 − d_i)·α_ti;  S[s,t]: −σ_(t−1)s + (1 + ρ_s)·σ_ts (+ τ_s at T);
+///   λ: 1 − Σ_t Σ_i y_ti·o_ti.
+/// The dual residual is ‖(positive profits of uncapped variables, negative valuations)‖₂
+/// relative to 1 + ‖c‖₂ = 2. The dual bound (weak duality) is
+///   −Σ g·y + Σ c·initial·y_0 + Σ L·w + Σ B·β + Σ initial_K·(κ_0 + (1 − d)·α_0)
+///   + Σ (1 + ρ)·S_0·σ_0 − Σ f·τ + Σ_capped cap·max(0, profit),
+/// computed after rescaling the valuations so that the λ column's dual constraint holds
+/// exactly (Σ y·o = 1); it bounds the best λ from above when the dual residual is zero, and the
+/// gap is |λ − bound| / (1 + |λ| + |bound|).
+public struct MultiPeriodCertificate: Sendable, Hashable {
+    public var primalResidual: Double
+    public var dualResidual: Double
+    public var gap: Double
+    public var maxBoundViolation: Double
+    public var dualBound: Double
+
+    public init(primalResidual: Double, dualResidual: Double, gap: Double, maxBoundViolation: Double, dualBound: Double) {
+        self.primalResidual = primalResidual
+        self.dualResidual = dualResidual
+        self.gap = gap
+        self.maxBoundViolation = maxBoundViolation
+        self.dualBound = dualBound
+    }
+
+    public func passes(_ tolerance: Double) -> Bool {
+        primalResidual <= tolerance && dualResidual <= tolerance && gap <= tolerance && maxBoundViolation <= tolerance
+    }
+
+    /// Checks `plan` (its activities, inventory, investment, fulfilment and valuations).
+    public init(economy me: MultiPeriodEconomy, plan p: MultiPeriodPlan) {
+        let e = me.economy, t = e.techniques
+        let T = me.periods, n = e.productCount, R = e.resourceCount, S = me.stocks.count
+        var g = [[Double]](repeating: [Double](repeating: 0, count: n), count: T), o = g
+        for need in me.needs {
+            for k in 0..<T {
+                if need.guaranteed { g[k][Int(need.product)] += need.amount[k] } else { o[k][Int(need.product)] += need.amount[k] }
+            }
+        }
+        let lambda = p.fulfilment
+        let lambdaCapped = !o.contains { $0.contains { $0 != 0 } }
+        var pr = 0.0, bn = 0.0, bv = 0.0
+        func violate(_ v: Double) { if v > 0 { pr += v * v } }
+        func rhs(_ v: Double) { bn += v * v }
+        if lambda < 0 { bv = max(bv, -lambda) }
+
+        // Primal: flows per period.
+        var budget = [Double](repeating: 0, count: R)
+        var K = (0..<n).map { me.capital[$0]?.initial ?? 0 }
+        var stock = me.stocks.map(\.initial)
+        for i in 0..<n { if let c = me.capital[i] { rhs(c.initial) } }
+        for s in 0..<S { rhs(me.stocks[s].initial) }
+        for k in 0..<T {
+            var net = [Double](repeating: 0, count: n), use = [Double](repeating: 0, count: R)
+            var kuse = [Double](repeating: 0, count: n), ext = [Double](repeating: 0, count: S)
+            for j in 0..<t.count {
+                let x = p.activities[k][j]
+                if x < 0 { bv = max(bv, -x) }
+                if let cap = me.capacities[j]?[k], x > cap { bv = max(bv, (x - cap) / (1 + cap)) }
+                if x == 0 { continue }
+                for q in t.outputs.range(j) { net[Int(t.outputs.index[q])] += t.outputs.amount[q] * x }
+                for q in t.inputs.range(j) { net[Int(t.inputs.index[q])] -= t.inputs.amount[q] * x }
+                for q in t.resources.range(j) { use[Int(t.resources.index[q])] += t.resources.amount[q] * x }
+                for q in me.capitalUse.range(j) { kuse[Int(me.capitalUse.index[q])] += me.capitalUse.amount[q] * x }
+                for q in me.extraction.range(j) { ext[Int(me.extraction.index[q])] += me.extraction.amount[q] * x }
+            }
+            for i in 0..<n {
+                var avail = net[i]
+                if let st = me.storage[i] {
+                    let before = k == 0 ? st.initial : p.inventory[k - 1][i]
+                    avail += st.carryover * before - p.inventory[k][i]
+                    if p.inventory[k][i] < 0 { bv = max(bv, -p.inventory[k][i]) }
+                }
+                if me.capital[i] != nil {
+                    let inv = k + 1 < T ? p.investment[k][i] : 0
+                    if inv < 0 { bv = max(bv, -inv) }
+                    avail -= inv
+                    violate(kuse[i] - K[i])
+                }
+                violate(g[k][i] + lambda * o[k][i] - avail)
+                rhs(g[k][i])
+            }
+            for r in 0..<R {
+                budget[r] += use[r]
+                if let l = me.limits[r]?[k] { violate(use[r] - l); rhs(l) }
+            }
+            for i in 0..<n { if let c = me.capital[i] { K[i] = (1 - c.depreciation) * K[i] + (k + 1 < T ? max(0, p.investment[k][i]) : 0) } }
+            for s in 0..<S {
+                let st = me.stocks[s]
+                let next = (1 + st.regeneration) * stock[s] - ext[s]
+                violate(-next)
+                stock[s] = min(st.carryingCapacity ?? .infinity, next)
+            }
+        }
+        for r in 0..<R { if let b = me.budgets[r] { violate(budget[r] - b); rhs(b) } }
+        for s in 0..<S { if let f = me.stocks[s].minimumFinal { violate(f - stock[s]); rhs(f) } }
+
+        // Dual: reduced profits from the economy.
+        let y = p.productValuation, w = p.resourceValuation, beta = p.budgetValuation
+        let kappa = p.capitalValuation, alpha = p.investmentValuation, sigma = p.stockValuation, tau = p.targetValuation
+        var dr = 0.0
+        func signed(_ v: Double) { if v < 0 { dr += v * v } }
+        var oy = 0.0
+        for k in 0..<T {
+            for i in 0..<n { signed(y[k][i]); oy += o[k][i] * y[k][i] }
+            for r in 0..<R { if me.limits[r] != nil { signed(w[k][r]) } else if w[k][r] != 0 { dr += w[k][r] * w[k][r] } }
+            for i in 0..<n where me.capital[i] != nil { signed(kappa[k][i]); if k + 1 < T { signed(alpha[k][i]) } }
+            for s in 0..<S { signed(sigma[k][s]) }
+        }
+        for r in 0..<R { if me.budgets[r] != nil { signed(beta[r]) } else if beta[r] != 0 { dr += beta[r] * beta[r] } }
+        for s in 0..<S { signed(tau[s]) }
+        // A priori bounds on every variable of any feasible plan (period by period: capital
+        // available bounds activity, activity bounds production, production bounds inventory
+        // and investment, investment bounds later capital). They turn a positive reduced profit
+        // of a variable without a cap into a finite, proven addition to the bound.
+        let box = MultiPeriodCertificate.aPrioriBounds(me)
+        // (profit, cap) of every variable; positive profit on an uncapped variable is a dual
+        // violation, charged to the bound through the variable's a-priori bound.
+        var capped = 0.0
+        func profit(_ v: Double, cap: Double, box b: Double = .infinity) {
+            guard v > 0 else { return }
+            if !cap.isFinite { dr += v * v }
+            capped += min(cap, b) * v
+        }
+        for k in 0..<T {
+            for j in 0..<t.count {
+                var v = 0.0
+                for q in t.outputs.range(j) { v += y[k][Int(t.outputs.index[q])] * t.outputs.amount[q] }
+                for q in t.inputs.range(j) { v -= y[k][Int(t.inputs.index[q])] * t.inputs.amount[q] }
+                for q in t.resources.range(j) {
+                    let r = Int(t.resources.index[q])
+                    v -= (w[k][r] + beta[r]) * t.resources.amount[q]
+                }
+                for q in me.capitalUse.range(j) { v -= kappa[k][Int(me.capitalUse.index[q])] * me.capitalUse.amount[q] }
+                for q in me.extraction.range(j) { v -= sigma[k][Int(me.extraction.index[q])] * me.extraction.amount[q] }
+                profit(v, cap: me.capacities[j]?[k] ?? .infinity, box: box.activity[k][j])
+            }
+            for i in 0..<n {
+                if let st = me.storage[i] { profit(-y[k][i] + (k + 1 < T ? st.carryover * y[k + 1][i] : 0), cap: .infinity, box: box.inventory[k][i]) }
+                if let c = me.capital[i] {
+                    if k + 1 < T { profit(-y[k][i] + alpha[k][i], cap: .infinity, box: box.production[k][i]) }
+                    if k >= 1 { profit(kappa[k][i] - alpha[k - 1][i] + (k + 1 < T ? (1 - c.depreciation) * alpha[k][i] : 0), cap: .infinity, box: box.capital[k][i]) }
+                }
+            }
+        }
+        for s in 0..<S {
+            let st = me.stocks[s]
+            for k in 1...T {
+                profit(-sigma[k - 1][s] + (k < T ? (1 + st.regeneration) * sigma[k][s] : 0) + (k == T ? tau[s] : 0),
+                       cap: st.carryingCapacity ?? .infinity, box: box.stock[k][s])
+            }
+        }
+        let lambdaProfit = 1 - oy
+        if !lambdaCapped && lambdaProfit > 0 { dr += lambdaProfit * lambdaProfit }
+
+        // Dual objective (−rowLower·y summed) plus what capped variables can add.
+        var d = 0.0
+        for k in 0..<T { for i in 0..<n { d -= g[k][i] * y[k][i] } }
+        for i in 0..<n {
+            if let st = me.storage[i] { d += st.carryover * st.initial * y[0][i] }
+            if let c = me.capital[i] { d += c.initial * (kappa[0][i] + (T > 1 ? (1 - c.depreciation) * alpha[0][i] : 0)) }
+        }
+        for k in 0..<T { for r in 0..<R { if let l = me.limits[r]?[k] { d += l * w[k][r] } } }
+        for r in 0..<R { if let b = me.budgets[r] { d += b * beta[r] } }
+        for s in 0..<S {
+            d += (1 + me.stocks[s].regeneration) * me.stocks[s].initial * sigma[0][s]
+            if let f = me.stocks[s].minimumFinal { d -= f * tau[s] }
+        }
+        d += capped
+        let bound: Double
+        if lambdaCapped {
+            bound = d + max(0, lambdaProfit)
+        } else if oy > 0 {
+            // Rescaled valuations y/oy satisfy the λ column exactly; the bound is homogeneous.
+            bound = d / oy
+        } else {
+            bound = .infinity
+        }
+        primalResidual = pr.squareRoot() / (1 + bn.squareRoot())
+        dualResidual = dr.squareRoot() / 2
+        gap = bound.isFinite ? abs(lambda - bound) / (1 + abs(lambda) + abs(bound)) : .infinity
+        maxBoundViolation = bv
+        dualBound = bound
+    }
+
+    /// Upper bounds, valid for every feasible plan, on activities `[t][j]`, production of each
+    /// product `[t][i]` (which bounds investment), inventories `[t][i]`, capital stocks `[t][i]`
+    /// and natural stocks `[t][s]` (t = 0…T, level at the start of period t). Infinite where
+    /// nothing in the economy limits the variable.
+    static func aPrioriBounds(_ me: MultiPeriodEconomy) -> (activity: [[Double]], production: [[Double]], inventory: [[Double]], capital: [[Double]], stock: [[Double]]) {
+        let e = me.economy, t = e.techniques
+        let T = me.periods, n = e.productCount, m = e.techniqueCount, S = me.stocks.count
+        var act = [[Double]](repeating: [Double](repeating: .infinity, count: m), count: T)
+        var prod = [[Double]](repeating: [Double](repeating: 0, count: n), count: T)
+        var inv = prod, cap = prod
+        var stock = [[Double]](repeating: [Double](repeating: 0, count: S), count: T + 1)
+        var K = (0..<n).map { me.capital[$0]?.initial ?? 0 }
+        for s in 0..<S { stock[0][s] = me.stocks[s].initial }
+        for k in 0..<T {
+            for i in 0..<n { cap[k][i] = K[i] }
+            for j in 0..<m {
+                var b = me.capacities[j]?[k] ?? .infinity
+                for q in t.resources.range(j) where t.resources.amount[q] > 0 {
+                    let r = Int(t.resources.index[q]), a = t.resources.amount[q]
+                    if let l = me.limits[r]?[k] { b = min(b, l / a) }
+                    if let bu = me.budgets[r] { b = min(b, bu / a) }
+                }
+                for q in me.capitalUse.range(j) where me.capitalUse.amount[q] > 0 {
+                    b = min(b, K[Int(me.capitalUse.index[q])] / me.capitalUse.amount[q])
+                }
+                for q in me.extraction.range(j) where me.extraction.amount[q] > 0 {
+                    let s = Int(me.extraction.index[q])
+                    b = min(b, (1 + me.stocks[s].regeneration) * stock[k][s] / me.extraction.amount[q])
+                }
+                act[k][j] = b
+                for q in t.outputs.range(j) where t.outputs.amount[q] > 0 { prod[k][Int(t.outputs.index[q])] += t.outputs.amount[q] * b }
+            }
+            for i in 0..<n {
+                if let st = me.storage[i] {
+                    inv[k][i] = (k == 0 ? st.carryover * st.initial : st.carryover * inv[k - 1][i]) + prod[k][i]
+                }
+                if let c = me.capital[i] { K[i] = (1 - c.depreciation) * K[i] + prod[k][i] }
+            }
+            for s in 0..<S {
+                stock[k + 1][s] = min(me.stocks[s].carryingCapacity ?? .infinity, (1 + me.stocks[s].regeneration) * stock[k][s])
+            }
+        }
+        return (act, prod, inv, cap, stock)
+    }
+}

@@ -1,0 +1,283 @@
+import SyncoModel
+import SyncoSparse
+import Dispatch
+
+/// Plans an economy over several periods (planning semantics v2): decides unboundedness with
+/// a ray LP on the time-expanded program, checks that the guaranteed needs and final-stock
+/// targets can be met with the minimum-shortfall LP (whose duals are a Farkas certificate naming
+/// the period and the need, stock, limit or budget in conflict), solves `MultiPeriodProblem`
+/// with `PDHGSolver` from the phase-one point or a warm start, and certifies the result with
+/// `MultiPeriodCertificate` (independent code), tightening the tolerance while the solver's
+/// criteria and the certificate disagree — as `Planner` does for one period.
+public enum MultiPeriodPlanner {
+    /// A warm start: the LP point of an earlier solve of a problem with the same shape.
+    public struct WarmStart: Sendable {
+        public var x: [Double]
+        public var y: [Double]
+        public init(x: [Double], y: [Double]) { self.x = x; self.y = y }
+    }
+
+    public static func solve(_ me: MultiPeriodEconomy, options: PlannerOptions = PlannerOptions(), warmStart: WarmStart? = nil) -> MultiPeriodPlan {
+        solveWithPoint(me, options: options, warmStart: warmStart).plan
+    }
+
+    /// Solves and returns the LP point too (for warm starts of the next solve).
+    public static func solveWithPoint(_ me: MultiPeriodEconomy, options: PlannerOptions = PlannerOptions(),
+                                      warmStart: WarmStart? = nil) -> (plan: MultiPeriodPlan, point: WarmStart?) {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        let problem = MultiPeriodProblem(me)
+        let lp = problem.lp
+        var quiet = options.solver
+        quiet.progress = nil
+
+        // 1. Unbounded? A recession direction of the program along which λ grows.
+        if !problem.lambdaCapped, let ray = unboundedRay(lp, lambda: problem.lambdaColumn, options: quiet) {
+            var plan = MultiPeriodPlan(economy: me, status: .unbounded, message: "")
+            plan.fulfilment = .infinity
+            var names: [String] = []
+            for (c, v) in ray.enumerated() where v > 1e-9 {
+                if case .activity(let j, _) = problem.columns[c], !names.contains(me.economy.techniques.ids[j]) { names.append(me.economy.techniques.ids[j]) }
+            }
+            plan.message = "unbounded: techniques without capacity or limited resources (\(names.prefix(5).joined(separator: ", "))) can meet every non-guaranteed need in any proportion; set a limit on a resource they use"
+            plan.seconds = elapsed()
+            return (plan, nil)
+        }
+
+        // 2. Can the guaranteed needs and the final-stock targets be met?
+        var start: [Double]? = nil
+        var phaseIterations = 0
+        let demands = (0..<lp.rows).filter { k in
+            switch problem.rows[k] {
+            case .balance, .target: return lp.rowLower[k] > 0
+            default: return false
+            }
+        }
+        if !demands.isEmpty {
+            let phase1 = minimumShortfall(problem, demands: demands, options: quiet)
+            phaseIterations = phase1.iterations
+            if let d = phase1.diagnosis {
+                var plan = MultiPeriodPlan(economy: me, status: .infeasible, message: describe(d))
+                fill(&plan, problem, x: phase1.x, y: [Double](repeating: 0, count: lp.rows))
+                plan.fulfilment = 0
+                plan.diagnosis = d
+                plan.iterations = phase1.iterations
+                plan.seconds = elapsed()
+                return (plan, nil)
+            }
+            start = phase1.x
+        }
+
+        // 3. Solve and certify.
+        var warm: (x: [Double], y: [Double])? = nil
+        if let w = warmStart, w.x.count == lp.columns, w.y.count == lp.rows { warm = (w.x, w.y) }
+        else if let s = start { warm = (s, [Double](repeating: 0, count: lp.rows)) }
+        let tol = options.solver.tolerance
+        let solver = PDHGSolver(lp, options: options.solver)
+        var result = solver.solve(warmStart: warm)
+        var plan = extract(problem, x: result.x, y: result.y)
+        var iterations = result.iterations + phaseIterations, restarts = result.restarts
+        var solverOptions = options.solver
+        for _ in 0..<6 where result.status == .optimal && !plan.certificate.passes(tol * 1.01) && elapsed() < options.solver.timeLimit {
+            solverOptions.tolerance = max(solverOptions.tolerance / 10, 1e-13)
+            solverOptions.timeLimit = options.solver.timeLimit - elapsed()
+            solverOptions.maxIterations = max(1, options.solver.maxIterations - iterations)
+            result = solver.solve(warmStart: (result.x, result.y), options: solverOptions)
+            iterations += result.iterations
+            restarts += result.restarts
+            plan = extract(problem, x: result.x, y: result.y)
+        }
+        plan.iterations = iterations
+        plan.restarts = restarts
+        plan.seconds = elapsed()
+        if result.status == .optimal && plan.certificate.passes(tol * 1.01) {
+            plan.status = .optimal
+            plan.message = "optimal: relative residuals and gap within \(tol)"
+        } else {
+            plan.status = .stopped
+            plan.message = "stopped (\(result.reason)) with relative primal residual \(plan.certificate.primalResidual), dual residual \(plan.certificate.dualResidual), gap \(plan.certificate.gap)"
+        }
+        return (plan, WarmStart(x: result.x, y: result.y))
+    }
+
+    /// The plan read off an LP point: quantities per period (capital and natural stocks by
+    /// their recursions), valuations from the row duals, and the independent certificate.
+    static func extract(_ problem: MultiPeriodProblem, x: [Double], y: [Double]) -> MultiPeriodPlan {
+        var plan = MultiPeriodPlan(economy: problem.economy, status: .stopped, message: "")
+        fill(&plan, problem, x: x, y: y)
+        plan.certificate = MultiPeriodCertificate(economy: problem.economy, plan: plan)
+        return plan
+    }
+
+    static func fill(_ plan: inout MultiPeriodPlan, _ problem: MultiPeriodProblem, x: [Double], y: [Double]) {
+        let me = problem.economy, e = me.economy, T = me.periods
+        for (c, col) in problem.columns.enumerated() {
+            let v = max(0, x[c])
+            switch col {
+            case .activity(let j, let t): plan.activities[t][j] = v
+            case .inventory(let i, let t): plan.inventory[t][i] = v
+            case .investment(let i, let t): plan.investment[t][i] = v
+            case .capitalStock, .naturalStock: break
+            case .lambda: plan.fulfilment = x[c]
+            }
+        }
+        for (k, row) in problem.rows.enumerated() {
+            let v = max(0, y[k])
+            switch row {
+            case .balance(let i, let t): plan.productValuation[t][i] = v
+            case .limit(let r, let t): plan.resourceValuation[t][r] = v
+            case .budget(let r): plan.budgetValuation[r] = v
+            case .capital(let i, let t): plan.capitalValuation[t][i] = v
+            case .accumulation(let i, let t): plan.investmentValuation[t][i] = v
+            case .stock(let s, let t): plan.stockValuation[t][s] = v
+            case .target(let s): plan.targetValuation[s] = v
+            }
+        }
+        // Flows and stocks by the economy's own recursions.
+        let tt = e.techniques
+        var K = (0..<e.productCount).map { me.capital[$0]?.initial ?? 0 }
+        var S = me.stocks.map(\.initial)
+        plan.stockLevels[0] = S
+        for t in 0..<T {
+            let (net, use) = Planner.flows(e, plan.activities[t])
+            plan.netOutput[t] = net
+            plan.resourceUse[t] = use
+            for r in 0..<e.resourceCount { plan.budgetUse[r] += use[r] }
+            for j in 0..<e.techniqueCount where plan.activities[t][j] != 0 {
+                for q in me.capitalUse.range(j) { plan.capitalUse[t][Int(me.capitalUse.index[q])] += me.capitalUse.amount[q] * plan.activities[t][j] }
+                for q in me.extraction.range(j) { plan.extraction[t][Int(me.extraction.index[q])] += me.extraction.amount[q] * plan.activities[t][j] }
+            }
+            _ = tt
+            for i in 0..<e.productCount {
+                guard let c = me.capital[i] else { continue }
+                plan.capitalStock[t][i] = K[i]
+                K[i] = (1 - c.depreciation) * K[i] + plan.investment[t][i]
+            }
+            for s in 0..<me.stocks.count {
+                let st = me.stocks[s]
+                S[s] = min(st.carryingCapacity ?? .infinity, (1 + st.regeneration) * S[s] - plan.extraction[t][s])
+            }
+            plan.stockLevels[t + 1] = S
+        }
+    }
+
+    // MARK: - Unboundedness
+
+    /// maximise d_λ over recession directions d of the program (d ≥ 0, d = 0 on capped columns,
+    /// K·d ≥ 0 on every row), normalised Σ d ≤ 1. A positive optimum is a ray along which λ
+    /// grows without end.
+    static func unboundedRay(_ lp: LinearProgram, lambda: Int, options: PDHGOptions) -> [Double]? {
+        let free = (0..<lp.columns).filter { !lp.upper[$0].isFinite }
+        guard free.contains(lambda) else { return nil }
+        var b = LPBuilder(rowLower: [Double](repeating: 0, count: lp.rows) + [-1],
+                          rowUpper: [Double](repeating: .infinity, count: lp.rows + 1),
+                          rowNames: lp.rowNames + ["normalise"])
+        let kt = lp.matrix.transposed()
+        for j in free {
+            let en = (kt.rowStart[j]..<kt.rowStart[j + 1]).map { (kt.colIndex[$0], kt.values[$0]) } + [(Int32(lp.rows), -1.0)]
+            b.addColumn(en, cost: j == lambda ? -1 : 0, upper: j == lambda ? 1 : .infinity, name: lp.columnNames[j])
+        }
+        let r = PDHGSolver(b.build(), options: options).solve()
+        guard let k = free.firstIndex(of: lambda) else { return nil }
+        let mu = r.x[k]
+        guard r.status == .optimal, mu > 1e-6 else { return nil }
+        var ray = [Double](repeating: 0, count: lp.columns)
+        for (q, j) in free.enumerated() { ray[j] = r.x[q] / mu }
+        return ray
+    }
+
+    // MARK: - Infeasibility: minimum shortfall and its Farkas certificate
+
+    struct Phase1 { var x: [Double]; var iterations: Int; var diagnosis: MultiPeriodDiagnosis? }
+
+    /// minimise Σ s_k / b_k over the demand rows k (guaranteed needs per period, final-stock
+    /// targets) subject to every row with s added to the demand rows and λ = 0. Zero iff the
+    /// demands can be met; a positive dual bound proves they cannot, and its duals weigh the
+    /// needs, targets, limits, budgets, capacities and initial stocks in the conflict.
+    static func minimumShortfall(_ p: MultiPeriodProblem, demands: [Int], options: PDHGOptions) -> Phase1 {
+        let lp = p.lp
+        var b = LPBuilder(rowLower: lp.rowLower, rowUpper: lp.rowUpper, rowNames: lp.rowNames)
+        let kt = lp.matrix.transposed()
+        let cols = lp.columns
+        for j in 0..<cols {
+            b.addColumn((kt.rowStart[j]..<kt.rowStart[j + 1]).map { (kt.colIndex[$0], kt.values[$0]) },
+                        cost: 0, upper: j == p.lambdaColumn ? 0 : lp.upper[j], name: lp.columnNames[j])
+        }
+        for k in demands { b.addColumn([(Int32(k), 1)], cost: 1 / lp.rowLower[k], name: "short:" + lp.rowNames[k]) }
+        let phase = b.build()
+        let r = PDHGSolver(phase, options: options).solve()
+        let value = r.residuals.primalObjective, bound = r.residuals.dualObjective
+        let scale = max(1e-6, 10 * options.tolerance)
+        let x = Array(r.x[0..<cols])
+        guard bound > scale || (r.status == .optimal && value > scale) else {
+            return Phase1(x: x, iterations: r.iterations, diagnosis: nil)
+        }
+        // The certificate's support: rows and capped columns contributing ≥ 0.1 % of the total.
+        let y = r.y
+        let me = p.economy, e = me.economy
+        var dem: [MultiPeriodDiagnosis.Entry] = [], con: [MultiPeriodDiagnosis.Entry] = []
+        for (q, k) in demands.enumerated() {
+            let w = max(0, y[k]) * lp.rowLower[k]
+            let short = max(0, r.x[cols + q])
+            switch p.rows[k] {
+            case .balance(let i, let t):
+                dem.append(.init(kind: "need", id: e.products[i].id, period: t, amount: lp.rowLower[k], shortfall: short, weight: w,
+                                 description: "guaranteed need for \(p.describe(row: k))"))
+            case .target(let s):
+                dem.append(.init(kind: "stock-target", id: me.stocks[s].id, period: nil, amount: lp.rowLower[k], shortfall: short, weight: w,
+                                 description: p.describe(row: k)))
+            default: break
+            }
+        }
+        // Limits, budgets and initial inventories weigh by their amounts; capital and stock rows
+        // (whose right-hand side is zero after period 0) are named wherever their dual is
+        // significant: they say in which period capital or standing stock is short.
+        let maxY = y.reduce(0) { max($0, $1) }
+        var named: [MultiPeriodDiagnosis.Entry] = []
+        for k in 0..<lp.rows where y[k] > 0 {
+            let amount = max(0, -lp.rowLower[k]), w = y[k] * amount
+            switch p.rows[k] {
+            case .limit(let r, let t) where amount > 0:
+                con.append(.init(kind: "limit", id: e.resources[r].id, period: t, amount: amount, shortfall: 0, weight: w, description: p.describe(row: k)))
+            case .budget(let r) where amount > 0:
+                con.append(.init(kind: "budget", id: e.resources[r].id, period: nil, amount: amount, shortfall: 0, weight: w, description: p.describe(row: k)))
+            case .balance(let i, _) where amount > 0:
+                con.append(.init(kind: "initial-inventory", id: e.products[i].id, period: 0, amount: me.storage[i]?.initial ?? amount, shortfall: 0, weight: w, description: "the initial \(e.products[i].id) inventory"))
+            case .capital(let i, let t) where y[k] > 1e-6 * maxY:
+                named.append(.init(kind: "capital", id: e.products[i].id, period: t, amount: amount, shortfall: 0, weight: w, description: p.describe(row: k)))
+            case .stock(let s, let t) where y[k] > 1e-6 * maxY:
+                named.append(.init(kind: "stock", id: me.stocks[s].id, period: t, amount: amount, shortfall: 0, weight: w, description: p.describe(row: k)))
+            default: break
+            }
+        }
+        // Capped columns: a positive reduced profit is absorbed by the cap.
+        let phaseKt = phase.matrix.transposed()
+        for j in 0..<cols where lp.upper[j].isFinite && j != p.lambdaColumn {
+            var profit = 0.0
+            for q in phaseKt.rowStart[j]..<phaseKt.rowStart[j + 1] { profit += max(0, y[Int(phaseKt.colIndex[q])]) * phaseKt.values[q] }
+            guard profit > 0 else { continue }
+            let w = profit * lp.upper[j]
+            switch p.columns[j] {
+            case .activity(let tj, let t):
+                con.append(.init(kind: "capacity", id: e.techniques.ids[tj], period: t, amount: lp.upper[j], shortfall: 0, weight: w, description: p.describe(column: j)))
+            case .naturalStock(let s, let t):
+                con.append(.init(kind: "carrying-capacity", id: me.stocks[s].id, period: t, amount: lp.upper[j], shortfall: 0, weight: w, description: p.describe(column: j)))
+            default: break
+            }
+        }
+        let total = dem.reduce(0) { $0 + $1.weight } + con.reduce(0) { $0 + $1.weight }
+        let cut = 1e-3 * max(total, 1e-300)
+        let d = MultiPeriodDiagnosis(
+            minimumRelativeShortfall: value, proofBound: bound,
+            demands: dem.filter { $0.weight >= cut || $0.shortfall > 1e-9 * $0.amount }.sorted { $0.weight > $1.weight },
+            constraints: con.filter { $0.weight >= cut }.sorted { $0.weight > $1.weight } + named)
+        return Phase1(x: x, iterations: r.iterations, diagnosis: d)
+    }
+
+    static func describe(_ d: MultiPeriodDiagnosis) -> String {
+        var s = "infeasible: " + (d.demands.isEmpty ? "the guaranteed needs and stock targets" : d.demands.prefix(6).map(\.description).joined(separator: ", "))
+            + " cannot all be met"
+        if !d.constraints.isEmpty { s += "; binding: " + d.constraints.prefix(6).map(\.description).joined(separator: ", ") }
+        return s
+    }
+}
