@@ -30,10 +30,13 @@ public enum RollingHorizon {
         /// The window's plan; its period 0 is what is carried out in `period`.
         public var plan: MultiPeriodPlan
         public var warmStarted: Bool
+        /// The same window solved cold (only with `compareCold`), to measure what warm starts save.
+        public var cold: MultiPeriodPlan?
     }
 
     public static func run(_ me: MultiPeriodEconomy, horizon: Int, periods: Int, actuals: [Actual] = [],
-                           options: PlannerOptions = PlannerOptions(), onStep: ((Step) -> Void)? = nil) -> [Step] {
+                           options: PlannerOptions = PlannerOptions(), compareCold: Bool = false,
+                           onStep: ((Step) -> Void)? = nil) -> [Step] {
         var state = CarriedState(initialOf: me)
         var steps: [Step] = []
         var previous: (problem: MultiPeriodProblem, point: MultiPeriodPlanner.WarmStart)? = nil
@@ -51,7 +54,8 @@ public enum RollingHorizon {
             var warm: MultiPeriodPlanner.WarmStart? = nil
             if let p = previous { warm = shifted(p.point, from: p.problem, to: problem) }
             let (plan, point) = MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: warm)
-            let step = Step(period: k, state: state, plan: plan, warmStarted: warm != nil)
+            let cold = compareCold && warm != nil ? MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: nil).0 : nil
+            let step = Step(period: k, state: state, plan: plan, warmStarted: warm != nil, cold: cold)
             steps.append(step)
             onStep?(step)
             guard plan.status == .optimal || plan.status == .stopped, let point else { break }

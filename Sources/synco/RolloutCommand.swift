@@ -18,6 +18,7 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "CSV of observed values (period,kind,id,value).") var actuals: String?
     @Option(help: "Relative tolerance on primal residual, dual residual and gap.") var tolerance: Double = 1e-6
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
+    @Flag(help: "Also solve every re-plan cold and report how much the warm start saved.") var compareCold = false
 
     func validate() throws {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
@@ -32,8 +33,18 @@ struct RolloutCommand: ParsableCommand {
         var options = PlannerOptions()
         options.solver.tolerance = tolerance
         let e = me.economy
-        let steps = RollingHorizon.run(me, horizon: horizon, periods: periods, actuals: observed, options: options) { s in
-            Log.progress("period \(s.period): \(s.plan.status.rawValue), λ = \(fmt(s.plan.fulfilment)), \(s.plan.iterations) iterations\(s.warmStarted ? " (warm)" : ""), \(format3(s.plan.seconds)) s")
+        let steps = RollingHorizon.run(me, horizon: horizon, periods: periods, actuals: observed, options: options, compareCold: compareCold) { s in
+            Log.progress("period \(s.period): \(s.plan.status.rawValue), λ = \(fmt(s.plan.fulfilment)), \(s.plan.iterations) iterations\(s.warmStarted ? " (warm)" : ""), \(format3(s.plan.seconds)) s"
+                         + (s.cold.map { "; cold \($0.iterations) iterations, \(format3($0.seconds)) s" } ?? ""))
+        }
+        if compareCold {
+            let pairs = steps.compactMap { s in s.cold.map { (warm: s.plan, cold: $0) } }
+            if !pairs.isEmpty {
+                let ratios = pairs.map { $0.cold.seconds / max($0.warm.seconds, 1e-9) }.sorted()
+                let iterRatios = pairs.map { Double($0.cold.iterations) / Double(max($0.warm.iterations, 1)) }.sorted()
+                let warmTotal = pairs.reduce(0) { $0 + $1.warm.seconds }, coldTotal = pairs.reduce(0) { $0 + $1.cold.seconds }
+                writeStderr("warm vs cold over \(pairs.count) re-plans: total \(format3(warmTotal)) s vs \(format3(coldTotal)) s (cold/warm \(fmt(coldTotal / max(warmTotal, 1e-9)))); median cold/warm time \(fmt(ratios[ratios.count / 2])), iterations \(fmt(iterRatios[iterRatios.count / 2]))\n")
+            }
         }
         let capital = (0..<e.productCount).filter { me.capital[$0] != nil }
         let storable = (0..<e.productCount).filter { me.storage[$0] != nil }
@@ -49,7 +60,8 @@ struct RolloutCommand: ParsableCommand {
             var out = "{\"format\": \"synco-rollout/1\", \"horizon\": \(horizon), \"steps\": [\n"
             out += steps.map { s in
                 let plan = MultiPeriodPlanJSON.encode(s.plan, economy: me.window(from: s.period, horizon: horizon, state: s.state), economyFile: file)
-                return "{\"period\": \(s.period), \"warm_started\": \(s.warmStarted), \"plan\": \(plan)}"
+                let cold = s.cold.map { ", \"cold_seconds\": \($0.seconds), \"cold_iterations\": \($0.iterations)" } ?? ""
+                return "{\"period\": \(s.period), \"warm_started\": \(s.warmStarted)\(cold), \"plan\": \(plan)}"
             }.joined(separator: ",\n")
             writeStdout(out + "]}\n")
         }
