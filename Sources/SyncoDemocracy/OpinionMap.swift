@@ -1,3 +1,5 @@
+import SyncoModel
+
 /// A Polis-like opinion map (Small et al. 2021, "Polis: scaling deliberation by mapping high
 /// dimensional opinion spaces", Recerca 26). Members vote agree (+1), disagree (−1) or pass (0)
 /// on statements; missing votes are filled with the statement's mean so they do not pull members
@@ -95,7 +97,7 @@ public struct OpinionMap: Sendable {
         for v in x { total += v * v }
         var pcs: [[Double]] = []
         var variances: [Double] = []
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<count {
             var v = (0..<m).map { _ in rng.unit() - 0.5 }
             var lambda = 0.0
@@ -122,7 +124,7 @@ public struct OpinionMap: Sendable {
 
     func kMeans(_ p: [Double], dim: Int, k: Int) -> [Int] {
         let n = p.count / dim
-        var rng = SplitMix(seed &+ UInt64(k))
+        var rng = SplitMix64(seed: seed &+ UInt64(k))
         var bestGroups = [Int](repeating: 0, count: n)
         var bestCost = Double.infinity
         for _ in 0..<8 {
@@ -201,18 +203,4 @@ public struct OpinionMap: Sendable {
         }
         return byPattern.values.filter { $0.count >= blockSize }.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
-}
-
-/// SplitMix64: small deterministic generator for seeding.
-struct SplitMix {
-    var state: UInt64
-    init(_ s: UInt64) { state = s }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

@@ -36,7 +36,12 @@ public enum RollingHorizon {
 
     public static func run(_ me: MultiPeriodEconomy, horizon: Int, periods: Int, actuals: [Actual] = [],
                            options: PlannerOptions = PlannerOptions(), compareCold: Bool = false,
+                           disturbance: Double = 0, seed: UInt64 = 1,
                            onStep: ((Step) -> Void)? = nil) -> [Step] {
+        // Simulated execution: carried-over stocks, capital and inventories deviate from the plan
+        // by a relative normal error of sd `disturbance` (reproducible from `seed`).
+        var rng = SplitMix64(seed: seed)
+        func noise() -> Double { rng.normal() }
         var state = CarriedState(initialOf: me)
         var steps: [Step] = []
         var previous: (problem: MultiPeriodProblem, point: MultiPeriodPlanner.WarmStart)? = nil
@@ -67,6 +72,11 @@ public enum RollingHorizon {
             }
             for s in me.stocks.indices { state.stocks[s] = plan.stockLevels[1][s] }
             for r in 0..<me.resourceCount { state.budgetUsed[r] += plan.resourceUse[0][r] }
+            if disturbance > 0 {
+                for i in state.inventory.indices where state.inventory[i] > 0 { state.inventory[i] = max(0, state.inventory[i] * (1 + disturbance * noise())) }
+                for i in state.capital.indices where state.capital[i] > 0 { state.capital[i] = max(0, state.capital[i] * (1 + disturbance * noise())) }
+                for s in state.stocks.indices { state.stocks[s] = max(0, state.stocks[s] * (1 + disturbance * noise())) }
+            }
         }
         return steps
     }

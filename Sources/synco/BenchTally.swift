@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import SyncoData
 import SyncoDemocracy
+import SyncoModel
 
 extension BenchCommand {
     /// Schulze over many ballots against a numpy count of the same ballots.
@@ -52,23 +53,5 @@ extension BenchCommand {
             print("numpy anchor: \(fmt(ref)) s; numpy/synco = \(fmt(ref / seconds)); same pairwise counts and order: \(same)")
             if !same { throw InputError("Schulze result differs from the numpy reference") }
         }
-    }
-}
-
-/// SplitMix64 with a Box–Muller normal, for reproducible benchmark data.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
-        let u = max(unit(), 1e-300), v = unit()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }

@@ -19,11 +19,14 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "Relative tolerance on primal residual, dual residual and gap.") var tolerance: Double = 1e-6
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Flag(help: "Also solve every re-plan cold and report how much the warm start saved.") var compareCold = false
+    @Option(help: "Simulated execution: carried-over stocks, capital and inventories deviate from the plan by this relative standard deviation.") var disturb: Double = 0
+    @Option(help: "Seed of the disturbances.") var seed: UInt64 = 1
 
     func validate() throws {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
         guard periods >= 1 else { throw ValidationError("--periods must be at least 1") }
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
+        guard disturb >= 0 && disturb < 1 else { throw ValidationError("--disturb must be in [0, 1)") }
     }
 
     func run() throws {
@@ -33,7 +36,8 @@ struct RolloutCommand: ParsableCommand {
         var options = PlannerOptions()
         options.solver.tolerance = tolerance
         let e = me.economy
-        let steps = RollingHorizon.run(me, horizon: horizon, periods: periods, actuals: observed, options: options, compareCold: compareCold) { s in
+        let steps = RollingHorizon.run(me, horizon: horizon, periods: periods, actuals: observed, options: options, compareCold: compareCold,
+                                       disturbance: disturb, seed: seed) { s in
             Log.progress("period \(s.period): \(s.plan.status.rawValue), λ = \(fmt(s.plan.fulfilment)), \(s.plan.iterations) iterations\(s.warmStarted ? " (warm)" : ""), \(format3(s.plan.seconds)) s"
                          + (s.cold.map { "; cold \($0.iterations) iterations, \(format3($0.seconds)) s" } ?? ""))
         }

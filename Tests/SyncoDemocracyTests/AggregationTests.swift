@@ -1,4 +1,5 @@
 import Testing
+import SyncoModel
 @testable import SyncoDemocracy
 
 @Suite struct AggregationTests {
@@ -55,7 +56,7 @@ import Testing
 
     @Test func schulzeLargeCountMatchesSerial() {
         // The parallel counter (≥ 20 000 ballots) gives the same counts as summing by hand.
-        var rng = SplitMix(7)
+        var rng = SplitMix64(seed: 7)
         let n = 4, b = 25_000
         var ranks = [Int32](repeating: 0, count: n * b)
         var d = [Int](repeating: 0, count: n * n)
@@ -118,7 +119,7 @@ import Testing
         let u = IndependentMarkets.divide([[0.2, 0.5, 0.3], [0.2, 0.5, 0.3]], categories: 3)!
         #expect(zip(u, [0.2, 0.5, 0.3]).allSatisfy { abs($0 - $1) < 1e-9 })
         // Unnormalised proposals are normalised; results always sum to 1.
-        var rng = SplitMix(3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<50 {
             let props = (0..<7).map { _ in (0..<4).map { _ in rng.unit() * 10 } }
             let r = IndependentMarkets.divide(props, categories: 4)!
@@ -130,7 +131,7 @@ import Testing
     /// Strategy-proofness (Freeman et al. 2021, Theorem 1 for moving-phantom rules): no voter
     /// brings the outcome closer to their true proposal in ℓ1 distance by reporting something else.
     @Test func independentMarketsIsStrategyProof() {
-        var rng = SplitMix(11)
+        var rng = SplitMix64(seed: 11)
         func simplex(_ m: Int) -> [Double] { let v = (0..<m).map { _ in rng.unit() }; let s = v.reduce(0, +); return v.map { $0 / s } }
         func l1(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } }
         for _ in 0..<200 {
@@ -145,4 +146,3 @@ import Testing
     }
 }
 
-extension SplitMix: RandomNumberGenerator {}

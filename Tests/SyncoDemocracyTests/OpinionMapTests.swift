@@ -1,4 +1,5 @@
 import Testing
+import SyncoModel
 @testable import SyncoDemocracy
 
 @Suite struct OpinionMapTests {
@@ -12,7 +13,7 @@ import Testing
     @Test func plantedGroupsAndConsensus() {
         // 20 members agree on statements 0–4 and disagree on 5–8; 20 others the opposite;
         // everybody agrees with statement 9; statement 10 has only two votes. A few random flips.
-        var rng = SplitMix(5)
+        var rng = SplitMix64(seed: 5)
         var votes: [[OpinionMap.Vote?]] = []
         for i in 0..<40 {
             var row: [OpinionMap.Vote?] = []
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func flagsIdenticalVotingBlocks() {
-        var rng = SplitMix(9)
+        var rng = SplitMix64(seed: 9)
         var votes: [[OpinionMap.Vote?]] = (0..<30).map { _ in
             (0..<12).map { _ in [OpinionMap.Vote.agree, .disagree, .pass][Int(rng.next() % 3)] }
         }

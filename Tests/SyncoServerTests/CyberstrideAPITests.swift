@@ -6,6 +6,7 @@ import Testing
 import SyncoData
 import SyncoDemocracy
 import SyncoFeedback
+import SyncoModel
 @testable import SyncoServer
 @testable import SyncoStore
 
@@ -61,7 +62,7 @@ private func reportsJSON(_ indicator: String, _ values: [(Int, Double)], prefix:
     @Test func reportsRaiseAlertsThatEscalateOnTheClock() async throws {
         let f = try await FeedbackFixture()
         let emil = bearer(f.tokens["emil"]!)
-        var g = SplitMixTest(seed: 3)
+        var g = SplitMix64(seed: 3)
         let values = (1...30).map { t in (t, (t < 22 ? 220.0 : 150.0) + 2 * g.normal()) }
         let resolvedID: String = try await f.app.test(.router) { client in
             let r = try await client.execute(uri: "/api/v1/councils/bakery/reports", method: .post, headers: emil,
@@ -169,7 +170,7 @@ private func reportsJSON(_ indicator: String, _ values: [(Int, Double)], prefix:
         let f = try await FeedbackFixture()
         try await f.app.test(.router) { client in
             _ = try await client.execute(uri: "/api/v1/plans", method: .post, headers: bearer(FeedbackFixture.admin))
-            var g = SplitMixTest(seed: 5)
+            var g = SplitMix64(seed: 5)
             let values = (1...30).map { t in (t, (t < 22 ? 220.0 : 150.0) + 2 * g.normal()) }
             let r = try await client.execute(uri: "/api/v1/councils/bakery/reports", method: .post, headers: bearer(f.tokens["emil"]!),
                                              body: reportsJSON("output:bakery-oven", values, prefix: "oven"))
@@ -226,21 +227,5 @@ private func reportsJSON(_ indicator: String, _ values: [(Int, Double)], prefix:
                                                    body: ByteBuffer(string: #"{"limits":{"unobtainium":1}}"#))
             #expect(unknown.status == .unprocessableContent && errorField(unknown) == "limits.unobtainium")
         }
-    }
-}
-
-struct SplitMixTest {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func normal() -> Double {
-        let u = max(Double(next() >> 11) / Double(1 << 53), 1e-300), v = Double(next() >> 11) / Double(1 << 53)
-        return (-2 * Foundation.log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 }
