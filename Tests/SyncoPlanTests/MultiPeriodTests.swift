@@ -84,26 +84,7 @@ enum MultiPeriodCases {
 }
 
 /// Exports the time-expanded LP as MPS and asks HiGHS (or GLPK) for the answer.
-func referenceSolve(_ me: MultiPeriodEconomy) throws -> Reference {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synco-mp-tests-\(getpid())")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let path = dir.appendingPathComponent(UUID().uuidString + ".mps").path
-    var text = ""
-    MPSWriter.write(MultiPeriodProblem(me).lp, name: "test", maximise: true) { text += $0 }
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", repositoryRoot + "/scripts/lp_reference.py", path]
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = FileHandle.nullDevice
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    try? FileManager.default.removeItem(atPath: path)
-    let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-    return try JSONDecoder().decode(Reference.self, from: Data(last.utf8))
-}
+func referenceSolve(_ me: MultiPeriodEconomy) throws -> Reference { try referenceSolve(MultiPeriodProblem(me).lp) }
 
 @Suite struct MultiPeriodKnownAnswers {
     @Test func storageCarriesBreadOver() throws {

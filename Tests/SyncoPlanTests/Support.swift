@@ -7,12 +7,15 @@ let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathCom
 struct Reference: Decodable { let solver: String; let status: String; let objective: Double? }
 
 /// Exports the fulfilment LP as MPS and asks HiGHS (or GLPK) for the answer.
-func referenceSolve(_ e: Economy) throws -> Reference {
+func referenceSolve(_ e: Economy) throws -> Reference { try referenceSolve(FulfilmentProblem(e).lp) }
+
+/// Exports an LP as MPS and asks HiGHS (or GLPK, via scripts/lp_reference.py) for the answer.
+func referenceSolve(_ lp: LinearProgram) throws -> Reference {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synco-plan-tests-\(getpid())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let path = dir.appendingPathComponent(UUID().uuidString + ".mps").path
     var text = ""
-    MPSWriter.write(FulfilmentProblem(e).lp, name: "test", maximise: true) { text += $0 }
+    MPSWriter.write(lp, name: "test", maximise: true) { text += $0 }
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
