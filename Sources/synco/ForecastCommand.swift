@@ -84,21 +84,7 @@ struct ForecastCommand: ParsableCommand {
 
     private func json(_ a: ForecastAnalysis, labels: [String], count: Int, horizon: Int) -> String {
         func num(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
-        func str(_ s: String) -> String {
-            var o = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": o += "\\\""
-                case "\\": o += "\\\\"
-                case "\n": o += "\\n"
-                case "\r": o += "\\r"
-                case "\t": o += "\\t"
-                default:
-                    if u.value < 0x20 { o += String(format: "\\u%04x", u.value) } else { o.unicodeScalars.append(u) }
-                }
-            }
-            return o + "\""
-        }
+        func str(_ s: String) -> String { JSONWriter.quoted(s) }
         func event(_ e: RegimeEvent) -> String {
             "{\"index\":\(e.index),\"label\":\(str(labels[e.index])),\"kind\":\"\(e.kind.rawValue)\",\"probability\":\(num(e.probability))}"
         }
