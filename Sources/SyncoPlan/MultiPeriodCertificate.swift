@@ -25,26 +25,11 @@ import SyncoModel
 /// computed after rescaling the valuations so that the λ column's dual constraint holds
 /// exactly (Σ y·o = 1); it bounds the best λ from above when the dual residual is zero, and the
 /// gap is |λ − bound| / (1 + |λ| + |bound|).
-public struct MultiPeriodCertificate: Sendable, Hashable {
-    public var primalResidual: Double
-    public var dualResidual: Double
-    public var gap: Double
-    public var maxBoundViolation: Double
-    public var dualBound: Double
+/// The same measures as the one-period certificate (`PlanCertificate`), computed over the
+/// time-expanded plan.
+public typealias MultiPeriodCertificate = PlanCertificate
 
-    public init(primalResidual: Double, dualResidual: Double, gap: Double, maxBoundViolation: Double, dualBound: Double) {
-        self.primalResidual = primalResidual
-        self.dualResidual = dualResidual
-        self.gap = gap
-        self.maxBoundViolation = maxBoundViolation
-        self.dualBound = dualBound
-    }
-
-    public func passes(_ tolerance: Double) -> Bool {
-        primalResidual <= tolerance && dualResidual <= tolerance && gap <= tolerance && maxBoundViolation <= tolerance
-    }
-
-    /// Checks `plan` (its activities, inventory, investment, fulfilment and valuations).
+extension PlanCertificate {
     public init(economy me: MultiPeriodEconomy, plan p: MultiPeriodPlan) {
         let e = me.economy, t = e.techniques
         let T = me.periods, n = e.productCount, R = e.resourceCount, S = me.stocks.count

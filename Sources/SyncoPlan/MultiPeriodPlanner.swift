@@ -72,32 +72,16 @@ public enum MultiPeriodPlanner {
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.x.count == lp.columns, w.y.count == lp.rows { warm = (w.x, w.y) }
         else if let s = start { warm = (s, [Double](repeating: 0, count: lp.rows)) }
-        let tol = options.solver.tolerance
         let solver = PDHGSolver(lp, options: options.solver)
-        var result = solver.solve(warmStart: warm)
-        var plan = extract(problem, x: result.x, y: result.y)
-        var iterations = result.iterations + phaseIterations, restarts = result.restarts
-        var solverOptions = options.solver
-        for _ in 0..<6 where result.status == .optimal && !plan.certificate.passes(tol * 1.01) && elapsed() < options.solver.timeLimit {
-            solverOptions.tolerance = max(solverOptions.tolerance / 10, 1e-13)
-            solverOptions.timeLimit = options.solver.timeLimit - elapsed()
-            solverOptions.maxIterations = max(1, options.solver.maxIterations - iterations)
-            result = solver.solve(warmStart: (result.x, result.y), options: solverOptions)
-            iterations += result.iterations
-            restarts += result.restarts
-            plan = extract(problem, x: result.x, y: result.y)
-        }
-        plan.iterations = iterations
-        plan.restarts = restarts
+        let run = CertifiedSolve(solver, warmStart: warm, options: options.solver, priorIterations: phaseIterations, elapsed: elapsed,
+                                 extract: { extract(problem, x: $0, y: $1) }, certificate: \.certificate)
+        var plan = run.plan
+        plan.iterations = run.iterations
+        plan.restarts = run.restarts
         plan.seconds = elapsed()
-        if result.status == .optimal && plan.certificate.passes(tol * 1.01) {
-            plan.status = .optimal
-            plan.message = "optimal: relative residuals and gap within \(tol)"
-        } else {
-            plan.status = .stopped
-            plan.message = "stopped (\(result.reason)) with relative primal residual \(plan.certificate.primalResidual), dual residual \(plan.certificate.dualResidual), gap \(plan.certificate.gap)"
-        }
-        return (plan, WarmStart(x: result.x, y: result.y))
+        plan.status = run.certified ? .optimal : .stopped
+        plan.message = run.message
+        return (plan, WarmStart(x: run.result.x, y: run.result.y))
     }
 
     /// The plan read off an LP point: quantities per period (capital and natural stocks by

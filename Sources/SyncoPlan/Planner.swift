@@ -60,34 +60,15 @@ public enum Planner {
         } else if let s = start {
             warm = (s + [0], [Double](repeating: 0, count: problem.lp.rows))
         }
-        let tol = options.solver.tolerance
         let solver = PDHGSolver(problem.lp, options: options.solver)
-        var result = solver.solve(warmStart: warm)
-        var plan = extract(problem, x: result.x, y: result.y)
-        var iterations = result.iterations, restarts = result.restarts
-        // The solver's stopping rule is PDLP's (residuals in the economy's own units); the
-        // certificate's gap is a proven bound. While they disagree, tighten and continue from
-        // where the solver stopped (at most six times, within the time limit).
-        var solverOptions = options.solver
-        for _ in 0..<6 where result.status == .optimal && !plan.certificate.passes(tol * 1.01) && elapsed() < options.solver.timeLimit {
-            solverOptions.tolerance = max(solverOptions.tolerance / 10, 1e-13)
-            solverOptions.timeLimit = options.solver.timeLimit - elapsed()
-            solverOptions.maxIterations = max(1, options.solver.maxIterations - iterations)
-            result = solver.solve(warmStart: (result.x, result.y), options: solverOptions)
-            iterations += result.iterations
-            restarts += result.restarts
-            plan = extract(problem, x: result.x, y: result.y)
-        }
-        plan.iterations = iterations
-        plan.restarts = restarts
+        let run = CertifiedSolve(solver, warmStart: warm, options: options.solver, elapsed: elapsed,
+                                 extract: { extract(problem, x: $0, y: $1) }, certificate: \.certificate)
+        var plan = run.plan
+        plan.iterations = run.iterations
+        plan.restarts = run.restarts
         plan.seconds = elapsed()
-        if result.status == .optimal && plan.certificate.passes(tol * 1.01) {
-            plan.status = .optimal
-            plan.message = "optimal: relative residuals and gap within \(tol)"
-        } else {
-            plan.status = .stopped
-            plan.message = "stopped (\(result.reason)) with relative primal residual \(plan.certificate.primalResidual), dual residual \(plan.certificate.dualResidual), gap \(plan.certificate.gap)"
-        }
+        plan.status = run.certified ? .optimal : .stopped
+        plan.message = run.message
         return plan
     }
 
