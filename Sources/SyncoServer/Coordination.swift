@@ -156,7 +156,6 @@ public actor Coordination {
         _ = try index(of: council)
         guard let c = coordinator else { throw CoordinationError("not all councils have joined yet") }
         guard !done else { return }
-        guard round == c.round + 1 else { throw CoordinationError("round \(round) is not the open round \(c.round + 1)") }
         guard z.count == c.rows.count else {
             flag(council, "expected \(c.rows.count) quantities, got \(z.count)")
             throw CoordinationError("z: expected \(c.rows.count) numbers, got \(z.count)")
@@ -165,6 +164,9 @@ public actor Coordination {
             flag(council, "quantities not finite or beyond ±1e12")
             throw CoordinationError("z: expected finite numbers within ±1e12")
         }
+        // A malformed report is refused and flagged whatever its round; a well-formed one for
+        // another round is only stale.
+        guard round == c.round + 1 else { throw CoordinationError("round \(round) is not the open round \(c.round + 1)") }
         reports[council] = z
         if reports.count == settings.councils.count { close() }
     }
