@@ -81,8 +81,15 @@ public actor Coordination {
         }
         func nums(_ a: [JSONValue]) -> [Double] { a.map { if case .number(let x) = $0 { x } else { 0 } } }
         let rows = LinkingRows(document: document, scale: nums(scale))
+        var balancing: ADMMCoordinator.RhoBalancing?
+        if case .object? = v["rho_balancing"], case .number(let every)? = v["rho_balancing"]?["every"],
+           case .number(let next)? = v["rho_balancing"]?["next_check"], case .number(let dir)? = v["rho_balancing"]?["last_direction"],
+           case .number(let changes)? = v["rho_balancing"]?["changes"] {
+            balancing = .init(every: Int(exactly: every) ?? 10, nextCheck: Int(exactly: next) ?? 0,
+                              lastDirection: Int(exactly: dir) ?? 0, changes: Int(exactly: changes) ?? 0)
+        }
         let c = ADMMCoordinator(rows: rows, z: zs.map { if case .array(let a) = $0 { nums(a) } else { [] } },
-                                w: nums(w), u: nums(u), rho: rho, lambda: lambda, round: Int(round))
+                                w: nums(w), u: nums(u), rho: rho, lambda: lambda, round: Int(exactly: round) ?? 0, balancing: balancing)
         var d = false
         if case .bool(let x)? = v["done"] { d = x }
         return (c, d)
@@ -93,6 +100,10 @@ public actor Coordination {
         func arr(_ a: [Double]) -> JSONValue { .array(a.map { .number($0) }) }
         let v: JSONValue = .object([("scale", arr(c.rows.scale)), ("z", .array(c.z.map(arr))), ("w", arr(c.w)), ("u", arr(c.u)),
                                     ("rho", .number(c.rho)), ("lambda", .number(c.lambda)), ("round", .number(Double(c.round))),
+                                    ("rho_balancing", .object([("every", .number(Double(c.balancing.every))),
+                                                               ("next_check", .number(Double(c.balancing.nextCheck))),
+                                                               ("last_direction", .number(Double(c.balancing.lastDirection))),
+                                                               ("changes", .number(Double(c.balancing.changes)))])),
                                     ("done", .bool(done))])
         let tmp = f + ".tmp"
         // Write aside, then rename over the old state: a crash leaves the old or the new state, never half.
