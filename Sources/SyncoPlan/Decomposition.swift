@@ -31,7 +31,7 @@ import SyncoModel
 /// certified from the councils' reported quantities only: the fulfilment those quantities
 /// achieve and the largest relative violation of a linking constraint.
 public enum Decomposition {
-    public enum Mode: String, Sendable, CaseIterable { case admm, participatory }
+    public enum Mode: String, Sendable, CaseIterable { case admm, participatory, dantzigWolfe = "dantzig-wolfe" }
 
     public struct Options: Sendable {
         public var mode: Mode = .admm
@@ -129,7 +129,12 @@ public enum Decomposition {
     public static func solve(_ e: Economy, councils: [Council], options: Options = Options()) -> Result {
         let start = DispatchTime.now().uptimeNanoseconds
         let rows = LinkingRows(e)
-        var r = options.mode == .admm ? admm(rows, councils, options) : participatory(rows, councils, options)
+        var r: Run
+        switch options.mode {
+        case .admm: r = admm(rows, councils, options)
+        case .participatory: r = participatory(rows, councils, options)
+        case .dantzigWolfe: r = dantzigWolfe(rows, councils, options)
+        }
         r.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var x = [Double](repeating: 0, count: e.techniqueCount)
         for (c, xs) in zip(councils, r.activitiesByCouncil) { for (l, j) in c.techniques.enumerated() { x[j] = xs[l] } }

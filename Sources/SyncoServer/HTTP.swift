@@ -184,7 +184,7 @@ public enum SyncoHTTP {
             try f.only(["councils", "mode", "max_rounds"])
             let k = f["councils"] == nil ? 4 : try f.integer("councils", in: 1...64)
             let modeName = try f.optionalString("mode") ?? "admm"
-            guard let mode = Decomposition.Mode(rawValue: modeName) else { throw APIError(.badRequest, field: "mode", "expected admm or participatory") }
+            guard let mode = Decomposition.Mode(rawValue: modeName) else { throw APIError(.badRequest, field: "mode", "expected admm, participatory or dantzig-wolfe") }
             let maxRounds = f["max_rounds"] == nil ? 2_000 : try f.integer("max_rounds", in: 1...2_000)
             return json(.ok, try await service.federate(councils: k, mode: mode, maxRounds: maxRounds))
         }

@@ -503,6 +503,7 @@ public final class FederationService: Sendable {
             ("mode", .string(mode.rawValue)), ("status", .string(r.converged ? "converged" : "stopped")),
             ("fulfilment", .number(r.fulfilment)), ("central_fulfilment", .number(central.fulfilment)),
             ("rounds", .number(Double(r.rounds))), ("linking_residual", .number(r.linkingResidual)), ("seconds", .number(r.seconds)),
+            ("gap", r.gap.isFinite ? .number(r.gap) : .null),
             ("councils", .array(parts.map { .object([("id", .string($0.id)), ("techniques", .number(Double($0.techniques.count)))]) })),
             ("history", .array(r.history.suffix(50).map { h in
                 .object([("round", .number(Double(h.round))), ("lambda", .number(h.lambda)), ("linking_residual", .number(h.linkingResidual)),

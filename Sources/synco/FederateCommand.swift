@@ -10,11 +10,11 @@ extension Decomposition.Mode: ExpressibleByArgument {}
 struct FederateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "federate",
-        abstract: "Split an economy into councils that plan locally and coordinate by feedback (ADMM or the participatory procedure); compare with the central plan.",
+        abstract: "Split an economy into councils that plan locally and coordinate by feedback (ADMM, the participatory procedure, or Dantzig–Wolfe proposals and valuations); compare with the central plan.",
         discussion: "Councils keep their techniques and capacities; only net quantities per product and resource go to the coordinator. The fulfilment is certified from the councils' reported quantities. With --processes the coordinator (synco coordinate) and each council (synco council run) are separate processes on loopback.")
     @Argument(help: "Economy file (.json or .sebin).") var file: String
     @Option(help: "Number of councils.") var councils: Int = 4
-    @Option(help: "admm or participatory.") var mode: Decomposition.Mode = .admm
+    @Option(help: "admm, participatory or dantzig-wolfe.") var mode: Decomposition.Mode = .admm
     @Option(help: "Relative tolerance on linking residuals and on λ.") var tolerance: Double = 1e-4
     @Option(help: "Round limit.") var maxRounds: Int = 20_000
     @Option(help: "Local (inner) iterations per council and round (admm).") var inner: Int = 30
@@ -49,6 +49,7 @@ struct FederateCommand: ParsableCommand {
                 ("fulfilment", .number(r.fulfilment)), ("central_fulfilment", .number(central.fulfilment)),
                 ("central_status", .string(central.status.rawValue)), ("relative_difference", .number(relative)),
                 ("coordinator_lambda", .number(r.coordinatorLambda)),
+                ("gap", r.gap.isFinite ? .number(r.gap) : .null),
                 ("rounds", .number(Double(r.rounds))), ("linking_residual", .number(r.linkingResidual)), ("seconds", .number(r.seconds)),
                 ("councils", .array(parts.map { .object([("id", .string($0.id)), ("techniques", .number(Double($0.techniques.count)))]) })),
                 ("history", .array(r.history.map { .object([("round", .number(Double($0.round))), ("lambda", .number($0.lambda)),
@@ -61,6 +62,7 @@ struct FederateCommand: ParsableCommand {
             print("fulfilment (from the councils' reported quantities): \(fmt(r.fulfilment))")
             print("central fulfilment: \(fmt(central.fulfilment)) (\(central.status.rawValue)); relative difference \(fmt(relative))")
             print("largest linking violation (relative): \(fmt(r.linkingResidual))")
+            if r.gap.isFinite { print("gap to the dual bound from the councils' rents: \(fmt(r.gap))") }
             if let last = r.history.last, !last.largest.isEmpty {
                 print("largest imbalances in the last round:")
                 print(table(["row", "excess demand", "councils"], last.largest.map { [$0.row, fmt($0.excess), $0.councils.joined(separator: ", ")] }))

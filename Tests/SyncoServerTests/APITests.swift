@@ -287,15 +287,26 @@ func errorField(_ r: TestResponse) -> String? {
     @Test func federationMatchesTheCentralPlan() async throws {
         let f = try await Fixture()
         try await f.app.test(.router) { client in
-            let r = try await client.execute(uri: "/api/v1/federation", method: .post, headers: bearer(f.tokens["ben"]!),
+            // Dantzig–Wolfe reaches the central optimum on this economy in a few rounds; ADMM does
+            // not (it oscillates on needs of 10^4 hours next to coefficients of 1, docs/decentral.md)
+            // and must then say "stopped", never "converged".
+            let a = try await client.execute(uri: "/api/v1/federation", method: .post, headers: bearer(f.tokens["ben"]!),
                                              body: buf(#"{"councils":3,"mode":"admm","max_rounds":2000}"#))
+            #expect(a.status == .ok)
+            let av = try json(a)
+            if case .number(let d)? = av["fulfilment"], case .number(let c)? = av["central_fulfilment"], abs(d - c) > 1e-3 * c {
+                #expect(av["status"] == .string("stopped"))
+            }
+            let r = try await client.execute(uri: "/api/v1/federation", method: .post, headers: bearer(f.tokens["ben"]!),
+                                             body: buf(#"{"councils":3,"mode":"dantzig-wolfe","max_rounds":2000}"#))
             #expect(r.status == .ok)
             let v = try json(r)
             guard case .number(let d)? = v["fulfilment"], case .number(let c)? = v["central_fulfilment"] else { Issue.record("\(v)"); return }
-            // On this small economy (needs of 10^4 hours next to coefficients of 1) ADMM stops 0.2 %
-            // short of the central optimum with the default tolerance; see docs/decentral.md.
-            #expect(abs(d - c) <= 1e-2 * c)
-            #expect(d <= c * (1 + 1e-6))
+            #expect(v["status"] == .string("converged"))
+            #expect(abs(d - c) <= 1e-3 * c)
+            // Not above the optimum beyond the central solve's own tolerance (1e-6 relative on
+            // residuals and gap; the master's simplex is exact to rounding).
+            #expect(d <= c * (1 + 1e-5))
             guard case .array(let history)? = v["history"] else { Issue.record("no history"); return }
             #expect(!history.isEmpty)
             let anon = try await client.execute(uri: "/api/v1/federation", method: .post, headers: [.contentType: "application/json"], body: buf("{}"))
