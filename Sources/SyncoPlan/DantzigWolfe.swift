@@ -10,7 +10,7 @@
 ///
 /// Master (over the proposals v_kt of council k):
 ///
-///     max λ − P Σ s   s.t.  Σ_kt μ_kt v_kt − λ d + s ≥ base,  Σ_t μ_kt = 1,  μ, s ≥ 0
+///     max λ − P Σ s   s.t.  Σ_kt μ_kt v_kt − λ d + s ≥ base,  Σ_t μ_kt = 1,  λ, μ, s ≥ 0
 ///
 /// (s: artificial slack, P raised tenfold while it stays in use), solved by a dense revised
 /// simplex that keeps its basis between rounds (`DenseSimplex`): new proposals only need pricing in. Council k's pricing problem at
@@ -30,16 +30,18 @@ extension Decomposition {
         // P must beat the value of λ per unit of slack: P · Σ d > 1, with room to spare.
         let otherTotal = L.other.reduce(0) { $0 + max(0, $1) }
         var penalty = 1e4 * max(1, 1 / max(1e-300, otherTotal))
-        // Master columns: slacks s_i (0..<m), surpluses (m..<2m), λ⁺ and λ⁻, then proposals.
+        // Master columns: slacks s_i (0..<m), surpluses (m..<2m), λ, then proposals.
         func unit(_ i: Int, _ v: Double) -> [Double] { var c = [Double](repeating: 0, count: n); c[i] = v; return c }
         var cols: [[Double]] = [], costs: [Double] = []
         for i in 0..<m { cols.append(unit(i, 1)); costs.append(penalty) }
         for i in 0..<m { cols.append(unit(i, -1)); costs.append(0) }
         var dcol = [Double](repeating: 0, count: n)
         for i in 0..<m { dcol[i] = -L.other[i] }
-        cols.append(dcol); costs.append(-1)
-        cols.append(dcol.map { -$0 }); costs.append(1)
-        let lambdaPlus = 2 * m, lambdaMinus = 2 * m + 1
+        // λ ≥ 0 as in the central LP. Without other needs λ means nothing: it is held at 0, the run
+        // only seeks feasibility and reports fulfilment 1 as the central planner does.
+        let hasOther = L.other.contains { $0 != 0 }
+        cols.append(dcol); costs.append(hasOther ? -1 : 0)
+        let lambdaColumn = 2 * m
         // Every council starts with the idle plan (all techniques at 0).
         var proposals: [[(x: [Double], z: [Double], column: Int)]] = []
         for k in 0..<K {
@@ -95,10 +97,10 @@ extension Decomposition {
                 }
             }
             let gap = bestBound - achieved
-            run.rounds = round; run.lambda = x[lambdaPlus] - x[lambdaMinus]; run.fulfilment = achieved; run.residual = residual
+            run.rounds = round; run.lambda = x[lambdaColumn]; run.fulfilment = hasOther ? achieved : 1; run.residual = residual
             run.gap = gap.isFinite ? gap : .nan
             run.activitiesByCouncil = activities
-            let done = residual <= o.tolerance && gap.isFinite && gap <= o.tolerance * max(1, abs(achieved))
+            let done = residual <= o.tolerance && (!hasOther || gap.isFinite && gap <= o.tolerance * max(1, abs(achieved)))
             if round % o.historyEvery == 0 || done || round == o.maxRounds {
                 run.history.append(Round(round: round, lambda: run.lambda, linkingResidual: residual,
                                          largest: L.imbalances(mixed, lambda: achieved, councils: cs.map(\.id))))

@@ -57,7 +57,9 @@ struct FederateCommand: ParsableCommand {
             ])
             print(JSONWriter(pretty: true).string(v))
         } else {
-            print("mode: \(mode.rawValue) — \(r.converged ? "converged" : "stopped at the round limit") after \(r.rounds) rounds, \(fmt(r.seconds)) s")
+            let how = r.converged ? "converged" : r.rounds >= maxRounds ? "stopped at the round limit"
+                : "stopped: no proposal improves the mix any more (the linking residual shows what cannot be met)"
+            print("mode: \(mode.rawValue) — \(how) after \(r.rounds) rounds, \(fmt(r.seconds)) s")
             print("councils: " + parts.map { "\($0.id) (\($0.techniques.count) techniques)" }.joined(separator: ", "))
             print("fulfilment (from the councils' reported quantities): \(fmt(r.fulfilment))")
             print("central fulfilment: \(fmt(central.fulfilment)) (\(central.status.rawValue)); relative difference \(fmt(relative))")
