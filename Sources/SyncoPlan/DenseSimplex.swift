@@ -1,22 +1,27 @@
 /// A small revised primal simplex for column generation: minimise cᵀx subject to A x = b, x ≥ 0,
-/// with an explicit dense basis inverse. Columns can be appended between solves; the last basis
-/// stays primal feasible, so a re-solve only prices the new columns in (the reason column
-/// generation wants a simplex rather than a first-order method: exact duals, warm by nature).
+/// with an explicit dense basis inverse and sparse columns. Columns can be appended between
+/// solves; the last basis stays primal feasible, so a re-solve only prices the new columns in (the
+/// reason column generation wants a simplex rather than a first-order method: exact duals, warm
+/// by nature).
 ///
-/// Meant for masters of a few hundred to a few thousand rows. Dantzig pricing, a ratio test with
-/// a pivot tolerance, Bland's rule after a run of degenerate pivots (no cycling), and a fresh
-/// Gauss–Jordan inverse every `refactorEvery` pivots.
+/// Meant for masters of a few hundred to a few thousand rows. Dantzig pricing over sparse
+/// columns, duals updated with each pivot (y ← y + d_q · row r of the new B⁻¹), a ratio test with
+/// a relative pivot tolerance, Bland's rule after a run of degenerate pivots (no cycling), and a
+/// fresh Gauss–Jordan inverse every `refactorEvery` pivots.
 struct DenseSimplex {
     let rows: Int
     var b: [Double]
-    /// Columns, dense over the rows, one after another.
-    private(set) var columns: [Double] = []
+    /// Columns in compressed sparse form.
+    private var colStart: [Int] = [0]
+    private var rowIndex: [Int32] = []
+    private var values: [Double] = []
     private(set) var cost: [Double] = []
     var columnCount: Int { cost.count }
     /// Basic column of each row, the basis inverse (row-major) and the basic values.
     private(set) var basis: [Int]
     private var inverse: [Double]
     private(set) var xB: [Double]
+    private var y: [Double]
     var refactorEvery = 100
     var pivots = 0
 
@@ -26,19 +31,20 @@ struct DenseSimplex {
     init(b: [Double], columns cols: [[Double]], costs: [Double], basis: [Int]) {
         rows = b.count
         self.b = b
-        for (col, c) in zip(cols, costs) { columns.append(contentsOf: col); cost.append(c) }
         self.basis = basis
-        inverse = []
-        xB = []
+        inverse = []; xB = []; y = []
+        for (col, c) in zip(cols, costs) { append(column: col, cost: c) }
         refactor()
     }
 
     mutating func append(column: [Double], cost c: Double) {
         precondition(column.count == rows)
-        columns.append(contentsOf: column); cost.append(c)
+        for (i, v) in column.enumerated() where v != 0 { rowIndex.append(Int32(i)); values.append(v) }
+        colStart.append(rowIndex.count)
+        cost.append(c)
     }
 
-    mutating func setCost(_ j: Int, _ c: Double) { cost[j] = c }
+    mutating func setCost(_ j: Int, _ c: Double) { cost[j] = c; computeDuals() }
 
     /// Values of all columns (0 for nonbasic ones).
     var solution: [Double] {
@@ -48,44 +54,51 @@ struct DenseSimplex {
     }
 
     /// Duals y = c_Bᵀ B⁻¹ (reduced cost of column j: c_j − yᵀ a_j).
-    var duals: [Double] {
-        var y = [Double](repeating: 0, count: rows)
+    var duals: [Double] { y }
+
+    private mutating func computeDuals() {
+        var out = [Double](repeating: 0, count: rows)
         inverse.withUnsafeBufferPointer { inv in
             for i in 0..<rows {
                 let c = cost[basis[i]]
                 if c == 0 { continue }
                 let base = i * rows
-                for k in 0..<rows { y[k] += c * inv[base + k] }
+                for k in 0..<rows { out[k] += c * inv[base + k] }
             }
         }
-        return y
+        y = out
     }
 
-    /// Gauss–Jordan with partial pivoting on the basis columns; then x_B = B⁻¹ b.
+    /// Gauss–Jordan with partial pivoting on the basis columns; then x_B = B⁻¹ b and the duals.
     mutating func refactor() {
         let n = rows
         var a = [Double](repeating: 0, count: n * n)     // B, row-major
-        for (k, j) in basis.enumerated() { for i in 0..<n { a[i * n + k] = columns[j * n + i] } }
+        for (k, j) in basis.enumerated() { for p in colStart[j]..<colStart[j + 1] { a[Int(rowIndex[p]) * n + k] = values[p] } }
         var inv = [Double](repeating: 0, count: n * n)
         for i in 0..<n { inv[i * n + i] = 1 }
-        for col in 0..<n {
-            var p = col, best = abs(a[col * n + col])
-            for r in (col + 1)..<max(col + 1, n) where abs(a[r * n + col]) > best { best = abs(a[r * n + col]); p = r }
-            guard best > 1e-13 else { continue }   // singular: leave as is (callers keep bases regular)
-            if p != col {
-                for k in 0..<n { a.swapAt(p * n + k, col * n + k); inv.swapAt(p * n + k, col * n + k) }
-            }
-            let d = a[col * n + col]
-            for k in 0..<n { a[col * n + k] /= d; inv[col * n + k] /= d }
-            for r in 0..<n where r != col {
-                let f = a[r * n + col]
-                if f == 0 { continue }
-                for k in 0..<n { a[r * n + k] -= f * a[col * n + k]; inv[r * n + k] -= f * inv[col * n + k] }
+        a.withUnsafeMutableBufferPointer { a in
+            inv.withUnsafeMutableBufferPointer { inv in
+                for col in 0..<n {
+                    var p = col, best = abs(a[col * n + col])
+                    for r in (col + 1)..<max(col + 1, n) where abs(a[r * n + col]) > best { best = abs(a[r * n + col]); p = r }
+                    guard best > 1e-13 else { continue }   // singular: leave as is (callers keep bases regular)
+                    if p != col {
+                        for k in 0..<n { a.swapAt(p * n + k, col * n + k); inv.swapAt(p * n + k, col * n + k) }
+                    }
+                    let d = a[col * n + col]
+                    for k in 0..<n { a[col * n + k] /= d; inv[col * n + k] /= d }
+                    for r in 0..<n where r != col {
+                        let f = a[r * n + col]
+                        if f == 0 { continue }
+                        for k in 0..<n { a[r * n + k] -= f * a[col * n + k]; inv[r * n + k] -= f * inv[col * n + k] }
+                    }
+                }
             }
         }
         inverse = inv
         xB = [Double](repeating: 0, count: n)
         for i in 0..<n { var s = 0.0; for k in 0..<n { s += inv[i * n + k] * b[k] }; xB[i] = max(0, s) }
+        computeDuals()
     }
 
     /// Primal simplex from the current basis.
@@ -96,29 +109,27 @@ struct DenseSimplex {
         var degenerateRun = 0
         var u = [Double](repeating: 0, count: n)
         for _ in 0..<maxPivots {
-            let y = duals
             // Pricing: most negative reduced cost (Bland's rule — the first one — after many degenerate pivots).
             let bland = degenerateRun > 50
             var entering = -1, best = -tolerance
-            columns.withUnsafeBufferPointer { cols in
-                for j in 0..<columnCount where !isBasic[j] {
-                    var d = cost[j]
-                    let base = j * n
-                    for i in 0..<n { let a = cols[base + i]; if a != 0 { d -= y[i] * a } }
-                    if d < best { entering = j; best = d; if bland { break } }
+            y.withUnsafeBufferPointer { y in
+                rowIndex.withUnsafeBufferPointer { ri in
+                    values.withUnsafeBufferPointer { v in
+                        for j in 0..<columnCount where !isBasic[j] {
+                            var d = cost[j]
+                            for p in colStart[j]..<colStart[j + 1] { d -= y[Int(ri[p])] * v[p] }
+                            if d < best { entering = j; best = d; if bland { break } }
+                        }
+                    }
                 }
             }
             if entering < 0 { return .optimal }
             // u = B⁻¹ a_q
+            for i in 0..<n { u[i] = 0 }
             inverse.withUnsafeBufferPointer { inv in
-                columns.withUnsafeBufferPointer { cols in
-                    let base = entering * n
-                    for i in 0..<n {
-                        var s = 0.0
-                        let row = i * n
-                        for k in 0..<n { let a = cols[base + k]; if a != 0 { s += inv[row + k] * a } }
-                        u[i] = s
-                    }
+                for p in colStart[entering]..<colStart[entering + 1] {
+                    let k = Int(rowIndex[p]), a = values[p]
+                    for i in 0..<n { u[i] += inv[i * n + k] * a }
                 }
             }
             // Pivot tolerance relative to the column: tiny pivots make the inverse garbage.
@@ -132,7 +143,7 @@ struct DenseSimplex {
             }
             if leave < 0 { return .unbounded }
             degenerateRun = ratio <= 1e-12 ? degenerateRun + 1 : 0
-            // Update x_B and B⁻¹.
+            // Update x_B, B⁻¹ and the duals.
             for i in 0..<n where i != leave { xB[i] = max(0, xB[i] - ratio * u[i]) }
             xB[leave] = ratio
             let pivot = u[leave]
@@ -143,6 +154,7 @@ struct DenseSimplex {
                     let f = u[i], row = i * n
                     for k in 0..<n { inv[row + k] -= f * inv[pr + k] }
                 }
+                for k in 0..<n { y[k] += best * inv[pr + k] }
             }
             isBasic[basis[leave]] = false
             isBasic[entering] = true
