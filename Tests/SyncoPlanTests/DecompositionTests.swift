@@ -185,4 +185,26 @@ import SyncoModel
             for (j, res) in e.resources.enumerated() { if let l = res.limit { #expect(use[j] <= l * (1 + 1e-3)) } }
         }
     }
+
+    /// Guaranteed needs that the limits cannot carry: the central planner says infeasible, and
+    /// Dantzig–Wolfe must not call anything converged (its slack stays in use however high the
+    /// penalty); the residual shows the shortfall. By hand: b needs 10 units of labour and 5 of a
+    /// (5 more hours) for a guaranteed 10 units of b, with 10 hours in all.
+    @Test func dantzigWolfeDoesNotConvergeOnAnInfeasibleEconomy() throws {
+        let doc = """
+        {"format":"synco-economy/1","products":[{"id":"a"},{"id":"b"}],"resources":[{"id":"labour","kind":"labour","limit":10}],
+         "techniques":[{"id":"ta","outputs":{"a":1},"resources":{"labour":1}},
+                       {"id":"tb","outputs":{"b":1},"inputs":{"a":0.5},"resources":{"labour":1}}],
+         "needs":[{"product":"b","amount":10,"guaranteed":true},{"product":"a","amount":5}]}
+        """
+        let e = try EconomyJSON.economy(Array(doc.utf8))
+        #expect(Planner.solve(e).status == .infeasible)
+        var o = Decomposition.Options()
+        o.mode = .dantzigWolfe
+        o.maxRounds = 200
+        let r = Decomposition.solve(e, councils: Decomposition.split(e, councils: 2), options: o)
+        #expect(!r.converged)
+        #expect(r.linkingResidual > 0.1)
+        #expect(r.fulfilment >= 0)
+    }
 }
