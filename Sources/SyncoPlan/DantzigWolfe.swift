@@ -25,31 +25,28 @@
 /// residual are computed from the mixed quantities. Stop when the gap is within the tolerance.
 extension Decomposition {
     static func dantzigWolfe(_ L: LinkingRows, _ cs: [Council], _ o: Options) -> Run {
-        let m = L.count, K = cs.count, n = m + K
+        let m = L.count, K = cs.count
         let caps = cs.map { $0.effectiveCapacity(L) }
         // P must beat the value of λ per unit of slack: P · Σ d > 1, with room to spare.
         let otherTotal = L.other.reduce(0) { $0 + max(0, $1) }
         var penalty = 1e4 * max(1, 1 / max(1e-300, otherTotal))
-        // Master columns: slacks s_i (0..<m), surpluses (m..<2m), λ, then proposals.
-        func unit(_ i: Int, _ v: Double) -> [Double] { var c = [Double](repeating: 0, count: n); c[i] = v; return c }
-        var cols: [[Double]] = [], costs: [Double] = []
-        for i in 0..<m { cols.append(unit(i, 1)); costs.append(penalty) }
-        for i in 0..<m { cols.append(unit(i, -1)); costs.append(0) }
-        var dcol = [Double](repeating: 0, count: n)
-        for i in 0..<m { dcol[i] = -L.other[i] }
+        // Master columns (sparse): slacks s_i (0..<m), surpluses (m..<2m), λ, then proposals.
+        var cols: [[(row: Int, value: Double)]] = [], costs: [Double] = []
+        for i in 0..<m { cols.append([(i, 1)]); costs.append(penalty) }
+        for i in 0..<m { cols.append([(i, -1)]); costs.append(0) }
         // λ ≥ 0 as in the central LP. Without other needs λ means nothing: it is held at 0, the run
         // only seeks feasibility and reports fulfilment 1 as the central planner does.
         let hasOther = L.other.contains { $0 != 0 }
-        cols.append(dcol); costs.append(hasOther ? -1 : 0)
+        cols.append((0..<m).map { ($0, -L.other[$0]) }); costs.append(hasOther ? -1 : 0)
         let lambdaColumn = 2 * m
         // Every council starts with the idle plan (all techniques at 0).
         var proposals: [[(x: [Double], z: [Double], column: Int)]] = []
         for k in 0..<K {
             proposals.append([([Double](repeating: 0, count: cs[k].columnCount), [Double](repeating: 0, count: m), cols.count)])
-            cols.append(unit(m + k, 1)); costs.append(0)
+            cols.append([(m + k, 1)]); costs.append(0)
         }
         let start = (0..<m).map { L.base[$0] >= 0 ? $0 : m + $0 } + (0..<K).map { proposals[$0][0].column }
-        var master = DenseSimplex(b: L.base + [Double](repeating: 1, count: K), columns: cols, costs: costs, basis: start)
+        var master = DenseSimplex(b: L.base + [Double](repeating: 1, count: K), entries: cols, costs: costs, basis: start)
         var bestBound = Double.infinity
         var center: [Double]?
         var run = Run()
@@ -116,10 +113,8 @@ extension Decomposition {
                     // The master's own valuations must price the plan in; the smoothed ones need not.
                     guard si > 0 || value > 1e-9 * (1 + abs(y[m + k])) else { continue }
                     if proposals[k].contains(where: { $0.x == a.x }) { continue }
-                    var col = a.z + [Double](repeating: 0, count: K)
-                    col[m + k] = 1
                     proposals[k].append((a.x, a.z, master.columnCount))
-                    master.append(column: col, cost: 0)
+                    master.append(entries: (0..<m).map { ($0, a.z[$0]) } + [(m + k, 1)], cost: 0)
                     added += 1
                 }
             }
@@ -160,12 +155,9 @@ extension Decomposition.Council {
         var x = [Double](repeating: 0, count: columnCount)
         var rent = 0.0
         for j in 0..<columnCount {
-            var g = 0.0
-            for q in colStart[j]..<colStart[j + 1] { g += vals[q] * p[Int(rows[q])] }
+            let g = value(j, prices: p)
             if g > 0 { x[j] = cap[j]; rent += g * cap[j] }
         }
-        var z = [Double](repeating: 0, count: p.count)
-        for j in 0..<columnCount where x[j] != 0 { for q in colStart[j]..<colStart[j + 1] { z[Int(rows[q])] += vals[q] * x[j] } }
-        return (x, z, rent)
+        return (x, apply(x, rows: p.count), rent)
     }
 }

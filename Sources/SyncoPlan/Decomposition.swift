@@ -410,6 +410,13 @@ public struct LinkingRows: Sendable {
 extension Decomposition.Council {
     var columnCount: Int { capacity.count }
 
+    /// The value of technique j's net quantities at valuations p (column j of M times p).
+    @inline(__always) func value(_ j: Int, prices p: [Double]) -> Double {
+        var g = 0.0
+        for q in colStart[j]..<colStart[j + 1] { g += vals[q] * p[Int(rows[q])] }
+        return g
+    }
+
     /// z = M x over the `m` linking rows (dense: the linking space is shared).
     func apply(_ x: [Double], rows m: Int) -> [Double] {
         var z = [Double](repeating: 0, count: m)
@@ -478,9 +485,7 @@ extension Decomposition.Council {
     func rent(prices p: [Double], scale: Double) -> (rent: Double, excess: Double) {
         var rent = 0.0, excess = 0.0
         for j in 0..<columnCount {
-            var g = 0.0
-            for q in colStart[j]..<colStart[j + 1] { g += vals[q] * p[Int(rows[q])] }
-            g *= scale
+            let g = value(j, prices: p) * scale
             if capacity[j].isFinite { rent += capacity[j] * max(0, g) } else { excess = max(excess, g) }
         }
         return (rent, excess)
@@ -489,14 +494,8 @@ extension Decomposition.Council {
     /// One proposal revision at valuations p: x ← clamp(x + step · Mᵀp) and the new net quantities.
     func revise(_ x: [Double], prices p: [Double], step: Double) -> (x: [Double], z: [Double]) {
         var nx = x
-        for j in 0..<columnCount {
-            var g = 0.0
-            for q in colStart[j]..<colStart[j + 1] { g += vals[q] * p[Int(rows[q])] }
-            nx[j] = min(max(x[j] + step * g, 0), capacity[j])
-        }
-        var z = [Double](repeating: 0, count: p.count)
-        for j in 0..<columnCount where nx[j] != 0 { for q in colStart[j]..<colStart[j + 1] { z[Int(rows[q])] += vals[q] * nx[j] } }
-        return (nx, z)
+        for j in 0..<columnCount { nx[j] = min(max(x[j] + step * value(j, prices: p), 0), capacity[j]) }
+        return (nx, apply(nx, rows: p.count))
     }
 }
 

@@ -29,17 +29,29 @@ struct DenseSimplex {
 
     /// Starts from a basis of the given columns (which must form a feasible basis: B x_B = b, x_B ≥ 0).
     init(b: [Double], columns cols: [[Double]], costs: [Double], basis: [Int]) {
+        self.init(b: b, entries: cols.map { col in col.indices.filter { col[$0] != 0 }.map { ($0, col[$0]) } }, costs: costs, basis: basis)
+    }
+
+    /// The same from sparse columns: (row, value) pairs, rows in any order, no zeros needed.
+    init(b: [Double], entries cols: [[(row: Int, value: Double)]], costs: [Double], basis: [Int]) {
         rows = b.count
         self.b = b
         self.basis = basis
         inverse = []; xB = []; y = []
-        for (col, c) in zip(cols, costs) { append(column: col, cost: c) }
+        for (col, c) in zip(cols, costs) { append(entries: col, cost: c) }
         refactor()
     }
 
     mutating func append(column: [Double], cost c: Double) {
         precondition(column.count == rows)
-        for (i, v) in column.enumerated() where v != 0 { rowIndex.append(Int32(i)); values.append(v) }
+        append(entries: column.indices.filter { column[$0] != 0 }.map { ($0, column[$0]) }, cost: c)
+    }
+
+    mutating func append(entries: [(row: Int, value: Double)], cost c: Double) {
+        for (i, v) in entries where v != 0 {
+            precondition(i >= 0 && i < rows)
+            rowIndex.append(Int32(i)); values.append(v)
+        }
         colStart.append(rowIndex.count)
         cost.append(c)
     }
