@@ -35,9 +35,16 @@ public struct BacktestResult: Sendable, Hashable {
 public enum Backtest {
     public static func run<M: SequentialForecaster>(_ y: [Double?], model: M, horizon: Int,
                                                     minTrain: Int, period: Int) -> BacktestResult {
+        var model = model
+        return run(y, model: &model, horizon: horizon, minTrain: minTrain, period: period)
+    }
+
+    /// The same, leaving `model` as it stands after the whole series (so its forecasts past the
+    /// end and its state come from the same single pass).
+    public static func run<M: SequentialForecaster>(_ y: [Double?], model: inout M, horizon: Int,
+                                                    minTrain: Int, period: Int) -> BacktestResult {
         precondition(horizon >= 1 && minTrain >= 1 && period >= 1)
         let n = y.count
-        var model = model
         var scaleSum = 0.0, scaleCount = 0
         if n > 1 { for t in 1..<n { if let a = y[t], let b = y[t - 1] { scaleSum += abs(a - b); scaleCount += 1 } } }
         let scale = scaleCount > 0 ? scaleSum / Double(scaleCount) : .nan

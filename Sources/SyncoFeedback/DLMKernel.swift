@@ -42,7 +42,12 @@ enum DLMKernel {
         }
         let td = x.trendDim
         let ft = 1 / spec.trendDiscount, fs = 1 / spec.seasonalDiscount
-        for i in 0..<td { for j in 0..<td { R[ro + i * p + j] *= ft } }
+        if td == 2, let sd = spec.slopeDiscount {
+            R[ro] *= ft
+            R[ro + p + 1] /= sd
+        } else {
+            for i in 0..<td { for j in 0..<td { R[ro + i * p + j] *= ft } }
+        }
         if p > td { for i in td..<p { for j in td..<p { R[ro + i * p + j] *= fs } } }
     }
 

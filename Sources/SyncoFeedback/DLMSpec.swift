@@ -18,8 +18,14 @@ public struct DLMSpec: Sendable, Hashable {
     public var period: Int
     /// Number of harmonics kept; nil keeps all ⌊s/2⌋ (a full seasonal-factor equivalent).
     public var harmonics: Int?
-    /// Discount factor of the trend block (level and slope), in (0, 1].
+    /// Discount factor of the trend block (level and slope), in (0, 1]; the level's alone when
+    /// `slopeDiscount` is set.
     public var trendDiscount: Double
+    /// A separate discount factor for the slope of a linear trend, in (0, 1]; nil discounts level
+    /// and slope as one block by `trendDiscount`. With it, level and slope are two components
+    /// (W&H §6.3): their prior variances are P_μμ/δ_T and P_ββ/δ_β, their covariance stays P_μβ,
+    /// so a series whose level wanders but whose growth is persistent (log GDP) can say so.
+    public var slopeDiscount: Double?
     /// Discount factor of the seasonal block, in (0, 1].
     public var seasonalDiscount: Double
     /// Discount of the observation precision's gamma posterior, in (0, 1]; 1 = constant V.
@@ -30,7 +36,7 @@ public struct DLMSpec: Sendable, Hashable {
     public var evolutionVariance: [Double]?
 
     public init(trend: Trend = .linear, period: Int = 1, harmonics: Int? = nil,
-                trendDiscount: Double = 0.95, seasonalDiscount: Double = 0.97,
+                trendDiscount: Double = 0.95, slopeDiscount: Double? = nil, seasonalDiscount: Double = 0.97,
                 varianceDiscount: Double = 0.99,
                 observationVariance: Double? = nil, evolutionVariance: [Double]? = nil) {
         precondition(period >= 1, "period must be ≥ 1")
@@ -38,6 +44,7 @@ public struct DLMSpec: Sendable, Hashable {
         self.period = period
         self.harmonics = harmonics
         self.trendDiscount = trendDiscount
+        self.slopeDiscount = slopeDiscount
         self.seasonalDiscount = seasonalDiscount
         self.varianceDiscount = varianceDiscount
         self.observationVariance = observationVariance

@@ -53,6 +53,7 @@ public struct FeedbackBank: Sendable {
         precondition(spec.dlm.period == 1, "FeedbackBank handles non-seasonal series; use SeriesMonitor for seasonal ones")
         precondition(spec.dlm.evolutionVariance == nil && spec.dlm.observationVariance == nil,
                      "FeedbackBank uses discounting and an unknown observation variance")
+        precondition(spec.dlm.slopeDiscount == nil, "FeedbackBank discounts level and slope as one block")
         self.spec = spec
         self.rule = rule
         p = spec.dlm.stateDimension

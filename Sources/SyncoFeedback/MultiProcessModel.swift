@@ -77,6 +77,10 @@ public struct MultiProcessModel: SequentialForecaster, Sendable {
     public private(set) var lagged: [[Double]]
     /// Degrees of freedom of the gamma posterior on 1/V.
     public private(set) var n: Double
+    /// log p(y_t | D_{t−1}) of the last observation under the whole mixture (the sum over
+    /// components and regimes); 0 after a missing value. Summed over t it is the model's log
+    /// marginal likelihood, which `ModelSelection` compares across discount settings.
+    public private(set) var lastLogLikelihood: Double = 0
     private var a: [Double], R: [Double], Rj: [Double], mE: [Double], CE: [Double]
     private var SE: [Double], w: [Double], rf: [Double], tmp: [Double]
 
@@ -156,6 +160,7 @@ public struct MultiProcessModel: SequentialForecaster, Sendable {
         for e in 0..<E where w[e] > top { top = w[e] }
         var total = 0.0
         for e in 0..<E { let v = w[e] > -Double.infinity ? exponential(w[e] - top) : 0; w[e] = v; total += v }
+        lastLogLikelihood = observed ? top + logarithm(total) : 0
         for e in 0..<E { w[e] /= total }
         // Lagged regime probabilities: digit k (base 4, 0 = newest) of e is M_{t−k}.
         var div = 1

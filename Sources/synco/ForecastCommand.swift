@@ -29,8 +29,12 @@ struct ForecastCommand: ParsableCommand {
     @Option(help: "Flag threshold on the change / outlier probability.")
     var threshold: Double = 0.5
 
-    @Option(help: "Trend: linear (level + slope) or level.")
-    var trend: String = "linear"
+    @Option(help: "Trend: auto (chosen with the discounts by predictive likelihood), linear (level + slope) or level.")
+    var trend: String = "auto"
+
+    @Flag(name: .customLong("fixed-discounts"),
+          help: "Use West & Harrison's default discounts (0.95 trend, 0.97 season) instead of choosing them by predictive likelihood; with --trend auto the trend is linear.")
+    var fixedDiscounts = false
 
     @Flag(help: "Model the natural log of the column (values must be > 0).")
     var log = false
@@ -43,7 +47,7 @@ struct ForecastCommand: ParsableCommand {
         if let horizon, horizon < 1 { throw ValidationError("--horizon must be ≥ 1") }
         if let minTrain, minTrain < 1 { throw ValidationError("--min-train must be ≥ 1") }
         guard threshold > 0 && threshold < 1 else { throw ValidationError("--threshold must lie in (0, 1)") }
-        guard trend == "linear" || trend == "level" else { throw ValidationError("--trend must be linear or level") }
+        guard ["auto", "linear", "level"].contains(trend) else { throw ValidationError("--trend must be auto, linear or level") }
     }
 
     func run() throws {
@@ -74,8 +78,12 @@ struct ForecastCommand: ParsableCommand {
         guard y.contains(where: { $0 != nil }) else { throw InputError("\(file): column \(column) has no numbers") }
         let h = horizon ?? (period > 1 ? period : 4)
         let mt = minTrain ?? ForecastAnalysis.defaultMinTrain(period: period)
-        let spec = ForecastAnalysis.defaultSpec(period: period, trend: trend == "level" ? .level : .linear)
-        let a = ForecastAnalysis.run(y, spec: spec, horizon: h, minTrain: mt, rule: ChangePointRule(threshold: threshold))
+        let named: DLMSpec.Trend? = trend == "auto" ? nil : DLMSpec.Trend(rawValue: trend)
+        let rule = ChangePointRule(threshold: threshold)
+        let a = fixedDiscounts
+            ? ForecastAnalysis.run(y, spec: ForecastAnalysis.defaultSpec(period: period, trend: named ?? .linear),
+                                   horizon: h, minTrain: mt, rule: rule)
+            : ForecastAnalysis.run(y, period: period, trend: named, horizon: h, minTrain: mt, rule: rule)
         switch format {
         case .json: print(json(a, labels: labels, count: y.count, horizon: h))
         case .table: print(text(a, labels: labels, count: y.count))
@@ -88,7 +96,14 @@ struct ForecastCommand: ParsableCommand {
         func event(_ e: RegimeEvent) -> String {
             "{\"index\":\(e.index),\"label\":\(str(labels[e.index])),\"kind\":\"\(e.kind.rawValue)\",\"probability\":\(num(e.probability))}"
         }
-        var s = "{\"column\":\(str(column)),\"observations\":\(count),\"period\":\(period),\"log\":\(log),\"forecasts\":["
+        let d = a.model.dlm
+        var s = "{\"column\":\(str(column)),\"observations\":\(count),\"period\":\(period),\"log\":\(log)"
+        s += ",\"model\":{\"trend\":\"\(d.trend.rawValue)\",\"trend_discount\":\(num(d.trendDiscount))"
+        s += ",\"slope_discount\":\(d.slopeDiscount.map(num) ?? "null")"
+        s += ",\"seasonal_discount\":\(d.period > 1 ? num(d.seasonalDiscount) : "null")"
+        s += ",\"variance_discount\":\(num(d.varianceDiscount)),\"posterior_probability\":\(num(a.modelProbability))"
+        s += ",\"candidates\":\(a.candidates)}"
+        s += ",\"forecasts\":["
         s += a.forecasts.map { f in
             let (lo, hi) = f.interval(0.9)
             return "{\"step\":\(f.step),\"mean\":\(num(f.mean)),\"lower_90\":\(num(lo)),\"upper_90\":\(num(hi))}"
@@ -109,7 +124,13 @@ struct ForecastCommand: ParsableCommand {
     }
 
     private func text(_ a: ForecastAnalysis, labels: [String], count: Int) -> String {
-        var out = "\(column): \(count) observations, period \(period)\(log ? ", log scale" : "")\n\nForecasts\n"
+        let d = a.model.dlm
+        var out = "\(column): \(count) observations, period \(period)\(log ? ", log scale" : "")\n"
+        out += "Model: \(d.trend.rawValue) trend, discounts trend \(fmt(d.trendDiscount))"
+        if let sd = d.slopeDiscount { out += ", slope \(fmt(sd))" }
+        if d.period > 1 { out += ", seasonal \(fmt(d.seasonalDiscount))" }
+        out += a.candidates > 1 ? " (chosen among \(a.candidates), posterior probability \(fmt(a.modelProbability)))\n" : " (fixed)\n"
+        out += "\nForecasts\n"
         out += table(["step", "mean", "lower_90", "upper_90"], a.forecasts.map { f in
             let (lo, hi) = f.interval(0.9)
             return ["\(f.step)", fmt(f.mean), fmt(lo), fmt(hi)]
