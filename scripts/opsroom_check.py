@@ -433,6 +433,15 @@ def main():
                     fail(f"{name}: html lang is {got['lang']!r}, expected {want_lang!r}")
                 if want_lang == "de" and "Planübersicht" not in cdp.eval("document.body.innerText"):
                     fail(f"{name}: German strings missing")
+                if want_lang == "de":
+                    board = cdp.eval("document.getElementById('alerts-body').innerText")
+                    for phrase in (" at period ", "outlier in ", " change in ", " the plan "):
+                        if phrase in board:
+                            fail(f"{name}: English server text on the German alert board ({phrase.strip()!r})")
+                    svgs = cdp.eval("[...document.querySelectorAll('img.chart.forecast')].map(i=>i.src)")
+                    for src in svgs:
+                        if "lang=de" not in src:
+                            fail(f"{name}: chart {src} is not asked for in German")
                 if got["i18nEmpty"]:
                     fail(f"{name}: empty translated elements {got['i18nEmpty']}")
                 if got["keysOnlyEn"] or got["keysOnlyDe"]:
@@ -455,6 +464,12 @@ def main():
                 st, body = http("GET", base + path)
                 if st != 200 or not body.lstrip().startswith(b"<svg"):
                     fail(f"{name}: {path} answers {st} without an <svg>")
+                st, body = http("GET", base + path + "?lang=de")
+                if st != 200 or "Periode".encode() not in body:
+                    fail(f"{name}: {path}?lang=de answers {st} without German axis labels")
+                st, body = http("GET", base + path + "?lang=xx")
+                if st != 400:
+                    fail(f"{name}: {path}?lang=xx answers {st}, expected 400")
                 print(f"{name}: svg ok")
 
         # ---- interaction: acknowledge an alert with the button, run the what-if form

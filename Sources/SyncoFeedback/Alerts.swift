@@ -45,10 +45,14 @@ public struct Alert: Sendable, Hashable, Identifiable {
     public let probability: Double
     /// The period of the observation that triggered the alert.
     public let detectedAt: Int
+    /// English text for logs and the API; a page in another language builds its own from the fields.
     public let message: String
+    /// For `.forecastOutsidePlan`: the forecast mean and the plan band it misses.
+    public let forecastMean: Double?
+    public let plan: PlanBand?
 
     public init(unit: String, indicator: String, period: Int, kind: Kind, changeKind: RegimeEvent.Kind? = nil,
-                probability: Double, detectedAt: Int, message: String) {
+                probability: Double, detectedAt: Int, message: String, forecastMean: Double? = nil, plan: PlanBand? = nil) {
         self.id = "\(unit)/\(indicator)/\(period)/\(kind.rawValue)"
         self.unit = unit
         self.indicator = indicator
@@ -58,6 +62,8 @@ public struct Alert: Sendable, Hashable, Identifiable {
         self.probability = probability
         self.detectedAt = detectedAt
         self.message = message
+        self.forecastMean = forecastMean
+        self.plan = plan
     }
 }
 
@@ -137,7 +143,8 @@ public struct AlertRule: Sendable, Hashable {
                 let side = f.mean < plan.target ? "below" : "above"
                 out.append(Alert(unit: unit, indicator: indicator, period: t + 1, kind: .forecastOutsidePlan,
                                  probability: p, detectedAt: t,
-                                 message: "\(indicator) of \(unit) forecast \(fmt(f.mean)) for period \(t + 1), \(side) the plan \(fmt(plan.target)) ± \(fmt(plan.tolerance)) (p outside = \(fmt(p)))"))
+                                 message: "\(indicator) of \(unit) forecast \(fmt(f.mean)) for period \(t + 1), \(side) the plan \(fmt(plan.target)) ± \(fmt(plan.tolerance)) (p outside = \(fmt(p)))",
+                                 forecastMean: f.mean, plan: plan))
             }
         } else {
             tracker.forecastActive = false

@@ -10,7 +10,21 @@ enum Charts {
 
     /// Actuals, the forecast mean with its 90 % band, change points (vertical lines), outliers
     /// (circles) and the plan band (shaded) when there is one.
-    static func series(title: String, first: Int, values: [Double?], analysis a: ForecastAnalysis, band: PlanBand?) -> String {
+    /// The chart's few words in the opsroom's two languages.
+    struct Words: Sendable {
+        let period: String, plan: String, levelChange: String, slopeChange: String, outlier: String
+        static let en = Words(period: "period", plan: "plan", levelChange: "level change at period",
+                              slopeChange: "slope change at period", outlier: "outlier at period")
+        static let de = Words(period: "Periode", plan: "Plan", levelChange: "Niveauänderung in Periode",
+                              slopeChange: "Steigungsänderung in Periode", outlier: "Ausreißer in Periode")
+        /// `lang` from the query: en (default) or de.
+        static func forLanguage(_ lang: String?) -> Words? {
+            switch lang ?? "en" { case "en": return .en; case "de": return .de; default: return nil }
+        }
+    }
+
+    static func series(title: String, first: Int, values: [Double?], analysis a: ForecastAnalysis, band: PlanBand?,
+                       words: Words = .en) -> String {
         let w = 640.0, h = 280.0, left = 56.0, right = 16.0, top = 28.0, bottom = 32.0
         let fc = a.forecasts.map { f -> (Double, Double, Double) in let (lo, hi) = f.interval(0.9); return (f.mean, lo, hi) }
         var ys = values.compactMap { $0 } + fc.flatMap { [$0.1, $0.2] }
@@ -30,7 +44,7 @@ enum Charts {
             s += "<text x=\"\(left - 6)\" y=\"\(num(y(v) + 4))\" fill=\"#9aa8b4\" font-size=\"10\" text-anchor=\"end\" font-family=\"sans-serif\">\(String(format3(v)))</text>"
         }
         if let b = band {
-            s += "<rect class=\"plan-band\" x=\"\(left)\" width=\"\(w - left - right)\" y=\"\(num(y(b.upper)))\" height=\"\(num(max(0.5, y(b.lower) - y(b.upper))))\" fill=\"#2f6f4f\" opacity=\"0.35\"><title>plan \(num(b.target)) ± \(num(b.tolerance))</title></rect>"
+            s += "<rect class=\"plan-band\" x=\"\(left)\" width=\"\(w - left - right)\" y=\"\(num(y(b.upper)))\" height=\"\(num(max(0.5, y(b.lower) - y(b.upper))))\" fill=\"#2f6f4f\" opacity=\"0.35\"><title>\(words.plan) \(num(b.target)) ± \(num(b.tolerance))</title></rect>"
         }
         if !fc.isEmpty {
             let base = values.count
@@ -48,15 +62,15 @@ enum Charts {
         }
         s += "<path class=\"actual\" d=\"\(path)\" fill=\"none\" stroke=\"#f2c14e\" stroke-width=\"2\"/>"
         for c in a.changePoints {
-            s += "<line class=\"change-point\" x1=\"\(num(x(c.index)))\" x2=\"\(num(x(c.index)))\" y1=\"\(top)\" y2=\"\(h - bottom)\" stroke=\"#ff6b6b\" stroke-width=\"2\"><title>\(c.kind.rawValue) change at period \(first + c.index), p = \(num(c.probability * 100) )%</title></line>"
+            s += "<line class=\"change-point\" x1=\"\(num(x(c.index)))\" x2=\"\(num(x(c.index)))\" y1=\"\(top)\" y2=\"\(h - bottom)\" stroke=\"#ff6b6b\" stroke-width=\"2\"><title>\(c.kind == .level ? words.levelChange : words.slopeChange) \(first + c.index), p = \(num(c.probability * 100) )%</title></line>"
         }
         for o in a.outliers {
             if o.index < values.count, let v = values[o.index] {
-                s += "<circle class=\"outlier\" cx=\"\(num(x(o.index)))\" cy=\"\(num(y(v)))\" r=\"5\" fill=\"none\" stroke=\"#ff6b6b\" stroke-width=\"2\"><title>outlier at period \(first + o.index)</title></circle>"
+                s += "<circle class=\"outlier\" cx=\"\(num(x(o.index)))\" cy=\"\(num(y(v)))\" r=\"5\" fill=\"none\" stroke=\"#ff6b6b\" stroke-width=\"2\"><title>\(words.outlier) \(first + o.index)</title></circle>"
             }
         }
-        s += "<text x=\"\(left)\" y=\"\(h - 10)\" fill=\"#9aa8b4\" font-size=\"10\" font-family=\"sans-serif\">period \(first)</text>"
-        s += "<text x=\"\(w - right)\" y=\"\(h - 10)\" fill=\"#9aa8b4\" font-size=\"10\" text-anchor=\"end\" font-family=\"sans-serif\">period \(first + n - 1)</text>"
+        s += "<text x=\"\(left)\" y=\"\(h - 10)\" fill=\"#9aa8b4\" font-size=\"10\" font-family=\"sans-serif\">\(words.period) \(first)</text>"
+        s += "<text x=\"\(w - right)\" y=\"\(h - 10)\" fill=\"#9aa8b4\" font-size=\"10\" text-anchor=\"end\" font-family=\"sans-serif\">\(words.period) \(first + n - 1)</text>"
         return s + "</svg>"
     }
 

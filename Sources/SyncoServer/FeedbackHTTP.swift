@@ -62,9 +62,14 @@ extension SyncoHTTP {
         }
         api.get("councils/:council/series/:indicator/chart.svg") { req, ctx in
             let council = try param(ctx, "council"), indicator = try param(ctx, "indicator")
+            let lang = req.uri.queryParameters.get("lang")
+            guard let words = Charts.Words.forLanguage(lang) else {
+                throw APIError(.badRequest, field: "lang", "expected en or de, got '\(lang ?? "")'")
+            }
             let (first, values, a) = try await analysis(service, council, indicator, req)
             let band = await service.cyber.band(unit: council, indicator: indicator)
-            let svg = Charts.series(title: "\(council) · \(indicator)", first: first, values: values, analysis: a, band: band)
+            let svg = Charts.series(title: "\(council) · \(indicator)", first: first, values: values, analysis: a, band: band,
+                                    words: words)
             return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(string: svg)))
         }
         api.get("proposals") { _, _ in json(.ok, .array(try await service.proposals())) }
@@ -158,8 +163,15 @@ extension SyncoHTTP {
     }
 
     static func alertValue(_ a: Alert) -> JSONValue {
-        .object([("id", .string(a.id)), ("unit", .string(a.unit)), ("indicator", .string(a.indicator)), ("period", .number(Double(a.period))),
-                 ("kind", .string(a.kind.rawValue)), ("probability", .number(a.probability)), ("message", .string(a.message))])
+        var o: [(key: String, value: JSONValue)] = [
+            ("id", .string(a.id)), ("unit", .string(a.unit)), ("indicator", .string(a.indicator)), ("period", .number(Double(a.period))),
+            ("kind", .string(a.kind.rawValue)), ("probability", .number(a.probability)), ("message", .string(a.message)),
+            ("detected_at", .number(Double(a.detectedAt)))]
+        if let k = a.changeKind { o.append(("change_kind", .string(k.rawValue))) }
+        if let f = a.forecastMean, let b = a.plan {
+            o += [("forecast", .number(f)), ("plan_target", .number(b.target)), ("plan_tolerance", .number(b.tolerance))]
+        }
+        return .object(o)
     }
 
     static func escalatedValue(_ e: EscalatedAlert) -> JSONValue {

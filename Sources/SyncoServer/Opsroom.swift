@@ -136,7 +136,7 @@ en:{title:"Synco opsroom",skip:"Skip to content",language:"Language",reload:"Rel
 navPlan:"Plan",navAlerts:"Alerts",navDecisions:"Decisions",navOpinion:"Opinion map",navForecasts:"Forecasts",navWhatif:"What-if",navAccess:"Access",
 loading:"Loading…",updated:"Updated {time}.",health:"Server {status} · {store}",healthDown:"Server not reachable",loadFailed:"Could not load {what}: {err}",
 planH:"Plan overview",planPick:"Plan",noPlan:"No plan yet.",status:"Status",st_optimal:"optimal",st_infeasible:"infeasible",st_unbounded:"unbounded","st_iteration-limit":"iteration limit",
-lambda:"Fulfilment λ",lambdaHelp:"Needs that are not guaranteed are met {x}-fold; guaranteed needs are met in full.",
+lambda:"Fulfilment λ",planMsgOptimal:"optimal: relative residuals and gap within the tolerance",planMsgOther:"{status}: residuals and gap in the certificate",lambdaHelp:"Needs that are not guaranteed are met {x}-fold; guaranteed needs are met in full.",
 cert:"Certificate",primal:"Primal residual",dual:"Dual residual",gap:"Duality gap",bound:"Max. bound violation",dualBound:"Dual bound",iters:"Iterations",secs:"Solve time",secsV:"{s} s",madeAt:"Planned",
 needsH:"Fulfilment per need category",needsHelp:"Net output against needs; the bar shows the least-served product of the category, the line marks 100 %.",
 cat_food:"Food",cat_energy:"Energy",cat_housing:"Housing",cat_care:"Care",cat_transport:"Transport",cat_other:"Other",
@@ -146,7 +146,9 @@ valH:"Valuations in {numeraire}",product:"Product",resource:"Resource",value:"Va
 actH:"Activities",technique:"Technique",level:"Level",barLabel:"{name}: {pct}",
 alertsH:"Alert board",lvl_unit:"Units",lvl_federation:"Federations",lvl_whole:"Whole",noAlerts:"No alerts.",showClosed:"Show closed alerts",
 as_open:"open",as_acknowledged:"acknowledged",as_closed:"closed",kind_outlier:"outlier",kind_change:"change","kind_forecast-outside-plan":"forecast outside plan",
-period:"period {p}",prob:"p = {p}",escalation:"Escalation path",unresolvedTop:"unresolved at the top",history:"History",
+period:"period {p}",prob:"p = {p}",chg_level:"level change",chg_slope:"slope change",side_below:"below",side_above:"above",
+msg_change:"{change} in {ind} of {unit} at period {p} (p = {prob})",msg_outlier:"outlier in {ind} of {unit} at period {p} (p = {prob})",
+msg_forecast:"{ind} of {unit}: forecast {f} for period {p}, {side} the plan {target} ± {tol} (p outside = {prob})",escalation:"Escalation path",unresolvedTop:"unresolved at the top",history:"History",
 ev_raised:"raised at {council}",ev_escalated:"escalated from {from} to {to} ({reason})",ev_acknowledged:"acknowledged by {by} ({council})",ev_resolved:"resolved by {by} ({council}): {note}",ev_unresolved_at_top:"unresolved at the top ({council}, {reason})",ev_closed:"closed",
 ack:"Acknowledge",resolveSum:"Resolve…",resolve:"Resolve",note:"Note",needToken:"Enter a member token under Access first.",acked:"Alert acknowledged.",resolvedOk:"Alert resolved.",actFailed:"Action failed: {err}",
 decH:"Decisions",openH:"Open",closedH:"Closed",m_ranked:"ranked",m_graded:"graded",m_approval:"approval",m_number:"number",m_shares:"shares",
@@ -171,7 +173,7 @@ de:{title:"Synco-Opsroom",skip:"Zum Inhalt springen",language:"Sprache",reload:"
 navPlan:"Plan",navAlerts:"Warnungen",navDecisions:"Entscheidungen",navOpinion:"Meinungskarte",navForecasts:"Prognosen",navWhatif:"Was-wäre-wenn",navAccess:"Zugang",
 loading:"Wird geladen …",updated:"Aktualisiert {time}.",health:"Server {status} · {store}",healthDown:"Server nicht erreichbar",loadFailed:"Konnte {what} nicht laden: {err}",
 planH:"Planübersicht",planPick:"Plan",noPlan:"Noch kein Plan.",status:"Status",st_optimal:"optimal",st_infeasible:"unlösbar",st_unbounded:"unbeschränkt","st_iteration-limit":"Iterationsgrenze",
-lambda:"Erfüllung λ",lambdaHelp:"Nicht garantierte Bedarfe werden {x}-fach gedeckt, garantierte vollständig.",
+lambda:"Erfüllung λ",planMsgOptimal:"optimal: relative Residuen und Dualitätslücke innerhalb der Toleranz",planMsgOther:"{status}: Residuen und Lücke im Zertifikat",lambdaHelp:"Nicht garantierte Bedarfe werden {x}-fach gedeckt, garantierte vollständig.",
 cert:"Zertifikat",primal:"Primales Residuum",dual:"Duales Residuum",gap:"Dualitätslücke",bound:"Max. Schrankenverletzung",dualBound:"Duale Schranke",iters:"Iterationen",secs:"Rechenzeit",secsV:"{s} s",madeAt:"Geplant",
 needsH:"Erfüllung je Bedarfskategorie",needsHelp:"Nettoproduktion gegenüber Bedarf; der Balken zeigt das am wenigsten gedeckte Produkt der Kategorie, die Linie markiert 100 %.",
 cat_food:"Ernährung",cat_energy:"Energie",cat_housing:"Wohnen",cat_care:"Sorgearbeit",cat_transport:"Verkehr",cat_other:"Sonstiges",
@@ -181,7 +183,9 @@ valH:"Bewertungen in {numeraire}",product:"Produkt",resource:"Ressource",value:"
 actH:"Aktivitäten",technique:"Verfahren",level:"Niveau",barLabel:"{name}: {pct}",
 alertsH:"Warnungstafel",lvl_unit:"Einheiten",lvl_federation:"Föderationen",lvl_whole:"Gesamtheit",noAlerts:"Keine Warnungen.",showClosed:"Geschlossene Warnungen zeigen",
 as_open:"offen",as_acknowledged:"bestätigt",as_closed:"geschlossen",kind_outlier:"Ausreißer",kind_change:"Strukturbruch","kind_forecast-outside-plan":"Prognose außerhalb des Plans",
-period:"Periode {p}",prob:"p = {p}",escalation:"Eskalationsweg",unresolvedTop:"an der Spitze ungelöst",history:"Verlauf",
+period:"Periode {p}",prob:"p = {p}",chg_level:"Niveauänderung",chg_slope:"Steigungsänderung",side_below:"unter",side_above:"über",
+msg_change:"{change} bei {ind} von {unit} in Periode {p} (p = {prob})",msg_outlier:"Ausreißer bei {ind} von {unit} in Periode {p} (p = {prob})",
+msg_forecast:"{ind} von {unit}: Prognose {f} für Periode {p}, {side} dem Plan {target} ± {tol} (p außerhalb = {prob})",escalation:"Eskalationsweg",unresolvedTop:"an der Spitze ungelöst",history:"Verlauf",
 ev_raised:"ausgelöst bei {council}",ev_escalated:"eskaliert von {from} an {to} ({reason})",ev_acknowledged:"bestätigt von {by} ({council})",ev_resolved:"erledigt von {by} ({council}): {note}",ev_unresolved_at_top:"an der Spitze ungelöst ({council}, {reason})",ev_closed:"geschlossen",
 ack:"Bestätigen",resolveSum:"Erledigen …",resolve:"Erledigen",note:"Notiz",needToken:"Bitte zuerst unter Zugang ein Mitglieds-Token eingeben.",acked:"Warnung bestätigt.",resolvedOk:"Warnung erledigt.",actFailed:"Aktion fehlgeschlagen: {err}",
 decH:"Entscheidungen",openH:"Offen",closedH:"Abgeschlossen",m_ranked:"Rangfolge",m_graded:"Benotung",m_approval:"Zustimmungswahl",m_number:"Zahl",m_shares:"Anteile",
@@ -271,7 +275,7 @@ function renderPlan(){const body=$("plan-body");body.replaceChildren();
   h("div",{class:"kpis"},h("div",null,h("div",{class:"muted small"},t("lambda")),h("div",{class:"kpi"},num(P.fulfilment,3))),
    h("div",null,h("div",{class:"muted small"},t("status")),h("span",{class:"badge "+stc},tr("st_",P.status))),
    meta?h("div",null,h("div",{class:"muted small"},t("madeAt")),h("div",null,when(meta.time))):null),
-  h("p",{class:"small muted"},t("lambdaHelp",{x:num(P.fulfilment,3)})+(P.message?" ("+P.message+")":"")));
+  h("p",{class:"small muted"},t("lambdaHelp",{x:num(P.fulfilment,3)})+(P.message?" ("+planMsg(P)+")":"")));
  const grid=h("div",{class:"cols"});body.append(grid);
  // needs per category
  const needCol=h("div",{class:"col"},h("h3",null,t("needsH")));
@@ -314,14 +318,21 @@ function renderAlerts(){const body=$("alerts-body");body.replaceChildren();
   const col=h("div",{class:"col"},h("h3",null,t("lvl_"+lv)+" ("+list.length+")"));
   if(!list.length)col.append(h("p",{class:"muted small"},t("noAlerts")));
   for(const a of list)col.append(alertCard(a));body.append(col)}}
+function planMsg(P){if(lang==="en")return P.message;return P.status==="optimal"?t("planMsgOptimal"):t("planMsgOther",{status:tr("st_",P.status)})}
+function alertMsg(a){const v={ind:a.indicator,unit:cname(a.unit),p:a.period,prob:num(a.probability,3)};
+ if(a.kind==="change")return t("msg_change",Object.assign(v,{change:t("chg_"+(a.change_kind==="slope"?"slope":"level"))}));
+ if(a.kind==="outlier")return t("msg_outlier",v);
+ if(a.kind==="forecast-outside-plan"&&a.forecast!==undefined)return t("msg_forecast",Object.assign(v,{f:num(a.forecast),target:num(a.plan_target),tol:num(a.plan_tolerance),side:t(a.forecast<a.plan_target?"side_below":"side_above")}));
+ return a.message}
 function alertCard(e){const a=e.alert,id=a.id,closed=e.status==="closed";
  const note=h("input",{type:"text",id:"note-"+id,maxlength:"500"});
  const stc=e.status==="open"?"b-warn":e.status==="acknowledged"?"b-info":"b-ok";
- return h("article",{class:"card st-"+e.status,"aria-label":a.message},
+ const msg=alertMsg(a);
+ return h("article",{class:"card st-"+e.status,"aria-label":msg},
   h("h4",null,tr("kind_",a.kind)+" · "+a.indicator),
   h("p",{class:"small"},h("span",{class:"badge "+stc},tr("as_",e.status))," ",cname(a.unit)+" · "+t("period",{p:a.period})+" · "+t("prob",{p:num(a.probability,3)}),
    e.unresolved_at_top?h("span",{class:"badge b-bad"},t("unresolvedTop")):null),
-  h("p",{class:"small muted"},a.message),
+  h("p",{class:"small muted"},msg),
   h("div",{class:"small"},h("span",{class:"sr-only"},t("escalation")+": "),h("ol",{class:"chain","aria-label":t("escalation")},(e.chain||[]).map(c=>h("li",{"aria-current":c===e.council?"step":null},cname(c))))),
   details(t("history"),h("ul",{class:"small"},(e.history||[]).map(ev=>h("li",null,when(ev.at)+": "+t("ev_"+ev.event,Object.assign({council:"",by:"",note:"",from:"",to:"",reason:""},ev,{council:cname(ev.council||""),from:cname(ev.from||""),to:cname(ev.to||"")})))))),
   closed?null:h("div",{class:"row"},e.status==="open"?h("button",{type:"button",onclick:()=>act(id,"acknowledge")},t("ack")):null,
@@ -386,7 +397,7 @@ function renderOpinion(){const body=$("op-body");body.replaceChildren();const ci
  if(m.suspicious_blocks&&m.suspicious_blocks.length)body.append(h("p",{class:"small err"},t("suspicious")+": "+m.suspicious_blocks.map(b=>b.join(" + ")).join("; ")))}
 
 /* ---------- forecasts ---------- */
-function chartURL(c,ind){return "/api/v1/councils/"+seg(c)+"/series/"+seg(ind)+"/chart.svg"}
+function chartURL(c,ind){return "/api/v1/councils/"+seg(c)+"/series/"+seg(ind)+"/chart.svg?lang="+lang}
 function renderForecasts(){const body=$("fc-body");body.replaceChildren();
  if(S.errors.series){body.append(h("p",{class:"err"},S.errors.series));return}
  let n=0;
