@@ -51,12 +51,26 @@ public enum Planner {
             }
         }
 
-        // 3. Solve, warm or from a Leontief plan scaled into the limits.
+        // 3. Structure first: the Leontief plan scaled into the limits and, when one limited
+        //    resource binds it, the valuations of that resource embodied in each product
+        //    (a transposed Leontief solve). By the non-substitution theorem this pair is optimal
+        //    whenever no alternative technique is cheaper in that resource and no capacity
+        //    binds; the certificate decides, and if it fails the pair is the solver's start.
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.activities.count == m, w.productValuation.count == n, w.fulfilment.isFinite {
             warm = (w.activities + [w.fulfilment], w.productValuation + problem.limitedResources.map { w.resourceValuation[$0] })
         } else if options.leontiefStart, let s = leontiefStart(problem, guaranteedActivity: start) {
-            warm = (s, [Double](repeating: 0, count: problem.lp.rows))
+            warm = (s.x, [Double](repeating: 0, count: problem.lp.rows))
+            if let y = embodiedValuations(problem, binding: s) {
+                var plan = extract(problem, x: s.x, y: y)
+                if plan.certificate.passes(options.solver.tolerance) {
+                    plan.status = .optimal
+                    plan.seconds = elapsed()
+                    plan.message = "optimal: Leontief plan with \(e.resources[s.bindingResource!].id) binding, valuations embodied in it; relative residuals and gap within \(options.solver.tolerance)"
+                    return plan
+                }
+                warm = (s.x, y)
+            }
         } else if let s = start {
             warm = (s + [0], [Double](repeating: 0, count: problem.lp.rows))
         }
@@ -136,8 +150,8 @@ public enum Planner {
         return x
     }
 
-    static func leontiefActivities(_ e: Economy, demand: [Double]) -> [Double]? {
-        let sys = LeontiefSystem(e)
+    static func leontiefActivities(_ e: Economy, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
+        let sys = system ?? LeontiefSystem(e)
         let r = LeontiefSolver(tolerance: 1e-9, maxIterations: 2000).solve(sys.a, demand.map { max(0, $0) })
         guard r.converged else { return nil }
         var x = [Double](repeating: 0, count: e.techniqueCount)
@@ -147,23 +161,64 @@ public enum Planner {
         return x
     }
 
+    /// A Leontief start: LP columns (activities, then λ), the square system it came from, and
+    /// the limited resource that fixed λ₀ (nil when a capacity or λ's own cap did).
+    struct LeontiefStart {
+        var x: [Double]
+        var system: LeontiefSystem
+        var bindingResource: Int?
+    }
+
     /// x = x_G + λ₀·x_O with x_O the Leontief plan for the other needs and λ₀ the largest scale
     /// that keeps every limit and capacity: a feasible start that is often near the optimum.
-    static func leontiefStart(_ p: FulfilmentProblem, guaranteedActivity: [Double]?) -> [Double]? {
+    static func leontiefStart(_ p: FulfilmentProblem, guaranteedActivity: [Double]?) -> LeontiefStart? {
         let e = p.economy
-        guard let xo = leontiefActivities(e, demand: p.other) else { return nil }
+        let sys = LeontiefSystem(e)
+        guard let xo = leontiefActivities(e, demand: p.other, system: sys) else { return nil }
         let xg = guaranteedActivity ?? [Double](repeating: 0, count: e.techniqueCount)
         let (_, ug) = flows(e, xg), (_, uo) = flows(e, xo)
         var lambda = Double.infinity
+        var binding: Int? = nil
         for (k, r) in e.resources.enumerated() {
-            if let l = r.limit, uo[k] > 0 { lambda = min(lambda, max(0, l - ug[k]) / uo[k]) }
+            if let l = r.limit, uo[k] > 0, max(0, l - ug[k]) / uo[k] < lambda {
+                lambda = max(0, l - ug[k]) / uo[k]
+                binding = k
+            }
         }
         for j in 0..<e.techniqueCount where xo[j] > 0 && e.techniques.capacity[j].isFinite {
-            lambda = min(lambda, max(0, e.techniques.capacity[j] - xg[j]) / xo[j])
+            if max(0, e.techniques.capacity[j] - xg[j]) / xo[j] < lambda {
+                lambda = max(0, e.techniques.capacity[j] - xg[j]) / xo[j]
+                binding = nil
+            }
         }
         guard lambda.isFinite else { return nil }
-        lambda = min(lambda, p.lp.upper[e.techniqueCount])
-        return (0..<e.techniqueCount).map { xg[$0] + lambda * xo[$0] } + [lambda]
+        if p.lp.upper[e.techniqueCount] < lambda { lambda = p.lp.upper[e.techniqueCount]; binding = nil }
+        return LeontiefStart(x: (0..<e.techniqueCount).map { xg[$0] + lambda * xo[$0] } + [lambda], system: sys,
+                             bindingResource: binding)
+    }
+
+    /// LP duals for a Leontief start bound by one limited resource k: v = ℓ_k(I − A)⁻¹, the
+    /// amount of k embodied in one unit of each product (Aᵀ solve), priced at w = 1/(v·o) so
+    /// that λ's dual constraint Σ y_i o_i = 1 holds; y = (w·v on product rows, w on k's row,
+    /// 0 on the other limits). Every primary technique then has reduced profit zero. Nil when
+    /// no single resource binds or the transposed solve does not converge.
+    static func embodiedValuations(_ p: FulfilmentProblem, binding s: LeontiefStart) -> [Double]? {
+        guard let k = s.bindingResource, let row = p.limitedResources.firstIndex(of: k) else { return nil }
+        let e = p.economy, n = e.productCount
+        let sys = s.system
+        var ell = [Double](repeating: 0, count: n)
+        // r is resources × products (per unit of output): row k is ℓ_k.
+        for q in sys.r.rowStart[k]..<sys.r.rowStart[k + 1] { ell[Int(sys.r.colIndex[q])] = sys.r.values[q] }
+        let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.aTransposed, ell)
+        guard sol.converged else { return nil }
+        var vo = 0.0
+        for i in 0..<n { vo += sol.x[i] * p.other[i] }
+        guard vo > 0, vo.isFinite else { return nil }
+        let w = 1 / vo
+        var y = [Double](repeating: 0, count: p.lp.rows)
+        for i in 0..<n { y[i] = w * sol.x[i] }
+        y[n + row] = w
+        return y
     }
 
     // MARK: - Unboundedness: a ray LP

@@ -20,6 +20,46 @@ import SyncoPlan
         #expect(plan.certificate.passes(1e-6))
     }
 
+    /// Two sectors, one technique each, labour the only limit: by hand, (I − A)⁻¹ =
+    /// [[1.5, 0.5], [2/3, 4/3]] for A = [[0.2, 0.3], [0.4, 0.1]]; needs (10, 20) take gross output
+    /// (25, 33⅓) and 25·1 + 33⅓·2 = 91⅔ h, so λ = 100/91⅔ = 12/11. The labour values
+    /// ℓ(I − A)⁻¹ = (2⅚, 3⅙) h are the valuations in labour. The planner finds this from the
+    /// Leontief structure alone (no solver iterations) and the certificate accepts it.
+    @Test func leontiefEconomySolvedByItsStructure() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "a", outputs: [Entry(0, 1)], inputs: [Entry(0, 0.2), Entry(1, 0.4)], resources: [Entry(0, 1)]))
+        t.append(Technique(id: "b", outputs: [Entry(1, 1)], inputs: [Entry(0, 0.3), Entry(1, 0.1)], resources: [Entry(0, 2)]))
+        let e = Economy(name: "two", products: [Product(id: "a"), Product(id: "b")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 100)], techniques: t,
+                        needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 20)])
+        let plan = Planner.solve(e)
+        #expect(plan.status == .optimal)
+        #expect(plan.iterations == 0, "closed form, not PDHG: \(plan.message)")
+        #expect(abs(plan.fulfilment - 12.0 / 11) < 1e-8)
+        #expect(abs(plan.activities[0] - 25 * 12.0 / 11) < 1e-6 && abs(plan.activities[1] - 100.0 / 3 * 12 / 11) < 1e-6)
+        let v = plan.productValuationInNumeraire!
+        #expect(abs(v[0] - 17.0 / 6) < 1e-8 && abs(v[1] - 19.0 / 6) < 1e-8)
+        #expect(plan.certificate.passes(1e-9))
+    }
+
+    /// The structure shortcut must not be trusted blindly: the first (primary) technique for
+    /// bread takes 3 h, an alternative 1 h. The Leontief plan with the primary technique gives
+    /// λ = 100/30; the certificate rejects it (the alternative has a positive reduced profit) and
+    /// the solver finds λ = 10.
+    @Test func cheaperAlternativeDefeatsTheStructureShortcut() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "slow", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 3)]))
+        t.append(Technique(id: "fast", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 1)]))
+        let e = Economy(name: "bread", products: [Product(id: "bread")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 100)], techniques: t,
+                        needs: [Need(product: 0, amount: 10)])
+        let plan = Planner.solve(e)
+        #expect(plan.status == .optimal)
+        #expect(plan.iterations > 0)
+        #expect(abs(plan.fulfilment - 10) < 1e-4, "within the certificate's 1e-6 relative gap")
+        #expect(abs(plan.productValuationInNumeraire![0] - 1) < 1e-5)
+    }
+
     @Test func infeasibleGuaranteedNeedsAreDiagnosed() {
         // 1000 h of labour cannot give 1000 h of care (1.1 h each).
         let plan = Planner.solve(twoSector(careGuaranteed: 1000))
