@@ -31,6 +31,10 @@ public struct Plan: Sendable {
     public var diagnosis: InfeasibilityDiagnosis?
     /// Present for harmony mode.
     public var harmony: HarmonySummary?
+    /// The Leontief system and solutions the planner built, kept so that a re-plan of the same
+    /// techniques (`Planner.solve(_:warmStart:)`) neither rebuilds the system nor starts its
+    /// solves from zero. In-process only; not part of any file format.
+    var structure: LeontiefStructure? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
     public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double]) -> Plan {
@@ -74,4 +78,29 @@ public struct HarmonySummary: Sendable {
     public var missed: Int
     /// Fulfilment ratio net/target per product with a target (NaN for others).
     public var ratios: [Double]
+}
+
+/// What a Leontief-structured solve leaves for the next one: the square system, a fingerprint of
+/// the technique table it came from, the gross outputs for the other needs and the embodied
+/// amounts of the binding resource per unit of each product.
+struct LeontiefStructure: Sendable {
+    var fingerprint: UInt64
+    var system: LeontiefSystem
+    var grossOther: [Double]?
+    var embodied: [Double]?
+    var bindingResource: Int?
+
+    /// A hash of the techniques' outputs, inputs and resource uses (what the system is built
+    /// from; capacities, ids and needs may change without invalidating it).
+    static func fingerprint(_ t: TechniqueTable) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01b3; h ^= h >> 29 }
+        for block in [t.outputs, t.inputs, t.resources] {
+            mix(UInt64(block.start.count))
+            block.start.withUnsafeBufferPointer { for v in $0 { mix(UInt64(bitPattern: Int64(v))) } }
+            block.index.withUnsafeBufferPointer { for v in $0 { mix(UInt64(UInt32(bitPattern: v))) } }
+            block.amount.withUnsafeBufferPointer { for v in $0 { mix(v.bitPattern) } }
+        }
+        return h
+    }
 }

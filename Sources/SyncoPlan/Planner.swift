@@ -32,10 +32,22 @@ public enum Planner {
             return plan
         }
 
+        // The square Leontief system: reused from the warm plan when the techniques are the same.
+        let hasGuaranteed = problem.guaranteed.contains { $0 > 0 }
+        var structure: LeontiefStructure? = nil
+        if hasGuaranteed || options.leontiefStart {
+            let fp = LeontiefStructure.fingerprint(e.techniques)
+            if let s = warmStart?.structure, s.fingerprint == fp, s.system.a.rows == n {
+                structure = s
+            } else {
+                structure = LeontiefStructure(fingerprint: fp, system: LeontiefSystem(e))
+            }
+        }
+
         // 2. Can the guaranteed needs be met at all?
         var start: [Double]? = nil
-        if problem.guaranteed.contains(where: { $0 > 0 }) {
-            if let xg = leontiefFeasible(problem, demand: problem.guaranteed) {
+        if hasGuaranteed {
+            if let xg = leontiefFeasible(problem, demand: problem.guaranteed, system: structure!.system) {
                 start = xg
             } else {
                 let phase1 = minimumShortfall(problem, options: options)
@@ -56,13 +68,15 @@ public enum Planner {
         //    (a transposed Leontief solve). By the non-substitution theorem this pair is optimal
         //    whenever no alternative technique is cheaper in that resource and no capacity
         //    binds; the certificate decides, and if it fails the pair is the solver's start.
+        //    A warm plan of the same techniques supplies the system and the solves' starting
+        //    points; if the structure does not certify, its activities and valuations are the
+        //    solver's start.
         var warm: (x: [Double], y: [Double])? = nil
-        if let w = warmStart, w.activities.count == m, w.productValuation.count == n, w.fulfilment.isFinite {
-            warm = (w.activities + [w.fulfilment], w.productValuation + problem.limitedResources.map { w.resourceValuation[$0] })
-        } else if options.leontiefStart, let s = leontiefStart(problem, guaranteedActivity: start) {
+        if options.leontiefStart, var st = structure, let s = leontiefStart(problem, guaranteedActivity: start, structure: &st) {
             warm = (s.x, [Double](repeating: 0, count: problem.lp.rows))
-            if let y = embodiedValuations(problem, binding: s) {
+            if let y = embodiedValuations(problem, binding: s, structure: &st) {
                 var plan = extract(problem, x: s.x, y: y)
+                plan.structure = st
                 if plan.certificate.passes(options.solver.tolerance) {
                     plan.status = .optimal
                     plan.seconds = elapsed()
@@ -71,13 +85,18 @@ public enum Planner {
                 }
                 warm = (s.x, y)
             }
-        } else if let s = start {
+            structure = st
+        }
+        if let w = warmStart, w.activities.count == m, w.productValuation.count == n, w.fulfilment.isFinite {
+            warm = (w.activities + [w.fulfilment], w.productValuation + problem.limitedResources.map { w.resourceValuation[$0] })
+        } else if warm == nil, let s = start {
             warm = (s + [0], [Double](repeating: 0, count: problem.lp.rows))
         }
         let solver = PDHGSolver(problem.lp, options: options.solver)
         let run = CertifiedSolve(solver, warmStart: warm, options: options.solver, elapsed: elapsed,
                                  extract: { extract(problem, x: $0, y: $1) }, certificate: \.certificate)
         var plan = run.plan
+        plan.structure = structure
         plan.iterations = run.iterations
         plan.restarts = run.restarts
         plan.seconds = elapsed()
@@ -141,8 +160,8 @@ public enum Planner {
 
     /// Activities of primary techniques that meet `demand` (Leontief), if they respect every
     /// limit and capacity; nil otherwise.
-    static func leontiefFeasible(_ p: FulfilmentProblem, demand: [Double]) -> [Double]? {
-        guard let x = leontiefActivities(p.economy, demand: demand) else { return nil }
+    static func leontiefFeasible(_ p: FulfilmentProblem, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
+        guard let x = leontiefActivities(p.economy, demand: demand, system: system)?.x else { return nil }
         let e = p.economy
         let (_, use) = flows(e, x)
         for (k, r) in e.resources.enumerated() { if let l = r.limit, use[k] > l * (1 - 1e-12) { return nil } }
@@ -150,15 +169,26 @@ public enum Planner {
         return x
     }
 
-    static func leontiefActivities(_ e: Economy, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
+    /// Activities of the primary techniques whose net output is `demand` (Leontief). Negative
+    /// demand (net imports in the BEA tables) is met as it stands when every gross output stays
+    /// non-negative, else it is read as zero.
+    /// Returns the activities and the gross outputs they come from. `initial` (gross outputs of
+    /// an earlier solve) starts the iteration closer to the answer.
+    static func leontiefActivities(_ e: Economy, demand: [Double], system: LeontiefSystem? = nil,
+                                   initial: [Double]? = nil) -> (x: [Double], gross: [Double])? {
         let sys = system ?? LeontiefSystem(e)
-        let r = LeontiefSolver(tolerance: 1e-9, maxIterations: 2000).solve(sys.a, demand.map { max(0, $0) })
+        let solver = LeontiefSolver(tolerance: 1e-9, maxIterations: 2000)
+        let start = initial.flatMap { $0.count == e.productCount ? $0 : nil }
+        var r = solver.solve(sys.a, demand, initial: start)
+        if demand.contains(where: { $0 < 0 }) && (!r.converged || r.x.contains { $0 < 0 }) {
+            r = solver.solve(sys.a, demand.map { max(0, $0) })
+        }
         guard r.converged else { return nil }
         var x = [Double](repeating: 0, count: e.techniqueCount)
         for j in 0..<e.productCount where sys.primaryTechnique[j] >= 0 {
             x[Int(sys.primaryTechnique[j])] += max(0, r.x[j]) / sys.primaryOutput[j]
         }
-        return x
+        return (x, r.x)
     }
 
     /// A Leontief start: LP columns (activities, then λ), the square system it came from, and
@@ -171,10 +201,12 @@ public enum Planner {
 
     /// x = x_G + λ₀·x_O with x_O the Leontief plan for the other needs and λ₀ the largest scale
     /// that keeps every limit and capacity: a feasible start that is often near the optimum.
-    static func leontiefStart(_ p: FulfilmentProblem, guaranteedActivity: [Double]?) -> LeontiefStart? {
+    static func leontiefStart(_ p: FulfilmentProblem, guaranteedActivity: [Double]?,
+                              structure st: inout LeontiefStructure) -> LeontiefStart? {
         let e = p.economy
-        let sys = LeontiefSystem(e)
-        guard let xo = leontiefActivities(e, demand: p.other, system: sys) else { return nil }
+        let sys = st.system
+        guard let (xo, gross) = leontiefActivities(e, demand: p.other, system: sys, initial: st.grossOther) else { return nil }
+        st.grossOther = gross
         let xg = guaranteedActivity ?? [Double](repeating: 0, count: e.techniqueCount)
         let (_, ug) = flows(e, xg), (_, uo) = flows(e, xo)
         var lambda = Double.infinity
@@ -202,15 +234,18 @@ public enum Planner {
     /// that λ's dual constraint Σ y_i o_i = 1 holds; y = (w·v on product rows, w on k's row,
     /// 0 on the other limits). Every primary technique then has reduced profit zero. Nil when
     /// no single resource binds or the transposed solve does not converge.
-    static func embodiedValuations(_ p: FulfilmentProblem, binding s: LeontiefStart) -> [Double]? {
+    static func embodiedValuations(_ p: FulfilmentProblem, binding s: LeontiefStart, structure st: inout LeontiefStructure) -> [Double]? {
         guard let k = s.bindingResource, let row = p.limitedResources.firstIndex(of: k) else { return nil }
         let e = p.economy, n = e.productCount
         let sys = s.system
         var ell = [Double](repeating: 0, count: n)
         // r is resources × products (per unit of output): row k is ℓ_k.
         for q in sys.r.rowStart[k]..<sys.r.rowStart[k + 1] { ell[Int(sys.r.colIndex[q])] = sys.r.values[q] }
-        let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.aTransposed, ell)
+        let initial = st.bindingResource == k ? st.embodied : nil
+        let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.aTransposed, ell, initial: initial)
         guard sol.converged else { return nil }
+        st.embodied = sol.x
+        st.bindingResource = k
         var vo = 0.0
         for i in 0..<n { vo += sol.x[i] * p.other[i] }
         guard vo > 0, vo.isFinite else { return nil }
