@@ -5,7 +5,11 @@ killed and restarted from its state file. The result must still match the centra
 (fulfilment within 1e-3 relative, linking residual within 1e-3); the wire log must hold no
 technique ids or coefficients; a malformed report must be refused with a reason and flagged.
 
-Usage: scripts/federation_processes_test.py [--binary .build/debug/synco] [--councils 4]
+With --mode dantzig-wolfe the councils answer valuations with proposals and rents, keep their
+plans in a local --state file (so the restarted council can still carry out its mix), and the
+result must also report a certified gap within 1e-3.
+
+Usage: scripts/federation_processes_test.py [--binary .build/debug/synco] [--councils 4] [--mode admm|dantzig-wolfe]
 Exit 0 on success, 1 with the reason on failure. Standard library only."""
 import argparse, json, os, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request, urllib.error
 
@@ -14,6 +18,7 @@ ap.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), ".."
 ap.add_argument("--councils", type=int, default=4)
 ap.add_argument("--products", type=int, default=60)
 ap.add_argument("--timeout", type=float, default=300)
+ap.add_argument("--mode", choices=["admm", "dantzig-wolfe"], default="admm")
 args = ap.parse_args()
 
 work = tempfile.mkdtemp(prefix="synco-federation-")
@@ -54,13 +59,17 @@ run(["split", "economy.json", "--councils", str(args.councils), "--out", "parts"
 central = json.loads(run(["solve", "economy.json", "--format", "json", "--quiet"]))["fulfilment"]
 
 coord_cmd = [binary, "coordinate", "parts/public.json", "--councils", str(args.councils), "--port", str(port), "--token", token,
-             "--state", "state.json", "--wire-log", "wire.log", "--round-deadline", "0.3"]
+             "--state", "state.json", "--wire-log", "wire.log", "--round-deadline", "0.3", "--mode", args.mode]
+DW = args.mode == "dantzig-wolfe"
+# Rounds at which to act: ADMM needs thousands of rounds, Dantzig–Wolfe a few dozen.
+FIRST, DEAD, COORD = (5, 3, 6) if DW else (200, 10, 400)
 def start_coordinator():
     procs["coordinator"] = subprocess.Popen(coord_cmd, cwd=work, stdout=open(os.path.join(work, "result.json"), "w"),
                                             stderr=open(os.path.join(work, "coordinator.err"), "a"))
 def start_council(k):
     procs[k] = subprocess.Popen([binary, "council", "run", "--economy", f"parts/council-{k}.json", "--coordinator",
-                                 f"http://127.0.0.1:{port}", "--token", token, "--patience", "120"], cwd=work,
+                                 f"http://127.0.0.1:{port}", "--token", token, "--patience", "120"]
+                                + (["--state", f"council-{k}.state"] if DW else []), cwd=work,
                                 stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, f"council-{k}.err"), "a"))
 
 start_coordinator()
@@ -78,9 +87,10 @@ def wait_round(n):
         time.sleep(0.1)
     fail(f"round {n} not reached")
 
-wait_round(200)
+wait_round(FIRST)
 # A malformed report is refused with a reason and flagged.
-code, body = call("report", {"council": "council-1", "round": status()["rounds"] + 1, "z": [1, 2, 3]})
+bad = {"proposals": [{"plan": 1, "z": [1, 2, 3], "rent": 0}]} if DW else {"z": [1, 2, 3]}
+code, body = call("report", dict({"council": "council-1", "round": status()["rounds"] + 1}, **bad))
 if code != 400 or "expected" not in str(body): fail(f"malformed report answered {code}: {body}")
 if not any(f["council"] == "council-1" for f in status()["flagged"]): fail("malformed report not flagged")
 code, body = call("report", {"council": "council-9", "round": 1, "z": []})
@@ -90,12 +100,12 @@ print("malformed and unknown reports refused and flagged")
 # Kill a council; the others go on (round deadline); restart it.
 procs[2].send_signal(signal.SIGKILL); procs[2].wait()
 before = status()["rounds"]
-wait_round(before + 10)
+wait_round(before + DEAD)
 print(f"council-2 killed at round {before}; rounds continued to {status()['rounds']} without it")
 start_council(2)
 
 # Kill the coordinator; restart it from its state file.
-wait_round(before + 400)
+wait_round(before + COORD)
 r_kill = status()["rounds"]
 procs["coordinator"].send_signal(signal.SIGKILL); procs["coordinator"].wait()
 time.sleep(1)
@@ -122,6 +132,11 @@ if result["status"] != "converged": fail(f"status {result['status']}")
 if rel > 1e-3: fail("fulfilment differs from the central plan by more than 1e-3")
 if result["linking_residual"] > 1e-3: fail("linking residual above 1e-3")
 if result["rounds"] <= r_kill: fail("the restarted coordinator did not resume")
+if DW:
+    if result.get("gap") is None or result["gap"] > 1e-3 * max(1, abs(result["fulfilment"])): fail(f"gap {result.get('gap')} not within 1e-3")
+    lost = [k for k in range(1, args.councils + 1) if "no longer has" in open(os.path.join(work, f"council-{k}.err")).read()]
+    if lost: fail(f"councils {lost} could not carry out their mix")
+    print(f"certified gap {result['gap']:.2e}")
 
 # What crossed the wire: row names and numbers only — no technique ids, no coefficients by technique.
 wire = open(os.path.join(work, "wire.log")).read()

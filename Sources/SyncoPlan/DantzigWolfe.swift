@@ -76,7 +76,7 @@ extension Decomposition.Council {
     /// technique can run no further than its use of a limited resource allows (limit / use per
     /// unit); one that uses no limited resource is bounded where its largest net quantity reaches
     /// 1000 times the largest right-hand side (σ units), so that proposals stay finite.
-    func effectiveCapacity(_ L: LinkingRows) -> [Double] {
+    public func effectiveCapacity(_ L: LinkingRows) -> [Double] {
         (0..<columnCount).map { j in
             if capacity[j].isFinite { return capacity[j] }
             var cap = Double.infinity, largest = 0.0
@@ -92,7 +92,7 @@ extension Decomposition.Council {
 
     /// The plan that earns most at valuations p within the capacities: every technique whose
     /// net value is positive at capacity, the rest idle; with its net quantities and its rent.
-    func bestPlan(prices p: [Double], capacity cap: [Double]) -> (x: [Double], z: [Double], rent: Double) {
+    public func bestPlan(prices p: [Double], capacity cap: [Double]) -> (x: [Double], z: [Double], rent: Double) {
         var x = [Double](repeating: 0, count: columnCount)
         var rent = 0.0
         for j in 0..<columnCount {

@@ -408,7 +408,7 @@ public struct LinkingRows: Sendable {
 }
 
 extension Decomposition.Council {
-    var columnCount: Int { capacity.count }
+    public var columnCount: Int { capacity.count }
 
     /// The value of technique j's net quantities at valuations p (column j of M times p).
     @inline(__always) func value(_ j: Int, prices p: [Double]) -> Double {

@@ -34,7 +34,11 @@ public actor Coordination {
     }
 
     public struct Settings: Sendable {
+        public enum Mode: String, Sendable { case admm, dantzigWolfe = "dantzig-wolfe" }
         public var councils: [String]
+        /// admm: councils get targets and report quantities; dantzig-wolfe: councils get
+        /// valuations and report proposals (quantities and rent) and mix them as told.
+        public var mode: Mode = .admm
         public var tolerance = 1e-4
         public var maxRounds = 20_000
         public var roundDeadline = 2.0
@@ -47,7 +51,9 @@ public actor Coordination {
     let settings: Settings
     var rowMax: [String: [Double]] = [:]
     var coordinator: ADMMCoordinator?
+    var dw: DWCoordinator?
     var reports: [String: [Double]] = [:]
+    var answers: [String: [DWCoordinator.Answer]] = [:]
     var roundStarted = Date()
     public private(set) var done = false
     public private(set) var fulfilment = 0.0
@@ -55,7 +61,7 @@ public actor Coordination {
     public private(set) var flagged: [(council: String, reason: String)] = []
     public private(set) var missed: [String: Int] = [:]
     var history: [Decomposition.Round] = []
-    let started = Date()
+    let started0 = Date()
     public private(set) var seconds = 0.0
     let rowNames: [String]
 
@@ -64,11 +70,51 @@ public actor Coordination {
         self.settings = settings
         rowNames = LinkingRows(document: document, scale: []).names
         if let f = settings.stateFile, let data = FileManager.default.contents(atPath: f) {
-            let (c, d) = try Self.restore(data, document: document, file: f)
-            coordinator = c
-            done = d
+            if settings.mode == .dantzigWolfe {
+                let (c, d) = try Self.restoreDW(data, document: document, councils: settings.councils.count, file: f)
+                dw = c
+                done = d
+                fulfilment = c.fulfilment
+                residual = c.residual
+            } else {
+                let (c, d) = try Self.restore(data, document: document, file: f)
+                coordinator = c
+                done = d
+            }
             for name in settings.councils { rowMax[name] = [] }
         }
+    }
+
+    /// Whether all councils have joined and the rounds have begun.
+    var started: Bool { coordinator != nil || dw != nil }
+
+    private static func restoreDW(_ data: Data, document: EconomyDocument, councils K: Int, file: String) throws -> (DWCoordinator, Bool) {
+        func nums(_ a: [JSONValue]) -> [Double] { a.map { if case .number(let x) = $0 { x } else { 0 } } }
+        guard let v = try? JSONParser.parse(Array(data)), v["mode"] == .string("dantzig-wolfe"), case .array(let scale)? = v["scale"],
+              case .array(let props)? = v["proposals"], props.count == K, case .number(let penalty)? = v["penalty"],
+              case .number(let round)? = v["round"] else {
+            throw CoordinationError("state file \(file): not a dantzig-wolfe coordinator state for \(K) councils")
+        }
+        let rows = LinkingRows(document: document, scale: nums(scale))
+        var saved: [[(plan: Int, z: [Double])]] = []
+        for list in props {
+            guard case .array(let items) = list else { throw CoordinationError("state file \(file): proposals must be arrays") }
+            saved.append(try items.map { item in
+                guard case .number(let plan)? = item["plan"], case .array(let z)? = item["z"], z.count == rows.count else {
+                    throw CoordinationError("state file \(file): a proposal needs plan and \(rows.count) quantities")
+                }
+                return (Int(plan), nums(z))
+            })
+        }
+        var bound = Double.infinity
+        if case .number(let b)? = v["best_bound"] { bound = b }
+        var center: [Double]? = nil
+        if case .array(let c)? = v["center"] { center = nums(c) }
+        let c = DWCoordinator(rows: rows, councils: K, proposals: saved, penalty: penalty, bestBound: bound, center: center,
+                              round: Int(exactly: round) ?? 0)
+        var d = false
+        if case .bool(let x)? = v["done"] { d = x }
+        return (c, d)
     }
 
     // MARK: state file
@@ -96,8 +142,18 @@ public actor Coordination {
     }
 
     private func save() {
-        guard let f = settings.stateFile, let c = coordinator else { return }
+        guard let f = settings.stateFile else { return }
         func arr(_ a: [Double]) -> JSONValue { .array(a.map { .number($0) }) }
+        if let c = dw {
+            let v: JSONValue = .object([
+                ("mode", .string("dantzig-wolfe")), ("scale", arr(c.rows.scale)),
+                ("proposals", .array(c.savedProposals.map { list in .array(list.map { .object([("plan", .number(Double($0.plan))), ("z", arr($0.z))]) }) })),
+                ("penalty", .number(c.savedPenalty)), ("best_bound", c.bestBound.isFinite ? .number(c.bestBound) : .null),
+                ("center", c.savedCenter.map(arr) ?? .null), ("round", .number(Double(c.round))), ("done", .bool(done))])
+            write(v, to: f)
+            return
+        }
+        guard let c = coordinator else { return }
         let v: JSONValue = .object([("scale", arr(c.rows.scale)), ("z", .array(c.z.map(arr))), ("w", arr(c.w)), ("u", arr(c.u)),
                                     ("rho", .number(c.rho)), ("lambda", .number(c.lambda)), ("round", .number(Double(c.round))),
                                     ("rho_balancing", .object([("every", .number(Double(c.balancing.every))),
@@ -105,6 +161,10 @@ public actor Coordination {
                                                                ("last_direction", .number(Double(c.balancing.lastDirection))),
                                                                ("changes", .number(Double(c.balancing.changes)))])),
                                     ("done", .bool(done))])
+        write(v, to: f)
+    }
+
+    private func write(_ v: JSONValue, to f: String) {
         let tmp = f + ".tmp"
         // Write aside, then rename over the old state: a crash leaves the old or the new state, never half.
         if FileManager.default.createFile(atPath: tmp, contents: Data(JSONWriter(pretty: false).string(v).utf8)) {
@@ -137,12 +197,16 @@ public actor Coordination {
             flag(council, "row maxima: expected \(rowNames.count) finite numbers ≥ 0")
             throw CoordinationError("row_max: expected \(rowNames.count) finite numbers ≥ 0")
         }
-        if coordinator == nil {
+        if !started {
             rowMax[council] = rowMaxima
             if rowMax.count == settings.councils.count {
                 var scale = [Double](repeating: 0, count: rowNames.count)
                 for r in rowMax.values { for i in scale.indices { scale[i] = max(scale[i], r[i]) } }
-                coordinator = ADMMCoordinator(rows: LinkingRows(document: document, scale: scale), councils: settings.councils.count)
+                let rows = LinkingRows(document: document, scale: scale)
+                switch settings.mode {
+                case .admm: coordinator = ADMMCoordinator(rows: rows, councils: settings.councils.count)
+                case .dantzigWolfe: dw = DWCoordinator(rows: rows, councils: settings.councils.count)
+                }
                 roundStarted = Date()
                 save()
             }
@@ -152,10 +216,17 @@ public actor Coordination {
 
     /// What a council needs for its next step.
     public func status(for council: String) -> JSONValue {
+        if let c = dw, let k = settings.councils.firstIndex(of: council) {
+            func arr(_ a: [Double]) -> JSONValue { .array(a.map { .number($0) }) }
+            return .object([("ready", .bool(true)), ("done", .bool(done)), ("mode", .string("dantzig-wolfe")),
+                            ("round", .number(Double(c.round + 1))), ("reported", .bool(answers[council] != nil)),
+                            ("scale", arr(c.rows.scale)), ("prices", .array(c.priceSets.map(arr))),
+                            ("weights", .array(c.weights[k].map { .object([("plan", .number(Double($0.plan))), ("weight", .number($0.weight))]) }))])
+        }
         guard let c = coordinator, let k = settings.councils.firstIndex(of: council) else {
             return .object([("ready", .bool(false)), ("done", .bool(done))])
         }
-        return .object([("ready", .bool(true)), ("done", .bool(done)), ("round", .number(Double(c.round + 1))),
+        return .object([("ready", .bool(true)), ("done", .bool(done)), ("mode", .string("admm")), ("round", .number(Double(c.round + 1))),
                         ("reported", .bool(reports[council] != nil)),
                         ("scale", .array(c.rows.scale.map { .number($0) })),
                         ("target", .array(c.target(for: k).map { .number($0) }))])
@@ -165,6 +236,7 @@ public actor Coordination {
     public func report(council: String, round: Int, z: [Double], body: [UInt8]) throws {
         log("report", body)
         _ = try index(of: council)
+        guard dw == nil else { throw CoordinationError("this coordinator runs dantzig-wolfe: report proposals, not z") }
         guard let c = coordinator else { throw CoordinationError("not all councils have joined yet") }
         guard !done else { return }
         guard z.count == c.rows.count else {
@@ -182,15 +254,62 @@ public actor Coordination {
         if reports.count == settings.councils.count { close() }
     }
 
+    /// A council's answers to the round's valuations (Dantzig–Wolfe): per price set, the id of its
+    /// best plan, that plan's quantities and its rent. Malformed or out-of-range answers are
+    /// refused and flagged.
+    public func propose(council: String, round: Int, proposals: [DWCoordinator.Answer], body: [UInt8]) throws {
+        log("report", body)
+        _ = try index(of: council)
+        guard let c = dw else {
+            throw CoordinationError(started ? "this coordinator runs admm: report z, not proposals" : "not all councils have joined yet")
+        }
+        guard !done else { return }
+        guard proposals.count == c.priceSets.count else {
+            flag(council, "expected \(c.priceSets.count) proposals (one per price set), got \(proposals.count)")
+            throw CoordinationError("proposals: expected \(c.priceSets.count), one per price set, got \(proposals.count)")
+        }
+        for (i, p) in proposals.enumerated() {
+            guard p.z.count == c.rows.count else {
+                flag(council, "proposal \(i): expected \(c.rows.count) quantities, got \(p.z.count)")
+                throw CoordinationError("proposals[\(i)].z: expected \(c.rows.count) numbers, got \(p.z.count)")
+            }
+            guard p.z.allSatisfy({ $0.isFinite && abs($0) <= 1e12 }), p.rent.isFinite, p.rent >= 0, abs(p.rent) <= 1e15 else {
+                flag(council, "proposal \(i): quantities or rent not finite, beyond ±1e12, or a negative rent")
+                throw CoordinationError("proposals[\(i)]: expected finite quantities within ±1e12 and a rent ≥ 0")
+            }
+        }
+        guard round == c.round + 1 else { throw CoordinationError("round \(round) is not the open round \(c.round + 1)") }
+        answers[council] = proposals
+        if answers.count == settings.councils.count { close() }
+    }
+
     func flag(_ council: String, _ reason: String) { flagged.append((council, reason)) }
 
     /// Closes the open round when the deadline passed (called periodically).
     public func tick() {
-        guard coordinator != nil, !done else { return }
-        if Date().timeIntervalSince(roundStarted) >= settings.roundDeadline && !reports.isEmpty { close() }
+        guard started, !done else { return }
+        if Date().timeIntervalSince(roundStarted) >= settings.roundDeadline && !(reports.isEmpty && answers.isEmpty) { close() }
     }
 
     func close() {
+        if var c = dw {
+            for name in settings.councils where answers[name] == nil { missed[name, default: 0] += 1 }
+            let mixedBefore = c.mixed, fulfilmentBefore = c.fulfilment
+            let over = c.advance(answers: settings.councils.map { answers[$0] }, tolerance: settings.tolerance)
+            dw = c
+            answers = [:]
+            roundStarted = Date()
+            fulfilment = c.fulfilment
+            residual = c.residual
+            if c.round % 10 == 0 || over {
+                history.append(Decomposition.Round(round: c.round, lambda: c.lambda, linkingResidual: c.residual,
+                                                   largest: c.rows.imbalances(mixedBefore, lambda: fulfilmentBefore, councils: settings.councils)))
+                if history.count > 200 { history.removeFirst(history.count - 200) }
+            }
+            if over || c.round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started0) }
+            save()
+            return
+        }
         guard var c = coordinator else { return }
         for name in settings.councils where reports[name] == nil { missed[name, default: 0] += 1 }
         let step = c.advance(reports: settings.councils.map { reports[$0] }, tolerance: settings.tolerance)
@@ -204,17 +323,25 @@ public actor Coordination {
                                                largest: c.rows.imbalances(c.z, lambda: c.lambda, councils: settings.councils)))
             if history.count > 200 { history.removeFirst(history.count - 200) }
         }
-        if step.done || c.round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started) }
+        if step.done || c.round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started0) }
         save()
     }
 
     public func result(central: Double?) -> JSONValue {
         let c = coordinator
+        let converged: Bool
+        if let d = dw {
+            let g = d.gap
+            converged = done && !d.stalled && d.residual <= settings.tolerance && (g.isNaN || g <= settings.tolerance * max(1, abs(d.fulfilment)))
+        } else {
+            converged = done && residual <= settings.tolerance
+        }
         var o: [(key: String, value: JSONValue)] = [
-            ("mode", .string("admm")), ("status", .string(done ? (residual <= settings.tolerance ? "converged" : "stopped") : "running")),
-            ("fulfilment", .number(fulfilment)), ("coordinator_lambda", .number(c?.lambda ?? 0)),
-            ("rounds", .number(Double(c?.round ?? 0))), ("linking_residual", .number(residual.isFinite ? residual : -1)),
-            ("seconds", .number(done ? seconds : Date().timeIntervalSince(started))),
+            ("mode", .string(settings.mode.rawValue)), ("status", .string(done ? (converged ? "converged" : "stopped") : "running")),
+            ("fulfilment", .number(fulfilment)), ("coordinator_lambda", .number(dw?.lambda ?? c?.lambda ?? 0)),
+            ("rounds", .number(Double(dw?.round ?? c?.round ?? 0))), ("linking_residual", .number(residual.isFinite ? residual : -1)),
+            ("gap", dw.map { $0.gap.isFinite ? JSONValue.number($0.gap) : .null } ?? .null),
+            ("seconds", .number(done ? seconds : Date().timeIntervalSince(started0))),
             ("missed_reports", .object(missed.sorted { $0.key < $1.key }.map { ($0.key, .number(Double($0.value))) })),
             ("flagged", .array(flagged.map { .object([("council", .string($0.council)), ("reason", .string($0.reason))]) })),
             ("history", .array(history.suffix(20).map { h in
@@ -249,7 +376,18 @@ public actor Coordination {
             try check(req)
             let (f, bytes) = try await Self.body(req)
             do {
-                try await c.report(council: try f.id("council"), round: try f.integer("round", in: 1...100_000_000), z: try Self.numbers(f, "z"), body: bytes)
+                let council = try f.id("council"), round = try f.integer("round", in: 1...100_000_000)
+                if f["proposals"] != nil {
+                    let items = try f.array("proposals", max: 16)
+                    let proposals = try items.enumerated().map { i, item in
+                        let pf = try JSONFields(item, path: "proposals[\(i)]")
+                        return DWCoordinator.Answer(plan: try pf.integer("plan", in: 0...1_000_000_000), z: try Self.numbers(pf, "z"),
+                                                    rent: try pf.number("rent"))
+                    }
+                    try await c.propose(council: council, round: round, proposals: proposals, body: bytes)
+                } else {
+                    try await c.report(council: council, round: round, z: try Self.numbers(f, "z"), body: bytes)
+                }
             } catch let e as CoordinationError { throw HTTPError(.badRequest, message: e.message) }
             return Self.reply(.object([("status", .string("accepted"))]))
         }

@@ -52,7 +52,7 @@ enum CouncilFiles {
 struct CoordinateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinate",
-        abstract: "Coordinate councils in other processes (ADMM) over HTTP; print the result as JSON when done.",
+        abstract: "Coordinate councils in other processes (ADMM or Dantzig–Wolfe) over HTTP; print the result as JSON when done.",
         discussion: "The coordinator receives each council's row maxima once and its net quantities every round — never techniques. A round closes when every council reported or --round-deadline seconds passed (the last quantities of a missing council are used). With --state the coordinator saves every round and resumes after a restart.")
     @Argument(help: "Public part (split's public.json).") var file: String
     @Option(help: "Number of councils (ids council-1 … council-K).") var councils: Int
@@ -64,6 +64,12 @@ struct CoordinateCommand: AsyncParsableCommand {
     @Option(help: "State file (saved every round; resumed on restart).") var state: String?
     @Option(help: "Log every request body here (to show what crosses the wire).") var wireLog: String?
     @Option(help: "The whole economy, only to print the central fulfilment for comparison.") var compare: String?
+    @Option(help: "admm (councils get targets, report quantities) or dantzig-wolfe (councils get valuations, report proposals and rents).")
+    var mode: String = "admm"
+
+    func validate() throws {
+        guard Coordination.Settings.Mode(rawValue: mode) != nil else { throw ValidationError("--mode must be admm or dantzig-wolfe") }
+    }
 
     func run() async throws {
         let bytes = try FileIO.readAll(file)
@@ -72,6 +78,7 @@ struct CoordinateCommand: AsyncParsableCommand {
         var central: Double? = nil
         if let compare { central = Planner.solve(try loadEconomy(compare)).fulfilment }
         var s = Coordination.Settings(councils: (1...max(1, councils)).map { "council-\($0)" })
+        s.mode = Coordination.Settings.Mode(rawValue: mode) ?? .admm
         s.tolerance = tolerance; s.maxRounds = maxRounds; s.roundDeadline = roundDeadline; s.stateFile = state; s.wireLog = wireLog
         let coordination = try Coordination(document: doc, settings: s)
         let app = Application(router: Coordination.router(coordination, token: token),
@@ -106,6 +113,8 @@ struct CouncilCommand: AsyncParsableCommand {
         @Option(help: "Council id (default: the file's name field, e.g. council-2).") var id: String?
         @Option(help: "Local iterations per round.") var inner: Int = 30
         @Option(help: "Give up after this many seconds without reaching the coordinator.") var patience: Double = 60
+        @Option(help: "Dantzig–Wolfe: keep this council's plans in this file (private, local) so a restarted council can still carry out the mix the coordinator asks for.")
+        var state: String?
 
         func run() async throws {
             let e = try loadEconomy(economy)
@@ -122,7 +131,11 @@ struct CouncilCommand: AsyncParsableCommand {
             }
             guard case .array(let sv)? = status["scale"] else { throw InputError("coordinator sent no scale") }
             let scale: [Double] = sv.map { v -> Double in if case .number(let x) = v { return x } else { return 1 } }
-            let part = LinkingRows(document: e.document(), scale: scale).council(id: me, techniques: all, e)
+            let rowsHere = LinkingRows(document: e.document(), scale: scale)
+            let part = rowsHere.council(id: me, techniques: all, e)
+            if status["mode"] == .string("dantzig-wolfe") {
+                return try await proposeRounds(part, rows: rowsHere, client: client, me: me)
+            }
             let lipschitz = part.normSquared()
             var x = [Double](repeating: 0, count: all.count)
             var rounds = 0
@@ -140,6 +153,76 @@ struct CouncilCommand: AsyncParsableCommand {
                 rounds += 1
             }
             writeStderr("\(me): done after \(rounds) reports\n")
+        }
+
+        /// Dantzig–Wolfe: each round answer every price set with the plan that earns most within
+        /// the council's capacities — reporting only its id, its net quantities and its rent —
+        /// and keep the plans; the current plan is the mix of them with the weights received.
+        func proposeRounds(_ part: Decomposition.Council, rows: LinkingRows, client: CoordinatorClient, me: String) async throws {
+            let caps = part.effectiveCapacity(rows)
+            // Plans by id; the id is a hash of the plan, so it is the same after a restart.
+            var plans: [Int: [Double]] = [0: [Double](repeating: 0, count: part.columnCount)]
+            if let state, let data = FileManager.default.contents(atPath: state) {
+                guard case .array(let saved)? = try? JSONParser.parse(Array(data))["plans"] else { throw InputError("\(state): not a council state file") }
+                for item in saved {
+                    guard case .number(let id)? = item["plan"], case .array(let xv)? = item["x"], xv.count == part.columnCount else {
+                        throw InputError("\(state): a plan needs an id and \(part.columnCount) activities")
+                    }
+                    plans[Int(id)] = xv.map { v -> Double in if case .number(let y) = v { return y } else { return 0 } }
+                }
+                writeStderr("\(me): resumed with \(plans.count) plans from \(state)\n")
+            }
+            func planID(_ x: [Double]) -> Int {
+                guard x.contains(where: { $0 != 0 }) else { return 0 }
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for v in x { h = (h ^ v.bitPattern) &* 0x0000_0100_0000_01b3 }
+                return Int(h % 999_999_937) + 1
+            }
+            func save() {
+                guard let state else { return }
+                let v: JSONValue = .object([("council", .string(me)), ("plans", .array(plans.sorted { $0.key < $1.key }.map {
+                    .object([("plan", .number(Double($0.key))), ("x", .array($0.value.map { JSONValue.number($0) }))]) }))])
+                if FileManager.default.createFile(atPath: state + ".tmp", contents: Data(JSONWriter(pretty: false).string(v).utf8)) {
+                    _ = rename(state + ".tmp", state)
+                }
+            }
+            var rounds = 0
+            var last = JSONValue.null
+            while true {
+                let s = try await client.get("round?council=\(me)")
+                last = s
+                if s["done"] == .bool(true) { break }
+                guard s["reported"] == .bool(false), case .number(let r)? = s["round"], case .array(let sets)? = s["prices"] else {
+                    try await Task.sleep(for: .milliseconds(2)); continue
+                }
+                var proposals: [JSONValue] = []
+                for set in sets {
+                    guard case .array(let pv) = set, pv.count == rows.count else { throw InputError("coordinator sent a price set of the wrong length") }
+                    let prices: [Double] = pv.map { v -> Double in if case .number(let y) = v { return max(0, y) } else { return 0 } }
+                    let best = part.bestPlan(prices: prices, capacity: caps)
+                    let id = planID(best.x)
+                    if plans[id] == nil { plans[id] = best.x; save() }
+                    proposals.append(.object([("plan", .number(Double(id))), ("z", .array(best.z.map { JSONValue.number($0) })),
+                                              ("rent", .number(best.rent))]))
+                }
+                _ = try? await client.post("report", .object([("council", .string(me)), ("round", .number(r)), ("proposals", .array(proposals))]))
+                rounds += 1
+            }
+            // The plan this council carries out: its proposals mixed with the final weights.
+            var activity = [Double](repeating: 0, count: part.columnCount)
+            var used = 0
+            if case .array(let ws)? = last["weights"] {
+                for w in ws {
+                    guard case .number(let p)? = w["plan"], case .number(let wt)? = w["weight"], let k = Int(exactly: p) else { continue }
+                    guard let x = plans[k] else {
+                        writeStderr("\(me): the coordinator mixes plan \(k), which this council no longer has (restarted without --state)\n")
+                        continue
+                    }
+                    for j in activity.indices { activity[j] += wt * x[j] }
+                    used += 1
+                }
+            }
+            writeStderr("\(me): done after \(rounds) reports; its plan mixes \(used) of its \(plans.count) plans, total activity \(activity.reduce(0, +))\n")
         }
     }
 }

@@ -19,7 +19,7 @@ struct FederateCommand: ParsableCommand {
     @Option(help: "Round limit.") var maxRounds: Int = 20_000
     @Option(help: "Local (inner) iterations per council and round (admm).") var inner: Int = 30
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
-    @Flag(help: "Run the coordinator and every council as separate processes talking HTTP on loopback (admm).") var processes = false
+    @Flag(help: "Run the coordinator and every council as separate processes talking HTTP on loopback (admm, dantzig-wolfe).") var processes = false
 
     func validate() throws {
         guard councils >= 1 else { throw ValidationError("--councils must be at least 1") }
@@ -75,7 +75,7 @@ struct FederateCommand: ParsableCommand {
     /// Splits into a temporary folder, starts `synco coordinate` and K × `synco council run`,
     /// and prints the coordinator's result.
     func runProcesses() throws {
-        guard mode == .admm else { throw ValidationError("--processes runs the admm mode") }
+        guard mode == .admm || mode == .dantzigWolfe else { throw ValidationError("--processes runs the admm and dantzig-wolfe modes") }
         let e = try loadEconomy(file)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synco-federate-\(ProcessInfo.processInfo.processIdentifier)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -88,7 +88,7 @@ struct FederateCommand: ParsableCommand {
         let coordinator = Process()
         coordinator.executableURL = URL(fileURLWithPath: exe)
         coordinator.arguments = ["coordinate", dir + "/public.json", "--councils", "\(councils)", "--port", "\(port)", "--token", token,
-                                 "--tolerance", "\(tolerance)", "--max-rounds", "\(maxRounds)", "--compare", file]
+                                 "--tolerance", "\(tolerance)", "--max-rounds", "\(maxRounds)", "--compare", file, "--mode", mode.rawValue]
         coordinator.standardOutput = out
         try coordinator.run()
         var councilProcesses: [Process] = []
