@@ -57,6 +57,9 @@ public struct SyntheticEconomy: Sendable {
     /// labour as the only (limited) resource, a need for every product.
     public var shape: Shape = .realistic
     public var uniformInputs = 8
+    /// Uniform shape: the labour limit as a share of the labour the full needs take (0.9: every
+    /// need can be met 0.9-fold; above 1 every target can be met).
+    public var uniformLabourShare = 0.9
 
     public enum Shape: String, Sendable, CaseIterable { case realistic, uniform }
 
@@ -93,7 +96,7 @@ public struct SyntheticEconomy: Sendable {
         var e = Economy(name: "uniform n=\(n) seed=\(seed)", products: prods, resources: [Resource(id: "labour", unit: "h", kind: .labour)],
                         techniques: table, needs: needs)
         if calibrate, let a = try? LeontiefAnalysis(e, solver: LeontiefSolver(tolerance: 1e-8)) {
-            e = Economy(name: e.name, products: prods, resources: [Resource(id: "labour", unit: "h", kind: .labour, limit: (a.resourceUse[0] * 0.9).rounded())],
+            e = Economy(name: e.name, products: prods, resources: [Resource(id: "labour", unit: "h", kind: .labour, limit: (a.resourceUse[0] * uniformLabourShare).rounded())],
                         techniques: table, needs: needs)
         }
         return e

@@ -79,7 +79,19 @@ enum Harmony {
             warm = (w.activities + targets.map { i in pieces.map { $0.a * net[i] / target[i] + $0.b }.min()! },
                     [Double](repeating: 0, count: lp.rows))
         }
-        let r = PDHGSolver(lp, options: options.solver).solve(warmStart: warm)
+        // Planning structure first: with one binding limit and the Leontief techniques, harmony is
+        // a continuous knapsack over the targets' pieces (see `leontiefHarmony`); its LP point is
+        // accepted only if the residual check below passes at the tolerance.
+        var r: PDHGResult
+        var byStructure = false
+        if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target),
+           LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
+            r = PDHGResult(status: .optimal, reason: "Leontief structure", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
+                           iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
+            byStructure = true
+        } else {
+            r = PDHGSolver(lp, options: options.solver).solve(warmStart: warm)
+        }
         let act = (0..<m).map { max(0, r.x[$0]) }
         var plan = Planner.emptyPlan(e, status: .stopped, seconds: 0)
         plan.activities = act
@@ -114,9 +126,111 @@ enum Harmony {
         if r.status == .optimal && plan.certificate.passes(tol * 1.01) {
             plan.status = .optimal
             plan.message = "optimal harmony \(harmony); \(missed) of \(targets.count) targets missed"
+                + (byStructure ? " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)" : "")
         } else {
             plan.message = "stopped (\(r.reason)); harmony \(harmony), \(missed) of \(targets.count) targets missed"
         }
         return plan
+    }
+
+    /// Harmony by planning structure. With the primary (Leontief) techniques, producing a net
+    /// output vector n takes v·n of a limited resource, v = ℓ(I − A)⁻¹ (its embodied amounts). If
+    /// that resource is the only one that binds, the harmony LP is a continuous knapsack: after the
+    /// guaranteed needs, spend the resource on the targets' pieces (slope 4 up to half the target,
+    /// 1 up to the target, 0.01 beyond) in order of harmony per unit of resource, a_k / (t_i v_i);
+    /// concavity makes each target's pieces come in order. The marginal piece prices the
+    /// resource (w) and the LP duals follow from complementary slackness: product valuations
+    /// w·v_i split between the balance row and the active pieces. Returns an LP point (x, h; y) for
+    /// the caller's residual check, or nil when the structure does not apply.
+    static func leontiefHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram,
+                                targets: [Int], target: [Double]) -> (x: [Double], y: [Double])? {
+        let n = e.productCount, m = e.techniqueCount
+        guard !targets.isEmpty else { return nil }
+        let sys = LeontiefSystem(e)
+        for i in targets where sys.primaryTechnique[i] < 0 { return nil }
+        for (row, k) in base.limitedResources.enumerated() {
+            guard let limit = e.resources[k].limit else { continue }
+            var ell = [Double](repeating: 0, count: n)
+            for q in sys.r.rowStart[k]..<sys.r.rowStart[k + 1] { ell[Int(sys.r.colIndex[q])] = sys.r.values[q] }
+            let vs = LeontiefSolver(tolerance: 1e-12, maxIterations: 2000).solve(sys.aTransposed, ell)
+            guard vs.converged else { continue }
+            let v = vs.x
+            if targets.contains(where: { !(v[$0] > 0) }) || v.contains(where: { $0 < 0 }) { continue }
+            // Mandatory: the guaranteed needs.
+            var remaining = limit
+            for i in 0..<n { remaining -= v[i] * base.guaranteed[i] }
+            guard remaining >= 0 else { continue }
+            // Pieces: (target index, piece, from u, to u, ratio).
+            let bounds = [0.0, 0.5, 1.0, Double.infinity]
+            var segs: [(q: Int, k: Int, lo: Double, hi: Double, ratio: Double)] = []
+            segs.reserveCapacity(3 * targets.count)
+            var u = [Double](repeating: 0, count: targets.count)
+            for (q, i) in targets.enumerated() {
+                let u0 = base.guaranteed[i] / target[i]
+                u[q] = u0
+                for k in 0..<3 where bounds[k + 1] > u0 {
+                    segs.append((q, k, max(u0, bounds[k]), bounds[k + 1], pieces[k].a / (target[i] * v[i])))
+                }
+            }
+            segs.sort { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && ($0.q, $0.k) < ($1.q, $1.k)) }
+            var w = 0.0
+            for sg in segs {
+                let i = targets[sg.q], unit = target[i] * v[i]
+                let cost = (sg.hi - sg.lo) * unit
+                if cost <= remaining {
+                    u[sg.q] = sg.hi
+                    remaining -= cost
+                } else {
+                    u[sg.q] = sg.lo + remaining / unit
+                    remaining = 0
+                    w = sg.ratio
+                    break
+                }
+            }
+            guard w > 0 else { continue }
+            // Net outputs, then activities by the Leontief plan. The surplus beyond the targets
+            // (all of it on the marginal piece's product when labour is left over) is solved as a
+            // second right-hand side: the solver's stopping rule is relative to the largest gross
+            // output of each side, and one product can take a tenth of all labour.
+            var net = [Double](repeating: 0, count: 2 * n)
+            for i in 0..<n { net[2 * i] = base.guaranteed[i] }
+            for (q, i) in targets.enumerated() {
+                net[2 * i] = min(u[q], 1) * target[i]
+                net[2 * i + 1] = max(0, u[q] - 1) * target[i]
+            }
+            let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.a, net, width: 2)
+            guard sol.converged else { continue }
+            var x = [Double](repeating: 0, count: m)
+            for j in 0..<n where sys.primaryTechnique[j] >= 0 {
+                x[Int(sys.primaryTechnique[j])] += max(0, sol.x[2 * j] + sol.x[2 * j + 1]) / sys.primaryOutput[j]
+            }
+            for q in targets.indices { x.append(pieces.map { $0.a * u[q] + $0.b }.min()!) }
+            // Duals.
+            var y = [Double](repeating: 0, count: lp.rows)
+            for i in 0..<n { y[i] = w * v[i] }
+            y[n + row] = w
+            let pieceRow0 = n + base.limitedResources.count
+            for (q, i) in targets.enumerated() {
+                let tau = w * v[i] * target[i]
+                let values = pieces.map { $0.a * u[q] + $0.b }
+                let best = values.min()!
+                let active = (0..<3).filter { values[$0] - best <= 1e-12 * max(1, abs(best)) }
+                let r0 = pieceRow0 + 3 * q
+                y[i] = 0
+                if active.count >= 2 {
+                    let k = active[0], k1 = active[1]
+                    let a = pieces[k].a, a1 = pieces[k1].a
+                    if tau > a { y[r0 + k] = 1; y[i] = (tau - a) / target[i] }
+                    else if tau < a1 { y[r0 + k1] = 1 }
+                    else { let s = (tau - a1) / (a - a1); y[r0 + k] = s; y[r0 + k1] = 1 - s }
+                } else {
+                    let k = active[0]
+                    y[r0 + k] = 1
+                    y[i] = max(0, tau - pieces[k].a) / target[i]
+                }
+            }
+            return (x, y)
+        }
+        return nil
     }
 }

@@ -61,6 +61,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Seed.") var seed: UInt64 = 1
         @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
         @Option(help: "Economy file instead of a generated one.") var economy: String?
+        @Option(help: "Uniform shape: labour limit as a share of what the full needs take.") var labourShare: Double = 0.9
         @Option(help: "Mode.") var mode: PlannerOptions.Mode = .fulfilment
         @Option(help: "Tolerance.") var tolerance: Double = 1e-6
         @Option(help: "Time limit for our solve, seconds.") var timeLimit: Double = 600
@@ -72,6 +73,7 @@ struct BenchCommand: ParsableCommand {
             if let f = economy { e = try loadEconomy(f) } else {
                 var g = SyntheticEconomy(products: products, seed: seed)
                 g.shape = shape
+                g.uniformLabourShare = labourShare
                 e = g.generate()
             }
             var o = PlannerOptions()

@@ -14,6 +14,32 @@ import SyncoPlan
         #expect(abs(plan.harmony!.harmony - 0.0047) < 1e-5)
     }
 
+    /// By hand: products a (1 h) and b (2 h), targets 10 each, 25 h. Harmony per hour of each
+    /// piece: a below half 4/10, b below half 4/20, a up to target 1/10, b up to target 1/20. In
+    /// that order: a to 0.5 (5 h), b to 0.5 (10 h), a to 1 (5 h), and the last 5 h take b to
+    /// 0.75. Harmony (1 − 1) + (0.75 − 1) = −0.25, one target missed, an hour is worth 1/20. The
+    /// structure path gives it without solver iterations; the PDHG path agrees.
+    @Test func knapsackByHand() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
+        t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 2)]))
+        let e = Economy(name: "two", products: [Product(id: "a"), Product(id: "b")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 25)], techniques: t,
+                        needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 10)])
+        let plan = Planner.solve(e, options: options())
+        #expect(plan.status == .optimal)
+        #expect(plan.iterations == 0, "\(plan.message)")
+        #expect(abs(plan.harmony!.harmony + 0.25) < 1e-9)
+        #expect(abs(plan.harmony!.ratios[0] - 1) < 1e-9 && abs(plan.harmony!.ratios[1] - 0.75) < 1e-9)
+        #expect(plan.harmony!.missed == 1)
+        #expect(abs(plan.resourceValuation[0] - 0.05) < 1e-9)
+        var o = options()
+        o.leontiefStart = false
+        let pdhg = Planner.solve(e, options: o)
+        #expect(pdhg.status == .optimal && pdhg.iterations > 0)
+        #expect(abs(pdhg.harmony!.harmony + 0.25) < 1e-5)
+    }
+
     /// Two products of 1 h each, targets 100 each, 150 h: the harmony optimum is −0.5 (half a
     /// target short in total, all within the slope-1 piece), and no output is below half its target.
     @Test func shortfallsAreSpreadByConcavity() {
