@@ -180,7 +180,14 @@ public enum Decomposition {
 
     /// Arrow–Hurwicz / PDHG across councils with a facilitation board setting valuations.
     static func participatory(_ L: LinkingRows, _ cs: [Council], _ o: Options) -> Run {
-        let m = L.count
+        let m = L.count, K = cs.count
+        // One facilitation round T: councils revise at the valuations, λ moves with the value of
+        // the needs, valuations move with the excess demand of the extrapolated proposals.
+        // Rounds are blended with an anchor — the proposals and valuations of the last reset —
+        // whose weight fades as 1/(k+2) (Halpern's iteration, reflected as in r²HPDHG, the
+        // central solver's method); the board resets the anchor when the round-to-round change
+        // has fallen to a fifth of where the cycle began (or stalls below 0.8 of it), and then
+        // rebalances the speeds of revision and facilitation (the primal weight).
         var x = cs.map { [Double](repeating: 0, count: $0.capacity.count) }
         var p = [Double](repeating: 0, count: m)
         var lambda = 0.0
@@ -192,58 +199,90 @@ public enum Decomposition {
         // scale of the objective; balancing the two step sizes by ω = ‖c‖/‖b‖ keeps both moving.
         var bNorm = 0.0
         for i in 0..<m { let v = L.base[i] + L.other[i]; bNorm += v * v }
-        let omega = 1 / max(1, bNorm.squareRoot())
-        let step = eta / omega, dualStep = eta * omega
+        let omega0 = 1 / max(1, bNorm.squareRoot())
+        var omega = omega0
+        let reflection = 0.5
+        var anchor = (x: x, p: p, lambda: lambda)
+        var inner = 0
+        var r0 = Double.nan, rPrev = Double.infinity
         var run = Run()
         var supply = [Double](repeating: 0, count: m)
         for round in 1...o.maxRounds {
-            // Councils revise towards more value at the indicative valuations (proximal gradient step).
+            let step = eta / omega, dualStep = eta * omega
+            // T(z): councils revise towards more value at the indicative valuations.
             let xs = x, prices = p
-            let revised = parallelMap(cs.count) { k in cs[k].revise(xs[k], prices: prices, step: step) }
-            let lambdaNew = lambda + step * (1 - zip(L.other, p).reduce(0) { $0 + $1.0 * $1.1 })
-            // Facilitation: valuations move with the excess demand of the extrapolated proposals.
+            let revised = parallelMap(K) { k in cs[k].revise(xs[k], prices: prices, step: step) }
+            let lambdaT = lambda + step * (1 - zip(L.other, p).reduce(0) { $0 + $1.0 * $1.1 })
             for i in 0..<m { supply[i] = 0 }
             var z = [[Double]]()
-            z.reserveCapacity(cs.count)
-            for k in 0..<cs.count {
+            z.reserveCapacity(K)
+            var dx2 = (lambdaT - lambda) * (lambdaT - lambda)
+            for k in 0..<K {
                 let zNew = revised[k].z
                 let zOld = cs[k].apply(x[k], rows: m)
                 for i in 0..<m { supply[i] += 2 * zNew[i] - zOld[i] }
+                for j in x[k].indices { let d = revised[k].x[j] - x[k][j]; dx2 += d * d }
                 z.append(zNew)
-                x[k] = revised[k].x
             }
-            let lambdaBar = 2 * lambdaNew - lambda
+            let lambdaBar = 2 * lambdaT - lambda
+            var pT = p
+            var dy2 = 0.0
             for i in 0..<m {
-                let pNew = max(0, p[i] + dualStep * (L.demand(i, lambdaBar) - supply[i]))
-                p[i] = pNew
+                pT[i] = max(0, p[i] + dualStep * (L.demand(i, lambdaBar) - supply[i]))
+                dy2 += (pT[i] - p[i]) * (pT[i] - p[i])
             }
-            lambda = lambdaNew
+            // What the councils carry out and report this round: T(z), feasible in their boxes.
             let (achieved, residual) = L.certify(z)
-            run.rounds = round; run.lambda = lambda; run.fulfilment = achieved; run.residual = residual
+            run.rounds = round; run.lambda = lambdaT; run.fulfilment = achieved; run.residual = residual
             // Optimality from reported numbers: councils report the rent their capacities earn at the
             // normalised valuations and whether any uncapped technique would still earn more than
             // it costs; with Σ p·d = 1 that is a dual bound (weak duality), so gap = bound − fulfilment.
             var gap = Double.infinity
-            let pd = zip(L.other, p).reduce(0) { $0 + $1.0 * $1.1 }
+            let pd = zip(L.other, pT).reduce(0) { $0 + $1.0 * $1.1 }
             if pd > 0 {
                 var bound = 0.0
-                for i in 0..<m { bound -= L.base[i] * p[i] / pd }
+                for i in 0..<m { bound -= L.base[i] * pT[i] / pd }
                 var violated = false
                 for c in cs {
-                    let (rent, excess) = c.rent(prices: p, scale: 1 / pd)
+                    let (rent, excess) = c.rent(prices: pT, scale: 1 / pd)
                     bound += rent
                     if excess > 1e-12 { violated = true }     // any slack here would void the bound
                 }
                 if !violated { gap = bound - achieved }
             }
             run.gap = gap
+            run.activitiesByCouncil = revised.map(\.x)
             let done = residual <= o.tolerance && gap.isFinite && abs(gap) <= o.tolerance * max(1, abs(achieved))
             if round % o.historyEvery == 0 || done || round == o.maxRounds {
-                run.history.append(Round(round: round, lambda: lambda, linkingResidual: residual, largest: L.imbalances(z, lambda: lambda, councils: cs.map(\.id))))
+                run.history.append(Round(round: round, lambda: lambdaT, linkingResidual: residual, largest: L.imbalances(z, lambda: lambdaT, councils: cs.map(\.id))))
             }
             if done { run.converged = true; break }
+            // Reset or blend.
+            let r = (omega * dx2 + dy2 / omega).squareRoot()
+            if r0.isNaN { r0 = r }
+            inner += 1
+            if r <= 0.2 * r0 || (r <= 0.8 * r0 && r > rPrev) || Double(inner) >= 0.36 * Double(round) {
+                var ddx = (lambdaT - anchor.lambda) * (lambdaT - anchor.lambda), ddy = 0.0
+                for k in 0..<K { for j in x[k].indices { let d = revised[k].x[j] - anchor.x[k][j]; ddx += d * d } }
+                for i in 0..<m { ddy += (pT[i] - anchor.p[i]) * (pT[i] - anchor.p[i]) }
+                ddx = ddx.squareRoot(); ddy = ddy.squareRoot()
+                if ddx > 1e-10 && ddy > 1e-10 { omega = min(max((ddy / ddx * omega).squareRoot(), omega0 * 1e-3), omega0 * 1e3) }
+                x = revised.map(\.x); p = pT; lambda = lambdaT
+                anchor = (x, p, lambda)
+                inner = 0; r0 = .nan; rPrev = .infinity
+            } else {
+                let a = Double(inner) / Double(inner + 1), b = 1 / Double(inner + 1)
+                for k in 0..<K {
+                    for j in x[k].indices {
+                        let t = (1 + reflection) * revised[k].x[j] - reflection * x[k][j]
+                        x[k][j] = min(max(a * t + b * anchor.x[k][j], 0), cs[k].capacity[j])
+                    }
+                }
+                for i in 0..<m { p[i] = max(0, a * ((1 + reflection) * pT[i] - reflection * p[i]) + b * anchor.p[i]) }
+                lambda = a * ((1 + reflection) * lambdaT - reflection * lambda) + b * anchor.lambda
+                rPrev = r
+            }
         }
-        run.activitiesByCouncil = x
         return run
     }
 

@@ -68,8 +68,10 @@ import SyncoModel
         #expect(!r.history.isEmpty)
     }
 
-    /// The participatory procedure (valuations follow excess demand) approaches the same plan,
-    /// much more slowly; its gap is certified from reported capacity rents once it is valid.
+    /// The participatory procedure (valuations follow excess demand, rounds blended with the last
+    /// reset point) approaches the same plan, more slowly; its gap is certified from reported
+    /// capacity rents. On the two-sector economy it converges; on the three regions it is still
+    /// creeping after 60 000 rounds (within 5 %).
     @Test func participatoryApproachesTheOptimum() throws {
         let e = try Self.threeRegions()
         let central = Planner.solve(e)
@@ -79,6 +81,12 @@ import SyncoModel
         let r = Decomposition.solve(e, councils: Decomposition.split(e, councils: 3), options: o)
         #expect(abs(r.fulfilment - central.fulfilment) <= 0.05 * central.fulfilment, "participatory \(r.fulfilment) vs central \(central.fulfilment)")
         #expect(r.linkingResidual <= 1e-3)
+        let two = twoSector()
+        o.tolerance = 1e-3
+        let t = Decomposition.solve(two, councils: Decomposition.split(two, councils: 2), options: o)
+        let c = Planner.solve(two).fulfilment
+        #expect(t.converged, "two-sector: stopped after \(t.rounds) rounds at \(t.fulfilment)")
+        #expect(abs(t.fulfilment - c) <= 1e-3 * c && t.linkingResidual <= 1e-3)
     }
 
     /// What crosses to the coordinator: per council only a vector over the public linking rows
