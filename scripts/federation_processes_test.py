@@ -19,6 +19,8 @@ ap.add_argument("--councils", type=int, default=4)
 ap.add_argument("--products", type=int, default=60)
 ap.add_argument("--timeout", type=float, default=300)
 ap.add_argument("--mode", choices=["admm", "dantzig-wolfe"], default="admm")
+ap.add_argument("--private-needs", action="store_true",
+                help="guaranteed needs stay in the council files (split --private-needs); public.json must not hold them")
 args = ap.parse_args()
 
 work = tempfile.mkdtemp(prefix="synco-federation-")
@@ -55,7 +57,17 @@ def call(path, body=None):
     except (urllib.error.URLError, ConnectionError, TimeoutError): return 0, None
 
 run(["generate", "--products", str(args.products), "--seed", "3", "--out", "economy.json"])
-run(["split", "economy.json", "--councils", str(args.councils), "--out", "parts"])
+run(["split", "economy.json", "--councils", str(args.councils), "--out", "parts"] + (["--private-needs"] if args.private_needs else []))
+if args.private_needs:
+    whole = json.load(open(os.path.join(work, "economy.json")))
+    pub = json.load(open(os.path.join(work, "parts", "public.json")))
+    held = [n for k in range(1, args.councils + 1) for n in json.load(open(os.path.join(work, "parts", f"council-{k}.json"))).get("needs", [])]
+    guaranteed = [n for n in whole["needs"] if n.get("guaranteed")]
+    if not guaranteed: fail("the generated economy has no guaranteed needs to keep private")
+    if any(n.get("guaranteed") for n in pub["needs"]): fail("public.json holds guaranteed needs")
+    if sorted(json.dumps(n, sort_keys=True) for n in held) != sorted(json.dumps(n, sort_keys=True) for n in guaranteed):
+        fail("the councils' files do not hold exactly the guaranteed needs")
+    print(f"{len(guaranteed)} guaranteed needs held privately by the councils, none in public.json")
 central = json.loads(run(["solve", "economy.json", "--format", "json", "--quiet"]))["fulfilment"]
 
 coord_cmd = [binary, "coordinate", "parts/public.json", "--councils", str(args.councils), "--port", str(port), "--token", token,

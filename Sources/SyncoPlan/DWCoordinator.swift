@@ -47,9 +47,19 @@ public struct DWCoordinator: Sendable {
     var hasOther: Bool { rows.other.contains { $0 != 0 } }
     var lambdaColumn: Int { 2 * rows.count }
 
-    /// Every council starts with its idle plan (id 0, all techniques at zero).
-    public init(rows L: LinkingRows, councils K: Int) {
-        self.init(rows: L, councils: K, proposals: (0..<K).map { _ in [(plan: 0, z: [Double](repeating: 0, count: L.count))] },
+    /// Plan id of the stand-in a council with private needs starts from (see `init`).
+    public static let standIn = -1
+
+    /// Every council starts with its idle plan (id 0, all techniques at zero, so quantities 0).
+    /// A council with private needs (`privateNeeds[k]`; it tells only that it has some) reports
+    /// quantities net of them, so its idle plan's quantities are not 0 and the coordinator does
+    /// not know them: it starts from a stand-in column (id −1, quantities 0) that costs the slack
+    /// penalty, which the master drops as soon as the council's real proposals allow; a run is
+    /// not done while a stand-in carries weight.
+    public init(rows L: LinkingRows, councils K: Int, privateNeeds: [Bool] = []) {
+        self.init(rows: L, councils: K,
+                  proposals: (0..<K).map { k in [(plan: k < privateNeeds.count && privateNeeds[k] ? DWCoordinator.standIn : 0,
+                                                   z: [Double](repeating: 0, count: L.count))] },
                   penalty: nil, bestBound: .infinity, center: nil, round: 0)
     }
 
@@ -75,7 +85,8 @@ public struct DWCoordinator: Sendable {
             for p in saved[k] {
                 if list.isEmpty { firstColumn.append(cols.count) }
                 list.append(Proposal(plan: p.plan, z: p.z, column: cols.count))
-                cols.append((0..<m).filter { p.z[$0] != 0 }.map { ($0, p.z[$0]) } + [(m + k, 1)]); costs.append(0)
+                cols.append((0..<m).filter { p.z[$0] != 0 }.map { ($0, p.z[$0]) } + [(m + k, 1)])
+                costs.append(p.plan == DWCoordinator.standIn ? penalty : 0)
             }
             props.append(list)
         }
@@ -99,8 +110,7 @@ public struct DWCoordinator: Sendable {
         let m = rows.count
         var outcome = master.solve()
         while outcome == .unbounded && penalty < 1e12 {
-            penalty *= 10
-            for i in 0..<m { master.setCost(i, penalty) }
+            raisePenalty()
             outcome = master.solve()
         }
         let x = master.solution, y = master.duals
@@ -126,6 +136,21 @@ public struct DWCoordinator: Sendable {
         let prices = (0..<m).map { max(0, y[$0]) }
         priceSets = [prices]
         if let c = center { priceSets.append((0..<m).map { 0.5 * (c[$0] + prices[$0]) }) }
+    }
+
+    /// Raises the slack penalty tenfold (slacks and stand-ins alike).
+    mutating func raisePenalty() {
+        penalty *= 10
+        for i in 0..<rows.count { master.setCost(i, penalty) }
+        for list in proposals { for p in list where p.plan == DWCoordinator.standIn { master.setCost(p.column, penalty) } }
+    }
+
+    /// Weight still on stand-in columns (must be 0 before the run can be done).
+    var standInWeight: Double {
+        let x = master.solution
+        var w = 0.0
+        for list in proposals { for p in list where p.plan == DWCoordinator.standIn { w += max(0, x[p.column]) } }
+        return w
     }
 
     /// The certified gap: best bound from the councils' rents minus the achieved fulfilment.
@@ -154,7 +179,7 @@ public struct DWCoordinator: Sendable {
         }
         let (achieved, _) = rows.certify(mixed)
         let g = bestBound - achieved
-        if residual <= tolerance && (!hasOther || g.isFinite && g <= tolerance * max(1, abs(achieved))) {
+        if residual <= tolerance && standInWeight <= 1e-9 && (!hasOther || g.isFinite && g <= tolerance * max(1, abs(achieved))) {
             done = true
             return true
         }
@@ -178,9 +203,9 @@ public struct DWCoordinator: Sendable {
             let x = master.solution
             var slack = 0.0
             for i in 0..<m { slack += x[i] }
+            for list in proposals { for p in list where p.plan == DWCoordinator.standIn { slack += x[p.column] } }
             guard slack > 0 && penalty < 1e12 else { stalled = true; done = true; return true }
-            penalty *= 10
-            for i in 0..<m { master.setCost(i, penalty) }
+            raisePenalty()
         }
         solveMaster()
         return false

@@ -29,7 +29,7 @@ extension Decomposition {
     static func dantzigWolfe(_ L: LinkingRows, _ cs: [Council], _ o: Options) -> Run {
         let K = cs.count
         let caps = cs.map { $0.effectiveCapacity(L) }
-        var coordinator = DWCoordinator(rows: L, councils: K)
+        var coordinator = DWCoordinator(rows: L, councils: K, privateNeeds: cs.map(\.hasInternalNeeds))
         // Each council's plans, by the id it gave them (0 = idle).
         var plans = cs.map { [[Double](repeating: 0, count: $0.columnCount)] }
         var run = Run()
@@ -57,7 +57,7 @@ extension Decomposition {
             run.gap = gap.isFinite ? gap : .nan
             run.activitiesByCouncil = (0..<K).map { k in
                 var a = [Double](repeating: 0, count: cs[k].columnCount)
-                for (plan, w) in weights[k] { for j in a.indices { a[j] += w * plans[k][plan][j] } }
+                for (plan, w) in weights[k] where plan >= 0 { for j in a.indices { a[j] += w * plans[k][plan][j] } }
                 return a
             }
             if over { run.converged = !coordinator.stalled }
@@ -99,6 +99,6 @@ extension Decomposition.Council {
             let g = value(j, prices: p)
             if g > 0 { x[j] = cap[j]; rent += g * cap[j] }
         }
-        return (x, apply(x, rows: p.count), rent)
+        return (x, apply(x, rows: p.count), rent - internalValue(p))
     }
 }

@@ -54,6 +54,13 @@ public enum Decomposition {
         let rows: [Int32]
         let vals: [Double]
         let capacity: [Double]
+        /// The council's private guaranteed needs over the linking rows (scaled; empty: none).
+        /// They never travel: every quantity the council reports is net of them.
+        var internalNeeds: [Double] = []
+        /// Whether the council has private needs (the only thing about them it tells).
+        public var hasInternalNeeds: Bool { internalNeeds.contains { $0 != 0 } }
+        /// Whether it holds a private need for product i.
+        public func holdsNeed(forProduct i: Int) -> Bool { i < internalNeeds.count && internalNeeds[i] != 0 }
     }
 
     /// One row of the feedback view: a linking constraint out of balance and who is involved.
@@ -100,6 +107,35 @@ public enum Decomposition {
     /// products have categories, otherwise in contiguous blocks, and the groups are dealt to
     /// councils in turn; a technique belongs to the council of its first output.
     public static func split(_ e: Economy, councils k: Int) -> [Council] {
+        let (members, _) = assign(e, councils: k)
+        let rows = LinkingRows(e)
+        return members.enumerated().map { c, js in rows.council(id: "council-\(c + 1)", techniques: js, e) }
+    }
+
+    /// The same split, with every guaranteed need held privately by the council that makes the
+    /// product (e.g. a care cooperative's guaranteed hours): returns the public economy (the
+    /// other needs only) that the coordinator sees, and councils that report net of their
+    /// private needs. Solve with `solve(publicEconomy, councils:)`; compare with the whole economy.
+    public static func splitWithPrivateNeeds(_ e: Economy, councils k: Int) -> (publicEconomy: Economy, councils: [Council]) {
+        let (members, councilOfProduct) = assign(e, councils: k)
+        let pub = publicPart(e)
+        let rows = LinkingRows(document: pub.document(), scale: LinkingRows.rowMaxima(e, techniques: Array(0..<e.techniqueCount)))
+        var privateNeeds = [[(product: Int, amount: Double)]](repeating: [], count: members.count)
+        for need in e.needs where need.guaranteed {
+            let c = min(councilOfProduct[Int(need.product)], members.count - 1)
+            privateNeeds[c].append((Int(need.product), need.amount))
+        }
+        return (pub, members.enumerated().map { c, js in rows.council(id: "council-\(c + 1)", techniques: js, e, internalNeeds: privateNeeds[c]) })
+    }
+
+    /// The economy without its guaranteed needs (what a coordinator sees when they are private).
+    public static func publicPart(_ e: Economy) -> Economy {
+        Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                needs: e.needs.filter { !$0.guaranteed })
+    }
+
+    /// Technique indices per council, and each product's council.
+    static func assign(_ e: Economy, councils k: Int) -> (members: [[Int]], councilOfProduct: [Int]) {
         let k = max(1, min(k, max(1, e.techniqueCount)))
         var councilOfProduct = [Int](repeating: 0, count: e.productCount)
         let categories = e.products.map { $0.category ?? "" }
@@ -120,8 +156,7 @@ public enum Decomposition {
         if members.contains(where: \.isEmpty) {
             members = (0..<k).map { c in Array(stride(from: c, to: e.techniqueCount, by: k)) }
         }
-        let rows = LinkingRows(e)
-        return members.enumerated().map { c, js in rows.council(id: "council-\(c + 1)", techniques: js, e) }
+        return (members, councilOfProduct)
     }
 
     // MARK: solving
@@ -324,7 +359,9 @@ public struct LinkingRows: Sendable {
 
     /// From public data only: the catalogue (products, resources with limits), the needs, and the
     /// row scale (the maximum of what the councils report as their largest coefficient per row).
-    public init(document doc: EconomyDocument, scale: [Double]) {
+    /// `sigma`: the common factor as the coordinator computed it (councils take it from the
+    /// coordinator, whose public part holds all public needs); nil computes it from `doc`.
+    public init(document doc: EconomyDocument, scale: [Double], sigma given: Double? = nil) {
         let n = doc.products.count
         let productIndex = Dictionary(doc.products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         var g = [Double](repeating: 0, count: n), d = g
@@ -343,6 +380,7 @@ public struct LinkingRows: Sendable {
         var s = 0.0
         for i in b.indices { s = max(s, abs(b[i]), abs(b[i] + o[i])) }
         if !(s > 0) || !s.isFinite { s = 1 }
+        if let given, given > 0, given.isFinite { s = given }
         for i in b.indices { b[i] /= s; o[i] /= s }
         names = doc.products.map(\.id) + limited.map { doc.resources[$0].id }
         productCount = n; self.scale = sc; sigma = s; base = b; other = o; rowOfResource = rowOf
@@ -373,7 +411,9 @@ public struct LinkingRows: Sendable {
     @inline(__always) func demand(_ i: Int, _ lambda: Double) -> Double { base[i] + lambda * other[i] }
 
     /// A council's private part over these rows (its techniques as scaled columns).
-    public func council(id: String, techniques js: [Int], _ e: Economy) -> Decomposition.Council {
+    /// A council's private part; `internalNeeds` are its private guaranteed needs (product
+    /// index, amount), kept by the council and subtracted from what it reports.
+    public func council(id: String, techniques js: [Int], _ e: Economy, internalNeeds: [(product: Int, amount: Double)] = []) -> Decomposition.Council {
         let t = e.techniques
         var start = [0], rows: [Int32] = [], vals: [Double] = [], cap: [Double] = []
         var col: [Int32: Double] = [:]
@@ -386,7 +426,13 @@ public struct LinkingRows: Sendable {
             start.append(rows.count)
             cap.append(t.capacity[j])
         }
-        return Decomposition.Council(id: id, techniques: js, colStart: start, rows: rows, vals: vals, capacity: cap)
+        var c = Decomposition.Council(id: id, techniques: js, colStart: start, rows: rows, vals: vals, capacity: cap)
+        if !internalNeeds.isEmpty {
+            var g = [Double](repeating: 0, count: count)
+            for (i, a) in internalNeeds where i >= 0 && i < productCount { g[i] += a / (scale[i] * sigma) }
+            c.internalNeeds = g
+        }
+        return c
     }
 
     /// The λ minimising −λ + (Nρ/2)‖max(0, b(λ)/N − a)‖² (the coordinator's step): the root of
@@ -456,13 +502,22 @@ extension Decomposition.Council {
         return g
     }
 
-    /// z = M x over the `m` linking rows (dense: the linking space is shared).
+    /// z = M x − g_internal over the `m` linking rows (dense: the linking space is shared).
     func apply(_ x: [Double], rows m: Int) -> [Double] {
         var z = [Double](repeating: 0, count: m)
         for j in 0..<columnCount where x[j] != 0 {
             for p in colStart[j]..<colStart[j + 1] { z[Int(rows[p])] += vals[p] * x[j] }
         }
+        if internalNeeds.count == m { for i in 0..<m { z[i] -= internalNeeds[i] } }
         return z
+    }
+
+    /// The value of the council's private needs at valuations p (what its rent must pay for).
+    func internalValue(_ p: [Double]) -> Double {
+        guard internalNeeds.count == p.count else { return 0 }
+        var v = 0.0
+        for i in 0..<p.count where internalNeeds[i] != 0 { v += p[i] * internalNeeds[i] }
+        return v
     }
 
     func applyInto(_ x: [Double]) -> [Double] {
@@ -499,9 +554,10 @@ extension Decomposition.Council {
         var x = start, y = start, t = 1.0
         let step = 1 / (2 * lipschitz)
         var r = [Double](repeating: 0, count: m)
+        let shift = internalNeeds.count == m ? internalNeeds : [Double](repeating: 0, count: m)
         for _ in 0..<iterations {
-            // r = M y − target
-            for i in 0..<m { r[i] = -target[i] }
+            // r = M y − g_internal − target
+            for i in 0..<m { r[i] = -target[i] - shift[i] }
             for j in 0..<columnCount where y[j] != 0 { for p in colStart[j]..<colStart[j + 1] { r[Int(rows[p])] += vals[p] * y[j] } }
             let xOld = x
             for j in 0..<columnCount {
@@ -513,9 +569,7 @@ extension Decomposition.Council {
             for j in 0..<columnCount { y[j] = x[j] + (t - 1) / tNew * (x[j] - xOld[j]) }
             t = tNew
         }
-        var z = [Double](repeating: 0, count: m)
-        for j in 0..<columnCount where x[j] != 0 { for p in colStart[j]..<colStart[j + 1] { z[Int(rows[p])] += vals[p] * x[j] } }
-        return (x, z)
+        return (x, apply(x, rows: m))
     }
 
     /// At valuations `prices · scale`: the rent of the capacities (Σ cap_j · max(0, value_j) over capped
@@ -527,7 +581,7 @@ extension Decomposition.Council {
             let g = value(j, prices: p) * scale
             if capacity[j].isFinite { rent += capacity[j] * max(0, g) } else { excess = max(excess, g) }
         }
-        return (rent, excess)
+        return (rent - internalValue(p) * scale, excess)
     }
 
     /// One proposal revision at valuations p: x ← clamp(x + step · Mᵀp) and the new net quantities.

@@ -50,6 +50,8 @@ public actor Coordination {
     let document: EconomyDocument
     let settings: Settings
     var rowMax: [String: [Double]] = [:]
+    /// Councils that said they hold private needs (nothing else about them travels).
+    var privateNeeds: Set<String> = []
     var coordinator: ADMMCoordinator?
     var dw: DWCoordinator?
     var reports: [String: [Double]] = [:]
@@ -73,6 +75,9 @@ public actor Coordination {
             if settings.mode == .dantzigWolfe {
                 let (c, d) = try Self.restoreDW(data, document: document, councils: settings.councils.count, file: f)
                 dw = c
+                if case .array(let names)? = try? JSONParser.parse(Array(data))["private_needs"] {
+                    for n in names { if case .string(let id) = n { privateNeeds.insert(id) } }
+                }
                 done = d
                 fulfilment = c.fulfilment
                 residual = c.residual
@@ -149,7 +154,8 @@ public actor Coordination {
                 ("mode", .string("dantzig-wolfe")), ("scale", arr(c.rows.scale)),
                 ("proposals", .array(c.savedProposals.map { list in .array(list.map { .object([("plan", .number(Double($0.plan))), ("z", arr($0.z))]) }) })),
                 ("penalty", .number(c.savedPenalty)), ("best_bound", c.bestBound.isFinite ? .number(c.bestBound) : .null),
-                ("center", c.savedCenter.map(arr) ?? .null), ("round", .number(Double(c.round))), ("done", .bool(done))])
+                ("center", c.savedCenter.map(arr) ?? .null), ("round", .number(Double(c.round))), ("done", .bool(done)),
+                ("private_needs", .array(privateNeeds.sorted().map { .string($0) }))])
             write(v, to: f)
             return
         }
@@ -189,7 +195,7 @@ public actor Coordination {
     }
 
     /// A council joins with the row names it knows and its largest coefficient per row.
-    public func join(council: String, rows: [String], rowMaxima: [Double], body: [UInt8]) throws -> JSONValue {
+    public func join(council: String, rows: [String], rowMaxima: [Double], internalNeeds: Bool = false, body: [UInt8]) throws -> JSONValue {
         log("join", body)
         _ = try index(of: council)
         guard rows == rowNames else { throw CoordinationError("council '\(council)': its rows differ from the public catalogue") }
@@ -199,13 +205,15 @@ public actor Coordination {
         }
         if !started {
             rowMax[council] = rowMaxima
+            if internalNeeds { privateNeeds.insert(council) } else { privateNeeds.remove(council) }
             if rowMax.count == settings.councils.count {
                 var scale = [Double](repeating: 0, count: rowNames.count)
                 for r in rowMax.values { for i in scale.indices { scale[i] = max(scale[i], r[i]) } }
                 let rows = LinkingRows(document: document, scale: scale)
                 switch settings.mode {
                 case .admm: coordinator = ADMMCoordinator(rows: rows, councils: settings.councils.count)
-                case .dantzigWolfe: dw = DWCoordinator(rows: rows, councils: settings.councils.count)
+                case .dantzigWolfe: dw = DWCoordinator(rows: rows, councils: settings.councils.count,
+                                                       privateNeeds: settings.councils.map { privateNeeds.contains($0) })
                 }
                 roundStarted = Date()
                 save()
@@ -220,7 +228,7 @@ public actor Coordination {
             func arr(_ a: [Double]) -> JSONValue { .array(a.map { .number($0) }) }
             return .object([("ready", .bool(true)), ("done", .bool(done)), ("mode", .string("dantzig-wolfe")),
                             ("round", .number(Double(c.round + 1))), ("reported", .bool(answers[council] != nil)),
-                            ("scale", arr(c.rows.scale)), ("prices", .array(c.priceSets.map(arr))),
+                            ("scale", arr(c.rows.scale)), ("sigma", .number(c.rows.sigma)), ("prices", .array(c.priceSets.map(arr))),
                             ("weights", .array(c.weights[k].map { .object([("plan", .number(Double($0.plan))), ("weight", .number($0.weight))]) }))])
         }
         guard let c = coordinator, let k = settings.councils.firstIndex(of: council) else {
@@ -228,7 +236,7 @@ public actor Coordination {
         }
         return .object([("ready", .bool(true)), ("done", .bool(done)), ("mode", .string("admm")), ("round", .number(Double(c.round + 1))),
                         ("reported", .bool(reports[council] != nil)),
-                        ("scale", .array(c.rows.scale.map { .number($0) })),
+                        ("scale", .array(c.rows.scale.map { .number($0) })), ("sigma", .number(c.rows.sigma)),
                         ("target", .array(c.target(for: k).map { .number($0) }))])
     }
 
@@ -273,7 +281,9 @@ public actor Coordination {
                 flag(council, "proposal \(i): expected \(c.rows.count) quantities, got \(p.z.count)")
                 throw CoordinationError("proposals[\(i)].z: expected \(c.rows.count) numbers, got \(p.z.count)")
             }
-            guard p.z.allSatisfy({ $0.isFinite && abs($0) <= 1e12 }), p.rent.isFinite, p.rent >= 0, abs(p.rent) <= 1e15 else {
+            // A rent is ≥ 0 unless the council pays for private needs out of it.
+            guard p.z.allSatisfy({ $0.isFinite && abs($0) <= 1e12 }), p.rent.isFinite, abs(p.rent) <= 1e15,
+                  p.rent >= 0 || privateNeeds.contains(council) else {
                 flag(council, "proposal \(i): quantities or rent not finite, beyond ±1e12, or a negative rent")
                 throw CoordinationError("proposals[\(i)]: expected finite quantities within ±1e12 and a rent ≥ 0")
             }
@@ -364,7 +374,8 @@ public actor Coordination {
             try check(req)
             let (f, bytes) = try await Self.body(req)
             do {
-                return Self.reply(try await c.join(council: try f.id("council"), rows: try f.strings("rows"), rowMaxima: try Self.numbers(f, "row_max"), body: bytes))
+                return Self.reply(try await c.join(council: try f.id("council"), rows: try f.strings("rows"), rowMaxima: try Self.numbers(f, "row_max"),
+                                                   internalNeeds: try f.bool("internal_needs") ?? false, body: bytes))
             } catch let e as CoordinationError { throw HTTPError(.badRequest, message: e.message) }
         }
         router.get("coordination/round") { req, _ in

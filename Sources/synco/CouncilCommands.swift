@@ -20,27 +20,35 @@ struct SplitCommand: ParsableCommand {
     @Argument(help: "Economy file.") var file: String
     @Option(help: "Number of councils.") var councils: Int = 4
     @Option(help: "Output folder (public.json, council-1.json, …).") var out: String
+    @Flag(name: .customLong("private-needs"), help: "Give every guaranteed need to the council that makes the product, in its own file only (public.json keeps the other needs).")
+    var privateNeeds = false
 
     func validate() throws { guard councils >= 1 else { throw ValidationError("--councils must be at least 1") } }
 
     func run() throws {
         let e = try loadEconomy(file)
-        try CouncilFiles.write(e, councils: councils, to: out)
+        try CouncilFiles.write(e, councils: councils, to: out, privateNeeds: privateNeeds)
         print("wrote \(out)/public.json and council-1…\(councils).json")
     }
 }
 
 enum CouncilFiles {
-    static func write(_ e: Economy, councils k: Int, to dir: String) throws {
+    /// public.json: the catalogue, limits and public needs, no techniques; council-N.json: that
+    /// council's techniques and (with `privateNeeds`) its private guaranteed needs.
+    static func write(_ e: Economy, councils k: Int, to dir: String, privateNeeds: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let doc = e.document()
-        var pub = doc
+        var pub = privateNeeds ? Decomposition.publicPart(e).document() : doc
         pub.techniques = []
         pub.name = (doc.name ?? "economy") + " (public part)"
         try FileIO.write(EconomyJSON.encode(pub), to: dir + "/public.json")
-        for (n, part) in Decomposition.split(e, councils: k).enumerated() {
+        let parts = privateNeeds ? Decomposition.splitWithPrivateNeeds(e, councils: k).councils : Decomposition.split(e, councils: k)
+        let productIndex = Dictionary(doc.products.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (n, part) in parts.enumerated() {
             var d = doc
-            d.needs = []
+            d.needs = privateNeeds ? doc.needs.filter { need in
+                need.guaranteed && productIndex[need.product].map { part.holdsNeed(forProduct: $0) } == true
+            } : []
             d.techniques = part.techniques.map { doc.techniques[$0] }
             d.name = "council-\(n + 1)"
             try FileIO.write(EconomyJSON.encode(d), to: dir + "/council-\(n + 1).json")
@@ -120,19 +128,29 @@ struct CouncilCommand: AsyncParsableCommand {
             let e = try loadEconomy(economy)
             let me = id ?? e.name
             let all = Array(0..<e.techniqueCount)
-            let names = LinkingRows(document: e.document(), scale: []).names
+            // Needs in a council's own file are its private needs: guaranteed, never sent.
+            if let n = e.needs.first(where: { !$0.guaranteed }) {
+                throw InputError("\(economy): need for \(e.products[Int(n.product)].id) is not guaranteed; a council's private needs must be guaranteed (needs met in proportion λ belong in the public part)")
+            }
+            let internalNeeds = e.needs.map { (product: Int($0.product), amount: $0.amount) }
+            var publicDoc = e.document()
+            publicDoc.needs = []
+            let names = LinkingRows(document: publicDoc, scale: []).names
             let client = CoordinatorClient(base: coordinator, token: token, patience: patience)
             var status = try await client.post("join", .object([
                 ("council", .string(me)), ("rows", .array(names.map { .string($0) })),
-                ("row_max", .array(LinkingRows.rowMaxima(e, techniques: all).map { .number($0) }))]))
+                ("row_max", .array(LinkingRows.rowMaxima(e, techniques: all).map { .number($0) })),
+                ("internal_needs", .bool(!internalNeeds.isEmpty))]))
             while status["ready"] != .bool(true) {
                 try await Task.sleep(for: .milliseconds(50))
                 status = try await client.get("round?council=\(me)")
             }
             guard case .array(let sv)? = status["scale"] else { throw InputError("coordinator sent no scale") }
             let scale: [Double] = sv.map { v -> Double in if case .number(let x) = v { return x } else { return 1 } }
-            let rowsHere = LinkingRows(document: e.document(), scale: scale)
-            let part = rowsHere.council(id: me, techniques: all, e)
+            var sigma: Double? = nil
+            if case .number(let sg)? = status["sigma"] { sigma = sg }
+            let rowsHere = LinkingRows(document: publicDoc, scale: scale, sigma: sigma)
+            let part = rowsHere.council(id: me, techniques: all, e, internalNeeds: internalNeeds)
             if status["mode"] == .string("dantzig-wolfe") {
                 return try await proposeRounds(part, rows: rowsHere, client: client, me: me)
             }
@@ -213,7 +231,7 @@ struct CouncilCommand: AsyncParsableCommand {
             var used = 0
             if case .array(let ws)? = last["weights"] {
                 for w in ws {
-                    guard case .number(let p)? = w["plan"], case .number(let wt)? = w["weight"], let k = Int(exactly: p) else { continue }
+                    guard case .number(let p)? = w["plan"], case .number(let wt)? = w["weight"], let k = Int(exactly: p), k >= 0 else { continue }
                     guard let x = plans[k] else {
                         writeStderr("\(me): the coordinator mixes plan \(k), which this council no longer has (restarted without --state)\n")
                         continue

@@ -20,6 +20,8 @@ struct FederateCommand: ParsableCommand {
     @Option(help: "Local (inner) iterations per council and round (admm).") var inner: Int = 30
     @Option(help: "Output format: table or json.") var format: OutputFormat = .table
     @Flag(help: "Run the coordinator and every council as separate processes talking HTTP on loopback (admm, dantzig-wolfe).") var processes = false
+    @Flag(name: .customLong("private-needs"), help: "Every guaranteed need is held privately by the council that makes the product; the coordinator sees only the other needs.")
+    var privateNeeds = false
 
     func validate() throws {
         guard councils >= 1 else { throw ValidationError("--councils must be at least 1") }
@@ -32,13 +34,14 @@ struct FederateCommand: ParsableCommand {
         let e = try loadEconomy(file)
         let central = Planner.solve(e)
         Log.progress("central plan: \(central.status.rawValue), λ = \(central.fulfilment)")
-        let parts = Decomposition.split(e, councils: councils)
+        let (publicEconomy, parts) = privateNeeds ? Decomposition.splitWithPrivateNeeds(e, councils: councils)
+            : (e, Decomposition.split(e, councils: councils))
         var o = Decomposition.Options()
         o.mode = mode
         o.tolerance = tolerance
         o.maxRounds = maxRounds
         o.innerIterations = inner
-        let r = Decomposition.solve(e, councils: parts, options: o)
+        let r = Decomposition.solve(publicEconomy, councils: parts, options: o)
         let relative = abs(r.fulfilment - central.fulfilment) / max(1e-12, abs(central.fulfilment))
         if format == .json {
             func imbalances(_ list: [Decomposition.Imbalance]) -> JSONValue {
@@ -79,7 +82,7 @@ struct FederateCommand: ParsableCommand {
         let e = try loadEconomy(file)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synco-federate-\(ProcessInfo.processInfo.processIdentifier)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try CouncilFiles.write(e, councils: councils, to: dir)
+        try CouncilFiles.write(e, councils: councils, to: dir, privateNeeds: privateNeeds)
         let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
         let exe = FileManager.default.isExecutableFile(atPath: me) ? me : "/proc/self/exe"
         let port = 20_000 + Int(ProcessInfo.processInfo.processIdentifier % 20_000)

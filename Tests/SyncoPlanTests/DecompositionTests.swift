@@ -89,6 +89,32 @@ import SyncoModel
         #expect(abs(t.fulfilment - c) <= 1e-3 * c && t.linkingResidual <= 1e-3)
     }
 
+    /// Private needs: the council that provides care holds the guaranteed 1 500 h of care; the
+    /// coordinator's economy has no guaranteed need at all, the council reports net of its
+    /// private need, and Dantzig–Wolfe still reaches the central optimum of the whole economy
+    /// (ADMM too, within its tolerance).
+    @Test func privateNeedsStayWithTheCouncilsAndThePlanIsTheSame() throws {
+        let e = try Self.threeRegions()
+        let central = Planner.solve(e)
+        let (pub, parts) = Decomposition.splitWithPrivateNeeds(e, councils: 3)
+        #expect(!pub.needs.contains { $0.guaranteed })
+        #expect(pub.needs.count == e.needs.filter { !$0.guaranteed }.count)
+        #expect(parts.filter(\.hasInternalNeeds).count == 1)
+        let care = e.products.firstIndex { $0.id == "care" }!
+        #expect(parts.contains { $0.holdsNeed(forProduct: care) })
+        for mode in [Decomposition.Mode.dantzigWolfe, .admm] {
+            var o = Decomposition.Options()
+            o.mode = mode
+            let r = Decomposition.solve(pub, councils: parts, options: o)
+            #expect(r.converged, "\(mode.rawValue) stopped after \(r.rounds) rounds")
+            #expect(abs(r.fulfilment - central.fulfilment) <= 1e-3 * central.fulfilment, "\(mode.rawValue): \(r.fulfilment) vs \(central.fulfilment)")
+            #expect(r.linkingResidual <= 1e-3)
+            // The activities the councils carry out meet the private need in the whole economy.
+            let net = Planner.flows(e, r.activities).net
+            #expect(net[care] >= 1500 * (1 - 1e-3), "\(mode.rawValue): care \(net[care])")
+        }
+    }
+
     /// What crosses to the coordinator: per council only a vector over the public linking rows
     /// (products and limited resources) — never technique ids or coefficients.
     @Test func onlyNetQuantitiesAreShared() throws {
