@@ -98,7 +98,7 @@ enum DLMKernel {
     /// Forecasts k = 1…h from a posterior (m, C, S, n): a_k = G a_{k−1},
     /// R_k = G R_{k−1} G' + W with W = W_{t+1} held constant beyond one step (W&H §10.8 / §6.3).
     static func forecast(_ spec: DLMSpec, _ x: DLMMatrices, m: [Double], C: [Double], S: Double,
-                         dof: Double, horizon: Int) -> [Forecast] {
+                         dof: Double, horizon: Int, extraEvolution: [Double]? = nil) -> [Forecast] {
         let p = x.p
         var a = [Double](repeating: 0, count: p), a2 = a, rf = a
         var R = [Double](repeating: 0, count: p * p), P = R, tmp = R
@@ -107,6 +107,9 @@ enum DLMKernel {
         addEvolution(spec, x, R: &R, ro: 0)
         var W = R
         for i in 0..<(p * p) { W[i] -= P[i] }
+        if let extra = extraEvolution, extra.count == p * p {
+            for i in 0..<(p * p) { W[i] += extra[i]; R[i] += extra[i] }
+        }
         var out: [Forecast] = []
         out.reserveCapacity(horizon)
         for k in 1...max(horizon, 1) {

@@ -378,7 +378,10 @@ public struct FeedbackBank: Sendable {
         let dof = n.isFinite ? spec.dlm.varianceDiscount * n : n
         let ft = 1 / spec.dlm.trendDiscount
         let f = p == 1 ? m0 : m0 + m1
-        let r00 = (p == 1 ? c00 : c00 + 2 * c01 + c11) * ft
+        var r00 = (p == 1 ? c00 : c00 + 2 * c01 + c11) * ft
+        // Future level and slope changes mixed in by their moments, as `MultiProcessModel.forecast`.
+        r00 += priors[Regime.levelChange.rawValue] * spec.levelChangeVariance * S
+        if p == 2 { r00 += priors[Regime.slopeChange.rawValue] * spec.slopeChangeVariance * S }
         return Forecast(step: 1, mean: f, scale2: r00 + S, dof: dof)
     }
 }

@@ -226,12 +226,22 @@ public struct MultiProcessModel: SequentialForecaster, Sendable {
         return (mm, cc, 1 / invS)
     }
 
-    /// Forecasts from the collapsed posterior under the normal regime (future transients and
-    /// changes are not mixed into the predictive distribution).
+    /// Forecasts from the collapsed posterior. Future level and slope changes are mixed in by
+    /// their moments: each step's evolution variance gains π_level·k_level·S on the level and
+    /// π_slope·k_slope·S·[[1,1],[1,1]] on (level, slope) — the variance of the regime mixture's
+    /// shocks (they have mean zero). Future outliers are left out: they hit single observations
+    /// and barely move a 90 % interval (2 % of mass).
     public func forecast(horizon: Int) -> [Forecast] {
         let (mm, cc, s) = collapsed()
         let dof = n.isFinite ? spec.dlm.varianceDiscount * n : n
-        return DLMKernel.forecast(spec.dlm, x, m: mm, C: cc, S: s, dof: dof, horizon: horizon)
+        let p = x.p
+        var extra = [Double](repeating: 0, count: p * p)
+        extra[0] += priors[Regime.levelChange.rawValue] * spec.levelChangeVariance * s
+        if x.trendDim == 2 {
+            let v = priors[Regime.slopeChange.rawValue] * spec.slopeChangeVariance * s
+            extra[0] += v; extra[1] += v; extra[p] += v; extra[p + 1] += v
+        }
+        return DLMKernel.forecast(spec.dlm, x, m: mm, C: cc, S: s, dof: dof, horizon: horizon, extraEvolution: extra)
     }
 
     /// Posterior mean of the level.
