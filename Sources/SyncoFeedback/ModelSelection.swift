@@ -33,7 +33,7 @@ public struct ModelSelection: SequentialForecaster, Sendable {
 
     /// The candidate grid used by `synco forecast` unless the discounts are fixed: trends
     /// (both unless one is named) × level discount δ_T ∈ {0.3, 0.5, 0.7, 0.85, 0.95} × slope
-    /// discount δ_β ∈ {0.9, 0.97, 0.995} (linear trend only) × seasonal discount
+    /// discount δ_β ∈ {0.8, 0.9, 0.97, 0.995} (linear trend only) × seasonal discount
     /// δ_S ∈ {0.95, 0.99} (s > 1 only); variance discount 0.99; regime settings as `base`, with
     /// collapse depth 1 (Harrison & Stevens' own scheme) to keep the grid cheap.
     public static func defaultGrid(period: Int, trends: [DLMSpec.Trend] = [.level, .linear],
@@ -42,7 +42,7 @@ public struct ModelSelection: SequentialForecaster, Sendable {
         let seasonal: [Double] = period > 1 ? [0.95, 0.99] : [1]
         for trend in trends {
             for dT in [0.3, 0.5, 0.7, 0.85, 0.95] {
-                for dB in (trend == .linear ? [0.9, 0.97, 0.995] : [Double?.none]) {
+                for dB in (trend == .linear ? [0.8, 0.9, 0.97, 0.995] : [Double?.none]) {
                     for dS in seasonal {
                         var spec = base
                         spec.dlm = DLMSpec(trend: trend, period: period, trendDiscount: dT, slopeDiscount: dB,
