@@ -302,38 +302,38 @@ public actor Coordination {
     }
 
     func close() {
+        let isDW = dw != nil
+        for name in settings.councils where isDW ? answers[name] == nil : reports[name] == nil { missed[name, default: 0] += 1 }
         if var c = dw {
-            for name in settings.councils where answers[name] == nil { missed[name, default: 0] += 1 }
             let mixedBefore = c.mixed, fulfilmentBefore = c.fulfilment
             let over = c.advance(answers: settings.councils.map { answers[$0] }, tolerance: settings.tolerance)
             dw = c
             answers = [:]
-            roundStarted = Date()
-            fulfilment = c.fulfilment
-            residual = c.residual
-            if c.round % 10 == 0 || over {
-                history.append(Decomposition.Round(round: c.round, lambda: c.lambda, linkingResidual: c.residual,
-                                                   largest: c.rows.imbalances(mixedBefore, lambda: fulfilmentBefore, councils: settings.councils)))
-                if history.count > 200 { history.removeFirst(history.count - 200) }
+            finish(round: c.round, fulfilment: c.fulfilment, lambda: c.lambda, residual: c.residual, over: over) {
+                c.rows.imbalances(mixedBefore, lambda: fulfilmentBefore, councils: self.settings.councils)
             }
-            if over || c.round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started0) }
-            save()
-            return
+        } else if var c = coordinator {
+            let step = c.advance(reports: settings.councils.map { reports[$0] }, tolerance: settings.tolerance)
+            coordinator = c
+            reports = [:]
+            finish(round: c.round, fulfilment: step.fulfilment, lambda: c.lambda, residual: step.residual, over: step.done) {
+                c.rows.imbalances(c.z, lambda: c.lambda, councils: self.settings.councils)
+            }
         }
-        guard var c = coordinator else { return }
-        for name in settings.councils where reports[name] == nil { missed[name, default: 0] += 1 }
-        let step = c.advance(reports: settings.councils.map { reports[$0] }, tolerance: settings.tolerance)
-        coordinator = c
-        reports = [:]
+    }
+
+    /// After a round: the new figures, the feedback view every 10 rounds and at the end, the stop
+    /// and the state file.
+    private func finish(round: Int, fulfilment f: Double, lambda: Double, residual r: Double, over: Bool,
+                        largest: () -> [Decomposition.Imbalance]) {
         roundStarted = Date()
-        fulfilment = step.fulfilment
-        residual = step.residual
-        if c.round % 10 == 0 || step.done {
-            history.append(Decomposition.Round(round: c.round, lambda: c.lambda, linkingResidual: step.residual,
-                                               largest: c.rows.imbalances(c.z, lambda: c.lambda, councils: settings.councils)))
+        fulfilment = f
+        residual = r
+        if round % 10 == 0 || over {
+            history.append(Decomposition.Round(round: round, lambda: lambda, linkingResidual: r, largest: largest()))
             if history.count > 200 { history.removeFirst(history.count - 200) }
         }
-        if step.done || c.round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started0) }
+        if over || round >= settings.maxRounds { done = true; seconds = Date().timeIntervalSince(started0) }
         save()
     }
 

@@ -58,13 +58,19 @@ import Testing
     }
 }
 
-@Test func nileLevelShiftIsFlagged() throws {
+/// The Nile's annual flow (labels are years), or nil with a recorded issue when the shared data
+/// are not next to the repository.
+func nileSeries() throws -> (labels: [String], values: [Double])? {
     let path = seriesDirectory.appendingPathComponent("nile_annual_flow.csv").path
     guard FileManager.default.fileExists(atPath: path) else {
         Issue.record("Nile series not found at \(path) (expected /work/shared/data/series/nile_annual_flow.csv next to the repository)")
-        return
+        return nil
     }
-    let (labels, values) = try readSeries(path, column: "volume")
+    return try readSeries(path, column: "volume")
+}
+
+@Test func nileLevelShiftIsFlagged() throws {
+    guard let (labels, values) = try nileSeries() else { return }
     #expect(values.count == 100)
     let a = ForecastAnalysis.run(values, spec: ForecastAnalysis.defaultSpec(period: 1, trend: .level), horizon: 5,
                                  minTrain: 20, rule: ChangePointRule())
@@ -79,12 +85,7 @@ import Testing
 /// horizons beats statsmodels' ETS(A,Ad,N) refitted at every origin (0.950, measured by
 /// scripts/forecast_backtest.py on the same origins).
 @Test func nileDefaultAnalysisChoosesALevelAndBeatsETS() throws {
-    let path = seriesDirectory.appendingPathComponent("nile_annual_flow.csv").path
-    guard FileManager.default.fileExists(atPath: path) else {
-        Issue.record("Nile series not found at \(path)")
-        return
-    }
-    let (labels, values) = try readSeries(path, column: "volume")
+    guard let (labels, values) = try nileSeries() else { return }
     let a = ForecastAnalysis.run(values, period: 1, trend: nil, horizon: 5, minTrain: 20, rule: ChangePointRule())
     #expect(a.model.dlm.trend == .level)
     #expect(a.candidates == ModelSelection.defaultGrid(period: 1).count)

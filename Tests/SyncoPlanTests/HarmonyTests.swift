@@ -5,6 +5,16 @@ import SyncoPlan
 @Suite struct HarmonyMode {
     func options() -> PlannerOptions { var o = PlannerOptions(); o.mode = .harmony; return o }
 
+    /// Products a and b made from labour alone (hours per unit), the same target for each.
+    func twoProducts(hours: (Double, Double), targets: Double, labour: Double) -> Economy {
+        var t = TechniqueTable()
+        t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, hours.0)]))
+        t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, hours.1)]))
+        return Economy(name: "two", products: [Product(id: "a"), Product(id: "b")],
+                       resources: [Resource(id: "labour", kind: .labour, limit: labour)], techniques: t,
+                       needs: [Need(product: 0, amount: targets), Need(product: 1, amount: targets)])
+    }
+
     /// Targets that can be met are met, surplus is worth δ = 0.01 per unit of target.
     /// Two-sector: grain target 100, CO2 allows 147 net ⇒ u = 1.47, h = 0.01·0.47.
     @Test func feasibleTargetsAreMetAndSurplusCountsLittle() {
@@ -20,12 +30,7 @@ import SyncoPlan
     /// 0.75. Harmony (1 − 1) + (0.75 − 1) = −0.25, one target missed, an hour is worth 1/20. The
     /// structure path gives it without solver iterations; the PDHG path agrees.
     @Test func knapsackByHand() {
-        var t = TechniqueTable()
-        t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
-        t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 2)]))
-        let e = Economy(name: "two", products: [Product(id: "a"), Product(id: "b")],
-                        resources: [Resource(id: "labour", kind: .labour, limit: 25)], techniques: t,
-                        needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 10)])
+        let e = twoProducts(hours: (1, 2), targets: 10, labour: 25)
         let plan = Planner.solve(e, options: options())
         #expect(plan.status == .optimal)
         #expect(plan.iterations == 0, "\(plan.message)")
@@ -43,12 +48,7 @@ import SyncoPlan
     /// Two products of 1 h each, targets 100 each, 150 h: the harmony optimum is −0.5 (half a
     /// target short in total, all within the slope-1 piece), and no output is below half its target.
     @Test func shortfallsAreSpreadByConcavity() {
-        var t = TechniqueTable()
-        t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
-        t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 1)]))
-        let e = Economy(name: "two", products: [Product(id: "a"), Product(id: "b")],
-                        resources: [Resource(id: "labour", kind: .labour, limit: 150)], techniques: t,
-                        needs: [Need(product: 0, amount: 100), Need(product: 1, amount: 100)])
+        let e = twoProducts(hours: (1, 1), targets: 100, labour: 150)
         let plan = Planner.solve(e, options: options())
         #expect(plan.status == .optimal)
         #expect(abs(plan.harmony!.harmony + 0.5) < 1e-5)
