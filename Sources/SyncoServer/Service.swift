@@ -499,18 +499,7 @@ public final class FederationService: Sendable {
         o.maxRounds = maxRounds
         let parts = Decomposition.split(economy, councils: k)
         let r = Decomposition.solve(economy, councils: parts, options: o)
-        return .object([
-            ("mode", .string(mode.rawValue)), ("status", .string(r.converged ? "converged" : "stopped")),
-            ("fulfilment", .number(r.fulfilment)), ("central_fulfilment", .number(central.fulfilment)),
-            ("rounds", .number(Double(r.rounds))), ("linking_residual", .number(r.linkingResidual)), ("seconds", .number(r.seconds)),
-            ("gap", r.gap.isFinite ? .number(r.gap) : .null),
-            ("councils", .array(parts.map { .object([("id", .string($0.id)), ("techniques", .number(Double($0.techniques.count)))]) })),
-            ("history", .array(r.history.suffix(50).map { h in
-                .object([("round", .number(Double(h.round))), ("lambda", .number(h.lambda)), ("linking_residual", .number(h.linkingResidual)),
-                         ("largest_imbalances", .array(h.largest.map { .object([("row", .string($0.row)), ("excess", .number($0.excess)),
-                                                                                ("councils", .array($0.councils.map { .string($0) }))]) }))])
-            })),
-        ])
+        return FederationJSON.value(r, central: central, councils: parts, historyLimit: 50)
     }
 
     static func summary(_ p: JSONValue) -> JSONValue {

@@ -44,20 +44,7 @@ struct FederateCommand: ParsableCommand {
         let r = Decomposition.solve(publicEconomy, councils: parts, options: o)
         let relative = abs(r.fulfilment - central.fulfilment) / max(1e-12, abs(central.fulfilment))
         if format == .json {
-            func imbalances(_ list: [Decomposition.Imbalance]) -> JSONValue {
-                .array(list.map { .object([("row", .string($0.row)), ("excess", .number($0.excess)), ("councils", .array($0.councils.map { .string($0) }))]) })
-            }
-            let v: JSONValue = .object([
-                ("mode", .string(mode.rawValue)), ("status", .string(r.converged ? "converged" : "stopped")),
-                ("fulfilment", .number(r.fulfilment)), ("central_fulfilment", .number(central.fulfilment)),
-                ("central_status", .string(central.status.rawValue)), ("relative_difference", .number(relative)),
-                ("coordinator_lambda", .number(r.coordinatorLambda)),
-                ("gap", r.gap.isFinite ? .number(r.gap) : .null),
-                ("rounds", .number(Double(r.rounds))), ("linking_residual", .number(r.linkingResidual)), ("seconds", .number(r.seconds)),
-                ("councils", .array(parts.map { .object([("id", .string($0.id)), ("techniques", .number(Double($0.techniques.count)))]) })),
-                ("history", .array(r.history.map { .object([("round", .number(Double($0.round))), ("lambda", .number($0.lambda)),
-                                                             ("linking_residual", .number($0.linkingResidual)), ("largest_imbalances", imbalances($0.largest))]) })),
-            ])
+            let v = FederationJSON.value(r, central: central, councils: parts)
             print(JSONWriter(pretty: true).string(v))
         } else {
             let how = r.converged ? "converged" : r.rounds >= maxRounds ? "stopped at the round limit"
