@@ -13,30 +13,28 @@ import SyncoSparse
 /// When no need is non-guaranteed, λ is capped at 1 (fulfilment 1 means the guaranteed needs
 /// are met) so the program stays bounded.
 public struct FulfilmentProblem: Sendable {
-    public let economy: Economy
+    /// Everything but the matrix (what the planner's structure path needs).
+    let needs: FulfilmentNeeds
     public let lp: LinearProgram
+    public var economy: Economy { needs.economy }
     /// Resource index of each resource row (rows n..<n+count).
-    public let limitedResources: [Int]
-    public let guaranteed: [Double]
-    public let other: [Double]
+    public var limitedResources: [Int] { needs.limitedResources }
+    public var guaranteed: [Double] { needs.guaranteed }
+    public var other: [Double] { needs.other }
     public var lambdaColumn: Int { economy.techniqueCount }
     public var resourceRowOffset: Int { economy.productCount }
 
     public init(_ e: Economy, lambdaCap: Double = .infinity) {
-        economy = e
-        let n = e.productCount, m = e.techniqueCount
-        var g = [Double](repeating: 0, count: n)
-        var o = [Double](repeating: 0, count: n)
-        for need in e.needs {
-            if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
-        }
-        guaranteed = g
-        other = o
-        let limited = e.resources.indices.filter { e.resources[$0].limit != nil }
-        limitedResources = limited
+        self.init(FulfilmentNeeds(e, lambdaCap: lambdaCap))
+    }
+
+    init(_ needs: FulfilmentNeeds) {
+        self.needs = needs
+        let e = needs.economy
         var rowOfResource = [Int32](repeating: -1, count: e.resourceCount)
-        for (k, r) in limited.enumerated() { rowOfResource[r] = Int32(n + k) }
-        lp = FulfilmentProblem.build(e, g: g, o: o, limited: limited, rowOfResource: rowOfResource, lambdaCap: lambdaCap)
+        for (k, r) in needs.limitedResources.enumerated() { rowOfResource[r] = Int32(e.productCount + k) }
+        lp = FulfilmentProblem.build(e, g: needs.guaranteed, o: needs.other, limited: needs.limitedResources,
+                                     rowOfResource: rowOfResource, lambdaCap: needs.lambdaCap)
     }
 
     static func build(_ e: Economy, g: [Double], o: [Double], limited: [Int], rowOfResource: [Int32], lambdaCap: Double) -> LinearProgram {
@@ -91,5 +89,36 @@ public struct FulfilmentProblem: Sendable {
         let rowNames = e.products.map { "p:" + $0.id } + limited.map { "r:" + e.resources[$0].id }
         return LinearProgram(objective: objective, lower: lower, upper: upper, matrix: k, rowLower: rowLower,
                              rowUpper: rowUpper, columnNames: colNames, rowNames: rowNames)
+    }
+}
+
+/// The fulfilment LP's data without its matrix: the needs split into guaranteed and other, the
+/// limited resources (one row each after the products) and λ's upper bound. Building the matrix
+/// costs a third of a structure solve at 10^5 products, so the planner builds it only when the
+/// solver has to run.
+struct FulfilmentNeeds: Sendable {
+    let economy: Economy
+    let guaranteed: [Double]
+    let other: [Double]
+    let limitedResources: [Int]
+    /// The cap asked for (∞ by default).
+    let lambdaCap: Double
+    /// λ's upper bound in the LP: the cap, or 1 when no need is non-guaranteed.
+    let lambdaUpper: Double
+    var rows: Int { economy.productCount + limitedResources.count }
+
+    init(_ e: Economy, lambdaCap: Double = .infinity) {
+        economy = e
+        let n = e.productCount
+        var g = [Double](repeating: 0, count: n)
+        var o = [Double](repeating: 0, count: n)
+        for need in e.needs {
+            if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
+        }
+        guaranteed = g
+        other = o
+        limitedResources = e.resources.indices.filter { e.resources[$0].limit != nil }
+        self.lambdaCap = lambdaCap
+        lambdaUpper = o.contains { $0 != 0 } ? lambdaCap : min(1, lambdaCap)
     }
 }

@@ -26,7 +26,7 @@ enum Harmony {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
         let base = FulfilmentProblem(e)
         let n = e.productCount, m = e.techniqueCount
-        if Planner.unboundedRay(base, options: options) != nil {
+        if Planner.unboundedRay(base.needs, options: options) != nil {
             var plan = Planner.emptyPlan(e, status: .unbounded, seconds: elapsed())
             plan.message = "unbounded: no limit or capacity restrains some techniques, so harmony can grow without end"
             return plan
@@ -64,7 +64,7 @@ enum Harmony {
         }
         let lp = b.build()
         // Guaranteed needs must be feasible on their own.
-        if base.guaranteed.contains(where: { $0 > 0 }), Planner.leontiefFeasible(base, demand: base.guaranteed) == nil {
+        if base.guaranteed.contains(where: { $0 > 0 }), Planner.leontiefFeasible(base.needs, demand: base.guaranteed) == nil {
             let p1 = Planner.minimumShortfall(base, options: options)
             if let d = p1.diagnosis {
                 var plan = Planner.emptyPlan(e, status: .infeasible, seconds: elapsed())

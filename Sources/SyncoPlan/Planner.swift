@@ -19,12 +19,20 @@ public enum Planner {
         if options.mode == .harmony { return Harmony.solve(e, options: options, warmStart: warmStart) }
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
-        let problem = FulfilmentProblem(e)
+        let needs = FulfilmentNeeds(e)
+        // The LP itself is built only when the solver (or the infeasibility diagnosis) needs it.
+        var built: FulfilmentProblem? = nil
+        func problem() -> FulfilmentProblem {
+            if let b = built { return b }
+            let b = FulfilmentProblem(needs)
+            built = b
+            return b
+        }
         let n = e.productCount, m = e.techniqueCount
 
         // 1. Unbounded? Only techniques with no capacity and no use of a limited resource can
         //    grow without end; a ray of them that makes every other need is a certificate.
-        if let ray = unboundedRay(problem, options: options) {
+        if let ray = unboundedRay(needs, options: options) {
             var plan = emptyPlan(e, status: .unbounded, seconds: elapsed())
             plan.fulfilment = .infinity
             plan.activities = ray
@@ -33,7 +41,7 @@ public enum Planner {
         }
 
         // The square Leontief system: reused from the warm plan when the techniques are the same.
-        let hasGuaranteed = problem.guaranteed.contains { $0 > 0 }
+        let hasGuaranteed = needs.guaranteed.contains { $0 > 0 }
         var structure: LeontiefStructure? = nil
         if hasGuaranteed || options.leontiefStart {
             let fp = LeontiefStructure.fingerprint(e.techniques)
@@ -47,10 +55,10 @@ public enum Planner {
         // 2. Can the guaranteed needs be met at all?
         var start: [Double]? = nil
         if hasGuaranteed {
-            if let xg = leontiefFeasible(problem, demand: problem.guaranteed, system: structure!.system) {
+            if let xg = leontiefFeasible(needs, demand: needs.guaranteed, system: structure!.system) {
                 start = xg
             } else {
-                let phase1 = minimumShortfall(problem, options: options)
+                let phase1 = minimumShortfall(problem(), options: options)
                 if let d = phase1.diagnosis {
                     var plan = emptyPlan(e, status: .infeasible, seconds: elapsed())
                     plan.diagnosis = d
@@ -72,10 +80,10 @@ public enum Planner {
         //    points; if the structure does not certify, its activities and valuations are the
         //    solver's start.
         var warm: (x: [Double], y: [Double])? = nil
-        if options.leontiefStart, var st = structure, let s = leontiefStart(problem, guaranteedActivity: start, structure: &st) {
-            warm = (s.x, [Double](repeating: 0, count: problem.lp.rows))
-            if let y = embodiedValuations(problem, binding: s, structure: &st) {
-                var plan = extract(problem, x: s.x, y: y)
+        if options.leontiefStart, var st = structure, let s = leontiefStart(needs, guaranteedActivity: start, structure: &st) {
+            warm = (s.x, [Double](repeating: 0, count: needs.rows))
+            if let y = embodiedValuations(needs, binding: s, structure: &st) {
+                var plan = extract(needs, x: s.x, y: y)
                 plan.structure = st
                 if plan.certificate.passes(options.solver.tolerance) {
                     plan.status = .optimal
@@ -88,13 +96,13 @@ public enum Planner {
             structure = st
         }
         if let w = warmStart, w.activities.count == m, w.productValuation.count == n, w.fulfilment.isFinite {
-            warm = (w.activities + [w.fulfilment], w.productValuation + problem.limitedResources.map { w.resourceValuation[$0] })
+            warm = (w.activities + [w.fulfilment], w.productValuation + needs.limitedResources.map { w.resourceValuation[$0] })
         } else if warm == nil, let s = start {
-            warm = (s + [0], [Double](repeating: 0, count: problem.lp.rows))
+            warm = (s + [0], [Double](repeating: 0, count: needs.rows))
         }
-        let solver = PDHGSolver(problem.lp, options: options.solver)
+        let solver = PDHGSolver(problem().lp, options: options.solver)
         let run = CertifiedSolve(solver, warmStart: warm, options: options.solver, elapsed: elapsed,
-                                 extract: { extract(problem, x: $0, y: $1) }, certificate: \.certificate)
+                                 extract: { extract(needs, x: $0, y: $1) }, certificate: \.certificate)
         var plan = run.plan
         plan.structure = structure
         plan.iterations = run.iterations
@@ -106,7 +114,7 @@ public enum Planner {
     }
 
     /// Builds the plan (net outputs, uses, valuations, certificate) from LP primal and dual values.
-    static func extract(_ p: FulfilmentProblem, x: [Double], y: [Double]) -> Plan {
+    static func extract(_ p: FulfilmentNeeds, x: [Double], y: [Double]) -> Plan {
         let e = p.economy
         let n = e.productCount, m = e.techniqueCount
         let act = (0..<m).map { max(0, x[$0]) }
@@ -122,7 +130,7 @@ public enum Planner {
         plan.resourceValuation = rv
         plan.numeraire = numeraire(e, rv)
         plan.certificate = PlanCertificate(economy: e, activities: act, fulfilment: lambda, productValuation: pv,
-                                           resourceValuation: rv, lambdaCap: p.lp.upper[m])
+                                           resourceValuation: rv, lambdaCap: p.lambdaUpper)
         return plan
     }
 
@@ -160,7 +168,7 @@ public enum Planner {
 
     /// Activities of primary techniques that meet `demand` (Leontief), if they respect every
     /// limit and capacity; nil otherwise.
-    static func leontiefFeasible(_ p: FulfilmentProblem, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
+    static func leontiefFeasible(_ p: FulfilmentNeeds, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
         guard let x = leontiefActivities(p.economy, demand: demand, system: system)?.x else { return nil }
         let e = p.economy
         let (_, use) = flows(e, x)
@@ -201,7 +209,7 @@ public enum Planner {
 
     /// x = x_G + λ₀·x_O with x_O the Leontief plan for the other needs and λ₀ the largest scale
     /// that keeps every limit and capacity: a feasible start that is often near the optimum.
-    static func leontiefStart(_ p: FulfilmentProblem, guaranteedActivity: [Double]?,
+    static func leontiefStart(_ p: FulfilmentNeeds, guaranteedActivity: [Double]?,
                               structure st: inout LeontiefStructure) -> LeontiefStart? {
         let e = p.economy
         let sys = st.system
@@ -224,7 +232,7 @@ public enum Planner {
             }
         }
         guard lambda.isFinite else { return nil }
-        if p.lp.upper[e.techniqueCount] < lambda { lambda = p.lp.upper[e.techniqueCount]; binding = nil }
+        if p.lambdaUpper < lambda { lambda = p.lambdaUpper; binding = nil }
         return LeontiefStart(x: (0..<e.techniqueCount).map { xg[$0] + lambda * xo[$0] } + [lambda], system: sys,
                              bindingResource: binding)
     }
@@ -234,7 +242,7 @@ public enum Planner {
     /// that λ's dual constraint Σ y_i o_i = 1 holds; y = (w·v on product rows, w on k's row,
     /// 0 on the other limits). Every primary technique then has reduced profit zero. Nil when
     /// no single resource binds or the transposed solve does not converge.
-    static func embodiedValuations(_ p: FulfilmentProblem, binding s: LeontiefStart, structure st: inout LeontiefStructure) -> [Double]? {
+    static func embodiedValuations(_ p: FulfilmentNeeds, binding s: LeontiefStart, structure st: inout LeontiefStructure) -> [Double]? {
         guard let k = s.bindingResource, let row = p.limitedResources.firstIndex(of: k) else { return nil }
         let e = p.economy, n = e.productCount
         let sys = s.system
@@ -250,7 +258,7 @@ public enum Planner {
         for i in 0..<n { vo += sol.x[i] * p.other[i] }
         guard vo > 0, vo.isFinite else { return nil }
         let w = 1 / vo
-        var y = [Double](repeating: 0, count: p.lp.rows)
+        var y = [Double](repeating: 0, count: p.rows)
         for i in 0..<n { y[i] = w * sol.x[i] }
         y[n + row] = w
         return y
@@ -258,9 +266,9 @@ public enum Planner {
 
     // MARK: - Unboundedness: a ray LP
 
-    static func unboundedRay(_ p: FulfilmentProblem, options: PlannerOptions) -> [Double]? {
+    static func unboundedRay(_ p: FulfilmentNeeds, options: PlannerOptions) -> [Double]? {
         let e = p.economy
-        guard p.lp.upper[e.techniqueCount] == .infinity else { return nil }
+        guard p.lambdaUpper == .infinity else { return nil }
         let t = e.techniques
         let limited = Set(p.limitedResources)
         let free = (0..<t.count).filter { j in
