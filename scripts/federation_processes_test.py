@@ -107,6 +107,11 @@ if code != 400 or "expected" not in str(body): fail(f"malformed report answered 
 if not any(f["council"] == "council-1" for f in status()["flagged"]): fail("malformed report not flagged")
 code, body = call("report", {"council": "council-9", "round": 1, "z": []})
 if code != 400: fail(f"unknown council answered {code}")
+# Wrong types are the sender's fault: 400 with the field, never a server error.
+for path, bad in (("report", {"council": 5, "round": 1, "z": []}), ("report", {"council": "council-1", "round": "x", "z": []}),
+                  ("join", {"council": "council-1", "rows": [], "row_max": [], "internal_needs": "yes"})):
+    code, body = call(path, bad)
+    if code != 400: fail(f"{path} with {bad} answered {code}: {body}")
 print("malformed and unknown reports refused and flagged")
 
 # Kill a council; the others go on (round deadline); restart it.

@@ -5,6 +5,7 @@ import Glibc
 import Hummingbird
 import NIOCore
 import SyncoData
+import SyncoDemocracy
 import SyncoModel
 import SyncoPlan
 import SyncoStore
@@ -377,6 +378,7 @@ public actor Coordination {
                 return Self.reply(try await c.join(council: try f.id("council"), rows: try f.strings("rows"), rowMaxima: try Self.numbers(f, "row_max"),
                                                    internalNeeds: try f.bool("internal_needs") ?? false, body: bytes))
             } catch let e as CoordinationError { throw HTTPError(.badRequest, message: e.message) }
+            catch let e as DemocracyError { throw HTTPError(.badRequest, message: "\(e.field): \(e.message)") }
         }
         router.get("coordination/round") { req, _ in
             try check(req)
@@ -400,6 +402,7 @@ public actor Coordination {
                     try await c.report(council: council, round: round, z: try Self.numbers(f, "z"), body: bytes)
                 }
             } catch let e as CoordinationError { throw HTTPError(.badRequest, message: e.message) }
+            catch let e as DemocracyError { throw HTTPError(.badRequest, message: "\(e.field): \(e.message)") }
             return Self.reply(.object([("status", .string("accepted"))]))
         }
         router.get("coordination/status") { _, _ in Self.reply(await c.result(central: nil)) }
