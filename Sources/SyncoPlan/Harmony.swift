@@ -150,11 +150,7 @@ enum Harmony {
         for i in targets where sys.primaryTechnique[i] < 0 { return nil }
         for (row, k) in base.limitedResources.enumerated() {
             guard let limit = e.resources[k].limit else { continue }
-            var ell = [Double](repeating: 0, count: n)
-            for q in sys.r.rowStart[k]..<sys.r.rowStart[k + 1] { ell[Int(sys.r.colIndex[q])] = sys.r.values[q] }
-            let vs = LeontiefSolver(tolerance: 1e-12, maxIterations: 2000).solve(sys.aTransposed, ell)
-            guard vs.converged else { continue }
-            let v = vs.x
+            guard let v = sys.embodied(resource: k, tolerance: 1e-12) else { continue }
             if targets.contains(where: { !(v[$0] > 0) }) || v.contains(where: { $0 < 0 }) { continue }
             // Mandatory: the guaranteed needs.
             var remaining = limit
@@ -200,10 +196,7 @@ enum Harmony {
             }
             let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.a, net, width: 2)
             guard sol.converged else { continue }
-            var x = [Double](repeating: 0, count: m)
-            for j in 0..<n where sys.primaryTechnique[j] >= 0 {
-                x[Int(sys.primaryTechnique[j])] += max(0, sol.x[2 * j] + sol.x[2 * j + 1]) / sys.primaryOutput[j]
-            }
+            var x = sys.activities(gross: (0..<n).map { sol.x[2 * $0] + sol.x[2 * $0 + 1] }, techniques: m)
             for q in targets.indices { x.append(pieces.map { $0.a * u[q] + $0.b }.min()!) }
             // Duals.
             var y = [Double](repeating: 0, count: lp.rows)

@@ -82,6 +82,27 @@ public struct LeontiefSystem: Sendable {
     /// Aᵀ in CSR form (the columns of A), kept from construction for transposed solves.
     public var aTransposed: CSRMatrix { aTransposedStorage }
 
+    /// The amount of resource `k` embodied in one unit of each product, v = ℓ_k(I − A)⁻¹ (a solve
+    /// with Aᵀ; ℓ_k is row k of `r`), or nil when the solve does not converge. `initial` is an
+    /// earlier answer to start from.
+    public func embodied(resource k: Int, tolerance: Double, initial: [Double]? = nil) -> [Double]? {
+        let n = a.rows
+        var ell = [Double](repeating: 0, count: n)
+        for q in r.rowStart[k]..<r.rowStart[k + 1] { ell[Int(r.colIndex[q])] = r.values[q] }
+        let sol = LeontiefSolver(tolerance: tolerance, maxIterations: 2000).solve(aTransposed, ell, initial: initial)
+        return sol.converged ? sol.x : nil
+    }
+
+    /// Activities of the primary techniques (out of `techniques`) that give these gross outputs
+    /// (negative ones read as zero).
+    public func activities(gross: [Double], techniques m: Int) -> [Double] {
+        var x = [Double](repeating: 0, count: m)
+        for j in 0..<a.rows where primaryTechnique[j] >= 0 {
+            x[Int(primaryTechnique[j])] += max(0, gross[j]) / primaryOutput[j]
+        }
+        return x
+    }
+
     /// Final demand per product: all needs at full fulfilment (guaranteed and other).
     public static func finalDemand(_ e: Economy) -> [Double] {
         var d = [Double](repeating: 0, count: e.productCount)

@@ -192,11 +192,7 @@ public enum Planner {
             r = solver.solve(sys.a, demand.map { max(0, $0) })
         }
         guard r.converged else { return nil }
-        var x = [Double](repeating: 0, count: e.techniqueCount)
-        for j in 0..<e.productCount where sys.primaryTechnique[j] >= 0 {
-            x[Int(sys.primaryTechnique[j])] += max(0, r.x[j]) / sys.primaryOutput[j]
-        }
-        return (x, r.x)
+        return (sys.activities(gross: r.x, techniques: e.techniqueCount), r.x)
     }
 
     /// A Leontief start: LP columns (activities, then λ), the square system it came from, and
@@ -245,21 +241,15 @@ public enum Planner {
     static func embodiedValuations(_ p: FulfilmentNeeds, binding s: LeontiefStart, structure st: inout LeontiefStructure) -> [Double]? {
         guard let k = s.bindingResource, let row = p.limitedResources.firstIndex(of: k) else { return nil }
         let e = p.economy, n = e.productCount
-        let sys = s.system
-        var ell = [Double](repeating: 0, count: n)
-        // r is resources × products (per unit of output): row k is ℓ_k.
-        for q in sys.r.rowStart[k]..<sys.r.rowStart[k + 1] { ell[Int(sys.r.colIndex[q])] = sys.r.values[q] }
-        let initial = st.bindingResource == k ? st.embodied : nil
-        let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.aTransposed, ell, initial: initial)
-        guard sol.converged else { return nil }
-        st.embodied = sol.x
+        guard let v = s.system.embodied(resource: k, tolerance: 1e-10, initial: st.bindingResource == k ? st.embodied : nil) else { return nil }
+        st.embodied = v
         st.bindingResource = k
         var vo = 0.0
-        for i in 0..<n { vo += sol.x[i] * p.other[i] }
+        for i in 0..<n { vo += v[i] * p.other[i] }
         guard vo > 0, vo.isFinite else { return nil }
         let w = 1 / vo
         var y = [Double](repeating: 0, count: p.rows)
-        for i in 0..<n { y[i] = w * sol.x[i] }
+        for i in 0..<n { y[i] = w * v[i] }
         y[n + row] = w
         return y
     }
