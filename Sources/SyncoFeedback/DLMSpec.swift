@@ -26,6 +26,10 @@ public struct DLMSpec: Sendable, Hashable {
     /// (W&H §6.3): their prior variances are P_μμ/δ_T and P_ββ/δ_β, their covariance stays P_μβ,
     /// so a series whose level wanders but whose growth is persistent (log GDP) can say so.
     public var slopeDiscount: Double?
+    /// Damping φ of a linear trend's slope (Gardner & McKenzie's damped trend, the "Ad" of ETS):
+    /// μ_t = μ_{t−1} + φ β_{t−1}, β_t = φ β_{t−1} (G = [[1, φ], [0, φ]]), so k-step forecasts
+    /// add φ + … + φ^k slopes instead of k. nil (or 1) is the undamped local linear trend. In (0, 1].
+    public var damping: Double?
     /// Discount factor of the seasonal block, in (0, 1].
     public var seasonalDiscount: Double
     /// Discount of the observation precision's gamma posterior, in (0, 1]; 1 = constant V.
@@ -36,7 +40,8 @@ public struct DLMSpec: Sendable, Hashable {
     public var evolutionVariance: [Double]?
 
     public init(trend: Trend = .linear, period: Int = 1, harmonics: Int? = nil,
-                trendDiscount: Double = 0.95, slopeDiscount: Double? = nil, seasonalDiscount: Double = 0.97,
+                trendDiscount: Double = 0.95, slopeDiscount: Double? = nil, damping: Double? = nil,
+                seasonalDiscount: Double = 0.97,
                 varianceDiscount: Double = 0.99,
                 observationVariance: Double? = nil, evolutionVariance: [Double]? = nil) {
         precondition(period >= 1, "period must be ≥ 1")
@@ -45,6 +50,7 @@ public struct DLMSpec: Sendable, Hashable {
         self.harmonics = harmonics
         self.trendDiscount = trendDiscount
         self.slopeDiscount = slopeDiscount
+        self.damping = damping
         self.seasonalDiscount = seasonalDiscount
         self.varianceDiscount = varianceDiscount
         self.observationVariance = observationVariance
@@ -80,7 +86,7 @@ struct DLMMatrices: Sendable {
         var G = [Double](repeating: 0, count: p * p)
         F[0] = 1
         G[0] = 1
-        if spec.trend == .linear { G[1] = 1; G[p + 1] = 1 }
+        if spec.trend == .linear { let phi = spec.damping ?? 1; G[1] = phi; G[p + 1] = phi }
         var k = spec.trendDimension
         if spec.period > 1 {
             let s = spec.period, full = s / 2

@@ -100,7 +100,8 @@ struct ForecastCommand: ParsableCommand {
         var s = "{\"column\":\(str(column)),\"observations\":\(count),\"period\":\(period),\"log\":\(log)"
         s += ",\"model\":{\"trend\":\"\(d.trend.rawValue)\",\"trend_discount\":\(num(d.trendDiscount))"
         s += ",\"slope_discount\":\(d.slopeDiscount.map(num) ?? "null")"
-        s += ",\"seasonal_discount\":\(d.period > 1 ? num(d.seasonalDiscount) : "null")"
+        s += ",\"damping\":\(d.trend == .linear ? num(d.damping ?? 1) : "null")"
+        s += ",\"seasonal_discount\":\(d.seasonalDimension > 0 ? num(d.seasonalDiscount) : "null")"
         s += ",\"variance_discount\":\(num(d.varianceDiscount)),\"posterior_probability\":\(num(a.modelProbability))"
         s += ",\"candidates\":\(a.candidates)}"
         s += ",\"forecasts\":["
@@ -128,7 +129,9 @@ struct ForecastCommand: ParsableCommand {
         var out = "\(column): \(count) observations, period \(period)\(log ? ", log scale" : "")\n"
         out += "Model: \(d.trend.rawValue) trend, discounts trend \(fmt(d.trendDiscount))"
         if let sd = d.slopeDiscount { out += ", slope \(fmt(sd))" }
-        if d.period > 1 { out += ", seasonal \(fmt(d.seasonalDiscount))" }
+        if let phi = d.damping, phi != 1 { out += ", slope damping \(fmt(phi))" }
+        if d.period > 1 { out += d.seasonalDimension > 0 ? ", seasonal \(fmt(d.seasonalDiscount))" : ", no seasonal block" }
+        out += ", variance \(fmt(d.varianceDiscount))"
         out += a.candidates > 1 ? " (chosen among \(a.candidates), posterior probability \(fmt(a.modelProbability)))\n" : " (fixed)\n"
         out += "\nForecasts\n"
         out += table(["step", "mean", "lower_90", "upper_90"], a.forecasts.map { f in

@@ -73,3 +73,29 @@ func likelihoodPicksTheDiscountTheoryImplies(delta: Double, r: Double) {
     for v in y.prefix(60) { t.observe(v) }
     #expect(t.forecast(horizon: 3) == before)
 }
+
+/// A damped trend (Gardner & McKenzie 1985): with the state known exactly (C = 0) and no
+/// evolution noise, the k-step forecast is level + (φ + φ² + … + φ^k)·slope.
+@Test func dampedTrendForecastsAddAGeometricSumOfSlopes() {
+    let phi = 0.8
+    let spec = DLMSpec(trend: .linear, trendDiscount: 1, damping: phi)
+    let x = DLMMatrices(spec)
+    let fc = DLMKernel.forecast(spec, x, m: [10, 2], C: [0, 0, 0, 0], S: 1, dof: .infinity, horizon: 4)
+    var sum = 0.0, power = 1.0
+    for k in 1...4 {
+        power *= phi; sum += power
+        #expect(abs(fc[k - 1].mean - (10 + 2 * sum)) < 1e-12)
+        #expect(abs(fc[k - 1].scale2 - 1) < 1e-12)
+    }
+}
+
+/// The default grid offers "no seasonal block": on a series without season but declared
+/// quarterly, the likelihood should prefer dropping the three seasonal states.
+@Test func gridDropsTheSeasonalBlockWhenThereIsNoSeason() {
+    var rng = SeededNormals(seed: 5)
+    var level = 0.0
+    let y: [Double?] = (0..<400).map { _ in level += 0.5 * rng.next(); return level + rng.next() }
+    var s = ModelSelection(candidates: ModelSelection.defaultGrid(period: 4, trends: [.level]), y: y)
+    for v in y { s.observe(v) }
+    #expect(s.candidates[s.best].dlm.seasonalDimension == 0)
+}
