@@ -38,6 +38,16 @@ public struct LeontiefSystem: Sendable {
             primary[i] = fallback[i]
             mainOut[i] = fallbackOut[i]
         }
+        self.init(e, primary: primary, output: mainOut)
+    }
+
+    /// The square system of a given choice: `primary[j]` is the technique that carries product j
+    /// (−1 for none) and `output[j]` its output of j per unit of activity (> 0 where chosen).
+    /// Used by the basis polish, whose choice comes from the solver's iterate.
+    public init(_ e: Economy, primary: [Int32], output mainOut: [Double]) {
+        let n = e.productCount
+        let t = e.techniques
+        precondition(primary.count == n && mainOut.count == n)
         // Build A column by column, then transpose to CSR (rows = required product).
         var colStart = [0]
         colStart.reserveCapacity(n + 1)

@@ -27,6 +27,12 @@ public struct PDHGOptions: Sendable {
     public var ruizIterations: Int = 10
     /// Called at every termination check (iteration, residuals, elapsed seconds).
     public var progress: (@Sendable (PDHGProgress) -> Void)? = nil
+    /// A basis polish (see `BasisPolish`): given the unscaled iterate it may return an exact
+    /// vertex built from the iterate's guess of the optimal basis. Tried at termination checks
+    /// once `polishStart` iterations are done, then each time the count has doubled; when its
+    /// point meets the tolerance the solve ends there (reason "basis polish").
+    public var polish: (@Sendable (_ x: [Double], _ y: [Double]) -> (x: [Double], y: [Double])?)? = nil
+    public var polishStart: Int = 512
 
     public init() {}
 }
@@ -145,6 +151,8 @@ public struct PDHGSolver: Sendable {
         var best: (x: [Double], y: [Double], res: LPResiduals)? = nil
         var status = PDHGResult.Status.stopped
         var reason = "iteration limit"
+        var nextPolish = options.polishStart
+        var polished: (x: [Double], y: [Double], res: LPResiduals)? = nil
 
         while total < options.maxIterations {
             let major = (total + 1) % options.restartCheckInterval == 0
@@ -170,6 +178,18 @@ public struct PDHGSolver: Sendable {
                     reason = "tolerance reached"
                     best = (Array(ws.xplus), Array(ws.yplus), res)
                     break
+                }
+                if let polish = options.polish, total >= nextPolish {
+                    nextPolish = 2 * total
+                    if let z = polish(p.unscalePrimal(Array(ws.xplus)), p.unscaleDual(Array(ws.yplus))) {
+                        let res = LPResiduals(lp, x: z.x, y: z.y)
+                        if res.satisfies(options.tolerance) {
+                            polished = (z.x, z.y, res)
+                            status = .optimal
+                            reason = "basis polish"
+                            break
+                        }
+                    }
                 }
                 if elapsed() > options.timeLimit { reason = "time limit"; break }
             }
@@ -197,6 +217,10 @@ public struct PDHGSolver: Sendable {
                 r0 = .nan
                 rPrev = .infinity
             }
+        }
+        if let z = polished {
+            return PDHGResult(status: status, reason: reason, x: z.x, y: z.y, residuals: z.res, iterations: total,
+                              restarts: restarts, seconds: elapsed(), primalWeight: omega)
         }
         let final = best ?? {
             for j in 0..<n { ws.xplus[j] = ws.x[j] }

@@ -8,6 +8,9 @@ public struct PlannerOptions: Sendable {
     public var solver = PDHGOptions()
     /// Start cold solves from a Leontief plan scaled to fit the limits (planning structure).
     public var leontiefStart = true
+    /// While the solver runs, try now and then to solve the basis its iterate suggests exactly
+    /// (`BasisPolish`); the first such vertex that meets the tolerance ends the solve.
+    public var basisPolish = true
     public init() {}
 }
 
@@ -95,13 +98,42 @@ public enum Planner {
             }
             structure = st
         }
+        // 4. More than the first technique per product, or a capacity, matters: policy
+        //    iteration on the Leontief structure (BasisPolish.improve) — each product switches
+        //    to the technique that is profitable at the prices of the one limit that binds,
+        //    until none is. Certified like everything else; when more than one limit binds it
+        //    stops without a plan and the solver takes over (and tries the same on its iterates).
+        let polish = options.basisPolish ? BasisPolish(needs, lp: problem().lp) : nil
+        // A warm plan's own technique choice is the start when it fits this economy.
+        let policy = polish.flatMap { bp in
+            bp.improve(warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis(),
+                       rounds: 100, tolerance: options.solver.tolerance)
+        }
+        if let z = policy, z.certified {
+            var plan = extract(needs, x: z.x, y: z.y)
+            plan.structure = structure
+            if plan.certificate.passes(options.solver.tolerance) {
+                plan.status = .optimal
+                plan.seconds = elapsed()
+                plan.message = "optimal: Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds); relative residuals and gap within \(options.solver.tolerance)"
+                return plan
+            }
+            warm = (z.x, z.y)
+        } else if let z = policy {
+            warm = (z.x, z.y)
+        }
         if let w = warmStart, w.activities.count == m, w.productValuation.count == n, w.fulfilment.isFinite {
             warm = (w.activities + [w.fulfilment], w.productValuation + needs.limitedResources.map { w.resourceValuation[$0] })
         } else if warm == nil, let s = start {
             warm = (s + [0], [Double](repeating: 0, count: needs.rows))
         }
-        let solver = PDHGSolver(problem().lp, options: options.solver)
-        let run = CertifiedSolve(solver, warmStart: warm, options: options.solver, elapsed: elapsed,
+        var solverOptions = options.solver
+        if let bp = polish, solverOptions.polish == nil {
+            let tolerance = solverOptions.tolerance
+            solverOptions.polish = { bp.polish(x: $0, y: $1, tolerance: tolerance) }
+        }
+        let solver = PDHGSolver(problem().lp, options: solverOptions)
+        let run = CertifiedSolve(solver, warmStart: warm, options: solverOptions, elapsed: elapsed,
                                  extract: { extract(needs, x: $0, y: $1) }, certificate: \.certificate)
         var plan = run.plan
         plan.structure = structure

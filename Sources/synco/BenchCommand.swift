@@ -122,6 +122,7 @@ struct BenchCommand: ParsableCommand {
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
             out += "  after changing 1 % of needs by 10 %: cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
             out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
+            out += "  cold: \(cold.message)\n  warm: \(warm.message)\n"
             writeStdout(out)
         }
     }

@@ -44,8 +44,9 @@ import SyncoPlan
 
     /// The structure shortcut must not be trusted blindly: the first (primary) technique for
     /// bread takes 3 h, an alternative 1 h. The Leontief plan with the primary technique gives
-    /// λ = 100/30; the certificate rejects it (the alternative has a positive reduced profit) and
-    /// the solver finds λ = 10.
+    /// λ = 100/30; the certificate rejects it (the alternative has a positive reduced profit).
+    /// Policy iteration switches bread to the 1 h technique: λ = 10 exactly, no solver
+    /// iteration. Without the basis polish the first-order solver finds the same.
     @Test func cheaperAlternativeDefeatsTheStructureShortcut() {
         var t = TechniqueTable()
         t.append(Technique(id: "slow", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 3)]))
@@ -55,9 +56,39 @@ import SyncoPlan
                         needs: [Need(product: 0, amount: 10)])
         let plan = Planner.solve(e)
         #expect(plan.status == .optimal)
-        #expect(plan.iterations > 0)
-        #expect(abs(plan.fulfilment - 10) < 1e-4, "within the certificate's 1e-6 relative gap")
-        #expect(abs(plan.productValuationInNumeraire![0] - 1) < 1e-5)
+        #expect(plan.iterations == 0 && plan.message.contains("policy iteration"), "\(plan.message)")
+        #expect(abs(plan.fulfilment - 10) < 1e-12)
+        #expect(abs(plan.activities[1] - 100) < 1e-9 && plan.activities[0] == 0)
+        #expect(abs(plan.productValuationInNumeraire![0] - 1) < 1e-9)
+
+        var options = PlannerOptions()
+        options.basisPolish = false
+        let bySolver = Planner.solve(e, options: options)
+        #expect(bySolver.status == .optimal)
+        #expect(bySolver.iterations > 0)
+        #expect(abs(bySolver.fulfilment - 10) < 1e-4, "within the certificate's 1e-6 relative gap")
+    }
+
+    /// Two limits bind, so no single technique per product is optimal and policy iteration
+    /// alone cannot finish: 10 bread from "hand" (2 h each) or "oven" (1 h and 0.5 t CO2 each),
+    /// with 15 h of labour and 5 t of CO2. By hand: the oven is capped by CO2 at x₂ = 10, and
+    /// labour 2x₁ + x₂ = 15 gives x₁ = 2.5, so 12.5 bread, λ = 1.25. Duals: both techniques
+    /// basic, y = 2w_L = w_L + 0.5w_C and 10y = 1, so y = 0.1, w_L = 0.05, w_C = 0.1. A simplex
+    /// pivot (BasisPolish.pivots) adds the second limit and the second technique.
+    @Test func twoBindingLimitsNeedAPivot() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 2)]))
+        t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 1), Entry(1, 0.5)]))
+        let e = Economy(name: "bread", products: [Product(id: "bread")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 15),
+                                    Resource(id: "co2", kind: .emission, limit: 5)],
+                        techniques: t, needs: [Need(product: 0, amount: 10)])
+        let plan = Planner.solve(e)
+        #expect(plan.status == .optimal, "\(plan.message)")
+        #expect(abs(plan.fulfilment - 1.25) < 1e-9)
+        #expect(abs(plan.activities[0] - 2.5) < 1e-9 && abs(plan.activities[1] - 10) < 1e-9)
+        #expect(abs(plan.productValuation[0] - 0.1) < 1e-9)
+        #expect(abs(plan.resourceValuation[0] - 0.05) < 1e-9 && abs(plan.resourceValuation[1] - 0.1) < 1e-9)
     }
 
     @Test func infeasibleGuaranteedNeedsAreDiagnosed() {

@@ -1,0 +1,704 @@
+import SyncoModel
+import SyncoSparse
+
+/// Basis polish: from an approximate solution, or from the planning structure itself, to an
+/// exact vertex of the fulfilment LP.
+///
+/// An optimal vertex of the fulfilment LP (see `FulfilmentProblem`) has, for every product, one
+/// technique that carries it (the Leontief structure), plus a few more basic columns — λ and
+/// some alternative techniques — one for each limit that binds (a limited resource at its limit,
+/// or a carrying technique at its capacity). With k binding limits, k − 1 products are made by
+/// two techniques: the non-substitution theorem generalised to several scarce factors.
+///
+/// A basis guess is solved exactly with the Schur complement of the square Leontief system
+/// M = I − A of the carrying techniques:
+///
+///     [M  E] [u]   [h]        u = M⁻¹h − M⁻¹E·z,
+///     [R  F] [z] = [b]        (F − R M⁻¹E)·z = b − R M⁻¹h,
+///
+/// where u are gross outputs, z the extra columns (λ, extra techniques), R the binding limits'
+/// rows. M⁻¹ is applied by the Leontief iteration to q + 1 right-hand sides at once; the q×q
+/// Schur complement is dense. The duals follow from Sᵀw = c_z and Mᵀy = −Rᵀw (one transposed
+/// Leontief solve). Every point is checked on the LP before it is returned.
+///
+/// Two ways to a guess:
+/// - **Policy iteration** (`improve`), for the common case that one limit fixes λ: carry each
+///   product by one technique, scale the Leontief plan up until the first limit binds, price
+///   everything by that limit (the duals above), and let every product switch to a technique
+///   that is profitable at those prices (a technique left at a binding capacity stays there,
+///   fixed). Each round is one two-column Leontief solve and one transposed solve; it stops when
+///   no technique is profitable, which is the LP's optimality condition (Howard's policy
+///   iteration on the Leontief substitution system; Dantzig 1955 on its optimal choices).
+/// - **From an iterate** (`polish`), for the first-order solver: each technique is basic, at
+///   zero or at its capacity by comparing its distance from its bounds (relative to its product's
+///   output) with its reduced cost (relative to the value of its output); each limit binds when
+///   its relative slack is below its share of the dual objective. The iterate's techniques go
+///   through policy iteration first, then the guessed multi-limit bases.
+struct BasisPolish: Sendable {
+    let needs: FulfilmentNeeds
+    let lp: LinearProgram
+    /// Kᵀ: the LP's columns as rows (techniques, then λ).
+    let columns: CSRMatrix
+    /// The product each technique carries (its largest output) and that output per unit.
+    let carried: [Int32]
+    let carriedOutput: [Double]
+    /// Techniques grouped by the product they carry.
+    let groupStart: [Int]
+    let group: [Int32]
+    /// Give up on guesses with more binding limits than this (the Schur complement is dense).
+    var maxExtra = 96
+
+    enum State: Sendable { case zero, basic, atCapacity }
+
+    /// The technique carrying each product (−1 for none), its output of that product, and the
+    /// state of every technique (non-carrying ones: fixed at zero or capacity, or basic extras).
+    struct Basis: Sendable {
+        var primary: [Int32]
+        var primaryOut: [Double]
+        var state: [State]
+    }
+
+    /// A point from `improve`: certified (meets the tolerance on the LP), or the best one met on
+    /// the way (primal feasible, smallest dual residual and gap) to start the solver from.
+    struct Outcome: Sendable { var x: [Double]; var y: [Double]; var rounds: Int; var certified: Bool }
+
+    init(_ needs: FulfilmentNeeds, lp: LinearProgram) {
+        self.needs = needs
+        self.lp = lp
+        columns = lp.matrix.transposed()
+        let e = needs.economy, t = e.techniques
+        let n = e.productCount, m = e.techniqueCount
+        var carried = [Int32](repeating: -1, count: m)
+        var out = [Double](repeating: 0, count: m)
+        var count = [Int](repeating: 0, count: n + 1)
+        for j in 0..<m {
+            for p in t.outputs.range(j) where t.outputs.amount[p] > out[j] {
+                out[j] = t.outputs.amount[p]
+                carried[j] = t.outputs.index[p]
+            }
+            if carried[j] >= 0 { count[Int(carried[j]) + 1] += 1 }
+        }
+        for i in 0..<n { count[i + 1] += count[i] }
+        var fill = count
+        var group = [Int32](repeating: 0, count: count[n])
+        for j in 0..<m where carried[j] >= 0 {
+            let i = Int(carried[j])
+            group[fill[i]] = Int32(j)
+            fill[i] += 1
+        }
+        self.carried = carried
+        carriedOutput = out
+        groupStart = count
+        self.group = group
+    }
+
+    /// The structure path's choice: the first technique carrying each product, nothing fixed.
+    func structureBasis() -> Basis {
+        let n = needs.economy.productCount, m = needs.economy.techniqueCount
+        var b = Basis(primary: [Int32](repeating: -1, count: n), primaryOut: [Double](repeating: 0, count: n),
+                      state: [State](repeating: .zero, count: m))
+        for i in 0..<n where groupStart[i + 1] > groupStart[i] {
+            let j = Int(group[groupStart[i]])
+            b.primary[i] = Int32(j)
+            b.primaryOut[i] = carriedOutput[j]
+            b.state[j] = .basic
+        }
+        return b
+    }
+
+    /// The choice a plan made (a warm start): each product carried by its technique with the
+    /// largest output, techniques at their capacity fixed there, the rest at zero.
+    func basis(from activities: [Double]) -> Basis {
+        var b = structureBasis()
+        let cap = needs.economy.techniques.capacity
+        for i in 0..<b.primary.count where groupStart[i + 1] - groupStart[i] > 1 {
+            var best = Int(b.primary[i]), bestOut = 0.0
+            for q in groupStart[i]..<groupStart[i + 1] {
+                let j = Int(group[q])
+                if activities[j] * carriedOutput[j] > bestOut { best = j; bestOut = activities[j] * carriedOutput[j] }
+            }
+            for q in groupStart[i]..<groupStart[i + 1] {
+                let j = Int(group[q])
+                b.state[j] = j == best ? .basic : (cap[j].isFinite && activities[j] >= cap[j] * (1 - 1e-9) ? .atCapacity : .zero)
+            }
+            b.primary[i] = Int32(best)
+            b.primaryOut[i] = carriedOutput[best]
+        }
+        return b
+    }
+
+    // MARK: - Policy iteration with one binding limit
+
+    /// Policy iteration from `basis` (at most `rounds` rounds): a point meeting `tolerance` on
+    /// the LP, or — when the choice stops improving or cycles without getting there (then more
+    /// than one limit binds) — the best point met, not certified; nil when no limit is found.
+    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40) -> Outcome? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        let cap = e.techniques.capacity
+        var basis = start
+        var best: Outcome? = nil, bestScore = Double.infinity
+        var bestBasis: (basis: Basis, tight: (resource: Bool, index: Int))? = nil
+        var seen = Set<[Double]>()
+        // When switching whole products stops helping, single simplex pivots from the best basis.
+        func finish() -> Outcome? {
+            guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
+            let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
+                           extras: [], maxPivots: pivotLimit, tolerance: tolerance)
+            if let p, p.certified || best == nil { return p }
+            return best
+        }
+        // The last accepted basis, its λ and the switches it offered (most profitable first);
+        // `take` of them are applied. A round whose λ falls below the accepted one is undone
+        // and half as many switches are tried: λ never decreases, so switching cannot cycle.
+        var accepted: (basis: Basis, lambda: Double, switches: [(product: Int, technique: Int)], released: [Int])? = nil
+        var take = 0
+        func apply(_ a: (basis: Basis, lambda: Double, switches: [(product: Int, technique: Int)], released: [Int]), _ k: Int,
+                   fixed: Int?) -> Basis {
+            var b = a.basis
+            for (i, j) in a.switches.prefix(k) {
+                let current = Int(b.primary[i])
+                if current >= 0 { b.state[current] = current == fixed && cap[current].isFinite ? .atCapacity : .zero }
+                b.primary[i] = Int32(j)
+                b.primaryOut[i] = carriedOutput[j]
+                b.state[j] = .basic
+            }
+            for j in a.released { b.state[j] = .zero }
+            return b
+        }
+        var fixedCapacity: Int? = nil
+        var blocked = Set<Int>()
+        for round in 1...max(rounds, 1) {
+            for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
+            let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+            guard let (tight, scale) = tightestLimitAndScale(basis, sys: sys) else { return finish() }
+            if let a = accepted, scale < a.lambda * (1 - 1e-12) {
+                if take == 1 {
+                    // This one switch makes another limit bind first: it needs a basis with two
+                    // binding limits, which only a pivot (`pivots`) builds. Leave it out here.
+                    blocked.insert(a.switches[0].technique)
+                    let rest = Array(a.switches.dropFirst())
+                    accepted = (a.basis, a.lambda, rest, a.released)
+                    take = rest.count
+                    if take == 0 && a.released.isEmpty { return finish() }
+                } else {
+                    take /= 2
+                }
+                basis = apply(accepted!, take, fixed: fixedCapacity)
+                continue
+            }
+            var solved = basis
+            if !tight.resource { solved.state[Int(basis.primary[tight.index])] = .atCapacity }
+            guard let z = exact(solved, sys: sys, resourceRows: tight.resource ? [tight.index] : [],
+                                capacityRows: tight.resource ? [] : [tight.index], extras: []) else { return finish() }
+            let res = LPResiduals(lp, x: z.x, y: z.y)
+            let meets = res.satisfies(tolerance)
+            best = Outcome(x: z.x, y: z.y, rounds: round, certified: false)
+            bestBasis = (basis, tight)
+            if !seen.insert([tight.resource ? 1 : 0, Double(tight.index), z.x[m]]).inserted { return finish() }
+            // Every product's most profitable technique at these prices.
+            let profit = columns.multiply(z.y)
+            var switches: [(product: Int, technique: Int, rate: Double)] = []
+            for i in 0..<n where groupStart[i + 1] - groupStart[i] > 1 {
+                let current = Int(basis.primary[i])
+                let price = max(z.y[i], 0)
+                var bestJ = current, bestRate = 0.0
+                for q in groupStart[i]..<groupStart[i + 1] {
+                    let j = Int(group[q])
+                    let rate = profit[j] / carriedOutput[j]
+                    if j != current && basis.state[j] != .atCapacity && !blocked.contains(j) && rate > 1e-9 * max(price, 1e-300) && rate > bestRate {
+                        bestJ = j; bestRate = rate
+                    }
+                }
+                if bestJ != current { switches.append((i, bestJ, bestRate / max(price, 1e-300))) }
+            }
+            switches.sort { $0.rate > $1.rate }
+            // Techniques fixed at capacity that no longer pay are released.
+            var released: [Int] = []
+            for j in 0..<m where basis.state[j] == .atCapacity && profit[j] < 0 && basis.primary[Int(carried[j])] != Int32(j) {
+                released.append(j)
+            }
+            if switches.isEmpty && released.isEmpty {
+                return meets ? Outcome(x: z.x, y: z.y, rounds: round, certified: true) : finish()
+            }
+            // A carrying technique at its binding capacity stays there, fixed, when it is switched.
+            fixedCapacity = tight.resource ? nil : Int(basis.primary[tight.index])
+            let a = (basis: basis, lambda: z.x[m], switches: switches.map { (product: $0.product, technique: $0.technique) }, released: released)
+            accepted = a
+            take = switches.count
+            basis = apply(a, take, fixed: fixedCapacity)
+        }
+        return finish()
+    }
+
+    /// Scales the Leontief plan of `basis` (guaranteed needs plus λ times the others) up to the
+    /// first limit: a limited resource (`resource`, its index among the limited ones) or the
+    /// capacity of a carrying technique (`index` = its product).
+    func tightestLimit(_ basis: Basis, sys: LeontiefSystem) -> (resource: Bool, index: Int)? {
+        tightestLimitAndScale(basis, sys: sys)?.limit
+    }
+
+    /// The same, with the scale λ at which that limit binds.
+    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem) -> (limit: (resource: Bool, index: Int), lambda: Double)? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        let limited = needs.limitedResources
+        let cap = e.techniques.capacity
+        var isPrimary = [Bool](repeating: false, count: m)
+        for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
+        var h = needs.guaranteed
+        var fixedUse = [Double](repeating: 0, count: limited.count)
+        for j in 0..<m where basis.state[j] == .atCapacity && !isPrimary[j] {
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                let r = Int(columns.colIndex[p]), v = columns.values[p] * cap[j]
+                if r < n { h[r] -= v } else { fixedUse[r - n] -= v }
+            }
+        }
+        var rhs = [Double](repeating: 0, count: 2 * n)
+        for i in 0..<n { rhs[2 * i] = h[i]; rhs[2 * i + 1] = needs.other[i] }
+        let sol = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: 2)
+        guard sol.converged else { return nil }
+        var lambda = needs.lambdaUpper
+        var tight: (resource: Bool, index: Int)? = nil
+        for (l, rk) in limited.enumerated() {
+            var base = fixedUse[l], slope = 0.0
+            for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] {
+                let i = Int(sys.r.colIndex[p])
+                base += sys.r.values[p] * sol.x[2 * i]
+                slope += sys.r.values[p] * sol.x[2 * i + 1]
+            }
+            let limit = e.resources[rk].limit!
+            if slope > 0, (limit - base) / slope < lambda { lambda = (limit - base) / slope; tight = (true, l) }
+        }
+        for i in 0..<n where basis.primary[i] >= 0 && cap[Int(basis.primary[i])].isFinite && sol.x[2 * i + 1] > 0 {
+            let v = (cap[Int(basis.primary[i])] * basis.primaryOut[i] - sol.x[2 * i]) / sol.x[2 * i + 1]
+            if v < lambda { lambda = v; tight = (false, i) }
+        }
+        guard lambda > 0, let t = tight else { return nil }
+        return (t, lambda)
+    }
+
+    // MARK: - Simplex pivots
+
+    /// Primal simplex on the Schur-complement representation: price every technique with the
+    /// basis' duals, let the most profitable one (per unit of its product's value) enter, move
+    /// along its direction until a basic variable or a limit blocks (ratio test), and exchange:
+    /// a carrying technique that runs out is replaced (by the entering one or an extra of its
+    /// product), one that reaches its capacity adds a capacity row, a resource that reaches its
+    /// limit adds a resource row, an extra that reaches a bound leaves. One two-column Leontief
+    /// solve prices and moves, one more solves the new basis.
+    func pivots(_ start: Basis, resourceRows startRows: [Int], capacityRows startCaps: [Int], extras startExtras: [Int],
+                maxPivots: Int, tolerance: Double) -> Outcome? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        let cap = e.techniques.capacity
+        let limited = needs.limitedResources
+        var basis = start
+        var resourceRows = startRows, capacityRows = startCaps, extras = startExtras
+        var best: Outcome? = nil
+        for step in 1...max(maxPivots, 1) {
+            let capRows = Set(capacityRows)
+            for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = capRows.contains(i) ? .atCapacity : .basic }
+            for j in extras { basis.state[j] = .basic }
+            let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+            guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil)
+            else { return best }
+            let res = LPResiduals(lp, x: pt.x, y: pt.y)
+            let meets = res.satisfies(tolerance)
+            if res.relativePrimalResidual > tolerance { return best }
+            best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets)
+            if meets && step == maxPivots { return best }
+
+            // Pricing.
+            var isPrimary = [Bool](repeating: false, count: m)
+            for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
+            let profit = columns.multiply(pt.y)
+            var enter = -1, enterRate = 0.0, sign = 1.0
+            for j in 0..<m where carried[j] >= 0 && !isPrimary[j] && basis.state[j] != .basic {
+                let rate = profit[j] / carriedOutput[j]
+                let ref = 1e-9 * max(pt.y[Int(carried[j])], 1e-300)
+                if basis.state[j] == .zero && rate > ref && rate > enterRate { enter = j; enterRate = rate; sign = 1 }
+                if basis.state[j] == .atCapacity && -rate > ref && -rate > enterRate { enter = j; enterRate = -rate; sign = -1 }
+            }
+            // Nothing profitable: optimal if the residuals agree (the limits' duals have the
+            // right signs), else this basis is as far as pivots on techniques go.
+            guard enter >= 0 else { return best }
+            guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter)
+            else { return best }
+
+            // Ratio test.
+            enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int) }
+            var tMax = cap[enter].isFinite ? cap[enter] : Double.infinity
+            var leave = Leave.bound
+            for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) {
+                let du = sign * d.du[i], u = pt.u[i]
+                let eps = 1e-12 * max(abs(u), 1)
+                if du < -eps, max(u, 0) / -du < tMax { tMax = max(u, 0) / -du; leave = .primaryZero(i) }
+                let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
+                if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
+            }
+            for (k, j) in extras.enumerated() {
+                let dz = sign * d.dz[k + 1], z = pt.z[k + 1]
+                let eps = 1e-12 * max(abs(z), 1)
+                if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(k) }
+                if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(k) }
+            }
+            if sign * d.dz[0] < 0 { return best }
+            let binding = Set(resourceRows)
+            for (l, rk) in limited.enumerated() where !binding.contains(l) {
+                // Use and its change per unit: carrying techniques in gross units, extras and
+                // the entering technique by their own coefficients (Kᵀ holds −r).
+                var use = 0.0
+                for j in 0..<m where pt.x[j] != 0 {
+                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { use -= columns.values[p] * pt.x[j] }
+                }
+                var du = 0.0
+                for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { du += sys.r.values[p] * sign * d.du[Int(sys.r.colIndex[p])] }
+                for (k, j) in extras.enumerated() {
+                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign * d.dz[k + 1] }
+                }
+                for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign }
+                let limit = e.resources[rk].limit!
+                if du > 1e-12 * max(limit, 1), max(limit - use, 0) / du < tMax { tMax = max(limit - use, 0) / du; leave = .resource(l) }
+            }
+            guard tMax.isFinite else { return best }
+
+            // Exchange.
+            switch leave {
+            case .bound:
+                basis.state[enter] = sign > 0 ? .atCapacity : .zero
+            case .primaryZero(let i):
+                let old = Int(basis.primary[i])
+                if Int(carried[enter]) == i {
+                    basis.primary[i] = Int32(enter); basis.primaryOut[i] = carriedOutput[enter]
+                } else if let k = extras.firstIndex(where: { Int(carried[$0]) == i }) {
+                    basis.primary[i] = Int32(extras[k]); basis.primaryOut[i] = carriedOutput[extras[k]]
+                    extras[k] = enter
+                } else {
+                    return best
+                }
+                basis.state[old] = .zero
+            case .primaryCap(let i):
+                capacityRows.append(i); extras.append(enter)
+            case .extraZero(let k):
+                basis.state[extras[k]] = .zero; extras[k] = enter
+            case .extraCap(let k):
+                basis.state[extras[k]] = .atCapacity; extras[k] = enter
+            case .resource(let l):
+                resourceRows.append(l); extras.append(enter)
+            }
+            basis.state[enter] = extras.contains(enter) || basis.primary[Int(carried[enter])] == Int32(enter) ? .basic : basis.state[enter]
+            if 1 + extras.count > maxExtra { return best }
+        }
+        return best
+    }
+
+    // MARK: - From an iterate
+
+    /// An exact basic point from the guess the iterate (x, y) suggests, meeting `tolerance` on
+    /// the LP, or nil.
+    func polish(x: [Double], y: [Double], tolerance: Double) -> (x: [Double], y: [Double])? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        let limited = needs.limitedResources
+        guard x.count == m + 1, y.count == n + limited.count, x[m] > 0 else { return nil }
+        let cap = e.techniques.capacity
+        let kty = columns.multiply(y)
+
+        // 1. Techniques: basic, at zero or at capacity.
+        var state = [State](repeating: .zero, count: m)
+        var basicness = [Double](repeating: 0, count: m)
+        var fromZero = [Bool](repeating: true, count: m)
+        for i in 0..<n {
+            let range = groupStart[i]..<groupStart[i + 1]
+            if range.isEmpty { continue }
+            var total = 0.0
+            for q in range { let j = Int(group[q]); total += max(x[j], 0) * carriedOutput[j] }
+            let ref = max(total, 1e-300)
+            let price = max(y[i], 0)
+            for q in range {
+                let j = Int(group[q])
+                let o = carriedOutput[j]
+                let pz = max(x[j], 0) * o / ref
+                let pc = cap[j].isFinite ? max(cap[j] - x[j], 0) * o / ref : .infinity
+                let d = abs(lp.objective[j] - kty[j]) / max(price * o, 1e-300)
+                let distance = min(pz, pc)
+                basicness[j] = distance / max(d, 1e-300)
+                fromZero[j] = pz <= pc
+                if distance > d { state[j] = .basic } else { state[j] = pc < pz ? .atCapacity : .zero }
+            }
+        }
+
+        // 2. The carrying technique of each product; the other basic techniques are extras.
+        var basis = Basis(primary: [Int32](repeating: -1, count: n), primaryOut: [Double](repeating: 0, count: n), state: state)
+        var capacityRows: [Int] = []
+        var extras: [Int] = []
+        for i in 0..<n {
+            let range = groupStart[i]..<groupStart[i + 1]
+            if range.isEmpty { continue }
+            var best = -1, bestX = -Double.infinity
+            for q in range where state[Int(group[q])] == .basic {
+                let j = Int(group[q])
+                if x[j] > bestX { best = j; bestX = x[j] }
+            }
+            var atCap = false
+            if best < 0 {
+                // Degenerate: a technique at zero carries the product if there is one (those at
+                // capacity stay fixed), else the one at capacity, with a capacity row.
+                var bestScore = -Double.infinity
+                for q in range where state[Int(group[q])] == .zero {
+                    let j = Int(group[q])
+                    if basicness[j] > bestScore { best = j; bestScore = basicness[j] }
+                }
+                if best < 0 {
+                    for q in range {
+                        let j = Int(group[q])
+                        if x[j] > bestX { best = j; bestX = x[j] }
+                    }
+                    atCap = true
+                }
+            }
+            basis.primary[i] = Int32(best)
+            basis.primaryOut[i] = carriedOutput[best]
+            if atCap { capacityRows.append(i) }
+            for q in range where state[Int(group[q])] == .basic && Int(group[q]) != best { extras.append(Int(group[q])) }
+        }
+
+        // 3. Policy iteration from the iterate's choice (extras dropped).
+        var single = basis
+        for j in extras { single.state[j] = fromZero[j] ? .zero : .atCapacity }
+        if let z = improve(single, rounds: 5, tolerance: tolerance), z.certified { return (z.x, z.y) }
+
+        // 4. Multi-limit guesses: binding resources (relative slack below their share of the
+        //    dual objective) and capacity rows ordered by strength, extras by basicness; the
+        //    first keeps every limit that looks binding, the next ones drop the weakest.
+        var limits: [(resource: Bool, index: Int, strength: Double)] = []
+        do {
+            var kx = [Double](repeating: 0, count: limited.count)
+            for j in 0...m where x[j] != 0 {
+                for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) >= n {
+                    kx[Int(columns.colIndex[p]) - n] += columns.values[p] * x[j]
+                }
+            }
+            var total = 0.0
+            for l in limited.indices { total += max(y[n + l], 0) * e.resources[limited[l]].limit! }
+            for l in limited.indices {
+                let limit = e.resources[limited[l]].limit!
+                let slack = max(kx[l] + limit, 0) / max(limit, 1e-300)
+                let share = max(y[n + l], 0) * limit / max(total, 1e-300)
+                if slack < share { limits.append((true, l, share / max(slack, 1e-300))) }
+            }
+        }
+        for i in capacityRows { limits.append((false, i, 1 / max(basicness[Int(basis.primary[i])], 1e-300))) }
+        limits.sort { $0.strength > $1.strength }
+        extras.sort { basicness[$0] > basicness[$1] }
+        var isPrimary = [Bool](repeating: false, count: m)
+        for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
+        let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+        var tried = Set<Int>()
+        for drop in 0..<3 {
+            let count = min(max(limits.count - drop, 0), extras.count + 1)
+            guard count >= 1, count <= maxExtra, tried.insert(count).inserted else { continue }
+            let chosen = limits.prefix(count)
+            let resourceRows = chosen.filter { $0.resource }.map { $0.index }
+            let capacityRows = chosen.filter { !$0.resource }.map { $0.index }
+            let kept = Array(extras.prefix(count - 1))
+            var b = basis
+            let keptSet = Set(kept)
+            for j in 0..<m where state[j] == .basic && !isPrimary[j] { b.state[j] = keptSet.contains(j) ? .basic : (fromZero[j] ? .zero : .atCapacity) }
+            for i in 0..<n where basis.primary[i] >= 0 { b.state[Int(basis.primary[i])] = .basic }
+            for i in capacityRows { b.state[Int(basis.primary[i])] = .atCapacity }
+            guard let z = exact(b, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: kept) else { continue }
+            if LPResiduals(lp, x: z.x, y: z.y).satisfies(tolerance) { return z }
+        }
+        return nil
+    }
+
+    // MARK: - The exact solve of one basis
+
+    /// Solves the basis: carrying techniques of `basis` basic (those of `capacityRows` products
+    /// at capacity, with a row each), `extras` and λ basic, `resourceRows` (indices among the
+    /// limited resources) binding, non-carrying techniques fixed as `basis.state` says.
+    func exact(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int]) -> (x: [Double], y: [Double])? {
+        guard let r = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil)
+        else { return nil }
+        return (r.x, r.y)
+    }
+
+    /// The exact point of a basis and, for an `entering` technique, how the basic variables
+    /// move per unit of it: gross outputs `du` and extra columns `dz` (λ first).
+    struct BasisPoint { var x: [Double]; var y: [Double]; var u: [Double]; var z: [Double]; var du: [Double]; var dz: [Double] }
+
+    func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
+                    entering: Int?) -> BasisPoint? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        let limited = needs.limitedResources
+        let cap = e.techniques.capacity
+        let q = 1 + extras.count
+        guard resourceRows.count + capacityRows.count == q else { return nil }
+        var isPrimary = [Bool](repeating: false, count: m)
+        for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
+        // 5. Right-hand sides: guaranteed needs and limits less what techniques fixed at
+        //    capacity (not carrying their product) already make and use.
+        var h = needs.guaranteed
+        var rowOfResource = [Int](repeating: -1, count: limited.count)
+        for (k, l) in resourceRows.enumerated() { rowOfResource[l] = k }
+        var b = [Double](repeating: 0, count: q)
+        for (k, l) in resourceRows.enumerated() { b[k] = lp.rowLower[n + l] }
+        for (k, i) in capacityRows.enumerated() { b[resourceRows.count + k] = cap[Int(basis.primary[i])] }
+        for j in 0..<m where basis.state[j] == .atCapacity && !isPrimary[j] {
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                let r = Int(columns.colIndex[p]), v = columns.values[p] * cap[j]
+                if r < n { h[r] -= v } else if rowOfResource[r - n] >= 0 { b[rowOfResource[r - n]] -= v }
+            }
+        }
+
+        // 6. Extra columns E (product rows) and F (limit rows): λ first, then the extras.
+        let w = q + (entering == nil ? 1 : 2)
+        var rhs = [Double](repeating: 0, count: n * w)
+        for i in 0..<n { rhs[i * w] = h[i] }
+        var f = [Double](repeating: 0, count: q * q)
+        var fEnter = [Double](repeating: 0, count: q)
+        let extraColumns = [m] + extras + (entering.map { [$0] } ?? [])
+        for (c, j) in extraColumns.enumerated() {
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                let r = Int(columns.colIndex[p])
+                if r < n { rhs[r * w + 1 + c] = columns.values[p] } else if rowOfResource[r - n] >= 0 {
+                    if c < q { f[rowOfResource[r - n] * q + c] = columns.values[p] } else { fEnter[rowOfResource[r - n]] = columns.values[p] }
+                }
+            }
+        }
+        let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w)
+        guard solved.converged else { return nil }
+        let u0 = solved.x
+
+        // R in gross-output units: a resource row's coefficient on u_i is K's coefficient of the
+        // carrying technique divided by its output; a capacity row picks u_i / output.
+        func rowEntries(_ k: Int) -> [(Int, Double)] {
+            if k < resourceRows.count {
+                let rk = limited[resourceRows[k]]
+                var out: [(Int, Double)] = []
+                for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] {
+                    out.append((Int(sys.r.colIndex[p]), -sys.r.values[p]))
+                }
+                return out
+            }
+            let i = capacityRows[k - resourceRows.count]
+            return [(i, 1 / basis.primaryOut[i])]
+        }
+        var s = f
+        var t = b
+        var tEnter = fEnter.map { -$0 }
+        var rows: [[(Int, Double)]] = []
+        for k in 0..<q {
+            let entries = rowEntries(k)
+            rows.append(entries)
+            for (i, v) in entries {
+                t[k] -= v * u0[i * w]
+                for c in 0..<q { s[k * q + c] -= v * u0[i * w + 1 + c] }
+                if entering != nil { tEnter[k] += v * u0[i * w + 1 + q] }
+            }
+        }
+        guard let factors = DenseLU(s, size: q) else { return nil }
+        let z = factors.solve(t)
+        var cz = [Double](repeating: 0, count: q)
+        cz[0] = lp.objective[m]
+        let wDual = factors.solve(cz, transposed: true)
+        var gross = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var u = u0[i * w]
+            for c in 0..<q { u -= u0[i * w + 1 + c] * z[c] }
+            gross[i] = u
+        }
+        // Direction for the entering column: S·dz = −F_j + R·M⁻¹K_j, du = −M⁻¹K_j − M⁻¹E·dz.
+        var du: [Double] = [], dz: [Double] = []
+        if entering != nil {
+            dz = factors.solve(tEnter)
+            du = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                var d = -u0[i * w + 1 + q]
+                for c in 0..<q { d -= u0[i * w + 1 + c] * dz[c] }
+                du[i] = d
+            }
+        }
+
+        // 7. Primal point.
+        var xs = [Double](repeating: 0, count: m + 1)
+        for j in 0..<m where basis.state[j] == .atCapacity && !isPrimary[j] { xs[j] = cap[j] }
+        for i in 0..<n where basis.primary[i] >= 0 { xs[Int(basis.primary[i])] = gross[i] / basis.primaryOut[i] }
+        xs[m] = z[0]
+        for (c, j) in extras.enumerated() { xs[j] = z[c + 1] }
+        for j in 0...m { xs[j] = min(max(xs[j], lp.lower[j]), lp.upper[j]) }
+
+        // 8. Duals: Mᵀ y = −Rᵀ w on the product rows, w on the binding resource rows.
+        var dr = [Double](repeating: 0, count: n)
+        for k in 0..<q where wDual[k] != 0 { for (i, v) in rows[k] { dr[i] -= v * wDual[k] } }
+        let dual = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.aTransposed, dr)
+        guard dual.converged else { return nil }
+        var ys = [Double](repeating: 0, count: n + limited.count)
+        for i in 0..<n { ys[i] = max(dual.x[i], 0) }
+        for (k, l) in resourceRows.enumerated() { ys[n + l] = max(wDual[k], 0) }
+        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz)
+    }
+}
+
+/// LU factors with partial pivoting of a small dense square matrix (row-major).
+struct DenseLU {
+    private var lu: [Double]
+    private var pivot: [Int]
+    let size: Int
+
+    init?(_ a: [Double], size n: Int) {
+        precondition(a.count == n * n)
+        lu = a
+        pivot = Array(0..<n)
+        size = n
+        var scale = 0.0
+        for v in a { scale = max(scale, abs(v)) }
+        for k in 0..<n {
+            var p = k, big = abs(lu[k * n + k])
+            for i in (k + 1)..<max(n, k + 1) where abs(lu[i * n + k]) > big { p = i; big = abs(lu[i * n + k]) }
+            guard big > 1e-14 * max(scale, 1e-300) else { return nil }
+            if p != k {
+                for c in 0..<n { lu.swapAt(k * n + c, p * n + c) }
+                pivot.swapAt(k, p)
+            }
+            let d = lu[k * n + k]
+            for i in (k + 1)..<max(n, k + 1) {
+                let l = lu[i * n + k] / d
+                lu[i * n + k] = l
+                if l != 0 { for c in (k + 1)..<n { lu[i * n + c] -= l * lu[k * n + c] } }
+            }
+        }
+    }
+
+    /// Solves A·x = b, or Aᵀ·x = b.
+    func solve(_ b: [Double], transposed: Bool = false) -> [Double] {
+        let n = size
+        if !transposed {
+            // P A = L U: x = U⁻¹ L⁻¹ P b.
+            var x = pivot.map { b[$0] }
+            for i in 0..<n { for k in 0..<i { x[i] -= lu[i * n + k] * x[k] } }
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                for k in (i + 1)..<max(n, i + 1) { x[i] -= lu[i * n + k] * x[k] }
+                x[i] /= lu[i * n + i]
+            }
+            return x
+        }
+        // Aᵀ = Uᵀ Lᵀ P: solve Uᵀ v = b, Lᵀ w = v, x = Pᵀ w.
+        var v = b
+        for i in 0..<n {
+            for k in 0..<i { v[i] -= lu[k * n + i] * v[k] }
+            v[i] /= lu[i * n + i]
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            for k in (i + 1)..<max(n, i + 1) { v[i] -= lu[k * n + i] * v[k] }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for i in 0..<n { x[pivot[i]] = v[i] }
+        return x
+    }
+}
+
+
