@@ -132,7 +132,11 @@ struct BasisPolish: Sendable {
     /// Policy iteration from `basis` (at most `rounds` rounds): a point meeting `tolerance` on
     /// the LP, or — when the choice stops improving or cycles without getting there (then more
     /// than one limit binds) — the best point met, not certified; nil when no limit is found.
-    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40) -> Outcome? {
+    /// `accept`, when given, is the caller's own certificate: a point that meets the tolerance
+    /// and that it accepts ends the search at once, even if some technique is still profitable
+    /// within the tolerance.
+    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40,
+                 accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -144,7 +148,7 @@ struct BasisPolish: Sendable {
         func finish() -> Outcome? {
             guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
             let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
-                           extras: [], maxPivots: pivotLimit, tolerance: tolerance)
+                           extras: [], maxPivots: pivotLimit, tolerance: tolerance, accept: accept)
             if let p, p.certified || best == nil { return p }
             return best
         }
@@ -171,7 +175,7 @@ struct BasisPolish: Sendable {
         for round in 1...max(rounds, 1) {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
-            guard let (tight, scale) = tightestLimitAndScale(basis, sys: sys) else { return finish() }
+            guard let (tight, scale, forward) = tightestLimitAndScale(basis, sys: sys) else { return finish() }
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
                 if take == 1 {
                     // This one switch makes another limit bind first: it needs a basis with two
@@ -189,10 +193,15 @@ struct BasisPolish: Sendable {
             }
             var solved = basis
             if !tight.resource { solved.state[Int(basis.primary[tight.index])] = .atCapacity }
-            guard let z = exact(solved, sys: sys, resourceRows: tight.resource ? [tight.index] : [],
-                                capacityRows: tight.resource ? [] : [tight.index], extras: []) else { return finish() }
+            // The forward solve of this one-limit basis is the one just done (λ's column is −o).
+            var u0 = forward
+            for i in 0..<n { u0[2 * i + 1] = -u0[2 * i + 1] }
+            guard let z = solveBasis(solved, sys: sys, resourceRows: tight.resource ? [tight.index] : [],
+                                     capacityRows: tight.resource ? [] : [tight.index], extras: [], entering: nil,
+                                     forward: u0) else { return finish() }
             let res = LPResiduals(lp, x: z.x, y: z.y)
             let meets = res.satisfies(tolerance)
+            if meets, let accept, accept(z.x, z.y) { return Outcome(x: z.x, y: z.y, rounds: round, certified: true) }
             best = Outcome(x: z.x, y: z.y, rounds: round, certified: false)
             bestBasis = (basis, tight)
             if !seen.insert([tight.resource ? 1 : 0, Double(tight.index), z.x[m]]).inserted { return finish() }
@@ -238,8 +247,10 @@ struct BasisPolish: Sendable {
         tightestLimitAndScale(basis, sys: sys)?.limit
     }
 
-    /// The same, with the scale λ at which that limit binds.
-    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem) -> (limit: (resource: Bool, index: Int), lambda: Double)? {
+    /// The same, with the scale λ at which that limit binds and the two Leontief solutions
+    /// (guaranteed needs, other needs; interleaved).
+    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem)
+        -> (limit: (resource: Bool, index: Int), lambda: Double, solution: [Double])? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -275,7 +286,7 @@ struct BasisPolish: Sendable {
             if v < lambda { lambda = v; tight = (false, i) }
         }
         guard lambda > 0, let t = tight else { return nil }
-        return (t, lambda)
+        return (t, lambda, sol.x)
     }
 
     // MARK: - Simplex pivots
@@ -288,7 +299,7 @@ struct BasisPolish: Sendable {
     /// limit adds a resource row, an extra that reaches a bound leaves. One two-column Leontief
     /// solve prices and moves, one more solves the new basis.
     func pivots(_ start: Basis, resourceRows startRows: [Int], capacityRows startCaps: [Int], extras startExtras: [Int],
-                maxPivots: Int, tolerance: Double) -> Outcome? {
+                maxPivots: Int, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -305,6 +316,7 @@ struct BasisPolish: Sendable {
             else { return best }
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             let meets = res.satisfies(tolerance)
+            if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true) }
             if res.relativePrimalResidual > tolerance { return best }
             best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets)
             if meets && step == maxPivots { return best }
@@ -530,7 +542,7 @@ struct BasisPolish: Sendable {
     struct BasisPoint { var x: [Double]; var y: [Double]; var u: [Double]; var z: [Double]; var du: [Double]; var dz: [Double] }
 
     func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
-                    entering: Int?) -> BasisPoint? {
+                    entering: Int?, forward: [Double]? = nil) -> BasisPoint? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -569,9 +581,14 @@ struct BasisPolish: Sendable {
                 }
             }
         }
-        let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w)
-        guard solved.converged else { return nil }
-        let u0 = solved.x
+        let u0: [Double]
+        if let forward, forward.count == n * w {
+            u0 = forward
+        } else {
+            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w)
+            guard solved.converged else { return nil }
+            u0 = solved.x
+        }
 
         // R in gross-output units: a resource row's coefficient on u_i is K's coefficient of the
         // carrying technique divided by its output; a capacity row picks u_i / output.
