@@ -135,7 +135,7 @@ struct BasisPolish: Sendable {
     /// `accept`, when given, is the caller's own certificate: a point that meets the tolerance
     /// and that it accepts ends the search at once, even if some technique is still profitable
     /// within the tolerance.
-    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40,
+    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, knapsack: Bool = false,
                  accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
@@ -156,6 +156,8 @@ struct BasisPolish: Sendable {
         // `take` of them are applied. A round whose λ falls below the accepted one is undone
         // and half as many switches are tried: λ never decreases, so switching cannot cycle.
         var accepted: (basis: Basis, lambda: Double, switches: [(product: Int, technique: Int)], released: [Int])? = nil
+        var acceptedSystem: (LeontiefSystem, [Double])? = nil
+        var acceptedGain: [Int: Double] = [:]
         var take = 0
         func apply(_ a: (basis: Basis, lambda: Double, switches: [(product: Int, technique: Int)], released: [Int]), _ k: Int,
                    fixed: Int?) -> Basis {
@@ -177,6 +179,45 @@ struct BasisPolish: Sendable {
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let (tight, scale, forward) = tightestLimitAndScale(basis, sys: sys) else { return finish() }
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
+                // Which switches load the limit that now binds first? With v = e_T M⁻¹ (that
+                // limit's row through the accepted basis' inverse), switching product i from
+                // technique a to b changes T's use by u_i·(Δr_T − v·ΔM_i) to first order. Drop
+                // the switches that add to it and try the rest; halve only if none does.
+                if knapsack, take > 1, let (system, gross) = acceptedSystem,
+                   let loads = loadingSwitches(a.basis, system: system, gross: gross, limit: tight, switches: Array(a.switches.prefix(take))) {
+                    // Switches that do not load T all go; the loading ones by gain per load
+                    // (gain = profit per unit × output switched) until T's slack at the
+                    // accepted λ is spent: a first-order knapsack.
+                    var slack: Double
+                    if tight.resource {
+                        let rk = needs.limitedResources[tight.index]
+                        var use = 0.0
+                        for p in system.r.rowStart[rk]..<system.r.rowStart[rk + 1] { use += system.r.values[p] * gross[Int(system.r.colIndex[p])] }
+                        slack = e.resources[rk].limit! - use
+                    } else {
+                        let i = tight.index
+                        slack = cap[Int(a.basis.primary[i])] * a.basis.primaryOut[i] - gross[i]
+                    }
+                    slack *= 0.9
+                    var chosen = Set<Int>()
+                    var loading: [(technique: Int, ratio: Double, load: Double)] = []
+                    for sw in a.switches.prefix(take) {
+                        let d = loads[sw.technique] ?? 0
+                        if d <= 0 { chosen.insert(sw.technique) } else {
+                            loading.append((sw.technique, (acceptedGain[sw.technique] ?? 0) / d, d))
+                        }
+                    }
+                    loading.sort { $0.ratio > $1.ratio }
+                    var spent = 0.0
+                    for l in loading where spent + l.load <= slack { chosen.insert(l.technique); spent += l.load }
+                    guard chosen.count < take, !chosen.isEmpty else { take /= 2; basis = apply(accepted!, take, fixed: fixedCapacity); continue }
+                    let keep = a.switches.prefix(take).filter { chosen.contains($0.technique) }
+                    let rest = a.switches.dropFirst(take)
+                    accepted = (a.basis, a.lambda, Array(keep) + Array(rest), a.released)
+                    take = keep.count
+                    basis = apply(accepted!, take, fixed: fixedCapacity)
+                    continue
+                }
                 if take == 1 {
                     // This one switch makes another limit bind first: it needs a basis with two
                     // binding limits, which only a pivot (`pivots`) builds. Leave it out here.
@@ -234,10 +275,50 @@ struct BasisPolish: Sendable {
             fixedCapacity = tight.resource ? nil : Int(basis.primary[tight.index])
             let a = (basis: basis, lambda: z.x[m], switches: switches.map { (product: $0.product, technique: $0.technique) }, released: released)
             accepted = a
+            acceptedSystem = (sys, z.u)
+            acceptedGain = [:]
+            for sw in switches { acceptedGain[sw.technique] = sw.rate * max(z.y[sw.product], 0) * max(z.u[sw.product], 0) }
             take = switches.count
             basis = apply(a, take, fixed: fixedCapacity)
         }
         return finish()
+    }
+
+    /// How much each switch (product i to technique b) adds to the use of `limit` to first
+    /// order, by technique b: δ = u_i·(Δr_T − v·ΔM_i), where v = e_T·M⁻¹ comes from one transposed Leontief solve
+    /// of `basis`' system and ΔM_i is the change of product i's column of I − A per unit of its
+    /// output. Nil when the solve fails.
+    func loadingSwitches(_ basis: Basis, system sys: LeontiefSystem, gross: [Double], limit: (resource: Bool, index: Int),
+                         switches: [(product: Int, technique: Int)]) -> [Int: Double]? {
+        let n = needs.economy.productCount
+        var row = [Double](repeating: 0, count: n)
+        var lpRow = -1
+        if limit.resource {
+            let rk = needs.limitedResources[limit.index]
+            for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { row[Int(sys.r.colIndex[p])] = sys.r.values[p] }
+            lpRow = n + limit.index
+        } else {
+            row[limit.index] = 1
+        }
+        let v = LeontiefSolver(tolerance: 1e-10, maxIterations: 20_000).solve(sys.aTransposed, row)
+        guard v.converged else { return nil }
+        // Column of I − A (and −r on the resource row) per unit of output: K's column / output.
+        func effect(_ j: Int) -> Double {
+            var s = 0.0
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                let r = Int(columns.colIndex[p]), k = columns.values[p] / carriedOutput[j]
+                if r < n { s -= v.x[r] * k } else if r == lpRow { s -= k }
+            }
+            return s
+        }
+        var out: [Int: Double] = [:]
+        for (i, b) in switches {
+            let a = Int(basis.primary[i])
+            guard a >= 0 else { continue }
+            if !limit.resource && i == limit.index { out[b] = .infinity; continue }
+            out[b] = max(gross[i], 0) * (effect(b) - effect(a))
+        }
+        return out
     }
 
     /// Scales the Leontief plan of `basis` (guaranteed needs plus λ times the others) up to the

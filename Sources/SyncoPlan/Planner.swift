@@ -107,7 +107,7 @@ public enum Planner {
         // A warm plan's own technique choice is the start when it fits this economy.
         let policy = polish.flatMap { bp in
             bp.improve(warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis(),
-                       rounds: 100, tolerance: options.solver.tolerance,
+                       rounds: 100, tolerance: options.solver.tolerance, knapsack: true,
                        accept: { extract(needs, x: $0, y: $1).certificate.passes(options.solver.tolerance) })
         }
         if let z = policy, z.certified {
