@@ -83,15 +83,20 @@ public enum Planner {
         //    points; if the structure does not certify, its activities and valuations are the
         //    solver's start.
         var warm: (x: [Double], y: [Double])? = nil
+        // The plan of an LP point found without the solver, if the certificate passes.
+        func certified(_ x: [Double], _ y: [Double], _ st: LeontiefStructure?, _ how: String) -> Plan? {
+            var plan = extract(needs, x: x, y: y)
+            plan.structure = st
+            guard plan.certificate.passes(options.solver.tolerance) else { return nil }
+            plan.status = .optimal
+            plan.seconds = elapsed()
+            plan.message = "optimal: \(how); relative residuals and gap within \(options.solver.tolerance)"
+            return plan
+        }
         if options.leontiefStart, var st = structure, let s = leontiefStart(needs, guaranteedActivity: start, structure: &st) {
             warm = (s.x, [Double](repeating: 0, count: needs.rows))
             if let y = embodiedValuations(needs, binding: s, structure: &st) {
-                var plan = extract(needs, x: s.x, y: y)
-                plan.structure = st
-                if plan.certificate.passes(options.solver.tolerance) {
-                    plan.status = .optimal
-                    plan.seconds = elapsed()
-                    plan.message = "optimal: Leontief plan with \(e.resources[s.bindingResource!].id) binding, valuations embodied in it; relative residuals and gap within \(options.solver.tolerance)"
+                if let plan = certified(s.x, y, st, "Leontief plan with \(e.resources[s.bindingResource!].id) binding, valuations embodied in it") {
                     return plan
                 }
                 warm = (s.x, y)
@@ -111,12 +116,7 @@ public enum Planner {
                        accept: { extract(needs, x: $0, y: $1).certificate.passes(options.solver.tolerance) })
         }
         if let z = policy, z.certified {
-            var plan = extract(needs, x: z.x, y: z.y)
-            plan.structure = structure
-            if plan.certificate.passes(options.solver.tolerance) {
-                plan.status = .optimal
-                plan.seconds = elapsed()
-                plan.message = "optimal: Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds); relative residuals and gap within \(options.solver.tolerance)"
+            if let plan = certified(z.x, z.y, structure, "Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds)") {
                 return plan
             }
             warm = (z.x, z.y)
