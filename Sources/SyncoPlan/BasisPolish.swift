@@ -324,11 +324,7 @@ struct BasisPolish: Sendable {
     /// Scales the Leontief plan of `basis` (guaranteed needs plus λ times the others) up to the
     /// first limit: a limited resource (`resource`, its index among the limited ones) or the
     /// capacity of a carrying technique (`index` = its product).
-    func tightestLimit(_ basis: Basis, sys: LeontiefSystem) -> (resource: Bool, index: Int)? {
-        tightestLimitAndScale(basis, sys: sys)?.limit
-    }
-
-    /// The same, with the scale λ at which that limit binds and the two Leontief solutions
+    /// Returns the limit, the scale λ at which it binds and the two Leontief solutions
     /// (guaranteed needs, other needs; interleaved).
     func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem)
         -> (limit: (resource: Bool, index: Int), lambda: Double, solution: [Double])? {
@@ -438,13 +434,10 @@ struct BasisPolish: Sendable {
             }
             if sign * d.dz[0] < 0 { return best }
             let binding = Set(resourceRows)
+            let use = limitedUse(pt.x)
             for (l, rk) in limited.enumerated() where !binding.contains(l) {
-                // Use and its change per unit: carrying techniques in gross units, extras and
-                // the entering technique by their own coefficients (Kᵀ holds −r).
-                var use = 0.0
-                for j in 0..<m where pt.x[j] != 0 {
-                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { use -= columns.values[p] * pt.x[j] }
-                }
+                // The use's change per unit: carrying techniques in gross units, extras and the
+                // entering technique by their own coefficients (Kᵀ holds −r).
                 var du = 0.0
                 for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { du += sys.r.values[p] * sign * d.du[Int(sys.r.colIndex[p])] }
                 for (k, j) in extras.enumerated() {
@@ -452,7 +445,7 @@ struct BasisPolish: Sendable {
                 }
                 for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign }
                 let limit = e.resources[rk].limit!
-                if du > 1e-12 * max(limit, 1), max(limit - use, 0) / du < tMax { tMax = max(limit - use, 0) / du; leave = .resource(l) }
+                if du > 1e-12 * max(limit, 1), max(limit - use[l], 0) / du < tMax { tMax = max(limit - use[l], 0) / du; leave = .resource(l) }
             }
             guard tMax.isFinite else { return best }
 
@@ -484,6 +477,18 @@ struct BasisPolish: Sendable {
             if 1 + extras.count > maxExtra { return best }
         }
         return best
+    }
+
+    /// Use of each limited resource by LP point x (Kᵀ holds −r on the resource rows).
+    func limitedUse(_ x: [Double]) -> [Double] {
+        let n = needs.economy.productCount
+        var use = [Double](repeating: 0, count: needs.limitedResources.count)
+        for j in 0..<columns.rows where x[j] != 0 {
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) >= n {
+                use[Int(columns.colIndex[p]) - n] -= columns.values[p] * x[j]
+            }
+        }
+        return use
     }
 
     // MARK: - From an iterate
@@ -567,17 +572,12 @@ struct BasisPolish: Sendable {
         //    first keeps every limit that looks binding, the next ones drop the weakest.
         var limits: [(resource: Bool, index: Int, strength: Double)] = []
         do {
-            var kx = [Double](repeating: 0, count: limited.count)
-            for j in 0...m where x[j] != 0 {
-                for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) >= n {
-                    kx[Int(columns.colIndex[p]) - n] += columns.values[p] * x[j]
-                }
-            }
+            let use = limitedUse(x)
             var total = 0.0
             for l in limited.indices { total += max(y[n + l], 0) * e.resources[limited[l]].limit! }
             for l in limited.indices {
                 let limit = e.resources[limited[l]].limit!
-                let slack = max(kx[l] + limit, 0) / max(limit, 1e-300)
+                let slack = max(limit - use[l], 0) / max(limit, 1e-300)
                 let share = max(y[n + l], 0) * limit / max(total, 1e-300)
                 if slack < share { limits.append((true, l, share / max(slack, 1e-300))) }
             }
