@@ -58,8 +58,8 @@ struct BasisPolish: Sendable {
         var state: [State]
     }
 
-    /// A point from `improve`: certified (meets the tolerance on the LP), or the best one met on
-    /// the way (primal feasible, smallest dual residual and gap) to start the solver from.
+    /// A point from `improve`: certified (meets the tolerance on the LP), or the last accepted
+    /// one (primal feasible, the largest λ met) to start the solver from.
     struct Outcome: Sendable { var x: [Double]; var y: [Double]; var rounds: Int; var certified: Bool }
 
     init(_ needs: FulfilmentNeeds, lp: LinearProgram) {
@@ -141,7 +141,7 @@ struct BasisPolish: Sendable {
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
         var basis = start
-        var best: Outcome? = nil, bestScore = Double.infinity
+        var best: Outcome? = nil
         var bestBasis: (basis: Basis, tight: (resource: Bool, index: Int))? = nil
         var seen = Set<[Double]>()
         // When switching whole products stops helping, single simplex pivots from the best basis.
@@ -154,7 +154,8 @@ struct BasisPolish: Sendable {
         }
         // The last accepted basis, its λ and the switches it offered (most profitable first);
         // `take` of them are applied. A round whose λ falls below the accepted one is undone
-        // and half as many switches are tried: λ never decreases, so switching cannot cycle.
+        // and fewer switches are tried (by load on the limit that bound first with `knapsack`,
+        // else half as many): λ never decreases, so switching cannot cycle.
         var accepted: (basis: Basis, lambda: Double, switches: [(product: Int, technique: Int)], released: [Int])? = nil
         var acceptedSystem: (LeontiefSystem, [Double])? = nil
         var acceptedGain: [Int: Double] = [:]

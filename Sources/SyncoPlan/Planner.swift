@@ -106,8 +106,9 @@ public enum Planner {
         // 4. More than the first technique per product, or a capacity, matters: policy
         //    iteration on the Leontief structure (BasisPolish.improve) — each product switches
         //    to the technique that is profitable at the prices of the one limit that binds,
-        //    until none is. Certified like everything else; when more than one limit binds it
-        //    stops without a plan and the solver takes over (and tries the same on its iterates).
+        //    until none is, then simplex pivots add further binding limits. Certified like
+        //    everything else; when it stops short, the solver starts from its best point (and
+        //    tries the same polish on its iterates).
         let polish = options.basisPolish ? BasisPolish(needs, lp: problem().lp) : nil
         // A warm plan's own technique choice is the start when it fits this economy.
         let policy = polish.flatMap { bp in
