@@ -60,12 +60,38 @@ struct BasisPolish: Sendable {
 
     /// A point from `improve`: certified (meets the tolerance on the LP), or the last accepted
     /// one (primal feasible, the largest λ met) to start the solver from.
-    struct Outcome: Sendable { var x: [Double]; var y: [Double]; var rounds: Int; var certified: Bool }
+    struct Outcome: Sendable {
+        var x: [Double]; var y: [Double]; var rounds: Int; var certified: Bool
+        /// The basis of a certified point, kept for a re-plan.
+        var vertex: Vertex? = nil
+    }
 
-    init(_ needs: FulfilmentNeeds, lp: LinearProgram) {
+    /// An optimal basis as it was found, kept in the plan so that a re-plan of the same
+    /// techniques (needs, limits or capacities changed) starts from it: if it is still optimal,
+    /// one forward solve (from the kept gross outputs) and one transposed solve (from the kept
+    /// duals, unchanged when only needs move) certify the new plan; if not, pivots go on from it.
+    struct Vertex: Sendable {
+        var basis: Basis
+        var resourceRows: [Int]
+        var capacityRows: [Int]
+        var extras: [Int]
+        /// The carrying techniques' Leontief system (depends on the techniques and the basis only).
+        var system: LeontiefSystem
+        /// M⁻¹ of the basis' right-hand sides [h, E] (interleaved, width 1 + extras) and the
+        /// product duals, as last solved: starting points of the next solves.
+        var forward: [Double]
+        var dual: [Double]
+        /// The polish (program, grouping of techniques) it was found with; `renewed(for:)` fits
+        /// it to new needs without rebuilding the matrix.
+        var polish: BasisPolish
+        /// The technique table's fingerprint (set by the planner; nil: not checked, never reused).
+        var fingerprint: UInt64? = nil
+    }
+
+    init(_ needs: FulfilmentNeeds, lp: LinearProgram, columns: CSRMatrix? = nil) {
         self.needs = needs
         self.lp = lp
-        columns = lp.matrix.transposed()
+        self.columns = columns ?? lp.matrix.transposed()
         let e = needs.economy, t = e.techniques
         let n = e.productCount, m = e.techniqueCount
         var carried = [Int32](repeating: -1, count: m)
@@ -90,6 +116,28 @@ struct BasisPolish: Sendable {
         carriedOutput = out
         groupStart = count
         self.group = group
+    }
+
+    private init(renewing old: BasisPolish, needs: FulfilmentNeeds, lp: LinearProgram, columns: CSRMatrix) {
+        self.needs = needs
+        self.lp = lp
+        self.columns = columns
+        carried = old.carried
+        carriedOutput = old.carriedOutput
+        groupStart = old.groupStart
+        group = old.group
+        maxExtra = old.maxExtra
+    }
+
+    /// The same polish for changed needs, limits or capacities of the same techniques (the
+    /// caller has checked the technique table's fingerprint): the program is patched, not
+    /// rebuilt. Nil when its shape changed (see `FulfilmentProblem.renewed`).
+    func renewed(for needs: FulfilmentNeeds) -> BasisPolish? {
+        guard needs.limitedResources == self.needs.limitedResources,
+              needs.economy.productCount == self.needs.economy.productCount,
+              needs.economy.techniqueCount == self.needs.economy.techniqueCount,
+              let (lp, columns) = FulfilmentProblem.renewed(lp, columns: columns, for: needs) else { return nil }
+        return BasisPolish(renewing: self, needs: needs, lp: lp, columns: columns)
     }
 
     /// The structure path's choice: the first technique carrying each product, nothing fixed.
@@ -243,7 +291,11 @@ struct BasisPolish: Sendable {
                                      forward: u0) else { return finish() }
             let res = LPResiduals(lp, x: z.x, y: z.y)
             let meets = res.satisfies(tolerance)
-            if meets, let accept, accept(z.x, z.y) { return Outcome(x: z.x, y: z.y, rounds: round, certified: true) }
+            func vertex() -> Vertex {
+                Vertex(basis: solved, resourceRows: tight.resource ? [tight.index] : [], capacityRows: tight.resource ? [] : [tight.index],
+                       extras: [], system: sys, forward: z.forward, dual: z.dual, polish: self)
+            }
+            if meets, let accept, accept(z.x, z.y) { return Outcome(x: z.x, y: z.y, rounds: round, certified: true, vertex: vertex()) }
             best = Outcome(x: z.x, y: z.y, rounds: round, certified: false)
             bestBasis = (basis, tight)
             if !seen.insert([tight.resource ? 1 : 0, Double(tight.index), z.x[m]]).inserted { return finish() }
@@ -270,7 +322,7 @@ struct BasisPolish: Sendable {
                 released.append(j)
             }
             if switches.isEmpty && released.isEmpty {
-                return meets ? Outcome(x: z.x, y: z.y, rounds: round, certified: true) : finish()
+                return meets ? Outcome(x: z.x, y: z.y, rounds: round, certified: true, vertex: vertex()) : finish()
             }
             // A carrying technique at its binding capacity stays there, fixed, when it is switched.
             fixedCapacity = tight.resource ? nil : Int(basis.primary[tight.index])
@@ -377,7 +429,7 @@ struct BasisPolish: Sendable {
     /// limit adds a resource row, an extra that reaches a bound leaves. One two-column Leontief
     /// solve prices and moves, one more solves the new basis.
     func pivots(_ start: Basis, resourceRows startRows: [Int], capacityRows startCaps: [Int], extras startExtras: [Int],
-                maxPivots: Int, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
+                maxPivots: Int, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil, kept: Vertex? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -389,14 +441,22 @@ struct BasisPolish: Sendable {
             let capRows = Set(capacityRows)
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = capRows.contains(i) ? .atCapacity : .basic }
             for j in extras { basis.state[j] = .basic }
-            let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
-            guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil)
+            // The first step of a kept vertex reuses its system and starts its solves from it.
+            let first = step == 1 ? kept : nil
+            let sys = first?.system ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+            guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
+                                      initialForward: first?.forward, initialDual: first?.dual)
             else { return best }
+            // Pivots keep the basis primal feasible; a kept basis re-solved for new needs may not
+            // be (another limit now blocks), and then it is no start for them.
+            if pt.infeasibility > 1e-9 { return best }
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             let meets = res.satisfies(tolerance)
-            if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true) }
+            let vertex = Vertex(basis: basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras,
+                                system: sys, forward: pt.forward, dual: pt.dual, polish: self)
+            if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, vertex: vertex) }
             if res.relativePrimalResidual > tolerance { return best }
-            best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets)
+            best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets, vertex: meets ? vertex : nil)
             if meets && step == maxPivots { return best }
 
             // Pricing.
@@ -413,7 +473,8 @@ struct BasisPolish: Sendable {
             // Nothing profitable: optimal if the residuals agree (the limits' duals have the
             // right signs), else this basis is as far as pivots on techniques go.
             guard enter >= 0 else { return best }
-            guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter)
+            guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter,
+                                     initialForward: pt.forward, initialDual: pt.dual)
             else { return best }
 
             // Ratio test.
@@ -621,10 +682,21 @@ struct BasisPolish: Sendable {
 
     /// The exact point of a basis and, for an `entering` technique, how the basic variables
     /// move per unit of it: gross outputs `du` and extra columns `dz` (λ first).
-    struct BasisPoint { var x: [Double]; var y: [Double]; var u: [Double]; var z: [Double]; var du: [Double]; var dz: [Double] }
+    struct BasisPoint {
+        var x: [Double]; var y: [Double]; var u: [Double]; var z: [Double]; var du: [Double]; var dz: [Double]
+        /// The Leontief solves' solutions: M⁻¹[h, E] (width 1 + extras) and the product duals.
+        var forward: [Double]; var dual: [Double]
+        /// The largest violation of a basic variable's bounds (gross output below zero or above
+        /// its technique's capacity, λ or an extra out of bounds), relative to the variable's
+        /// size, before `x` was clamped into the bounds: zero for a primal feasible basis. A
+        /// clamped infeasible basis can look nearly feasible on the LP's residual norm when a
+        /// few products fall short among many.
+        var infeasibility: Double
+    }
 
     func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
-                    entering: Int?, forward: [Double]? = nil) -> BasisPoint? {
+                    entering: Int?, forward: [Double]? = nil, initialForward: [Double]? = nil,
+                    initialDual: [Double]? = nil) -> BasisPoint? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -667,7 +739,17 @@ struct BasisPolish: Sendable {
         if let forward, forward.count == n * w {
             u0 = forward
         } else {
-            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w)
+            // A kept solution of the same basis (width 1 + extras) starts the iteration; an
+            // entering column's own right-hand side starts from zero.
+            var start: [Double]? = nil
+            if let f = initialForward, f.count == n * (q + 1) {
+                if w == q + 1 { start = f } else {
+                    var s0 = [Double](repeating: 0, count: n * w)
+                    for i in 0..<n { for c in 0...q { s0[i * w + c] = f[i * (q + 1) + c] } }
+                    start = s0
+                }
+            }
+            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w, initial: start)
             guard solved.converged else { return nil }
             u0 = solved.x
         }
@@ -722,7 +804,20 @@ struct BasisPolish: Sendable {
             }
         }
 
-        // 7. Primal point.
+        // 7. Primal point, and how far the basis is from primal feasible before clamping.
+        var infeasibility = 0.0
+        let capacityRowSet = Set(capacityRows)
+        for i in 0..<n where basis.primary[i] >= 0 && !capacityRowSet.contains(i) {
+            let u = gross[i], c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
+            let scale = max(1, abs(u), c.isFinite ? c : 0)
+            if u < 0 { infeasibility = max(infeasibility, -u / scale) }
+            if c.isFinite && u > c { infeasibility = max(infeasibility, (u - c) / scale) }
+        }
+        for (c, j) in ([m] + extras).enumerated() {
+            let v = z[c], scale = max(1, abs(v), lp.upper[j].isFinite ? lp.upper[j] : 0)
+            if v < lp.lower[j] { infeasibility = max(infeasibility, (lp.lower[j] - v) / scale) }
+            if v > lp.upper[j] { infeasibility = max(infeasibility, (v - lp.upper[j]) / scale) }
+        }
         var xs = [Double](repeating: 0, count: m + 1)
         for j in 0..<m where basis.state[j] == .atCapacity && !isPrimary[j] { xs[j] = cap[j] }
         for i in 0..<n where basis.primary[i] >= 0 { xs[Int(basis.primary[i])] = gross[i] / basis.primaryOut[i] }
@@ -733,12 +828,18 @@ struct BasisPolish: Sendable {
         // 8. Duals: Mᵀ y = −Rᵀ w on the product rows, w on the binding resource rows.
         var dr = [Double](repeating: 0, count: n)
         for k in 0..<q where wDual[k] != 0 { for (i, v) in rows[k] { dr[i] -= v * wDual[k] } }
-        let dual = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.aTransposed, dr)
+        let dual = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.aTransposed, dr,
+                                                                                   initial: initialDual.flatMap { $0.count == n ? $0 : nil })
         guard dual.converged else { return nil }
         var ys = [Double](repeating: 0, count: n + limited.count)
         for i in 0..<n { ys[i] = max(dual.x[i], 0) }
         for (k, l) in resourceRows.enumerated() { ys[n + l] = max(wDual[k], 0) }
-        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz)
+        var kept = u0
+        if w > q + 1 {
+            kept = [Double](repeating: 0, count: n * (q + 1))
+            for i in 0..<n { for c in 0...q { kept[i * (q + 1) + c] = u0[i * w + c] } }
+        }
+        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: kept, dual: dual.x, infeasibility: infeasibility)
     }
 }
 

@@ -16,6 +16,9 @@ public struct FulfilmentProblem: Sendable {
     /// Everything but the matrix (what the planner's structure path needs).
     let needs: FulfilmentNeeds
     public let lp: LinearProgram
+    /// Kᵀ: the LP's columns as rows (techniques, then λ), built first and kept for the basis
+    /// polish (which would otherwise transpose the matrix back).
+    let columns: CSRMatrix
     public var economy: Economy { needs.economy }
     /// Resource index of each resource row (rows n..<n+count).
     public var limitedResources: [Int] { needs.limitedResources }
@@ -33,11 +36,19 @@ public struct FulfilmentProblem: Sendable {
         let e = needs.economy
         var rowOfResource = [Int32](repeating: -1, count: e.resourceCount)
         for (k, r) in needs.limitedResources.enumerated() { rowOfResource[r] = Int32(e.productCount + k) }
-        lp = FulfilmentProblem.build(e, g: needs.guaranteed, o: needs.other, limited: needs.limitedResources,
-                                     rowOfResource: rowOfResource, lambdaCap: needs.lambdaCap)
+        (lp, columns) = FulfilmentProblem.build(e, g: needs.guaranteed, o: needs.other, limited: needs.limitedResources,
+                                                rowOfResource: rowOfResource, lambdaCap: needs.lambdaCap)
     }
 
-    static func build(_ e: Economy, g: [Double], o: [Double], limited: [Int], rowOfResource: [Int32], lambdaCap: Double) -> LinearProgram {
+    /// A program already built (or renewed) for these needs.
+    init(needs: FulfilmentNeeds, lp: LinearProgram, columns: CSRMatrix) {
+        self.needs = needs
+        self.lp = lp
+        self.columns = columns
+    }
+
+    static func build(_ e: Economy, g: [Double], o: [Double], limited: [Int], rowOfResource: [Int32], lambdaCap: Double)
+        -> (lp: LinearProgram, columns: CSRMatrix) {
         let n = e.productCount, m = e.techniqueCount
         let t = e.techniques
         // Column-wise (CSR of Kᵀ): one row per column, entries sorted and merged per column.
@@ -87,8 +98,45 @@ public struct FulfilmentProblem: Sendable {
         }
         let colNames = t.ids + ["lambda"]
         let rowNames = e.products.map { "p:" + $0.id } + limited.map { "r:" + e.resources[$0].id }
-        return LinearProgram(objective: objective, lower: lower, upper: upper, matrix: k, rowLower: rowLower,
-                             rowUpper: rowUpper, columnNames: colNames, rowNames: rowNames)
+        return (LinearProgram(objective: objective, lower: lower, upper: upper, matrix: k, rowLower: rowLower,
+                              rowUpper: rowUpper, columnNames: colNames, rowNames: rowNames), kt)
+    }
+
+    /// The same program for other needs, limits or capacities of the same techniques, by
+    /// patching bounds and λ's column in place (a re-plan need not rebuild the matrix). Nil when
+    /// the shape differs: other products carry non-guaranteed needs, or other resources are
+    /// limited.
+    static func renewed(_ lp: LinearProgram, columns kt: CSRMatrix, for needs: FulfilmentNeeds) -> (lp: LinearProgram, columns: CSRMatrix)? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        guard lp.columns == m + 1, lp.rows == n + needs.limitedResources.count, kt.rows == m + 1 else { return nil }
+        // λ's column must have its entries on the same products.
+        let o = needs.other
+        let lambdaEntries = kt.rowStart[m]..<kt.rowStart[m + 1]
+        var count = 0
+        for i in 0..<n where o[i] != 0 { count += 1 }
+        guard count == lambdaEntries.count else { return nil }
+        for p in lambdaEntries {
+            let i = Int(kt.colIndex[p])
+            guard i < n, o[i] != 0 else { return nil }
+        }
+        // In K (rows sorted by column), λ is the last entry of each product row that has one.
+        let k = lp.matrix
+        for i in 0..<n where o[i] != 0 {
+            let last = k.rowStart[i + 1] - 1
+            guard last >= k.rowStart[i], Int(k.colIndex[last]) == m else { return nil }
+        }
+        let kt = kt.changingValues { v in for p in lambdaEntries { v[p] = -o[Int(kt.colIndex[p])] } }
+        var lp = lp
+        lp.matrix = k.changingValues { v in for i in 0..<n where o[i] != 0 { v[k.rowStart[i + 1] - 1] = -o[i] } }
+        for (k, r) in needs.limitedResources.enumerated() {
+            guard lp.rowNames[n + k] == "r:" + e.resources[r].id else { return nil }
+            lp.rowLower[n + k] = -e.resources[r].limit!
+        }
+        for i in 0..<n { lp.rowLower[i] = needs.guaranteed[i] }
+        for j in 0..<m { lp.upper[j] = e.techniques.capacity[j] }
+        lp.upper[m] = o.contains { $0 != 0 } ? needs.lambdaCap : min(1, needs.lambdaCap)
+        return (lp, kt)
     }
 }
 

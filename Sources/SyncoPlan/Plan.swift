@@ -35,6 +35,9 @@ public struct Plan: Sendable {
     /// techniques (`Planner.solve(_:warmStart:)`) neither rebuilds the system nor starts its
     /// solves from zero. In-process only; not part of any file format.
     var structure: LeontiefStructure? = nil
+    /// The optimal basis policy iteration or pivots certified, kept so that a re-plan of the same
+    /// techniques re-solves it first (`BasisPolish.Vertex`). In-process only.
+    var vertex: BasisPolish.Vertex? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
     public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double]) -> Plan {

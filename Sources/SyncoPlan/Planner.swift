@@ -43,11 +43,73 @@ public enum Planner {
             return plan
         }
 
+        // A certified point found without the solver, with the plan built from it; `accept`
+        // hands BasisPolish the certificate and keeps the plan it built.
+        var acceptedPlan: Plan? = nil
+        let tolerance = options.solver.tolerance
+        let accept: ([Double], [Double]) -> Bool = { x, y in
+            let plan = extract(needs, x: x, y: y)
+            guard plan.certificate.passes(tolerance) else { return false }
+            acceptedPlan = plan
+            return true
+        }
+        func certified(_ x: [Double], _ y: [Double], _ st: LeontiefStructure?, _ how: String) -> Plan? {
+            var plan: Plan
+            if let a = acceptedPlan, a.fulfilment == x[m], a.activities.elementsEqual(x.prefix(m), by: { $0 == max(0, $1) }) {
+                plan = a
+            } else {
+                plan = extract(needs, x: x, y: y)
+                guard plan.certificate.passes(tolerance) else { return nil }
+            }
+            plan.structure = st
+            plan.status = .optimal
+            plan.seconds = elapsed()
+            plan.message = "optimal: \(how); relative residuals and gap within \(tolerance)"
+            return plan
+        }
+
         // The square Leontief system: reused from the warm plan when the techniques are the same.
         let hasGuaranteed = needs.guaranteed.contains { $0 > 0 }
+        var fingerprint: UInt64? = nil
+        func techniqueFingerprint() -> UInt64 {
+            if let f = fingerprint { return f }
+            let f = LeontiefStructure.fingerprint(e.techniques)
+            fingerprint = f
+            return f
+        }
+        var polishCache: BasisPolish? = nil
+        func basisPolish() -> BasisPolish {
+            if let b = polishCache { return b }
+            let p = problem()
+            let b = BasisPolish(needs, lp: p.lp, columns: p.columns)
+            polishCache = b
+            return b
+        }
+
+        // 1a. A re-plan of the same techniques: the warm plan's optimal basis first. If it is
+        //     still optimal (often, when only needs moved), one forward and one transposed
+        //     Leontief solve from the kept solutions certify the new plan; else pivots from it.
+        if options.basisPolish, let v = warmStart?.vertex, v.basis.primary.count == n, v.basis.state.count == m,
+           v.fingerprint == techniqueFingerprint() {
+            // The kept program patched for these needs, when its shape still fits.
+            if built == nil, let bp = v.polish.renewed(for: needs) {
+                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
+                polishCache = bp
+            }
+            let bp = basisPolish()
+            if let z = bp.pivots(v.basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
+                                 maxPivots: 40, tolerance: tolerance, accept: accept, kept: v),
+               z.certified, var vertex = z.vertex,
+               var plan = certified(z.x, z.y, warmStart?.structure, z.rounds == 1 ? "the warm plan's basis, re-solved" : "the warm plan's basis and \(z.rounds - 1) pivots") {
+                vertex.fingerprint = v.fingerprint
+                plan.vertex = vertex
+                return plan
+            }
+        }
+
         var structure: LeontiefStructure? = nil
         if hasGuaranteed || options.leontiefStart {
-            let fp = LeontiefStructure.fingerprint(e.techniques)
+            let fp = techniqueFingerprint()
             if let s = warmStart?.structure, s.fingerprint == fp, s.system.a.rows == n {
                 structure = s
             } else {
@@ -83,16 +145,6 @@ public enum Planner {
         //    points; if the structure does not certify, its activities and valuations are the
         //    solver's start.
         var warm: (x: [Double], y: [Double])? = nil
-        // The plan of an LP point found without the solver, if the certificate passes.
-        func certified(_ x: [Double], _ y: [Double], _ st: LeontiefStructure?, _ how: String) -> Plan? {
-            var plan = extract(needs, x: x, y: y)
-            plan.structure = st
-            guard plan.certificate.passes(options.solver.tolerance) else { return nil }
-            plan.status = .optimal
-            plan.seconds = elapsed()
-            plan.message = "optimal: \(how); relative residuals and gap within \(options.solver.tolerance)"
-            return plan
-        }
         if options.leontiefStart, var st = structure, let s = leontiefStart(needs, guaranteedActivity: start, structure: &st) {
             warm = (s.x, [Double](repeating: 0, count: needs.rows))
             if let y = embodiedValuations(needs, binding: s, structure: &st) {
@@ -109,15 +161,18 @@ public enum Planner {
         //    until none is, then simplex pivots add further binding limits. Certified like
         //    everything else; when it stops short, the solver starts from its best point (and
         //    tries the same polish on its iterates).
-        let polish = options.basisPolish ? BasisPolish(needs, lp: problem().lp) : nil
+        let polish = options.basisPolish ? basisPolish() : nil
         // A warm plan's own technique choice is the start when it fits this economy.
         let policy = polish.flatMap { bp in
             bp.improve(warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis(),
-                       rounds: 100, tolerance: options.solver.tolerance, knapsack: true,
-                       accept: { extract(needs, x: $0, y: $1).certificate.passes(options.solver.tolerance) })
+                       rounds: 100, tolerance: tolerance, knapsack: true, accept: accept)
         }
         if let z = policy, z.certified {
-            if let plan = certified(z.x, z.y, structure, "Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds)") {
+            if var plan = certified(z.x, z.y, structure, "Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds)") {
+                if var vertex = z.vertex {
+                    vertex.fingerprint = techniqueFingerprint()
+                    plan.vertex = vertex
+                }
                 return plan
             }
             warm = (z.x, z.y)

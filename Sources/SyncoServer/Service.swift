@@ -28,6 +28,8 @@ public final class FederationService: Sendable {
     let adminTokenHash: String
     let now: @Sendable () -> Double
     public let cyber: Cyberstride
+    /// The latest plan made by this process, with what a re-plan reuses in memory.
+    let kept = KeptPlan()
 
     public init(store: any SyncoStore, adminToken: String, escalation: EscalationPolicy = EscalationPolicy(),
                 now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
@@ -412,8 +414,11 @@ public final class FederationService: Sendable {
         }
         // Warm start from the latest stored plan when there is one (replanning after small changes).
         var warm: Plan? = nil
-        if let last = try await store.documents(kind: "plan").last, let v = try? JSONParser.parse(last.body), let p = v["plan"] {
-            if let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") {
+        if let last = try await store.documents(kind: "plan").last {
+            if let k = await kept.plan(id: last.id, techniques: economy.techniques.ids) {
+                warm = k
+            } else if let v = try? JSONParser.parse(last.body), let p = v["plan"],
+                      let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") {
                 warm = PlanJSON.warmStart(d, for: economy)
             }
         }
@@ -426,6 +431,7 @@ public final class FederationService: Sendable {
         let id = String(assembled.provenance.hash.prefix(16)) + "-" + String(Int(now()))
         let body = "{\"id\":\(JSONWriter.quoted(id)),\"provenance\":\(DemocracyJSON.string(provenance)),\"plan\":\(planText)}"
         try await store.putDocument(StoredDocument(kind: "plan", id: id, body: body, hash: SHA256.hex(body), time: now()), actor: actor)
+        await kept.put(id: id, techniques: economy.techniques.ids, plan: plan)
         return (id, body)
     }
 
@@ -468,7 +474,11 @@ public final class FederationService: Sendable {
             if case .object(let acts)? = p["activities"] {
                 for (k, x) in acts { if case .number(let a) = x { oldActivities[k] = a } }
             }
-            if let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") { warm = PlanJSON.warmStart(d, for: economy) }
+            if let k = await kept.plan(id: last.id, techniques: economy.techniques.ids) {
+                warm = k
+            } else if let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") {
+                warm = PlanJSON.warmStart(d, for: economy)
+            }
         }
         let plan = Planner.solve(economy, options: PlannerOptions(), warmStart: warm)
         let after = try JSONParser.parse(PlanJSON.encode(plan, economy: economy, economyFile: nil))
@@ -559,4 +569,20 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         }
     }
     public var description: String { "\(status.rawValue) \(field): \(message)" }
+}
+
+/// The latest plan this process made, kept in memory under its stored id: a re-plan or what-if
+/// of the same techniques warm-starts from it with its optimal basis and Leontief system (what
+/// the stored JSON cannot carry). After a restart the stored JSON is the warm start.
+actor KeptPlan {
+    private var entry: (id: String, techniques: [String], plan: Plan)?
+
+    func put(id: String, techniques: [String], plan: Plan) { entry = (id, techniques, plan) }
+
+    /// The kept plan when it is the stored plan `id` and was made for the same techniques in the
+    /// same order (plans index activities by technique).
+    func plan(id: String, techniques: [String]) -> Plan? {
+        guard let e = entry, e.id == id, e.techniques == techniques else { return nil }
+        return e.plan
+    }
 }

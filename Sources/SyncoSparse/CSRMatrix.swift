@@ -25,6 +25,24 @@ public struct CSRMatrix: Sendable {
         self.partition = RowPartition(rowStart: rowStart, blocks: blocks)
     }
 
+    /// The same sparsity pattern (and row partition) with other values at some positions:
+    /// `change(values)` edits the copy in place.
+    public func changingValues(_ change: (inout [Double]) -> Void) -> CSRMatrix {
+        var v = values
+        change(&v)
+        precondition(v.count == values.count, "a value change must keep the pattern")
+        return CSRMatrix(rows: rows, columns: columns, rowStart: rowStart, colIndex: colIndex, values: v, partition: partition)
+    }
+
+    private init(rows: Int, columns: Int, rowStart: [Int], colIndex: [Int32], values: [Double], partition: RowPartition) {
+        self.rows = rows
+        self.columns = columns
+        self.rowStart = rowStart
+        self.colIndex = colIndex
+        self.values = values
+        self.partition = partition
+    }
+
     /// Builds a matrix from unordered (row, column, value) triplets; duplicates are summed.
     ///
     /// - Complexity: O(nnz + rows) with a counting sort by row, then a sort within each row.

@@ -76,19 +76,52 @@ import SyncoPlan
     /// basic, y = 2w_L = w_L + 0.5w_C and 10y = 1, so y = 0.1, w_L = 0.05, w_C = 0.1. A simplex
     /// pivot (BasisPolish.pivots) adds the second limit and the second technique.
     @Test func twoBindingLimitsNeedAPivot() {
-        var t = TechniqueTable()
-        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 2)]))
-        t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 1), Entry(1, 0.5)]))
-        let e = Economy(name: "bread", products: [Product(id: "bread")],
-                        resources: [Resource(id: "labour", kind: .labour, limit: 15),
-                                    Resource(id: "co2", kind: .emission, limit: 5)],
-                        techniques: t, needs: [Need(product: 0, amount: 10)])
-        let plan = Planner.solve(e)
+        let plan = Planner.solve(twoLimitBread(need: 10, co2: 5))
         #expect(plan.status == .optimal, "\(plan.message)")
         #expect(abs(plan.fulfilment - 1.25) < 1e-9)
         #expect(abs(plan.activities[0] - 2.5) < 1e-9 && abs(plan.activities[1] - 10) < 1e-9)
         #expect(abs(plan.productValuation[0] - 0.1) < 1e-9)
         #expect(abs(plan.resourceValuation[0] - 0.05) < 1e-9 && abs(plan.resourceValuation[1] - 0.1) < 1e-9)
+    }
+
+    /// The two-limit bread economy with a need of `need` loaves and a CO2 limit of `co2`.
+    func twoLimitBread(need: Double, co2: Double) -> Economy {
+        var t = TechniqueTable()
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 2)]))
+        t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 1), Entry(1, 0.5)]))
+        return Economy(name: "bread", products: [Product(id: "bread")],
+                       resources: [Resource(id: "labour", kind: .labour, limit: 15), Resource(id: "co2", kind: .emission, limit: co2)],
+                       techniques: t, needs: [Need(product: 0, amount: need)])
+    }
+
+    @Test func replanReusesTheOptimalBasis() {
+        // Worked by hand: with both limits binding the oven makes co2/0.5 = 10 loaves and hand
+        // (15 − 10)/2 = 2.5, whatever the need; for a need of 12, λ = 12.5/12. Duals: y·12 = 1,
+        // hand prices labour at y/2, the oven leaves CO2 (y − y/2)/0.5 = y.
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5))
+        #expect(first.status == .optimal && abs(first.fulfilment - 1.25) < 1e-9)
+        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5), warmStart: first)
+        #expect(warm.status == .optimal, "\(warm.message)")
+        #expect(warm.message.contains("warm plan's basis"), "\(warm.message)")
+        #expect(warm.iterations == 0)
+        #expect(abs(warm.fulfilment - 12.5 / 12) < 1e-9)
+        #expect(abs(warm.activities[0] - 2.5) < 1e-9 && abs(warm.activities[1] - 10) < 1e-9)
+        #expect(abs(warm.productValuation[0] - 1.0 / 12) < 1e-9)
+        #expect(abs(warm.resourceValuation[0] - 1.0 / 24) < 1e-9 && abs(warm.resourceValuation[1] - 1.0 / 12) < 1e-9)
+        // The same answer cold.
+        let cold = Planner.solve(twoLimitBread(need: 12, co2: 5))
+        #expect(abs(cold.fulfilment - warm.fulfilment) < 1e-12)
+    }
+
+    @Test func replanLeavesABasisThatNoLongerFits() {
+        // With 20 t of CO2 only labour binds: the oven alone, 15 loaves, λ = 1.5. The kept
+        // two-limit basis would run hand at (15 − 40)/2 < 0; the planner must not keep it.
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5))
+        let warm = Planner.solve(twoLimitBread(need: 10, co2: 20), warmStart: first)
+        #expect(warm.status == .optimal, "\(warm.message)")
+        #expect(abs(warm.fulfilment - 1.5) < 1e-9)
+        #expect(abs(warm.activities[0]) < 1e-9 && abs(warm.activities[1] - 15) < 1e-9)
+        #expect(abs(warm.resourceValuation[1]) < 1e-12)
     }
 
     @Test func infeasibleGuaranteedNeedsAreDiagnosed() {
