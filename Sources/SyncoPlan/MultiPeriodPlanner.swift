@@ -32,7 +32,7 @@ public enum MultiPeriodPlanner {
         quiet.progress = nil
 
         // 1. Unbounded? A recession direction of the program along which λ grows.
-        if !problem.lambdaCapped, let ray = unboundedRay(lp, lambda: problem.lambdaColumn, options: quiet) {
+        if !problem.lambdaCapped, !everyActivityBounded(problem), let ray = unboundedRay(lp, lambda: problem.lambdaColumn, options: quiet) {
             var plan = MultiPeriodPlan(economy: me, status: .unbounded, message: "")
             plan.fulfilment = .infinity
             var names: [String] = []
@@ -53,7 +53,11 @@ public enum MultiPeriodPlanner {
             default: return false
             }
         }
-        if !demands.isEmpty {
+        if !demands.isEmpty, let x = guaranteedStart(problem) {
+            // The guaranteed needs met period by period by Leontief plans, without stocks or
+            // investment, within every limit: no phase-one LP needed.
+            start = x
+        } else if !demands.isEmpty {
             let phase1 = minimumShortfall(problem, demands: demands, options: quiet)
             phaseIterations = phase1.iterations
             if let d = phase1.diagnosis {
@@ -145,7 +149,97 @@ public enum MultiPeriodPlanner {
         }
     }
 
+    // MARK: - Guaranteed needs by Leontief plans
+
+    /// A point of the program with λ = 0 built without an LP: each period's guaranteed needs
+    /// (less the initial inventory in period 0) made by the Leontief plan of the primary
+    /// techniques, nothing stored, nothing invested, capital depreciating from its initial
+    /// level and natural stocks following their recursion under the extraction. Returned only
+    /// when it satisfies every row and bound of the program (limits, budgets, capital, stock
+    /// targets, capacities) — then the guaranteed needs can be met and the minimum-shortfall LP
+    /// is not needed; nil otherwise (that LP decides, and diagnoses).
+    static func guaranteedStart(_ p: MultiPeriodProblem) -> [Double]? {
+        let me = p.economy, e = me.economy, lp = p.lp
+        let T = me.periods, n = e.productCount
+        let system = LeontiefSystem(e)
+        var activities: [[Double]] = []
+        for t in 0..<T {
+            var demand = p.guaranteed[t]
+            if t == 0 { for i in 0..<n { if let s = me.storage[i] { demand[i] = max(0, demand[i] - s.carryover * s.initial) } } }
+            if demand.allSatisfy({ $0 == 0 }) {
+                activities.append([Double](repeating: 0, count: e.techniqueCount))
+                continue
+            }
+            guard let x = Planner.leontiefActivities(e, demand: demand, system: system)?.x else { return nil }
+            activities.append(x)
+        }
+        // Capital without investment, natural stocks by their recursion.
+        var K = (0..<n).map { me.capital[$0]?.initial ?? 0 }
+        var capital = [[Double]](repeating: [], count: T)
+        var S = me.stocks.map(\.initial)
+        var stocks = [[Double]](repeating: [], count: T + 1)
+        stocks[0] = S
+        for t in 0..<T {
+            capital[t] = K
+            for i in 0..<n { if let c = me.capital[i] { K[i] *= 1 - c.depreciation } }
+            var extraction = [Double](repeating: 0, count: me.stocks.count)
+            for j in 0..<e.techniqueCount where activities[t][j] != 0 {
+                for q in me.extraction.range(j) { extraction[Int(me.extraction.index[q])] += me.extraction.amount[q] * activities[t][j] }
+            }
+            for s in S.indices { S[s] = min(me.stocks[s].carryingCapacity ?? .infinity, (1 + me.stocks[s].regeneration) * S[s] - extraction[s]) }
+            stocks[t + 1] = S
+        }
+        var x = [Double](repeating: 0, count: lp.columns)
+        for (c, col) in p.columns.enumerated() {
+            switch col {
+            case .activity(let j, let t): x[c] = activities[t][j]
+            case .capitalStock(let i, let t): x[c] = capital[t][i]
+            case .naturalStock(let s, let t): x[c] = stocks[t][s]
+            case .inventory, .investment, .lambda: x[c] = 0
+            }
+        }
+        // Accept only what the program itself accepts.
+        for c in 0..<lp.columns where x[c] < lp.lower[c] || x[c] > lp.upper[c] * (1 + 1e-12) { return nil }
+        // Rows within 1e-9 of the largest of their bound, the flows through them and the
+        // largest activity (the Leontief solves stop at that accuracy relative to their
+        // largest component).
+        let kx = lp.matrix.multiply(x)
+        let k = lp.matrix
+        let largest = x.reduce(0) { max($0, abs($1)) }
+        for row in 0..<lp.rows {
+            let lo = lp.rowLower[row], hi = lp.rowUpper[row]
+            var flow = 0.0
+            for q in k.rowStart[row]..<k.rowStart[row + 1] { flow += abs(k.values[q] * x[Int(k.colIndex[q])]) }
+            let slack = 1e-9 * max(1, flow, largest, abs(lo.isFinite ? lo : 0), abs(hi.isFinite ? hi : 0))
+            if kx[row] < lo - slack || kx[row] > hi + slack { return nil }
+        }
+        return x
+    }
+
     // MARK: - Unboundedness
+
+    /// True when every activity column is bounded by itself: a finite capacity, or a positive
+    /// use of a resource with a limit or a budget, or an extraction from a natural stock (which
+    /// cannot go below zero and grows at most geometrically). Then every activity, and with
+    /// them inventories, investment, capital and net outputs, stays bounded, so λ is bounded
+    /// and the ray LP (as large as the program) is not needed.
+    static func everyActivityBounded(_ p: MultiPeriodProblem) -> Bool {
+        let lp = p.lp
+        let kt = lp.matrix.transposed()
+        for (c, col) in p.columns.enumerated() {
+            guard case .activity = col, !lp.upper[c].isFinite else { continue }
+            var bounded = false
+            for q in kt.rowStart[c]..<kt.rowStart[c + 1] where kt.values[q] < 0 {
+                switch p.rows[Int(kt.colIndex[q])] {
+                case .limit, .budget, .stock: bounded = true
+                default: break
+                }
+                if bounded { break }
+            }
+            if !bounded { return false }
+        }
+        return true
+    }
 
     /// maximise d_λ over recession directions d of the program (d ≥ 0, d = 0 on capped columns,
     /// K·d ≥ 0 on every row), normalised Σ d ≤ 1. A positive optimum is a ray along which λ
