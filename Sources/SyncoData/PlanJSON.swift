@@ -8,7 +8,8 @@ import SyncoPlan
 /// `fulfilment`, `activities` {technique: level}, `net_output` {product: amount},
 /// `resource_use` {resource: {use, limit}}, `valuations` {`numeraire`, `products`, `resources`,
 /// `products_in_numeraire`, `resources_in_numeraire`}, `certificate` {`primal_residual`,
-/// `dual_residual`, `gap`, `max_bound_violation`, `dual_bound`}, `iterations`, `restarts`,
+/// `dual_residual`, `gap`, `max_bound_violation`, `dual_bound`, `max_row_violation`},
+/// `iterations`, `restarts`,
 /// `seconds`, and `diagnosis` (infeasible) or `harmony` (harmony mode) where present.
 public enum PlanJSON {
     public static let format = "synco-plan/1"
@@ -33,7 +34,7 @@ public enum PlanJSON {
         s += "  \"status\": \(q(p.status.rawValue)),\n  \"message\": \(q(p.message)),\n"
         s += "  \"fulfilment\": \(p.fulfilment.isFinite ? num(p.fulfilment) : "null"),\n"
         s += "  \"iterations\": \(p.iterations),\n  \"restarts\": \(p.restarts),\n  \"seconds\": \(p.seconds),\n"
-        s += "  \"certificate\": {\"primal_residual\": \(num(p.certificate.primalResidual)), \"dual_residual\": \(num(p.certificate.dualResidual)), \"gap\": \(num(p.certificate.gap)), \"max_bound_violation\": \(num(p.certificate.maxBoundViolation)), \"dual_bound\": \(num(p.certificate.dualBound))},\n"
+        s += "  \"certificate\": {\"primal_residual\": \(num(p.certificate.primalResidual)), \"dual_residual\": \(num(p.certificate.dualResidual)), \"gap\": \(num(p.certificate.gap)), \"max_bound_violation\": \(num(p.certificate.maxBoundViolation)), \"dual_bound\": \(num(p.certificate.dualBound)), \"max_row_violation\": \(num(p.certificate.maxRowViolation))},\n"
         s += "  \"resource_use\": {" + e.resources.indices.map { k in
             "\(q(rids[k])): {\"use\": \(num(p.resourceUse[k])), \"limit\": \(e.resources[k].limit.map(num) ?? "null")}"
         }.joined(separator: ", ") + "},\n"

@@ -119,6 +119,9 @@ enum Harmony {
         let check = LPResiduals(lp, x: r.x, y: r.y)
         plan.certificate = PlanCertificate(primalResidual: check.relativePrimalResidual, dualResidual: check.relativeDualResidual,
                                            gap: check.relativeGap, maxBoundViolation: check.maxBoundViolation, dualBound: -check.dualObjective)
+        // Rows one by one: guaranteed needs (λ = 0: harmony has no plan ray) and limits.
+        plan.certificate.maxRowViolation = PlanCertificate(economy: e, activities: act, fulfilment: 0, productValuation: [Double](repeating: 0, count: n),
+                                                           resourceValuation: [Double](repeating: 0, count: e.resourceCount)).maxRowViolation
         plan.iterations = r.iterations
         plan.restarts = r.restarts
         plan.seconds = elapsed()

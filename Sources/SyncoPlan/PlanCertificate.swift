@@ -17,13 +17,21 @@ import SyncoModel
 ///   weak duality then gives λ* ≤ −gᵀy + (w + θ)ᵀL + Σ charged cap_t·profit_t (∞ if a
 ///   technique with positive profit has neither). This makes the gap independent of the units the
 ///   economy is measured in: a plan is only called optimal when λ is provably within the gap
-///   of the best possible λ.
+///   of the best possible λ;
+/// - the largest violation of a single row relative to its own size (`maxRowViolation`): a
+///   product's shortfall against g + λ·o (or below zero) relative to the larger of that
+///   requirement and the product's throughput (all it is made and used), a resource's excess over its limit
+///   relative to the limit. The norms above are the solver's criteria (PDLP's); with 10^6
+///   products and a few large limits they can hide a handful of rows that are far off, so this
+///   is reported beside them (it does not decide `passes`).
 public struct PlanCertificate: Sendable, Hashable {
     public var primalResidual: Double
     public var dualResidual: Double
     public var gap: Double
     public var maxBoundViolation: Double
     public var dualBound: Double
+    /// The largest violation of one need or limit relative to its own size (see above).
+    public var maxRowViolation: Double = 0
 
     public init(primalResidual: Double, dualResidual: Double, gap: Double, maxBoundViolation: Double, dualBound: Double) {
         self.primalResidual = primalResidual
@@ -42,6 +50,7 @@ public struct PlanCertificate: Sendable, Hashable {
         let n = e.productCount
         let t = e.techniques
         var net = [Double](repeating: 0, count: n)
+        var flow = [Double](repeating: 0, count: n)
         var use = [Double](repeating: 0, count: e.resourceCount)
         var g = [Double](repeating: 0, count: n), o = [Double](repeating: 0, count: n)
         for need in e.needs {
@@ -68,11 +77,13 @@ public struct PlanCertificate: Sendable, Hashable {
             for p in t.outputs.range(j) {
                 let i = Int(t.outputs.index[p]), a = t.outputs.amount[p]
                 net[i] += a * xj
+                flow[i] += abs(a * xj)
                 profit += y[i] * a
             }
             for p in t.inputs.range(j) {
                 let i = Int(t.inputs.index[p]), a = t.inputs.amount[p]
                 net[i] -= a * xj
+                flow[i] += abs(a * xj)
                 profit -= y[i] * a
             }
             for p in t.resources.range(j) {
@@ -97,9 +108,11 @@ public struct PlanCertificate: Sendable, Hashable {
             }
         }
         var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0
+        var rowViolation = 0.0
         for i in 0..<n {
             let req = g[i] + lambda * o[i]
             let s = max(0, req - net[i])
+            if s > 0 { rowViolation = max(rowViolation, s / max(abs(req), flow[i], 1e-300)) }
             pr += s * s
             bn += g[i] * g[i]
             gy += g[i] * y[i]
@@ -110,6 +123,7 @@ public struct PlanCertificate: Sendable, Hashable {
         for (k, r) in e.resources.enumerated() {
             if let l = r.limit {
                 let s = max(0, use[k] - l)
+                if s > 0 { rowViolation = max(rowViolation, s / max(l, 1e-300)) }
                 pr += s * s
                 bn += l * l
                 lw += l * w[k]
@@ -132,5 +146,6 @@ public struct PlanCertificate: Sendable, Hashable {
         gap = bound.isFinite ? abs(lambda - bound) / (1 + abs(lambda) + abs(bound)) : .infinity
         maxBoundViolation = bv
         dualBound = bound
+        maxRowViolation = rowViolation
     }
 }

@@ -122,38 +122,11 @@ struct BenchCommand: ParsableCommand {
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
             out += "  after changing 1 % of needs by 10 %: cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
             out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
-            out += "  worst relative violation of a need, limit or capacity: cold \(fmt(worstViolation(changed, cold))), warm \(fmt(worstViolation(changed, warm)))\n"
+            out += "  worst violation of one need or limit relative to its size (certificate): cold \(fmt(cold.certificate.maxRowViolation)), warm \(fmt(warm.certificate.maxRowViolation)); of a capacity: \(fmt(cold.certificate.maxBoundViolation)), \(fmt(warm.certificate.maxBoundViolation))\n"
             out += "  cold: \(cold.message)\n  warm: \(warm.message)\n"
             writeStdout(out)
         }
     }
-}
-
-/// The largest violation of any single constraint by a plan, relative to that constraint's own
-/// size: a product's shortfall against g + λ·o (or its net output below zero), relative to the
-/// larger of that requirement and the product's gross output, a resource's
-/// use over its limit, a technique's activity over its capacity. A check per row, next to the
-/// certificate's norms (which a few large limits can dominate).
-func worstViolation(_ e: Economy, _ plan: Plan) -> Double {
-    guard plan.activities.count == e.techniqueCount, plan.fulfilment.isFinite else { return .nan }
-    let (net, use) = Planner.flows(e, plan.activities)
-    var g = [Double](repeating: 0, count: e.productCount), o = g
-    for need in e.needs { if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount } }
-    var made = [Double](repeating: 0, count: e.productCount)
-    let t = e.techniques
-    for j in 0..<e.techniqueCount where plan.activities[j] > 0 {
-        for p in t.outputs.range(j) { made[Int(t.outputs.index[p])] += t.outputs.amount[p] * plan.activities[j] }
-    }
-    var worst = 0.0
-    for i in 0..<e.productCount {
-        let req = g[i] + plan.fulfilment * o[i]
-        if req - net[i] > 0 { worst = max(worst, (req - net[i]) / max(abs(req), made[i], 1e-12)) }
-    }
-    for (k, r) in e.resources.enumerated() { if let l = r.limit, use[k] > l { worst = max(worst, (use[k] - l) / max(l, 1e-12)) } }
-    for j in 0..<e.techniqueCount where plan.activities[j] > e.techniques.capacity[j] {
-        worst = max(worst, (plan.activities[j] - e.techniques.capacity[j]) / max(e.techniques.capacity[j], 1e-12))
-    }
-    return worst
 }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }

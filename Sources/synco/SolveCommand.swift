@@ -199,7 +199,7 @@ struct PlanReport {
         s += "status: \(p.status.rawValue) — \(p.message)\n"
         if p.status == .optimal || p.status == .stopped {
             s += "fulfilment λ = \(fmt(p.fulfilment))" + (p.harmony.map { "   harmony \(fmt($0.harmony)), targets missed \($0.missed) of \($0.targets)" } ?? "") + "\n"
-            s += "certificate: primal residual \(fmt(p.certificate.primalResidual)), dual residual \(fmt(p.certificate.dualResidual)), gap \(fmt(p.certificate.gap))\n"
+            s += "certificate: primal residual \(fmt(p.certificate.primalResidual)), dual residual \(fmt(p.certificate.dualResidual)), gap \(fmt(p.certificate.gap)); worst single need or limit off by \(fmt(p.certificate.maxRowViolation)) of itself\n"
         }
         s += "iterations \(p.iterations), restarts \(p.restarts), \(format3(p.seconds)) s\n\n"
         if let d = p.diagnosis {

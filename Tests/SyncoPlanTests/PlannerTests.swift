@@ -94,6 +94,21 @@ import SyncoPlan
                        techniques: t, needs: [Need(product: 0, amount: need)])
     }
 
+    @Test func rowViolationIsRelativeToTheRow() {
+        // The optimal activities (2.5, 10) make 12.5 loaves. Claiming λ = 1.3 asks for 13: half a
+        // loaf short, 0.5/13 of the requirement, while the norm-based primal residual divides
+        // by 1 + ‖(g, L)‖ = 1 + √(15² + 5²).
+        let e = twoLimitBread(need: 10, co2: 5)
+        let short = PlanCertificate(economy: e, activities: [2.5, 10], fulfilment: 1.3, productValuation: [0.1], resourceValuation: [0.05, 0.1])
+        #expect(abs(short.maxRowViolation - 0.5 / 13) < 1e-12)
+        #expect(abs(short.primalResidual - 0.5 / (1 + (250.0).squareRoot())) < 1e-12)
+        // Half an hour more by hand: 16 h of 15.
+        let over = PlanCertificate(economy: e, activities: [3, 10], fulfilment: 1.25, productValuation: [0.1], resourceValuation: [0.05, 0.1])
+        #expect(abs(over.maxRowViolation - 1.0 / 15) < 1e-12)
+        let exact = PlanCertificate(economy: e, activities: [2.5, 10], fulfilment: 1.25, productValuation: [0.1], resourceValuation: [0.05, 0.1])
+        #expect(exact.maxRowViolation == 0 && exact.passes(1e-9))
+    }
+
     @Test func replanReusesTheOptimalBasis() {
         // Worked by hand: with both limits binding the oven makes co2/0.5 = 10 loaves and hand
         // (15 − 10)/2 = 2.5, whatever the need; for a need of 12, λ = 12.5/12. Duals: y·12 = 1,
