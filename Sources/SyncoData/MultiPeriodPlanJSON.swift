@@ -6,7 +6,7 @@ import SyncoPlan
 ///
 /// Fields: `format`, `economy`, `economy_file`, `status`, `message`, `fulfilment`, `horizon`
 /// (number of periods), `iterations`, `restarts`, `seconds`, `certificate` {`primal_residual`,
-/// `dual_residual`, `gap`, `max_bound_violation`, `dual_bound`}, `budgets` {resource: {`use`,
+/// `dual_residual`, `gap`, `max_bound_violation`, `dual_bound`, `max_row_violation`}, `budgets` {resource: {`use`,
 /// `budget`, `valuation`}}, `stock_targets` {stock: {`final`, `minimum_final`, `valuation`}},
 /// `diagnosis` (infeasible), and `periods`: one object per period with `period`, `activities`,
 /// `net_output`, `resource_use` {resource: {`use`, `limit`}}, `stocks` (level at the end of the
@@ -32,7 +32,7 @@ public enum MultiPeriodPlanJSON {
         s += "  \"fulfilment\": \(num(p.fulfilment)),\n  \"horizon\": \(p.periods),\n"
         s += "  \"iterations\": \(p.iterations),\n  \"restarts\": \(p.restarts),\n  \"seconds\": \(p.seconds),\n"
         let c = p.certificate
-        s += "  \"certificate\": {\"primal_residual\": \(num(c.primalResidual)), \"dual_residual\": \(num(c.dualResidual)), \"gap\": \(num(c.gap)), \"max_bound_violation\": \(num(c.maxBoundViolation)), \"dual_bound\": \(num(c.dualBound))},\n"
+        s += "  \"certificate\": {\"primal_residual\": \(num(c.primalResidual)), \"dual_residual\": \(num(c.dualResidual)), \"gap\": \(num(c.gap)), \"max_bound_violation\": \(num(c.maxBoundViolation)), \"dual_bound\": \(num(c.dualBound)), \"max_row_violation\": \(num(c.maxRowViolation))},\n"
         s += "  \"budgets\": {" + resources.filter { me.budgets[$0] != nil }.map { r in
             "\(q(rid(r))): {\"use\": \(num(p.budgetUse[r])), \"budget\": \(num(me.budgets[r]!)), \"valuation\": \(num(p.budgetValuation[r]))}"
         }.joined(separator: ", ") + "},\n"

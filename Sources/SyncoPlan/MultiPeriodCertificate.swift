@@ -10,7 +10,9 @@ import SyncoModel
 /// ‖(shortfalls of balances, excess over limits and budgets, capital used beyond the stock,
 /// negative stocks, missed final-stock targets)‖₂ relative to 1 + ‖(needs, limits, budgets,
 /// initial stocks, targets)‖₂; bound violations (x < 0, x > capacity, negative inventory or
-/// investment) are reported separately.
+/// investment) are reported separately, and so is the worst single row relative to its own
+/// size (a balance against its requirement and the product's throughput that period, capital
+/// against the stock, a limit, budget, stock or target against itself).
 ///
 /// Dual: with the valuations (duals of every balance, limit, budget, capital, accumulation,
 /// stock and target row, all ≥ 0) it computes each variable's reduced profit from the economy:
@@ -41,8 +43,14 @@ extension PlanCertificate {
         }
         let lambda = p.fulfilment
         let lambdaCapped = !o.contains { $0.contains { $0 != 0 } }
-        var pr = 0.0, bn = 0.0, bv = 0.0
-        func violate(_ v: Double) { if v > 0 { pr += v * v } }
+        var pr = 0.0, bn = 0.0, bv = 0.0, rowViolation = 0.0
+        /// A row's violation v, counted in the norm and, relative to the row's own size, in
+        /// the worst single row.
+        func violate(_ v: Double, size: Double) {
+            guard v > 0 else { return }
+            pr += v * v
+            rowViolation = max(rowViolation, v / max(size, 1e-300))
+        }
         func rhs(_ v: Double) { bn += v * v }
         if lambda < 0 { bv = max(bv, -lambda) }
 
@@ -54,48 +62,58 @@ extension PlanCertificate {
         for s in 0..<S { rhs(me.stocks[s].initial) }
         for k in 0..<T {
             var net = [Double](repeating: 0, count: n), use = [Double](repeating: 0, count: R)
+            var throughput = [Double](repeating: 0, count: n)
             var kuse = [Double](repeating: 0, count: n), ext = [Double](repeating: 0, count: S)
             for j in 0..<t.count {
                 let x = p.activities[k][j]
                 if x < 0 { bv = max(bv, -x) }
                 if let cap = me.capacities[j]?[k], x > cap { bv = max(bv, (x - cap) / (1 + cap)) }
                 if x == 0 { continue }
-                for q in t.outputs.range(j) { net[Int(t.outputs.index[q])] += t.outputs.amount[q] * x }
-                for q in t.inputs.range(j) { net[Int(t.inputs.index[q])] -= t.inputs.amount[q] * x }
+                for q in t.outputs.range(j) {
+                    net[Int(t.outputs.index[q])] += t.outputs.amount[q] * x
+                    throughput[Int(t.outputs.index[q])] += abs(t.outputs.amount[q] * x)
+                }
+                for q in t.inputs.range(j) {
+                    net[Int(t.inputs.index[q])] -= t.inputs.amount[q] * x
+                    throughput[Int(t.inputs.index[q])] += abs(t.inputs.amount[q] * x)
+                }
                 for q in t.resources.range(j) { use[Int(t.resources.index[q])] += t.resources.amount[q] * x }
                 for q in me.capitalUse.range(j) { kuse[Int(me.capitalUse.index[q])] += me.capitalUse.amount[q] * x }
                 for q in me.extraction.range(j) { ext[Int(me.extraction.index[q])] += me.extraction.amount[q] * x }
             }
             for i in 0..<n {
                 var avail = net[i]
+                var size = throughput[i]
                 if let st = me.storage[i] {
                     let before = k == 0 ? st.initial : p.inventory[k - 1][i]
                     avail += st.carryover * before - p.inventory[k][i]
+                    size += abs(st.carryover * before) + abs(p.inventory[k][i])
                     if p.inventory[k][i] < 0 { bv = max(bv, -p.inventory[k][i]) }
                 }
                 if me.capital[i] != nil {
                     let inv = k + 1 < T ? p.investment[k][i] : 0
                     if inv < 0 { bv = max(bv, -inv) }
                     avail -= inv
-                    violate(kuse[i] - K[i])
+                    size += abs(inv)
+                    violate(kuse[i] - K[i], size: max(K[i], kuse[i]))
                 }
-                violate(g[k][i] + lambda * o[k][i] - avail)
+                violate(g[k][i] + lambda * o[k][i] - avail, size: max(abs(g[k][i] + lambda * o[k][i]), size))
                 rhs(g[k][i])
             }
             for r in 0..<R {
                 budget[r] += use[r]
-                if let l = me.limits[r]?[k] { violate(use[r] - l); rhs(l) }
+                if let l = me.limits[r]?[k] { violate(use[r] - l, size: l); rhs(l) }
             }
             for i in 0..<n { if let c = me.capital[i] { K[i] = (1 - c.depreciation) * K[i] + (k + 1 < T ? max(0, p.investment[k][i]) : 0) } }
             for s in 0..<S {
                 let st = me.stocks[s]
                 let next = (1 + st.regeneration) * stock[s] - ext[s]
-                violate(-next)
+                violate(-next, size: (1 + st.regeneration) * stock[s] + ext[s])
                 stock[s] = min(st.carryingCapacity ?? .infinity, next)
             }
         }
-        for r in 0..<R { if let b = me.budgets[r] { violate(budget[r] - b); rhs(b) } }
-        for s in 0..<S { if let f = me.stocks[s].minimumFinal { violate(f - stock[s]); rhs(f) } }
+        for r in 0..<R { if let b = me.budgets[r] { violate(budget[r] - b, size: b); rhs(b) } }
+        for s in 0..<S { if let f = me.stocks[s].minimumFinal { violate(f - stock[s], size: f); rhs(f) } }
 
         // Dual: reduced profits from the economy.
         let y = p.productValuation, w = p.resourceValuation, beta = p.budgetValuation
@@ -183,6 +201,7 @@ extension PlanCertificate {
         gap = bound.isFinite ? abs(lambda - bound) / (1 + abs(lambda) + abs(bound)) : .infinity
         maxBoundViolation = bv
         dualBound = bound
+        maxRowViolation = rowViolation
     }
 
     /// Upper bounds, valid for every feasible plan, on activities `[t][j]`, production of each

@@ -182,6 +182,21 @@ func referenceSolve(_ me: MultiPeriodEconomy) throws -> Reference { try referenc
         #expect(!plan.certificate.passes(1e-6))
         #expect(plan.certificate.primalResidual > 1e-3)
     }
+
+    @Test func worstRowIsRelativeToItsOwnSize() throws {
+        // The storage case at its exact optimum (bake 100 in period 0, store 200/3, half of it
+        // arrives: 100/3 = 50·λ with λ = 2/3), then claimed at λ = 0.7: each period asks for 35
+        // and gets 100/3. Period 1's row has nothing else flowing through it, so it is off by
+        // (35 − 100/3)/35 = 1/21 of itself.
+        let me = try MultiPeriodCases.economy(MultiPeriodCases.storage)
+        var plan = MultiPeriodPlanner.solve(me)
+        plan.activities = [[100], [0]]
+        plan.inventory = [[200.0 / 3], [0]]
+        plan.fulfilment = 2.0 / 3
+        #expect(MultiPeriodCertificate(economy: me, plan: plan).maxRowViolation < 1e-12)
+        plan.fulfilment = 0.7
+        #expect(abs(MultiPeriodCertificate(economy: me, plan: plan).maxRowViolation - 1.0 / 21) < 1e-12)
+    }
 }
 
 /// Our λ against HiGHS on the exported time-expanded LP.
