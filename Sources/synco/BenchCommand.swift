@@ -83,6 +83,7 @@ struct BenchCommand: ParsableCommand {
             let plan = Planner.solve(e, options: o)
             var out = "\(e.name) [\(mode.rawValue)]: \(plan.status.rawValue), λ = \(fmt(plan.fulfilment)), \(plan.iterations) iterations, \(fmt(plan.seconds)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
             if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed\n" }
+            out += "  \(plan.message); worst single row off by \(fmt(plan.certificate.maxRowViolation)) of itself\n"
             if !highs.isEmpty && mode == .fulfilment {
                 let path = "/tmp/synco-bench-\(getpid()).mps"
                 try writeMPS(FulfilmentProblem(e).lp, name: e.name, to: path)
