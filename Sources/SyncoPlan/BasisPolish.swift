@@ -1,5 +1,6 @@
 import SyncoModel
 import SyncoSparse
+import Dispatch
 
 /// Basis polish: from an approximate solution, or from the planning structure itself, to an
 /// exact vertex of the fulfilment LP.
@@ -62,6 +63,8 @@ struct BasisPolish: Sendable {
     /// one (primal feasible, the largest λ met) to start the solver from.
     struct Outcome: Sendable {
         var x: [Double]; var y: [Double]; var rounds: Int; var certified: Bool
+        /// Simplex pivots taken (after policy iteration, or from a kept basis).
+        var pivots = 0
         /// The basis of a certified point, kept for a re-plan.
         var vertex: Vertex? = nil
     }
@@ -183,8 +186,8 @@ struct BasisPolish: Sendable {
     /// `accept`, when given, is the caller's own certificate: a point that meets the tolerance
     /// and that it accepts ends the search at once, even if some technique is still profitable
     /// within the tolerance.
-    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, knapsack: Bool = false,
-                 accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
+    func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, pivotSeconds: Double = .infinity,
+                 knapsack: Bool = false, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -196,7 +199,7 @@ struct BasisPolish: Sendable {
         func finish() -> Outcome? {
             guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
             let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
-                           extras: [], maxPivots: pivotLimit, tolerance: tolerance, accept: accept)
+                           extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept)
             if let p, p.certified || best == nil { return p }
             return best
         }
@@ -429,7 +432,9 @@ struct BasisPolish: Sendable {
     /// limit adds a resource row, an extra that reaches a bound leaves. One two-column Leontief
     /// solve prices and moves, one more solves the new basis.
     func pivots(_ start: Basis, resourceRows startRows: [Int], capacityRows startCaps: [Int], extras startExtras: [Int],
-                maxPivots: Int, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil, kept: Vertex? = nil) -> Outcome? {
+                maxPivots: Int, seconds: Double = .infinity, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil,
+                kept: Vertex? = nil) -> Outcome? {
+        let started = DispatchTime.now().uptimeNanoseconds
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -438,6 +443,9 @@ struct BasisPolish: Sendable {
         var resourceRows = startRows, capacityRows = startCaps, extras = startExtras
         var best: Outcome? = nil
         for step in 1...max(maxPivots, 1) {
+            // A time budget as well as a count: a pivot costs two Leontief solves, which at 10^5
+            // products and more is a large fraction of a second.
+            if step > 1 && Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > seconds { return best }
             let capRows = Set(capacityRows)
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = capRows.contains(i) ? .atCapacity : .basic }
             for j in extras { basis.state[j] = .basic }
@@ -454,9 +462,9 @@ struct BasisPolish: Sendable {
             let meets = res.satisfies(tolerance)
             let vertex = Vertex(basis: basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras,
                                 system: sys, forward: pt.forward, dual: pt.dual, polish: self)
-            if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, vertex: vertex) }
+            if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, pivots: step - 1, vertex: vertex) }
             if res.relativePrimalResidual > tolerance { return best }
-            best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets, vertex: meets ? vertex : nil)
+            best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets, pivots: step - 1, vertex: meets ? vertex : nil)
             if meets && step == maxPivots { return best }
 
             // Pricing.

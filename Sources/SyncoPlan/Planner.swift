@@ -100,7 +100,7 @@ public enum Planner {
             if let z = bp.pivots(v.basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
                                  maxPivots: 40, tolerance: tolerance, accept: accept, kept: v),
                z.certified, var vertex = z.vertex,
-               var plan = certified(z.x, z.y, warmStart?.structure, z.rounds == 1 ? "the warm plan's basis, re-solved" : "the warm plan's basis and \(z.rounds - 1) pivots") {
+               var plan = certified(z.x, z.y, warmStart?.structure, z.pivots == 0 ? "the warm plan's basis, re-solved" : "the warm plan's basis and \(z.pivots) pivots") {
                 vertex.fingerprint = v.fingerprint
                 plan.vertex = vertex
                 return plan
@@ -165,10 +165,12 @@ public enum Planner {
         // A warm plan's own technique choice is the start when it fits this economy.
         let policy = polish.flatMap { bp in
             bp.improve(warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis(),
-                       rounds: 100, tolerance: tolerance, knapsack: true, accept: accept)
+                       rounds: 100, tolerance: tolerance, pivotLimit: 2_000, pivotSeconds: 10, knapsack: true, accept: accept)
         }
         if let z = policy, z.certified {
-            if var plan = certified(z.x, z.y, structure, "Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds)") {
+            let how = z.pivots > 0 ? "Leontief structure with the techniques chosen by policy iteration, then \(z.pivots) simplex pivots"
+                : "Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds)"
+            if var plan = certified(z.x, z.y, structure, how) {
                 if var vertex = z.vertex {
                     vertex.fingerprint = techniqueFingerprint()
                     plan.vertex = vertex
