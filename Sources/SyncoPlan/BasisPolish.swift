@@ -435,6 +435,7 @@ struct BasisPolish: Sendable {
                 maxPivots: Int, seconds: Double = .infinity, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil,
                 kept: Vertex? = nil) -> Outcome? {
         let started = DispatchTime.now().uptimeNanoseconds
+        var last: BasisPoint? = nil
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -449,12 +450,14 @@ struct BasisPolish: Sendable {
             let capRows = Set(capacityRows)
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = capRows.contains(i) ? .atCapacity : .basic }
             for j in extras { basis.state[j] = .basic }
-            // The first step of a kept vertex reuses its system and starts its solves from it.
+            // The first step of a kept vertex reuses its system and starts its solves from it;
+            // later steps start from the last basis' solutions (one column of M changed).
             let first = step == 1 ? kept : nil
             let sys = first?.system ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
-                                      initialForward: first?.forward, initialDual: first?.dual)
+                                      initialForward: first?.forward ?? last?.forward, initialDual: first?.dual ?? last?.dual)
             else { return best }
+            last = pt
             // Pivots keep the basis primal feasible; a kept basis re-solved for new needs may not
             // be (another limit now blocks), and then it is no start for them.
             if pt.infeasibility > 1e-9 { return best }
@@ -481,8 +484,22 @@ struct BasisPolish: Sendable {
             // Nothing profitable: optimal if the residuals agree (the limits' duals have the
             // right signs), else this basis is as far as pivots on techniques go.
             guard enter >= 0 else { return best }
+            // The basis' own columns M⁻¹[h, E] were just solved: only the entering column is new.
+            // Width of the kept solutions: h, then λ and the extras; the entering column is last.
+            let q1 = 2 + extras.count, w = q1 + 1
+            var column = [Double](repeating: 0, count: n)
+            for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) < n {
+                column[Int(columns.colIndex[p])] = columns.values[p]
+            }
+            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, column)
+            guard solved.converged, pt.forward.count == n * q1 else { return best }
+            var u0 = [Double](repeating: 0, count: n * w)
+            for i in 0..<n {
+                for c in 0..<q1 { u0[i * w + c] = pt.forward[i * q1 + c] }
+                u0[i * w + q1] = solved.x[i]
+            }
             guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter,
-                                     initialForward: pt.forward, initialDual: pt.dual)
+                                     forward: u0, initialDual: pt.dual)
             else { return best }
 
             // Ratio test.

@@ -165,7 +165,8 @@ public enum Planner {
         // A warm plan's own technique choice is the start when it fits this economy.
         let policy = polish.flatMap { bp in
             bp.improve(warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis(),
-                       rounds: 100, tolerance: tolerance, pivotLimit: 2_000, pivotSeconds: 10, knapsack: true, accept: accept)
+                       rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
+                       pivotSeconds: min(10, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, accept: accept)
         }
         if let z = policy, z.certified {
             let how = z.pivots > 0 ? "Leontief structure with the techniques chosen by policy iteration, then \(z.pivots) simplex pivots"
@@ -187,12 +188,16 @@ public enum Planner {
             warm = (s + [0], [Double](repeating: 0, count: needs.rows))
         }
         var solverOptions = options.solver
+        // The time limit is the whole solve's: what the structure path used is spent (the
+        // solver and CertifiedSolve count from here).
+        let solverStart = elapsed()
+        solverOptions.timeLimit = max(0, options.solver.timeLimit - solverStart)
         if let bp = polish, solverOptions.polish == nil {
             let tolerance = solverOptions.tolerance
             solverOptions.polish = { bp.polish(x: $0, y: $1, tolerance: tolerance) }
         }
         let solver = PDHGSolver(problem().lp, options: solverOptions)
-        let run = CertifiedSolve(solver, warmStart: warm, options: solverOptions, elapsed: elapsed,
+        let run = CertifiedSolve(solver, warmStart: warm, options: solverOptions, elapsed: { elapsed() - solverStart },
                                  extract: { extract(needs, x: $0, y: $1) }, certificate: \.certificate)
         var plan = run.plan
         plan.structure = structure

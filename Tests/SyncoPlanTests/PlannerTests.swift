@@ -78,6 +78,7 @@ import SyncoPlan
     @Test func twoBindingLimitsNeedAPivot() {
         let plan = Planner.solve(twoLimitBread(need: 10, co2: 5))
         #expect(plan.status == .optimal, "\(plan.message)")
+        #expect(plan.iterations == 0 && plan.message.contains("simplex pivots"), "found by pivots, not the solver: \(plan.message)")
         #expect(abs(plan.fulfilment - 1.25) < 1e-9)
         #expect(abs(plan.activities[0] - 2.5) < 1e-9 && abs(plan.activities[1] - 10) < 1e-9)
         #expect(abs(plan.productValuation[0] - 0.1) < 1e-9)
