@@ -764,16 +764,9 @@ struct BasisPolish: Sendable {
         if let forward, forward.count == n * w {
             u0 = forward
         } else {
-            // A kept solution of the same basis (width 1 + extras) starts the iteration; an
-            // entering column's own right-hand side starts from zero.
-            var start: [Double]? = nil
-            if let f = initialForward, f.count == n * (q + 1) {
-                if w == q + 1 { start = f } else {
-                    var s0 = [Double](repeating: 0, count: n * w)
-                    for i in 0..<n { for c in 0...q { s0[i * w + c] = f[i * (q + 1) + c] } }
-                    start = s0
-                }
-            }
+            // A solution of a similar basis (same width: h, λ, the extras) starts the iteration.
+            // (With an entering column the caller passes `forward`, its own columns solved.)
+            let start = initialForward.flatMap { $0.count == n * w ? $0 : nil }
             let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w, initial: start)
             guard solved.converged else { return nil }
             u0 = solved.x
