@@ -206,6 +206,22 @@ private func reportsJSON(_ indicator: String, _ values: [(Int, Double)], prefix:
         #expect(try await f.service.store.verifyAudit().ok)
     }
 
+    @Test func latestPlanIsKeptInMemoryForReplans() async throws {
+        let f = try await FeedbackFixture()
+        try await f.app.test(.router) { client in
+            let p = try await client.execute(uri: "/api/v1/plans", method: .post, headers: bearer(FeedbackFixture.admin))
+            #expect(p.status == .created)
+        }
+        let last = try #require(try await f.service.store.documents(kind: "plan").last)
+        let ids = try Economy(document: try await f.service.assemble().document).techniques.ids
+        #expect(ids.count > 1)
+        // The plan just stored, under its id, for the same techniques in the same order.
+        let kept = await f.service.kept.plan(id: last.id, techniques: ids)
+        #expect(kept?.status == .optimal)
+        #expect(await f.service.kept.plan(id: last.id + "-other", techniques: ids) == nil, "another stored plan is not this one")
+        #expect(await f.service.kept.plan(id: last.id, techniques: Array(ids.reversed())) == nil, "activities are indexed by technique")
+    }
+
     @Test func whatIfComparesWithTheLatestPlan() async throws {
         let f = try await FeedbackFixture()
         try await f.app.test(.router) { client in
