@@ -485,21 +485,8 @@ struct BasisPolish: Sendable {
             // right signs), else this basis is as far as pivots on techniques go.
             guard enter >= 0 else { return best }
             // The basis' own columns M⁻¹[h, E] were just solved: only the entering column is new.
-            // Width of the kept solutions: h, then λ and the extras; the entering column is last.
-            let q1 = 2 + extras.count, w = q1 + 1
-            var column = [Double](repeating: 0, count: n)
-            for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) < n {
-                column[Int(columns.colIndex[p])] = columns.values[p]
-            }
-            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, column)
-            guard solved.converged, pt.forward.count == n * q1 else { return best }
-            var u0 = [Double](repeating: 0, count: n * w)
-            for i in 0..<n {
-                for c in 0..<q1 { u0[i * w + c] = pt.forward[i * q1 + c] }
-                u0[i * w + q1] = solved.x[i]
-            }
             guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter,
-                                     forward: u0, initialDual: pt.dual)
+                                     forward: pt.forward, initialDual: pt.dual)
             else { return best }
 
             // Ratio test.
@@ -709,7 +696,8 @@ struct BasisPolish: Sendable {
     /// move per unit of it: gross outputs `du` and extra columns `dz` (λ first).
     struct BasisPoint {
         var x: [Double]; var y: [Double]; var u: [Double]; var z: [Double]; var du: [Double]; var dz: [Double]
-        /// The Leontief solves' solutions: M⁻¹[h, E] (width 1 + extras) and the product duals.
+        /// The Leontief solves' solutions: M⁻¹[h, E] (width 1 + extras; empty for a solve with
+        /// an entering column) and the product duals.
         var forward: [Double]; var dual: [Double]
         /// The largest violation of a basic variable's bounds (gross output below zero or above
         /// its technique's capacity, λ or an extra out of bounds), relative to the variable's
@@ -719,6 +707,10 @@ struct BasisPolish: Sendable {
         var infeasibility: Double
     }
 
+    /// `forward`: M⁻¹ of the right-hand sides, already solved — all of them, or, with an
+    /// `entering` technique, the basis' own columns [h, E] (then only the entering column is
+    /// solved here). `initialForward` and `initialDual`: a similar basis' solutions to start the
+    /// iterations from.
     func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
                     entering: Int?, forward: [Double]? = nil, initialForward: [Double]? = nil,
                     initialDual: [Double]? = nil) -> BasisPoint? {
@@ -763,9 +755,20 @@ struct BasisPolish: Sendable {
         let u0: [Double]
         if let forward, forward.count == n * w {
             u0 = forward
+        } else if let forward, entering != nil, forward.count == n * (q + 1) {
+            // The basis' own columns are solved: only the entering one is new.
+            var column = [Double](repeating: 0, count: n)
+            for i in 0..<n { column[i] = rhs[i * w + q + 1] }
+            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, column)
+            guard solved.converged else { return nil }
+            var u = [Double](repeating: 0, count: n * w)
+            for i in 0..<n {
+                for c in 0...q { u[i * w + c] = forward[i * (q + 1) + c] }
+                u[i * w + q + 1] = solved.x[i]
+            }
+            u0 = u
         } else {
             // A solution of a similar basis (same width: h, λ, the extras) starts the iteration.
-            // (With an entering column the caller passes `forward`, its own columns solved.)
             let start = initialForward.flatMap { $0.count == n * w ? $0 : nil }
             let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w, initial: start)
             guard solved.converged else { return nil }
@@ -852,12 +855,8 @@ struct BasisPolish: Sendable {
         var ys = [Double](repeating: 0, count: n + limited.count)
         for i in 0..<n { ys[i] = max(dual.x[i], 0) }
         for (k, l) in resourceRows.enumerated() { ys[n + l] = max(wDual[k], 0) }
-        var kept = u0
-        if w > q + 1 {
-            kept = [Double](repeating: 0, count: n * (q + 1))
-            for i in 0..<n { for c in 0...q { kept[i * (q + 1) + c] = u0[i * w + c] } }
-        }
-        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: kept, dual: dual.x, infeasibility: infeasibility)
+        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: entering == nil ? u0 : [], dual: dual.x,
+                          infeasibility: infeasibility)
     }
 }
 
