@@ -173,29 +173,17 @@ public enum MultiPeriodPlanner {
             guard let x = Planner.leontiefActivities(e, demand: demand, system: system)?.x else { return nil }
             activities.append(x)
         }
-        // Capital without investment, natural stocks by their recursion.
-        var K = (0..<n).map { me.capital[$0]?.initial ?? 0 }
-        var capital = [[Double]](repeating: [], count: T)
-        var S = me.stocks.map(\.initial)
-        var stocks = [[Double]](repeating: [], count: T + 1)
-        stocks[0] = S
-        for t in 0..<T {
-            capital[t] = K
-            for i in 0..<n { if let c = me.capital[i] { K[i] *= 1 - c.depreciation } }
-            var extraction = [Double](repeating: 0, count: me.stocks.count)
-            for j in 0..<e.techniqueCount where activities[t][j] != 0 {
-                for q in me.extraction.range(j) { extraction[Int(me.extraction.index[q])] += me.extraction.amount[q] * activities[t][j] }
-            }
-            for s in S.indices { S[s] = min(me.stocks[s].carryingCapacity ?? .infinity, (1 + me.stocks[s].regeneration) * S[s] - extraction[s]) }
-            stocks[t + 1] = S
-        }
+        // Capital without investment and natural stocks under the extraction, by the plan's own
+        // recursions (`fill`).
         var x = [Double](repeating: 0, count: lp.columns)
+        for (c, col) in p.columns.enumerated() { if case .activity(let j, let t) = col { x[c] = activities[t][j] } }
+        var plan = MultiPeriodPlan(economy: me, status: .stopped, message: "")
+        fill(&plan, p, x: x, y: [Double](repeating: 0, count: lp.rows))
         for (c, col) in p.columns.enumerated() {
             switch col {
-            case .activity(let j, let t): x[c] = activities[t][j]
-            case .capitalStock(let i, let t): x[c] = capital[t][i]
-            case .naturalStock(let s, let t): x[c] = stocks[t][s]
-            case .inventory, .investment, .lambda: x[c] = 0
+            case .capitalStock(let i, let t): x[c] = plan.capitalStock[t][i]
+            case .naturalStock(let s, let t): x[c] = plan.stockLevels[t][s]
+            default: break
             }
         }
         // Accept only what the program itself accepts.
