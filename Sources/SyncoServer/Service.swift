@@ -415,12 +415,7 @@ public final class FederationService: Sendable {
         // Warm start from the latest stored plan when there is one (replanning after small changes).
         var warm: Plan? = nil
         if let last = try await store.documents(kind: "plan").last {
-            if let k = await kept.plan(id: last.id, techniques: economy.techniques.ids) {
-                warm = k
-            } else if let v = try? JSONParser.parse(last.body), let p = v["plan"],
-                      let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") {
-                warm = PlanJSON.warmStart(d, for: economy)
-            }
+            warm = await warmStart(from: last, plan: (try? JSONParser.parse(last.body))?["plan"], for: economy)
         }
         let plan = Planner.solve(economy, options: options, warmStart: warm)
         var owners: [String: String] = [:]
@@ -474,11 +469,7 @@ public final class FederationService: Sendable {
             if case .object(let acts)? = p["activities"] {
                 for (k, x) in acts { if case .number(let a) = x { oldActivities[k] = a } }
             }
-            if let k = await kept.plan(id: last.id, techniques: economy.techniques.ids) {
-                warm = k
-            } else if let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") {
-                warm = PlanJSON.warmStart(d, for: economy)
-            }
+            warm = await warmStart(from: last, plan: p, for: economy)
         }
         let plan = Planner.solve(economy, options: PlannerOptions(), warmStart: warm)
         let after = try JSONParser.parse(PlanJSON.encode(plan, economy: economy, economyFile: nil))
@@ -510,6 +501,15 @@ public final class FederationService: Sendable {
         let parts = Decomposition.split(economy, councils: k)
         let r = Decomposition.solve(economy, councils: parts, options: o)
         return FederationJSON.value(r, central: central, councils: parts, historyLimit: 50)
+    }
+
+    /// The warm start for planning `economy` after the stored plan `last` (its "plan" object
+    /// parsed only when needed): the plan kept in memory when it is that one, else the stored
+    /// JSON's activities and valuations.
+    func warmStart(from last: StoredDocument, plan: @autoclosure () -> JSONValue?, for economy: Economy) async -> Plan? {
+        if let k = await kept.plan(id: last.id, techniques: economy.techniques.ids) { return k }
+        guard let p = plan(), let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") else { return nil }
+        return PlanJSON.warmStart(d, for: economy)
     }
 
     static func summary(_ p: JSONValue) -> JSONValue {
