@@ -158,16 +158,8 @@ struct DenseSimplex {
             // Update x_B, B⁻¹ and the duals.
             for i in 0..<n where i != leave { xB[i] = max(0, xB[i] - ratio * u[i]) }
             xB[leave] = ratio
-            let pivot = u[leave]
-            inverse.withUnsafeMutableBufferPointer { inv in
-                let pr = leave * n
-                for k in 0..<n { inv[pr + k] /= pivot }
-                for i in 0..<n where i != leave && u[i] != 0 {
-                    let f = u[i], row = i * n
-                    for k in 0..<n { inv[row + k] -= f * inv[pr + k] }
-                }
-                for k in 0..<n { y[k] += best * inv[pr + k] }
-            }
+            DenseSimplex.pivot(&inverse, size: n, row: leave, column: u)
+            for k in 0..<n { y[k] += best * inverse[leave * n + k] }
             isBasic[basis[leave]] = false
             isBasic[entering] = true
             basis[leave] = entering
@@ -175,5 +167,19 @@ struct DenseSimplex {
             if pivots % refactorEvery == 0 { refactor() }
         }
         return .iterationLimit
+    }
+
+    /// The product-form update of a dense basis inverse (row-major, size × size) when the basic
+    /// variable of `row` is replaced by a column whose B⁻¹-image is `column`.
+    static func pivot(_ inverse: inout [Double], size n: Int, row leave: Int, column u: [Double]) {
+        let pivot = u[leave]
+        inverse.withUnsafeMutableBufferPointer { inv in
+            let pr = leave * n
+            for k in 0..<n { inv[pr + k] /= pivot }
+            for i in 0..<n where i != leave && u[i] != 0 {
+                let f = u[i], row = i * n
+                for k in 0..<n { inv[row + k] -= f * inv[pr + k] }
+            }
+        }
     }
 }

@@ -83,14 +83,22 @@ enum Harmony {
         // a continuous knapsack over the targets' pieces (see `leontiefHarmony`); its LP point is
         // accepted only if the residual check below passes at the tolerance.
         var r: PDHGResult
-        var byStructure = false
+        var byStructure: String? = nil
         if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target),
            LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
             r = PDHGResult(status: .optimal, reason: "Leontief structure", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
                            iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
-            byStructure = true
+            byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
+        } else if options.leontiefStart,
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                  LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
+            r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
+                           iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
+            byStructure = " (Leontief structure with alternatives: \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
         } else {
-            r = PDHGSolver(lp, options: options.solver).solve(warmStart: warm)
+            var solver = options.solver
+            solver.timeLimit = max(0, solver.timeLimit - elapsed())
+            r = PDHGSolver(lp, options: solver).solve(warmStart: warm)
         }
         let act = (0..<m).map { max(0, r.x[$0]) }
         var plan = Planner.emptyPlan(e, status: .stopped, seconds: 0)
@@ -129,7 +137,7 @@ enum Harmony {
         if r.status == .optimal && plan.certificate.passes(tol * 1.01) {
             plan.status = .optimal
             plan.message = "optimal harmony \(harmony); \(missed) of \(targets.count) targets missed"
-                + (byStructure ? " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)" : "")
+                + (byStructure ?? "")
         } else {
             plan.message = "stopped (\(r.reason)); harmony \(harmony), \(missed) of \(targets.count) targets missed"
         }
@@ -205,26 +213,7 @@ enum Harmony {
             var y = [Double](repeating: 0, count: lp.rows)
             for i in 0..<n { y[i] = w * v[i] }
             y[n + row] = w
-            let pieceRow0 = n + base.limitedResources.count
-            for (q, i) in targets.enumerated() {
-                let tau = w * v[i] * target[i]
-                let values = pieces.map { $0.a * u[q] + $0.b }
-                let best = values.min()!
-                let active = (0..<3).filter { values[$0] - best <= 1e-12 * max(1, abs(best)) }
-                let r0 = pieceRow0 + 3 * q
-                y[i] = 0
-                if active.count >= 2 {
-                    let k = active[0], k1 = active[1]
-                    let a = pieces[k].a, a1 = pieces[k1].a
-                    if tau > a { y[r0 + k] = 1; y[i] = (tau - a) / target[i] }
-                    else if tau < a1 { y[r0 + k1] = 1 }
-                    else { let s = (tau - a1) / (a - a1); y[r0 + k] = s; y[r0 + k1] = 1 - s }
-                } else {
-                    let k = active[0]
-                    y[r0 + k] = 1
-                    y[i] = max(0, tau - pieces[k].a) / target[i]
-                }
-            }
+            splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + base.limitedResources.count)
             return (x, y)
         }
         return nil

@@ -1,0 +1,371 @@
+import SyncoModel
+import SyncoSparse
+import Dispatch
+
+/// Harmony over the economy's Leontief structure, for economies where several limits bind
+/// (capacities, ecological caps) and products have alternative techniques — the case the
+/// continuous knapsack of `leontiefHarmony` does not cover.
+///
+/// One technique carries each product (its primary one to start with); M = I − A of these
+/// carriers turns net output into gross outputs, u = M⁻¹(n − Σ_j K_j·z_j), where z_j are the
+/// activities of the other techniques taken into the program (K_j their net outputs). Every limit
+/// is then linear in the targets' harmony pieces s (n = g + Σ pieces: slopes 4, 1 and 0.01 per
+/// target from its guaranteed amount up) and in z: a limited resource uses r_k·u + Σ_j r_kj·z_j, a
+/// carrier's capacity bounds u_l, and u_l stays non-negative. With w_r = (row r's selector)·M⁻¹,
+/// one transposed Leontief solve per row, the harmony LP restricted to these techniques is
+///
+///     maximise Σ (a_k/t_i)·s_ik
+///     subject to Σ w_r[i]·s_ik + Σ_j (ρ_rj − w_r·K_j)·z_j ≤ b_r,  0 ≤ s_ik ≤ length,  0 ≤ z_j ≤ cap_j
+///
+/// (ρ_rj: technique j's direct use on row r). Only the limited resources, the capacities that
+/// bound in the last round and the signs of products an uncapped column makes start as rows;
+/// other capacities and signs are added when the solution breaks them (row generation), so the
+/// dense program keeps only the limits that come near to binding. `PackingSimplex` solves it
+/// exactly. Its row prices μ value every product, P = Σ μ_r·w_r, and so every technique:
+/// profit_j = P·K_j − Σ_k μ_k·r_kj (a column's reduced cost in the program is its profit).
+///
+/// Rounds, as in Howard's policy iteration (`BasisPolish.improve` for the fulfilment plan): if
+/// some technique outside the program pays, first every product with one is carried by its best
+/// one outright (one solve); if harmony rises, that is the new choice. If not (switching whole
+/// products overshoots when several limits bind), the paying techniques enter as columns beside
+/// the carriers and the simplex decides how much of each; an alternative that then makes more of
+/// a product than its carrier swaps roles with it. Harmony never falls, and when no technique
+/// outside the program pays, the point is optimal for the whole harmony LP. The caller still
+/// checks it there (`LPResiduals`), so a wrong answer from this path is never reported as optimal.
+extension Harmony {
+    enum ReducedRow: Hashable, Sendable {
+        /// A limited resource (index among the limited ones).
+        case resource(Int)
+        /// The capacity of the technique carrying this product.
+        case capacity(Int)
+        /// This product's gross output stays non-negative.
+        case nonNegative(Int)
+    }
+
+    struct StructurePoint {
+        var x: [Double]
+        var y: [Double]
+        var rounds: Int
+        var bindingRows: Int
+        var pivots: Int
+    }
+
+    /// The reduction described above, from the structure path's choice of carriers. Nil when it
+    /// fails (a solve does not converge, the guaranteed needs break a limit with these carriers,
+    /// the program is unbounded or its simplex stalls, a product has no technique, or `seconds`
+    /// run out): the caller falls back to PDHG.
+    static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
+                               rounds maxRounds: Int = 6, seconds: Double) -> StructurePoint? {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        let n = e.productCount, m = e.techniqueCount
+        let limited = base.limitedResources
+        let cap = e.techniques.capacity
+        let columns = base.columns
+        guard !targets.isEmpty else { return nil }
+        let polish = BasisPolish(base.needs, lp: base.lp, columns: columns)
+        let g = base.guaranteed
+        // The targets' pieces: from the guaranteed share u₀ = g/t up, in units of net output.
+        let breaks = [0.0, 0.5, 1.0, Double.infinity]
+        var pieceTarget: [Int] = [], pieceCost: [Double] = [], pieceLength: [Double] = []
+        for (q, i) in targets.enumerated() {
+            let u0 = g[i] / target[i]
+            for k in 0..<3 where breaks[k + 1] > u0 {
+                pieceTarget.append(q)
+                pieceCost.append(pieces[k].a / target[i])
+                pieceLength.append((breaks[k + 1] - max(u0, breaks[k])) * target[i])
+            }
+        }
+        let tcount = targets.count
+
+        struct Evaluation {
+            var basis: BasisPolish.Basis
+            var system: LeontiefSystem
+            var gross: [Double]
+            var activity: [Double]
+            var net: [Double]
+            /// Product values P, then the limited resources' prices (the fulfilment LP's row order).
+            var prices: [Double]
+            var harmony: Double
+            var rows: [ReducedRow]
+            var mu: [Double]
+            var pivots: Int
+        }
+
+        func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow], start: [Double]?) -> Evaluation? {
+            var isPrimary = [Bool](repeating: false, count: m)
+            for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
+            for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
+            for i in targets where primary[i] < 0 { return nil }
+            let width = tcount + alternatives.count
+            var column = pieceTarget, cost = pieceCost, upper = pieceLength
+            for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(cap[j]) }
+            let sys = LeontiefSystem(e, primary: primary, output: primaryOut)
+            let forward = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000)
+            let u0 = forward.solve(sys.a, g, initial: start)
+            guard u0.converged else { return nil }
+            var rows: [ReducedRow] = limited.indices.map { .resource($0) }
+            var inSet = Set(rows)
+            for row in initialRows where inSet.insert(row).inserted { rows.append(row) }
+            var weights: [[Double]] = []
+            func selector(_ row: ReducedRow) -> [(Int, Double)] {
+                switch row {
+                case .resource(let l):
+                    let rk = limited[l]
+                    return (sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1]).map { (Int(sys.r.colIndex[$0]), sys.r.values[$0]) }
+                case .capacity(let l): return [(l, 1)]
+                case .nonNegative(let l): return [(l, -1)]
+                }
+            }
+            func bound(_ row: ReducedRow) -> Double {
+                switch row {
+                case .resource(let l): return e.resources[limited[l]].limit!
+                case .capacity(let l): return cap[Int(primary[l])] * primaryOut[l]
+                case .nonNegative: return 0
+                }
+            }
+            // w_r = selector·M⁻¹ for new rows, all in one transposed solve.
+            func addWeights(_ new: [ReducedRow]) -> Bool {
+                let k = new.count
+                guard k > 0 else { return true }
+                var rhs = [Double](repeating: 0, count: n * k)
+                for (c, row) in new.enumerated() { for (i, v) in selector(row) { rhs[i * k + c] += v } }
+                let sol = LeontiefSolver(tolerance: 1e-13, maxIterations: 20_000).solve(sys.aTransposed, rhs, width: k)
+                guard sol.converged else { return false }
+                for c in 0..<k { weights.append((0..<n).map { sol.x[$0 * k + c] }) }
+                return true
+            }
+            guard addWeights(rows) else { return nil }
+            var gross = u0.x
+            var pivots = 0
+            for _ in 0..<400 {
+                let mr = rows.count
+                var gm = [Double](repeating: 0, count: mr * width)
+                var b = [Double](repeating: 0, count: mr)
+                for (r, row) in rows.enumerated() {
+                    let w = weights[r], base = r * width
+                    for (q, i) in targets.enumerated() { gm[base + q] = w[i] }
+                    // An alternative j frees w·K_j of the row and uses its own ρ_rj directly.
+                    var own = -1
+                    if case .resource(let l) = row { own = n + l }
+                    for (c, j) in alternatives.enumerated() {
+                        var v = 0.0
+                        for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                            let i = Int(columns.colIndex[p])
+                            if i < n { v -= w[i] * columns.values[p] } else if i == own { v -= columns.values[p] }
+                        }
+                        gm[base + tcount + c] = v
+                    }
+                    var used = 0.0
+                    for (i, v) in selector(row) { used += v * u0.x[i] }
+                    let lim = bound(row)
+                    b[r] = lim - used
+                    // The guaranteed needs alone break this limit with these carriers.
+                    if b[r] < -1e-9 * max(1, abs(lim)) { return nil }
+                    b[r] = max(0, b[r])
+                }
+                var simplex = PackingSimplex(rows: mr, width: width, g: gm, b: b, column: column, cost: cost, upper: upper)
+                let outcome = simplex.solve(maxPivots: 20 * (mr + 50) + 2 * column.count)
+                pivots += simplex.pivots
+                guard elapsed() < seconds else { return nil }
+                if outcome == .unbounded {
+                    // Alternatives that save on every row so far: the products they make need
+                    // their carriers' outputs kept non-negative.
+                    let new = simplex.unboundedRay.filter { $0 >= pieceTarget.count && $0 < column.count }
+                        .map { ReducedRow.nonNegative(Int(polish.carried[alternatives[$0 - pieceTarget.count]])) }
+                        .filter { inSet.insert($0).inserted }
+                    if !new.isEmpty {
+                        rows += new
+                        guard addWeights(new) else { return nil }
+                        continue
+                    }
+                }
+                guard outcome == .optimal else { return nil }
+                let s = simplex.values
+                var demand = g
+                for p in pieceTarget.indices { demand[targets[pieceTarget[p]]] += s[p] }
+                var activity = [Double](repeating: 0, count: m)
+                for (c, j) in alternatives.enumerated() {
+                    let z = s[pieceTarget.count + c]
+                    guard z > 0 else { continue }
+                    activity[j] = z
+                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) < n {
+                        demand[Int(columns.colIndex[p])] -= columns.values[p] * z
+                    }
+                }
+                let sol = forward.solve(sys.a, demand, initial: gross)
+                guard sol.converged else { return nil }
+                gross = sol.x
+                // Limits the solution breaks that are not rows yet.
+                var scale = 0.0
+                for l in 0..<n { scale = max(scale, abs(gross[l])) }
+                var broken: [(row: ReducedRow, by: Double)] = []
+                for l in 0..<n where primary[l] >= 0 {
+                    let j = Int(primary[l])
+                    if cap[j].isFinite {
+                        let c = cap[j] * primaryOut[l]
+                        let over = (gross[l] - c) / max(c, 1e-300)
+                        if over > 1e-9, !inSet.contains(.capacity(l)) { broken.append((.capacity(l), over)) }
+                    }
+                    if gross[l] < -1e-9 * max(scale, 1e-300), !inSet.contains(.nonNegative(l)) {
+                        broken.append((.nonNegative(l), -gross[l] / max(scale, 1e-300)))
+                    }
+                }
+                if broken.isEmpty {
+                    let mu = simplex.duals
+                    var prices = [Double](repeating: 0, count: n + limited.count)
+                    for (r, row) in rows.enumerated() where mu[r] != 0 {
+                        let w = weights[r]
+                        for i in 0..<n { prices[i] += mu[r] * w[i] }
+                        if case .resource(let l) = row { prices[n + l] = mu[r] }
+                    }
+                    var net = [Double](repeating: 0, count: n)
+                    for p in pieceTarget.indices { net[targets[pieceTarget[p]]] += s[p] }
+                    for i in 0..<n { net[i] += g[i] }
+                    var basis = polish.structureBasis()
+                    basis.primary = primary
+                    basis.primaryOut = primaryOut
+                    var harmony = 0.0
+                    for i in targets { harmony += pieces.map { $0.a * net[i] / target[i] + $0.b }.min()! }
+                    return Evaluation(basis: basis, system: sys, gross: gross, activity: activity, net: net, prices: prices,
+                                      harmony: harmony, rows: rows, mu: mu, pivots: pivots)
+                }
+                broken.sort { $0.by > $1.by }
+                let add = broken.prefix(256).map(\.row)
+                for r in add { inSet.insert(r); rows.append(r) }
+                guard addWeights(add) else { return nil }
+            }
+            return nil
+        }
+
+        // The harmony LP's point: activities and harmony values, then the duals (product values
+        // split between each target's balance row and its active pieces).
+        func point(_ ev: Evaluation, round: Int, pivots: Int) -> StructurePoint {
+            var x = ev.system.activities(gross: ev.gross, techniques: m)
+            for j in 0..<m where ev.activity[j] > 0 { x[j] += ev.activity[j] }
+            var u = [Double](repeating: 0, count: tcount)
+            for (q, i) in targets.enumerated() {
+                u[q] = ev.net[i] / target[i]
+                x.append(pieces.map { $0.a * u[q] + $0.b }.min()!)
+            }
+            var y = [Double](repeating: 0, count: lp.rows)
+            for i in 0..<n { y[i] = max(0, ev.prices[i]) }
+            for l in limited.indices { y[n + l] = max(0, ev.prices[n + l]) }
+            splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limited.count)
+            return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots)
+        }
+
+        let start = polish.structureBasis()
+        var primary = start.primary, primaryOut = start.primaryOut
+        // Columns of a program: techniques in use besides the carriers (or held at a capacity
+        // that bound), plus `extra`.
+        func columnsInUse(_ ev: Evaluation, primary: [Int32], extra: [Int], keepingFormer: Bool = false) -> [Int] {
+            var isPrimary = [Bool](repeating: false, count: m)
+            for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
+            var out = Set(extra.filter { !isPrimary[$0] })
+            for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 {
+                let l = Int(polish.carried[j])
+                if ev.activity[j] > 0 { out.insert(j); continue }
+                if Int(ev.basis.primary[l]) == j, ev.gross[l] > 0,
+                   keepingFormer || (cap[j].isFinite && ev.gross[l] >= cap[j] * ev.basis.primaryOut[l] * (1 - 1e-9)) {
+                    // A former carrier at its capacity stays there as a column (bounded by it);
+                    // after a swap, any former carrier still in use does (the mix is kept).
+                    out.insert(j)
+                }
+            }
+            return out.sorted()
+        }
+        func rowsFor(_ active: [Int], keep: [ReducedRow], primary: [Int32]) -> [ReducedRow] {
+            var rows = keep.filter { if case .capacity(let l) = $0 { return cap[Int(primary[l])].isFinite } else { return true } }
+            // Uncapped columns need their product's carrier kept non-negative to stay bounded.
+            for j in active where !cap[j].isFinite { rows.append(.nonNegative(Int(polish.carried[j]))) }
+            return rows
+        }
+        var current = evaluate(primary, primaryOut, alternatives: [], rows: [], start: nil)
+        var pivots = current?.pivots ?? 0
+        for round in 1...maxRounds {
+            guard var ev = current, elapsed() < seconds else { return nil }
+            // Techniques that pay at these values (profit per unit of what they carry).
+            let profit = columns.multiply(ev.prices)
+            var best = [Int](repeating: -1, count: n), bestRate = [Double](repeating: 0, count: n)
+            var isPrimary = [Bool](repeating: false, count: m)
+            for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
+            for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 && ev.activity[j] < cap[j] {
+                let l = Int(polish.carried[j])
+                let rate = profit[j] / polish.carriedOutput[j]
+                if rate > 1e-9 * max(ev.prices[l], 1e-300) && rate > bestRate[l] { best[l] = j; bestRate[l] = rate }
+            }
+            let paying = (0..<n).filter { best[$0] >= 0 }
+            var keep: [ReducedRow] = []
+            for (r, row) in ev.rows.enumerated() where ev.mu[r] > 0 { if case .capacity = row { keep.append(row) } }
+            if paying.isEmpty { return point(ev, round: round, pivots: pivots) }
+            // First the policy step: each such product carried by its best technique outright.
+            var p2 = primary, o2 = primaryOut
+            for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
+            let switchedColumns = columnsInUse(ev, primary: p2, extra: [])
+            if let next = evaluate(p2, o2, alternatives: switchedColumns, rows: rowsFor(switchedColumns, keep: keep, primary: p2), start: ev.gross),
+               next.harmony > ev.harmony + 1e-12 * max(1, abs(ev.harmony)) {
+                pivots += next.pivots
+                primary = p2; primaryOut = o2
+                current = next
+                continue
+            }
+            // Harmony did not rise: the paying techniques enter as columns beside their carriers,
+            // and the simplex decides how much of each.
+            let mixed = columnsInUse(ev, primary: primary, extra: paying.map { best[$0] })
+            guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), start: ev.gross),
+                  next.harmony >= ev.harmony - 1e-9 * max(1, abs(ev.harmony)) else { return nil }
+            pivots += next.pivots
+            ev = next
+            // Alternatives that now make more of a product than its carrier take its place.
+            var xm = ev.system.activities(gross: ev.gross, techniques: m)
+            for j in 0..<m { xm[j] += ev.activity[j] }
+            var swapped = 0
+            for l in 0..<n where primary[l] >= 0 && polish.groupStart[l + 1] - polish.groupStart[l] > 1 {
+                var bj = Int(primary[l]), bo = xm[bj] * primaryOut[l]
+                for q in polish.groupStart[l]..<polish.groupStart[l + 1] {
+                    let j = Int(polish.group[q])
+                    if xm[j] * polish.carriedOutput[j] > bo * (1 + 1e-9) { bj = j; bo = xm[j] * polish.carriedOutput[j] }
+                }
+                if bj != Int(primary[l]) { primary[l] = Int32(bj); primaryOut[l] = polish.carriedOutput[bj]; swapped += 1 }
+            }
+            if swapped > 0 {
+                var keep2: [ReducedRow] = []
+                for (r, row) in ev.rows.enumerated() where ev.mu[r] > 0 { if case .capacity = row { keep2.append(row) } }
+                let cols = columnsInUse(ev, primary: primary, extra: [], keepingFormer: true)
+                current = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: keep2, primary: primary), start: ev.gross)
+                pivots += current?.pivots ?? 0
+            } else {
+                current = ev
+            }
+        }
+        return nil
+    }
+
+    /// Splits each target's product value τ = y_i·t_i between its balance row and its active
+    /// harmony pieces (complementary slackness for the piece rows: their duals sum to one, and
+    /// each piece's slope times its dual adds to the value of a unit of the target). What is left
+    /// over stays on the balance row, which must then be tight (the target at its guaranteed
+    /// share); a value below the active slopes shows as a dual residual in the caller's check.
+    static func splitDuals(_ y: inout [Double], targets: [Int], target: [Double], u: [Double], pieceRow0: Int) {
+        for (q, i) in targets.enumerated() {
+            let tau = y[i] * target[i]
+            let values = pieces.map { $0.a * u[q] + $0.b }
+            let best = values.min()!
+            let active = (0..<3).filter { values[$0] - best <= 1e-12 * max(1, abs(best)) }
+            let r0 = pieceRow0 + 3 * q
+            y[i] = 0
+            if active.count >= 2 {
+                let k = active[0], k1 = active[1]
+                let a = pieces[k].a, a1 = pieces[k1].a
+                if tau > a { y[r0 + k] = 1; y[i] = (tau - a) / target[i] }
+                else if tau < a1 { y[r0 + k1] = 1 }
+                else { let s = (tau - a1) / (a - a1); y[r0 + k] = s; y[r0 + k1] = 1 - s }
+            } else {
+                let k = active[0]
+                y[r0 + k] = 1
+                y[i] = max(0, tau - pieces[k].a) / target[i]
+            }
+        }
+    }
+}

@@ -1,0 +1,257 @@
+/// A bounded primal simplex for the small programs the harmony policy iteration solves:
+///
+///     maximise Σ_p c_p·s_p  subject to  Σ_p G[r, col(p)]·s_p ≤ b_r  (r < m),  0 ≤ s_p ≤ upper_p,
+///
+/// with few rows (the limits that may bind) and many bounded columns (the targets' harmony
+/// pieces). Several columns may share one column of G (a target's pieces differ only in cost and
+/// bound), so G is stored once per target, dense and row-major.
+///
+/// Revised simplex with an explicit dense basis inverse (rebuilt by Gauss–Jordan every
+/// `refactorEvery` pivots), Dantzig pricing, and bound flips: after each pricing the candidates
+/// are tried from the most profitable down, and each one that reaches its own bound before any
+/// basic variable reaches one is flipped without changing the basis (the duals, so the prices of
+/// the remaining candidates, stay valid). The first candidate that meets a basic variable's bound
+/// pivots, and pricing starts again. Starts from the slack basis with every column at zero, which
+/// is feasible when b ≥ 0.
+struct PackingSimplex {
+    let m: Int
+    let width: Int
+    /// G, row-major (m × width).
+    let g: [Double]
+    let b: [Double]
+    let column: [Int]
+    let cost: [Double]
+    let upper: [Double]
+    /// Per column: 0 at zero, 1 at its upper bound, 2 basic.
+    private(set) var status: [UInt8]
+    private var slackBasic: [Bool]
+    /// Basic variable of each row: a column p < P, or P + r for row r's slack.
+    private var basic: [Int]
+    private var xB: [Double]
+    private var inverse: [Double]
+    private(set) var pivots = 0
+    private(set) var flips = 0
+    /// After `.unbounded`: the entering variable (a column, or P + r for row r's slack), then the
+    /// basic columns that grow with it without bound.
+    private(set) var unboundedRay: [Int] = []
+    var refactorEvery = 64
+
+    enum Outcome: Equatable { case optimal, unbounded, pivotLimit, singular }
+
+    init(rows m: Int, width: Int, g: [Double], b: [Double], column: [Int], cost: [Double], upper: [Double]) {
+        precondition(g.count == m * width && b.count == m && column.count == cost.count && cost.count == upper.count)
+        self.m = m
+        self.width = width
+        self.g = g
+        self.b = b
+        self.column = column
+        self.cost = cost
+        self.upper = upper
+        status = [UInt8](repeating: 0, count: cost.count)
+        slackBasic = [Bool](repeating: true, count: m)
+        basic = (0..<m).map { cost.count + $0 }
+        xB = b
+        inverse = [Double](repeating: 0, count: m * m)
+        for r in 0..<m { inverse[r * m + r] = 1 }
+    }
+
+    /// Column values at the last basis (basic ones from the basis solve).
+    var values: [Double] {
+        var v = (0..<cost.count).map { status[$0] == 1 ? upper[$0] : 0 }
+        for r in 0..<m where basic[r] < cost.count { v[basic[r]] = xB[r] }
+        return v
+    }
+
+    /// Row duals μ = c_B·B⁻¹ (non-negative at an optimum: what one more unit of b_r is worth).
+    var duals: [Double] {
+        var mu = [Double](repeating: 0, count: m)
+        for r in 0..<m where basic[r] < cost.count {
+            let c = cost[basic[r]]
+            if c == 0 { continue }
+            for k in 0..<m { mu[k] += c * inverse[r * m + k] }
+        }
+        return mu
+    }
+
+    /// α = B⁻¹·a for variable v (a column of G, or a slack's unit column).
+    private func direction(_ v: Int) -> [Double] {
+        var alpha = [Double](repeating: 0, count: m)
+        if v >= cost.count {
+            let r = v - cost.count
+            for k in 0..<m { alpha[k] = inverse[k * m + r] }
+            return alpha
+        }
+        let q = column[v]
+        var a = [Double](repeating: 0, count: m)
+        for k in 0..<m { a[k] = g[k * width + q] }
+        inverse.withUnsafeBufferPointer { inv in
+            for r in 0..<m {
+                var s = 0.0
+                for k in 0..<m where a[k] != 0 { s += inv[r * m + k] * a[k] }
+                alpha[r] = s
+            }
+        }
+        return alpha
+    }
+
+    mutating func solve(maxPivots: Int) -> Outcome {
+        let count = cost.count
+        var mu = [Double](repeating: 0, count: m)
+        var z = [Double](repeating: 0, count: width)
+        var degenerate = 0
+        // Pricing divides a column's gain by how much of the rows' room one unit of it takes
+        // (Σ_r |G[r,q]| / b_r): the greedy order of a multi-dimensional knapsack, so that the
+        // pieces enter nearly in their final order and few pivots undo earlier choices.
+        var bmax = 0.0
+        for r in 0..<m { bmax = max(bmax, b[r]) }
+        var load = [Double](repeating: 0, count: width)
+        for r in 0..<m {
+            let room = max(b[r], 1e-9 * max(bmax, 1e-300))
+            for q in 0..<width { load[q] += abs(g[r * width + q]) / room }
+        }
+        for q in 0..<width where load[q] == 0 { load[q] = 1e-300 }
+        while true {
+            mu = duals
+            for q in 0..<width { z[q] = 0 }
+            g.withUnsafeBufferPointer { gp in
+                z.withUnsafeMutableBufferPointer { zp in
+                    for r in 0..<m where mu[r] != 0 {
+                        let w = mu[r], base = r * width
+                        for q in 0..<width { zp[q] += w * gp[base + q] }
+                    }
+                }
+            }
+            // Once rows have prices, a column's gain is divided by its priced use of them (its
+            // ratio to the marginal column), else by its load on the rows' room.
+            let priced = mu.contains { $0 > 0 }
+            // Candidates: columns that gain by moving off their bound, slacks with a negative dual.
+            var candidates: [(v: Int, score: Double)] = []
+            for p in 0..<count where status[p] != 2 {
+                let d = cost[p] - z[column[p]]
+                let tol = 1e-11 * max(abs(cost[p]), abs(z[column[p]]))
+                if (status[p] == 0 && d > tol) || (status[p] == 1 && d < -tol) { candidates.append((p, abs(d) / (priced ? max(z[column[p]], 1e-12 * abs(cost[p])) : load[column[p]]))) }
+            }
+            for r in 0..<m where !slackBasic[r] && mu[r] < -1e-12 { candidates.append((count + r, -mu[r])) }
+            if candidates.isEmpty { return .optimal }
+            // Bland's rule (lowest index first) after a run of degenerate pivots.
+            // The best candidate first (one scan); the rest in order only when it flips.
+            var first = 0
+            if degenerate > 50 {
+                for k in candidates.indices where candidates[k].v < candidates[first].v { first = k }
+            } else {
+                for k in candidates.indices where candidates[k].score > candidates[first].score { first = k }
+            }
+            candidates.swapAt(0, first)
+            var pivoted = false
+            var cache: [Int: [Double]] = [:]
+            var sorted = false
+            var index = 0
+            while index < candidates.count {
+                if index == 1 && !sorted {
+                    if degenerate > 50 { candidates[1...].sort { $0.v < $1.v } } else { candidates[1...].sort { $0.score > $1.score } }
+                    sorted = true
+                }
+                let v = candidates[index].v
+                index += 1
+                let alpha: [Double]
+                if v < count, let a = cache[column[v]] { alpha = a } else {
+                    alpha = direction(v)
+                    if v < count { cache[column[v]] = alpha }
+                }
+                let dir: Double = v < count && status[v] == 1 ? -1 : 1
+                var largest = 0.0
+                for r in 0..<m { largest = max(largest, abs(alpha[r])) }
+                let pivotTol = 1e-9 * max(largest, 1e-300)
+                // Harris' ratio test: the largest step any basic variable allows when its bound
+                // is relaxed by a small tolerance, then among the rows that reach their bound
+                // within that step, the one with the largest pivot (no tiny pivots).
+                let span = v < count ? upper[v] : Double.infinity
+                var relaxed = span
+                for r in 0..<m {
+                    let a = dir * alpha[r]
+                    if abs(a) <= pivotTol { continue }
+                    let bv = basic[r]
+                    let ub = bv < count ? upper[bv] : .infinity
+                    let slackTol = 1e-9 * max(1, abs(xB[r]))
+                    if a > 0 { relaxed = min(relaxed, (max(0, xB[r]) + slackTol) / a) }
+                    else if ub.isFinite { relaxed = min(relaxed, (max(0, ub - xB[r]) + slackTol) / -a) }
+                }
+                var theta = span
+                var leave = -1, toUpper = false, bestPivot = 0.0
+                if relaxed < span {
+                    for r in 0..<m {
+                        let a = dir * alpha[r]
+                        if abs(a) <= pivotTol { continue }
+                        let bv = basic[r]
+                        let ub = bv < count ? upper[bv] : .infinity
+                        var t = Double.infinity, up = false
+                        if a > 0 { t = max(0, xB[r]) / a } else if ub.isFinite { t = max(0, ub - xB[r]) / -a; up = true }
+                        if t <= relaxed && abs(a) > bestPivot { bestPivot = abs(a); theta = t; leave = r; toUpper = up }
+                    }
+                }
+                if !theta.isFinite {
+                    unboundedRay = [v] + (0..<m).filter { dir * alpha[$0] < -pivotTol && basic[$0] < count }.map { basic[$0] }
+                    return .unbounded
+                }
+                if theta > 0 { for r in 0..<m { xB[r] -= dir * theta * alpha[r] } }
+                if leave < 0 {
+                    // Bound flip: the basis and its duals stay.
+                    status[v] = status[v] == 0 ? 1 : 0
+                    flips += 1
+                    continue
+                }
+                let entering = (v < count && status[v] == 1 ? upper[v] : 0) + dir * theta
+                let out = basic[leave]
+                if out < count { status[out] = toUpper ? 1 : 0 } else { slackBasic[out - count] = false }
+                basic[leave] = v
+                if v < count { status[v] = 2 } else { slackBasic[v - count] = true }
+                xB[leave] = entering
+                DenseSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
+                pivots += 1
+                degenerate = theta == 0 ? degenerate + 1 : 0
+                if pivots % refactorEvery == 0, !refactor() { return .singular }
+                if pivots >= maxPivots { return .pivotLimit }
+                pivoted = true
+                break
+            }
+            if !pivoted { continue }
+        }
+    }
+
+    /// A fresh inverse of the basis (Gauss–Jordan, partial pivoting) and basic values from it.
+    mutating func refactor() -> Bool {
+        let count = cost.count
+        var bm = [Double](repeating: 0, count: m * m)
+        for (r, v) in basic.enumerated() {
+            if v < count { for k in 0..<m { bm[k * m + r] = g[k * width + column[v]] } } else { bm[(v - count) * m + r] = 1 }
+        }
+        var inv = [Double](repeating: 0, count: m * m)
+        for r in 0..<m { inv[r * m + r] = 1 }
+        for c in 0..<m {
+            var p = c, best = abs(bm[c * m + c])
+            for r in (c + 1)..<max(m, c + 1) where abs(bm[r * m + c]) > best { best = abs(bm[r * m + c]); p = r }
+            guard best > 1e-300 else { return false }
+            if p != c {
+                for k in 0..<m { bm.swapAt(c * m + k, p * m + k); inv.swapAt(c * m + k, p * m + k) }
+            }
+            let d = bm[c * m + c]
+            for k in 0..<m { bm[c * m + k] /= d; inv[c * m + k] /= d }
+            for r in 0..<m where r != c && bm[r * m + c] != 0 {
+                let f = bm[r * m + c]
+                for k in 0..<m { bm[r * m + k] -= f * bm[c * m + k]; inv[r * m + k] -= f * inv[c * m + k] }
+            }
+        }
+        inverse = inv
+        // x_B = B⁻¹ (b − Σ columns at their upper bound).
+        var rhs = b
+        for p in 0..<count where status[p] == 1 {
+            for k in 0..<m { rhs[k] -= upper[p] * g[k * width + column[p]] }
+        }
+        for r in 0..<m {
+            var s = 0.0
+            for k in 0..<m { s += inverse[r * m + k] * rhs[k] }
+            xB[r] = s
+        }
+        return true
+    }
+}
