@@ -57,6 +57,7 @@ extension Harmony {
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
                                rounds maxRounds: Int = 6, seconds: Double) -> StructurePoint? {
         let t0 = DispatchTime.now().uptimeNanoseconds
+        let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
         let n = e.productCount, m = e.techniqueCount
         let limited = base.limitedResources
@@ -97,6 +98,7 @@ extension Harmony {
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
             for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
             for i in targets where primary[i] < 0 { return nil }
+            guard elapsed() < seconds else { return nil }
             let width = tcount + alternatives.count
             var column = pieceTarget, cost = pieceCost, upper = pieceLength
             for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(cap[j]) }
@@ -128,6 +130,7 @@ extension Harmony {
             func addWeights(_ new: [ReducedRow]) -> Bool {
                 let k = new.count
                 guard k > 0 else { return true }
+                guard elapsed() < seconds else { return false }
                 var rhs = [Double](repeating: 0, count: n * k)
                 for (c, row) in new.enumerated() { for (i, v) in selector(row) { rhs[i * k + c] += v } }
                 let sol = LeontiefSolver(tolerance: 1e-13, maxIterations: 20_000).solve(sys.aTransposed, rhs, width: k)
@@ -138,13 +141,19 @@ extension Harmony {
             guard addWeights(rows) else { return nil }
             var gross = u0.x
             var pivots = 0
+            // G and b of the rows built so far; the simplex is kept between row generations and
+            // new rows are added to its optimal basis (dual simplex), unless its last solve
+            // ended otherwise.
+            var gAll: [Double] = [], bAll: [Double] = []
+            var simplex: PackingSimplex? = nil
+            var warm = false
             for _ in 0..<400 {
-                let mr = rows.count
-                var gm = [Double](repeating: 0, count: mr * width)
-                var b = [Double](repeating: 0, count: mr)
-                for (r, row) in rows.enumerated() {
-                    let w = weights[r], base = r * width
-                    for (q, i) in targets.enumerated() { gm[base + q] = w[i] }
+                let mr = rows.count, built = bAll.count
+                var gNew = [Double](repeating: 0, count: (mr - built) * width)
+                var bNew = [Double](repeating: 0, count: mr - built)
+                for r in built..<mr {
+                    let row = rows[r], w = weights[r], base = (r - built) * width
+                    for (q, i) in targets.enumerated() { gNew[base + q] = w[i] }
                     // An alternative j frees w·K_j of the row and uses its own ρ_rj directly.
                     var own = -1
                     if case .resource(let l) = row { own = n + l }
@@ -154,20 +163,37 @@ extension Harmony {
                             let i = Int(columns.colIndex[p])
                             if i < n { v -= w[i] * columns.values[p] } else if i == own { v -= columns.values[p] }
                         }
-                        gm[base + tcount + c] = v
+                        gNew[base + tcount + c] = v
                     }
                     var used = 0.0
                     for (i, v) in selector(row) { used += v * u0.x[i] }
                     let lim = bound(row)
-                    b[r] = lim - used
                     // The guaranteed needs alone break this limit with these carriers.
-                    if b[r] < -1e-9 * max(1, abs(lim)) { return nil }
-                    b[r] = max(0, b[r])
+                    if lim - used < -1e-9 * max(1, abs(lim)) { return nil }
+                    bNew[r - built] = max(0, lim - used)
                 }
-                var simplex = PackingSimplex(rows: mr, width: width, g: gm, b: b, column: column, cost: cost, upper: upper)
-                let outcome = simplex.solve(maxPivots: 20 * (mr + 50) + 2 * column.count)
-                pivots += simplex.pivots
-                guard elapsed() < seconds else { return nil }
+                gAll += gNew
+                bAll += bNew
+                let limit = 20 * (mr + 50) + 2 * column.count
+                var outcome = PackingSimplex.Outcome.singular
+                if warm, var sx = simplex {
+                    let before = sx.pivots
+                    sx.addRows(gNew, b: bNew)
+                    sx.deadline = deadline
+                    outcome = sx.solveDual(maxPivots: limit)
+                    if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
+                    pivots += sx.pivots - before
+                    simplex = sx
+                }
+                if outcome != .optimal {
+                    var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                    sx.deadline = deadline
+                    outcome = sx.solve(maxPivots: limit)
+                    pivots += sx.pivots
+                    simplex = sx
+                }
+                warm = outcome == .optimal
+                guard elapsed() < seconds, let simplex else { return nil }
                 if outcome == .unbounded {
                     // Alternatives that save on every row so far: the products they make need
                     // their carriers' outputs kept non-negative.

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A bounded primal simplex for the small programs the harmony policy iteration solves:
 ///
 ///     maximise Σ_p c_p·s_p  subject to  Σ_p G[r, col(p)]·s_p ≤ b_r  (r < m),  0 ≤ s_p ≤ upper_p,
@@ -14,11 +16,11 @@
 /// pivots, and pricing starts again. Starts from the slack basis with every column at zero, which
 /// is feasible when b ≥ 0.
 struct PackingSimplex {
-    let m: Int
+    private(set) var m: Int
     let width: Int
     /// G, row-major (m × width).
-    let g: [Double]
-    let b: [Double]
+    private(set) var g: [Double]
+    private(set) var b: [Double]
     let column: [Int]
     let cost: [Double]
     let upper: [Double]
@@ -35,8 +37,10 @@ struct PackingSimplex {
     /// basic columns that grow with it without bound.
     private(set) var unboundedRay: [Int] = []
     var refactorEvery = 64
+    /// Uptime (nanoseconds) after which a solve gives up with `.pivotLimit`.
+    var deadline: UInt64 = .max
 
-    enum Outcome: Equatable { case optimal, unbounded, pivotLimit, singular }
+    enum Outcome: Equatable { case optimal, unbounded, infeasible, pivotLimit, singular }
 
     init(rows m: Int, width: Int, g: [Double], b: [Double], column: [Int], cost: [Double], upper: [Double]) {
         precondition(g.count == m * width && b.count == m && column.count == cost.count && cost.count == upper.count)
@@ -210,11 +214,120 @@ struct PackingSimplex {
                 pivots += 1
                 degenerate = theta == 0 ? degenerate + 1 : 0
                 if pivots % refactorEvery == 0, !refactor() { return .singular }
-                if pivots >= maxPivots { return .pivotLimit }
+                if pivots >= maxPivots || DispatchTime.now().uptimeNanoseconds > deadline { return .pivotLimit }
                 pivoted = true
                 break
             }
             if !pivoted { continue }
+        }
+    }
+
+    /// Appends rows (row-major, k × width) to an optimal basis, their slacks basic: the basis
+    /// stays dual feasible, and `solveDual` restores primal feasibility from it (row generation
+    /// without starting again). The inverse grows by [[B⁻¹, 0], [−G_B·B⁻¹, I]].
+    mutating func addRows(_ rows: [Double], b newB: [Double]) {
+        let k = newB.count, count = cost.count
+        precondition(rows.count == k * width)
+        let old = m, size = m + k
+        var inv = [Double](repeating: 0, count: size * size)
+        for r in 0..<old { for c in 0..<old { inv[r * size + c] = inverse[r * old + c] } }
+        let x = values
+        for t in 0..<k {
+            let row = old + t
+            for r in 0..<old where basic[r] < count {
+                let a = rows[t * width + column[basic[r]]]
+                if a == 0 { continue }
+                for c in 0..<old { inv[row * size + c] -= a * inverse[r * old + c] }
+            }
+            inv[row * size + row] = 1
+            var used = 0.0
+            for p in 0..<count where x[p] != 0 { used += rows[t * width + column[p]] * x[p] }
+            xB.append(newB[t] - used)
+            basic.append(count + row)
+            slackBasic.append(true)
+        }
+        inverse = inv
+        g += rows
+        b += newB
+        m = size
+    }
+
+    /// Dual simplex from a dual feasible basis: the most infeasible basic variable leaves for
+    /// the bound it breaks; the entering column is the one whose reduced cost reaches zero first
+    /// (ties to the largest pivot), so every reduced cost keeps its sign. Reduced costs are
+    /// updated with the pivot row, which is computed anyway.
+    mutating func solveDual(maxPivots: Int) -> Outcome {
+        let count = cost.count
+        let mu = duals
+        var d = [Double](repeating: 0, count: count)
+        var z = [Double](repeating: 0, count: width)
+        for r in 0..<m where mu[r] != 0 { for q in 0..<width { z[q] += mu[r] * g[r * width + q] } }
+        for p in 0..<count { d[p] = cost[p] - z[column[p]] }
+        var slackD = mu.map { -$0 }
+        var done = 0
+        while true {
+            // Leaving row: the largest violation of a bound, relative to the variable's size.
+            var leave = -1, worst = 0.0, toUpper = false
+            for r in 0..<m {
+                let v = basic[r]
+                let ub = v < count ? upper[v] : .infinity
+                let tol = 1e-9 * max(1, abs(xB[r]))
+                if xB[r] < -tol, -xB[r] / max(1, abs(b[r])) > worst { worst = -xB[r] / max(1, abs(b[r])); leave = r; toUpper = false }
+                if ub.isFinite, xB[r] > ub + tol, (xB[r] - ub) / max(1, ub) > worst { worst = (xB[r] - ub) / max(1, ub); leave = r; toUpper = true }
+            }
+            if leave < 0 { return .optimal }
+            if done >= maxPivots || DispatchTime.now().uptimeNanoseconds > deadline { return .pivotLimit }
+            // Pivot row ρ·[G | I] over the non-basic variables.
+            var rho = [Double](repeating: 0, count: m)
+            for k in 0..<m { rho[k] = inverse[leave * m + k] }
+            var t = [Double](repeating: 0, count: width)
+            g.withUnsafeBufferPointer { gp in
+                for k in 0..<m where rho[k] != 0 {
+                    let w = rho[k], base = k * width
+                    for q in 0..<width { t[q] += w * gp[base + q] }
+                }
+            }
+            // The leaving variable must rise (below zero) or fall (above its bound): an entering
+            // variable x_j changes x_B[leave] by −α_j·Δx_j.
+            let need: Double = toUpper ? -1 : 1
+            var enter = -1, bestRatio = Double.infinity, bestPivot = 0.0
+            var largest = 0.0
+            for q in 0..<width { largest = max(largest, abs(t[q])) }
+            for k in 0..<m { largest = max(largest, abs(rho[k])) }
+            let pivotTol = 1e-9 * max(largest, 1e-300)
+            func consider(_ v: Int, alpha: Double, dj: Double, atUpper: Bool) {
+                guard abs(alpha) > pivotTol else { return }
+                // Δx_j > 0 from zero, < 0 from the upper bound.
+                let step: Double = atUpper ? -1 : 1
+                guard -alpha * step * need > 0 else { return }
+                let ratio = abs(dj) / abs(alpha)
+                if ratio < bestRatio * (1 - 1e-12) || (ratio <= bestRatio * (1 + 1e-12) && abs(alpha) > bestPivot) {
+                    bestRatio = ratio; enter = v; bestPivot = abs(alpha)
+                }
+            }
+            for p in 0..<count where status[p] != 2 { consider(p, alpha: t[column[p]], dj: d[p], atUpper: status[p] == 1) }
+            for r in 0..<m where !slackBasic[r] { consider(count + r, alpha: rho[r], dj: slackD[r], atUpper: false) }
+            if enter < 0 { return .infeasible }
+            let alphaRow = enter < count ? t[column[enter]] : rho[enter - count]
+            let alpha = direction(enter)
+            let target = toUpper ? upper[basic[leave]] : 0
+            let delta = (xB[leave] - target) / alphaRow
+            for r in 0..<m { xB[r] -= alpha[r] * delta }
+            let enteringValue = (enter < count && status[enter] == 1 ? upper[enter] : 0) + delta
+            // Reduced costs: d_j −= (d_enter/α_r,enter)·α_r,j.
+            let dEnter = enter < count ? d[enter] : slackD[enter - count]
+            let f = dEnter / alphaRow
+            for p in 0..<count { d[p] -= f * t[column[p]] }
+            for r in 0..<m { slackD[r] -= f * rho[r] }
+            let out = basic[leave]
+            if out < count { status[out] = toUpper ? 1 : 0; d[out] = -f } else { slackBasic[out - count] = false; slackD[out - count] = -f }
+            if enter < count { status[enter] = 2; d[enter] = 0 } else { slackBasic[enter - count] = true; slackD[enter - count] = 0 }
+            basic[leave] = enter
+            xB[leave] = enteringValue
+            DenseSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
+            pivots += 1
+            done += 1
+            if pivots % refactorEvery == 0, !refactor() { return .singular }
         }
     }
 
