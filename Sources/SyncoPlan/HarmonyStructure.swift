@@ -108,7 +108,11 @@ extension Harmony {
             guard u0.converged else { return nil }
             var rows: [ReducedRow] = limited.indices.map { .resource($0) }
             var inSet = Set(rows)
-            for row in initialRows where inSet.insert(row).inserted { rows.append(row) }
+            // Capacities last: a fresh start solves without them and adds them to its optimal
+            // basis by the dual simplex (cheaper than a primal start with every row).
+            let ordered = initialRows.filter { if case .capacity = $0 { return false } else { return true } }
+                + initialRows.filter { if case .capacity = $0 { return true } else { return false } }
+            for row in ordered where inSet.insert(row).inserted { rows.append(row) }
             var weights: [[Double]] = []
             func selector(_ row: ReducedRow) -> [(Int, Double)] {
                 switch row {
@@ -186,9 +190,23 @@ extension Harmony {
                     simplex = sx
                 }
                 if outcome != .optimal {
-                    var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                    var first = mr
+                    while first > 0, case .capacity = rows[first - 1] { first -= 1 }
+                    if first == 0 || first < limited.count { first = mr }
+                    var sx = PackingSimplex(rows: first, width: width, g: Array(gAll[0..<(first * width)]), b: Array(bAll[0..<first]),
+                                            column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
                     outcome = sx.solve(maxPivots: limit)
+                    if outcome == .optimal && first < mr {
+                        sx.addRows(Array(gAll[(first * width)...]), b: Array(bAll[first...]))
+                        outcome = sx.solveDual(maxPivots: limit)
+                        if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
+                    }
+                    if outcome != .optimal && outcome != .unbounded && first < mr {
+                        sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                        sx.deadline = deadline
+                        outcome = sx.solve(maxPivots: limit)
+                    }
                     pivots += sx.pivots
                     simplex = sx
                 }
