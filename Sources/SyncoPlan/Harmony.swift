@@ -90,11 +90,19 @@ enum Harmony {
                            iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
             byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
         } else if options.leontiefStart,
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
-                  LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
-            r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
-                           iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
-            byStructure = " (Leontief structure with alternatives: \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
+                  // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed())))) {
+            let res = LPResiduals(lp, x: pt.x, y: pt.y)
+            if res.satisfies(options.solver.tolerance) {
+                r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,
+                               iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
+                byStructure = " (Leontief structure with alternatives: \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
+            } else {
+                // Not within the tolerance on the LP: PDHG goes on from it.
+                var solver = options.solver
+                solver.timeLimit = max(0, solver.timeLimit - elapsed())
+                r = PDHGSolver(lp, options: solver).solve(warmStart: (pt.x, pt.y))
+            }
         } else {
             var solver = options.solver
             solver.timeLimit = max(0, solver.timeLimit - elapsed())
