@@ -50,12 +50,35 @@ extension Harmony {
         var pivots: Int
     }
 
-    /// The reduction described above, from the structure path's choice of carriers. Nil when it
-    /// fails (a solve does not converge, the guaranteed needs break a limit with these carriers,
-    /// the program is unbounded or its simplex stalls, a product has no technique, or `seconds`
-    /// run out): the caller falls back to PDHG.
-    static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
-                               rounds maxRounds: Int = 6, seconds: Double) -> StructurePoint? {
+    /// A program's result: the carriers, their system and gross outputs, the other techniques'
+    /// activities, net outputs, the products' and limited resources' values (the fulfilment LP's
+    /// row order), the program's objective, its rows and their prices.
+    struct ReducedEvaluation {
+        var basis: BasisPolish.Basis
+        var system: LeontiefSystem
+        var gross: [Double]
+        var activity: [Double]
+        var net: [Double]
+        var prices: [Double]
+        var value: Double
+        var values: [Double]
+        var rows: [ReducedRow]
+        var mu: [Double]
+        var pivots: Int
+        var alternatives: [Int] = []
+    }
+
+    /// The reduction described above, from the structure path's choice of carriers, for any
+    /// objective that is a sum of bounded columns: column p moves net output along
+    /// `directions[group[p]]` (product, amount per unit) and earns `cost[p]` per unit, up to
+    /// `length[p]`. Harmony's columns are the targets' pieces (a fulfilment plan would have
+    /// one, λ along the other needs; tried on the three-limit economies, it did not beat the
+    /// pivots at 10^4 nor finish at 10^5). Nil when it fails (a solve does not converge, the guaranteed
+    /// needs break a limit with these carriers, the program is unbounded or its simplex stalls, a
+    /// product has no technique, or `seconds` run out): the caller falls back to PDHG.
+    static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
+                               cost pieceCost: [Double], length pieceLength: [Double],
+                               rounds maxRounds: Int = 30, seconds: Double) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
@@ -63,48 +86,36 @@ extension Harmony {
         let limited = base.limitedResources
         let cap = e.techniques.capacity
         let columns = base.columns
-        guard !targets.isEmpty else { return nil }
+        guard !directions.isEmpty else { return nil }
         let polish = BasisPolish(base.needs, lp: base.lp, columns: columns)
         let g = base.guaranteed
-        // The targets' pieces: from the guaranteed share u₀ = g/t up, in units of net output.
-        let breaks = [0.0, 0.5, 1.0, Double.infinity]
-        var pieceTarget: [Int] = [], pieceCost: [Double] = [], pieceLength: [Double] = []
-        for (q, i) in targets.enumerated() {
-            let u0 = g[i] / target[i]
-            for k in 0..<3 where breaks[k + 1] > u0 {
-                pieceTarget.append(q)
-                pieceCost.append(pieces[k].a / target[i])
-                pieceLength.append((breaks[k + 1] - max(u0, breaks[k])) * target[i])
+        let tcount = directions.count
+        // What the limits alone allow of each technique (x_j·r_kj ≤ L_k, all uses being
+        // non-negative), and its capacity: a finite bound keeps a column in the program bounded
+        // without its product's sign row, which then joins only if a solution breaks it.
+        var columnBound = cap
+        for j in 0..<m {
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) >= n {
+                let use = -columns.values[p]
+                if use > 0 { columnBound[j] = min(columnBound[j], e.resources[limited[Int(columns.colIndex[p]) - n]].limit! / use) }
             }
         }
-        let tcount = targets.count
-
-        struct Evaluation {
-            var basis: BasisPolish.Basis
-            var system: LeontiefSystem
-            var gross: [Double]
-            var activity: [Double]
-            var net: [Double]
-            /// Product values P, then the limited resources' prices (the fulfilment LP's row order).
-            var prices: [Double]
-            var harmony: Double
-            var rows: [ReducedRow]
-            var mu: [Double]
-            var pivots: Int
-        }
+        typealias Evaluation = ReducedEvaluation
 
         func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow], start: [Double]?) -> Evaluation? {
             var isPrimary = [Bool](repeating: false, count: m)
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
             for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
-            for i in targets where primary[i] < 0 { return nil }
+            for dir in directions { for (i, _) in dir where primary[i] < 0 { return nil } }
             guard elapsed() < seconds else { return nil }
             let width = tcount + alternatives.count
             var column = pieceTarget, cost = pieceCost, upper = pieceLength
-            for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(cap[j]) }
+            for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(columnBound[j]) }
             let sys = LeontiefSystem(e, primary: primary, output: primaryOut)
             let forward = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000)
-            let u0 = forward.solve(sys.a, g, initial: start)
+            // From scratch: `start` solved other demands, and with g = 0 the iteration from it
+            // would only shrink towards zero.
+            let u0 = forward.solve(sys.a, g)
             guard u0.converged else { return nil }
             var rows: [ReducedRow] = limited.indices.map { .resource($0) }
             var inSet = Set(rows)
@@ -143,7 +154,7 @@ extension Harmony {
                 return true
             }
             guard addWeights(rows) else { return nil }
-            var gross = u0.x
+            var gross = start.flatMap { $0.count == n ? $0 : nil } ?? u0.x
             var pivots = 0
             // G and b of the rows built so far; the simplex is kept between row generations and
             // new rows are added to its optimal basis (dual simplex), unless its last solve
@@ -157,7 +168,11 @@ extension Harmony {
                 var bNew = [Double](repeating: 0, count: mr - built)
                 for r in built..<mr {
                     let row = rows[r], w = weights[r], base = (r - built) * width
-                    for (q, i) in targets.enumerated() { gNew[base + q] = w[i] }
+                    for (q, dir) in directions.enumerated() {
+                        var v = 0.0
+                        for (i, a) in dir { v += w[i] * a }
+                        gNew[base + q] = v
+                    }
                     // An alternative j frees w·K_j of the row and uses its own ρ_rj directly.
                     var own = -1
                     if case .resource(let l) = row { own = n + l }
@@ -202,7 +217,7 @@ extension Harmony {
                         outcome = sx.solveDual(maxPivots: limit)
                         if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
                     }
-                    if outcome != .optimal && outcome != .unbounded && first < mr {
+                    if outcome != .optimal && first < mr {
                         sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
                         sx.deadline = deadline
                         outcome = sx.solve(maxPivots: limit)
@@ -218,16 +233,28 @@ extension Harmony {
                     let new = simplex.unboundedRay.filter { $0 >= pieceTarget.count && $0 < column.count }
                         .map { ReducedRow.nonNegative(Int(polish.carried[alternatives[$0 - pieceTarget.count]])) }
                         .filter { inSet.insert($0).inserted }
-                    if !new.isEmpty {
-                        rows += new
-                        guard addWeights(new) else { return nil }
+                    // A column that no row bounds yet: the capacities of the carriers it needs.
+                    var capacities: [ReducedRow] = []
+                    if new.isEmpty, let v = simplex.unboundedRay.first, v < pieceTarget.count {
+                        var d = [Double](repeating: 0, count: n)
+                        for (i, a) in directions[pieceTarget[v]] { d[i] += a }
+                        let need = forward.solve(sys.a, d)
+                        var top = 0.0
+                        for l in 0..<n { top = max(top, abs(need.x[l])) }
+                        for l in 0..<n where primary[l] >= 0 && cap[Int(primary[l])].isFinite && need.x[l] > 1e-12 * top {
+                            if inSet.insert(.capacity(l)).inserted { capacities.append(.capacity(l)) }
+                        }
+                    }
+                    if !new.isEmpty || !capacities.isEmpty {
+                        rows += new + capacities
+                        guard addWeights(new + capacities) else { return nil }
                         continue
                     }
                 }
                 guard outcome == .optimal else { return nil }
                 let s = simplex.values
                 var demand = g
-                for p in pieceTarget.indices { demand[targets[pieceTarget[p]]] += s[p] }
+                for p in pieceTarget.indices where s[p] != 0 { for (i, a) in directions[pieceTarget[p]] { demand[i] += a * s[p] } }
                 var activity = [Double](repeating: 0, count: m)
                 for (c, j) in alternatives.enumerated() {
                     let z = s[pieceTarget.count + c]
@@ -264,15 +291,15 @@ extension Harmony {
                         if case .resource(let l) = row { prices[n + l] = mu[r] }
                     }
                     var net = [Double](repeating: 0, count: n)
-                    for p in pieceTarget.indices { net[targets[pieceTarget[p]]] += s[p] }
+                    for p in pieceTarget.indices where s[p] != 0 { for (i, a) in directions[pieceTarget[p]] { net[i] += a * s[p] } }
                     for i in 0..<n { net[i] += g[i] }
                     var basis = polish.structureBasis()
                     basis.primary = primary
                     basis.primaryOut = primaryOut
-                    var harmony = 0.0
-                    for i in targets { harmony += pieces.map { $0.a * net[i] / target[i] + $0.b }.min()! }
+                    var value = 0.0
+                    for p in pieceTarget.indices { value += pieceCost[p] * s[p] }
                     return Evaluation(basis: basis, system: sys, gross: gross, activity: activity, net: net, prices: prices,
-                                      harmony: harmony, rows: rows, mu: mu, pivots: pivots)
+                                      value: value, values: s, rows: rows, mu: mu, pivots: pivots, alternatives: alternatives)
                 }
                 broken.sort { $0.by > $1.by }
                 let add = broken.prefix(256).map(\.row)
@@ -282,23 +309,6 @@ extension Harmony {
             return nil
         }
 
-        // The harmony LP's point: activities and harmony values, then the duals (product values
-        // split between each target's balance row and its active pieces).
-        func point(_ ev: Evaluation, round: Int, pivots: Int) -> StructurePoint {
-            var x = ev.system.activities(gross: ev.gross, techniques: m)
-            for j in 0..<m where ev.activity[j] > 0 { x[j] += ev.activity[j] }
-            var u = [Double](repeating: 0, count: tcount)
-            for (q, i) in targets.enumerated() {
-                u[q] = ev.net[i] / target[i]
-                x.append(pieces.map { $0.a * u[q] + $0.b }.min()!)
-            }
-            var y = [Double](repeating: 0, count: lp.rows)
-            for i in 0..<n { y[i] = max(0, ev.prices[i]) }
-            for l in limited.indices { y[n + l] = max(0, ev.prices[n + l]) }
-            splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limited.count)
-            return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots)
-        }
-
         let start = polish.structureBasis()
         var primary = start.primary, primaryOut = start.primaryOut
         // Columns of a program: techniques in use besides the carriers (or held at a capacity
@@ -306,7 +316,8 @@ extension Harmony {
         func columnsInUse(_ ev: Evaluation, primary: [Int32], extra: [Int], keepingFormer: Bool = false) -> [Int] {
             var isPrimary = [Bool](repeating: false, count: m)
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
-            var out = Set(extra.filter { !isPrimary[$0] })
+            // Columns stay once taken in (dropping them makes the rounds oscillate).
+            var out = Set((extra + ev.alternatives).filter { !isPrimary[$0] })
             for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 {
                 let l = Int(polish.carried[j])
                 if ev.activity[j] > 0 { out.insert(j); continue }
@@ -321,8 +332,8 @@ extension Harmony {
         }
         func rowsFor(_ active: [Int], keep: [ReducedRow], primary: [Int32]) -> [ReducedRow] {
             var rows = keep.filter { if case .capacity(let l) = $0 { return cap[Int(primary[l])].isFinite } else { return true } }
-            // Uncapped columns need their product's carrier kept non-negative to stay bounded.
-            for j in active where !cap[j].isFinite { rows.append(.nonNegative(Int(polish.carried[j]))) }
+            // Unbounded columns need their product's carrier kept non-negative to stay bounded.
+            for j in active where !columnBound[j].isFinite { rows.append(.nonNegative(Int(polish.carried[j]))) }
             return rows
         }
         var current = evaluate(primary, primaryOut, alternatives: [], rows: [], start: nil)
@@ -342,13 +353,13 @@ extension Harmony {
             let paying = (0..<n).filter { best[$0] >= 0 }
             var keep: [ReducedRow] = []
             for (r, row) in ev.rows.enumerated() where ev.mu[r] > 0 { if case .capacity = row { keep.append(row) } }
-            if paying.isEmpty { return point(ev, round: round, pivots: pivots) }
+            if paying.isEmpty { return (ev, round, pivots) }
             // First the policy step: each such product carried by its best technique outright.
             var p2 = primary, o2 = primaryOut
             for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
             let switchedColumns = columnsInUse(ev, primary: p2, extra: [])
             if let next = evaluate(p2, o2, alternatives: switchedColumns, rows: rowsFor(switchedColumns, keep: keep, primary: p2), start: ev.gross),
-               next.harmony > ev.harmony + 1e-12 * max(1, abs(ev.harmony)) {
+               next.value > ev.value + 1e-12 * max(1, abs(ev.value)) {
                 pivots += next.pivots
                 primary = p2; primaryOut = o2
                 current = next
@@ -358,7 +369,7 @@ extension Harmony {
             // and the simplex decides how much of each.
             let mixed = columnsInUse(ev, primary: primary, extra: paying.map { best[$0] })
             guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), start: ev.gross),
-                  next.harmony >= ev.harmony - 1e-9 * max(1, abs(ev.harmony)) else { return nil }
+                  next.value >= ev.value - 1e-9 * max(1, abs(ev.value)) else { return nil }
             pivots += next.pivots
             ev = next
             // Alternatives that now make more of a product than its carrier take its place.
@@ -384,6 +395,40 @@ extension Harmony {
             }
         }
         return nil
+    }
+
+    /// Harmony by `reducedProgram`: the targets' pieces from their guaranteed share up, then the
+    /// harmony LP's point (activities and harmony values; product values split between each
+    /// target's balance row and its active pieces).
+    static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
+                               seconds: Double) -> StructurePoint? {
+        guard !targets.isEmpty else { return nil }
+        let n = e.productCount, m = e.techniqueCount
+        let g = base.guaranteed
+        let breaks = [0.0, 0.5, 1.0, Double.infinity]
+        var group: [Int] = [], cost: [Double] = [], length: [Double] = []
+        for (q, i) in targets.enumerated() {
+            let u0 = g[i] / target[i]
+            for k in 0..<3 where breaks[k + 1] > u0 {
+                group.append(q)
+                cost.append(pieces[k].a / target[i])
+                length.append((breaks[k + 1] - max(u0, breaks[k])) * target[i])
+            }
+        }
+        guard let (ev, round, pivots) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: group, cost: cost,
+                                                       length: length, seconds: seconds) else { return nil }
+        var x = ev.system.activities(gross: ev.gross, techniques: m)
+        for j in 0..<m where ev.activity[j] > 0 { x[j] += ev.activity[j] }
+        var u = [Double](repeating: 0, count: targets.count)
+        for (q, i) in targets.enumerated() {
+            u[q] = ev.net[i] / target[i]
+            x.append(pieces.map { $0.a * u[q] + $0.b }.min()!)
+        }
+        var y = [Double](repeating: 0, count: lp.rows)
+        let limitedCount = base.limitedResources.count
+        for i in 0..<(n + limitedCount) { y[i] = max(0, ev.prices[i]) }
+        splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limitedCount)
+        return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots)
     }
 
     /// Splits each target's product value τ = y_i·t_i between its balance row and its active

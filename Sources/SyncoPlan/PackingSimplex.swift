@@ -100,6 +100,7 @@ struct PackingSimplex {
 
     mutating func solve(maxPivots: Int) -> Outcome {
         let count = cost.count
+        let startPivots = pivots
         var mu = [Double](repeating: 0, count: m)
         var z = [Double](repeating: 0, count: width)
         var degenerate = 0
@@ -214,7 +215,7 @@ struct PackingSimplex {
                 pivots += 1
                 degenerate = theta == 0 ? degenerate + 1 : 0
                 if pivots % refactorEvery == 0, !refactor() { return .singular }
-                if pivots >= maxPivots || DispatchTime.now().uptimeNanoseconds > deadline { return .pivotLimit }
+                if pivots - startPivots >= maxPivots || DispatchTime.now().uptimeNanoseconds > deadline { return .pivotLimit }
                 pivoted = true
                 break
             }
@@ -340,10 +341,12 @@ struct PackingSimplex {
         }
         var inv = [Double](repeating: 0, count: m * m)
         for r in 0..<m { inv[r * m + r] = 1 }
+        var scale = 1e-300
+        for v in bm { scale = max(scale, abs(v)) }
         for c in 0..<m {
             var p = c, best = abs(bm[c * m + c])
             for r in (c + 1)..<max(m, c + 1) where abs(bm[r * m + c]) > best { best = abs(bm[r * m + c]); p = r }
-            guard best > 1e-300 else { return false }
+            guard best > 1e-13 * scale else { return false }
             if p != c {
                 for k in 0..<m { bm.swapAt(c * m + k, p * m + k); inv.swapAt(c * m + k, p * m + k) }
             }
