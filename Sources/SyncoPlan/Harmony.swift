@@ -91,7 +91,8 @@ enum Harmony {
             byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
         } else if options.leontiefStart,
                   // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed())))) {
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                                          note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,

@@ -78,7 +78,8 @@ extension Harmony {
     /// product has no technique, or `seconds` run out): the caller falls back to PDHG.
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
-                               rounds maxRounds: Int = 30, seconds: Double) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int)? {
+                               rounds maxRounds: Int = 30, seconds: Double,
+                               note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
@@ -351,6 +352,7 @@ extension Harmony {
                 if rate > 1e-9 * max(ev.prices[l], 1e-300) && rate > bestRate[l] { best[l] = j; bestRate[l] = rate }
             }
             let paying = (0..<n).filter { best[$0] >= 0 }
+            note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
             var keep: [ReducedRow] = []
             for (r, row) in ev.rows.enumerated() where ev.mu[r] > 0 { if case .capacity = row { keep.append(row) } }
             if paying.isEmpty { return (ev, round, pivots) }
@@ -401,7 +403,7 @@ extension Harmony {
     /// harmony LP's point (activities and harmony values; product values split between each
     /// target's balance row and its active pieces).
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
-                               seconds: Double) -> StructurePoint? {
+                               seconds: Double, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
         let g = base.guaranteed
@@ -416,7 +418,7 @@ extension Harmony {
             }
         }
         guard let (ev, round, pivots) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: group, cost: cost,
-                                                       length: length, seconds: seconds) else { return nil }
+                                                       length: length, seconds: seconds, note: note) else { return nil }
         var x = ev.system.activities(gross: ev.gross, techniques: m)
         for j in 0..<m where ev.activity[j] > 0 { x[j] += ev.activity[j] }
         var u = [Double](repeating: 0, count: targets.count)

@@ -11,6 +11,8 @@ public struct PlannerOptions: Sendable {
     /// While the solver runs, try now and then to solve the basis its iterate suggests exactly
     /// (`BasisPolish`); the first such vertex that meets the tolerance ends the solve.
     public var basisPolish = true
+    /// Progress of the structure paths (one line per round), for the caller's log.
+    public var note: (@Sendable (String) -> Void)? = nil
     public init() {}
 }
 

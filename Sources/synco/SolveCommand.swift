@@ -68,6 +68,7 @@ extension SolveCommand {
         if let r = restartArtificial { options.solver.restartArtificial = r }
         options.leontiefStart = !noLeontiefStart
         if !quiet {
+            options.note = { Log.progress($0) }
             options.solver.progress = { p in
                 let r = p.residuals
                 Log.progress("iteration \(p.iteration)  primal \(fmt(r.relativePrimalResidual))  dual \(fmt(r.relativeDualResidual))  gap \(fmt(r.relativeGap))  objective \(fmt(-r.primalObjective))  restarts \(p.restarts)")
