@@ -21,6 +21,21 @@ import Dispatch
 enum Harmony {
     static let pieces: [(a: Double, b: Double)] = [(4, -2.5), (1, -1), (0.01, -0.01)]
 
+    /// h(u): the harmony of relative fulfilment u.
+    static func h(_ u: Double) -> Double { pieces.map { $0.a * u + $0.b }.min()! }
+
+    /// Each target's pieces above its guaranteed share u₀ = g/t: (target index, piece, from u, to u).
+    static func pieceSpans(targets: [Int], target: [Double], guaranteed g: [Double]) -> [(q: Int, k: Int, lo: Double, hi: Double)] {
+        let breaks = [0.0, 0.5, 1.0, Double.infinity]
+        var spans: [(q: Int, k: Int, lo: Double, hi: Double)] = []
+        spans.reserveCapacity(3 * targets.count)
+        for (q, i) in targets.enumerated() {
+            let u0 = g[i] / target[i]
+            for k in 0..<3 where breaks[k + 1] > u0 { spans.append((q, k, max(u0, breaks[k]), breaks[k + 1])) }
+        }
+        return spans
+    }
+
     static func solve(_ e: Economy, options: PlannerOptions, warmStart: Plan?) -> Plan {
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
@@ -76,7 +91,7 @@ enum Harmony {
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.activities.count == m {
             let (net, _) = Planner.flows(e, w.activities)
-            warm = (w.activities + targets.map { i in pieces.map { $0.a * net[i] / target[i] + $0.b }.min()! },
+            warm = (w.activities + targets.map { h(net[$0] / target[$0]) },
                     [Double](repeating: 0, count: lp.rows))
         }
         // Planning structure first: with one binding limit and the Leontief techniques, harmony is
@@ -118,7 +133,7 @@ enum Harmony {
         for i in targets {
             let u = plan.netOutput[i] / target[i]
             ratios[i] = u
-            harmony += pieces.map { $0.a * u + $0.b }.min()!
+            harmony += h(u)
             if u < 1 - 1e-6 { missed += 1 }
             minU = min(minU, u)
         }
@@ -177,16 +192,9 @@ enum Harmony {
             for i in 0..<n { remaining -= v[i] * base.guaranteed[i] }
             guard remaining >= 0 else { continue }
             // Pieces: (target index, piece, from u, to u, ratio).
-            let bounds = [0.0, 0.5, 1.0, Double.infinity]
-            var segs: [(q: Int, k: Int, lo: Double, hi: Double, ratio: Double)] = []
-            segs.reserveCapacity(3 * targets.count)
-            var u = [Double](repeating: 0, count: targets.count)
-            for (q, i) in targets.enumerated() {
-                let u0 = base.guaranteed[i] / target[i]
-                u[q] = u0
-                for k in 0..<3 where bounds[k + 1] > u0 {
-                    segs.append((q, k, max(u0, bounds[k]), bounds[k + 1], pieces[k].a / (target[i] * v[i])))
-                }
+            var u = targets.map { base.guaranteed[$0] / target[$0] }
+            var segs = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed).map { sp in
+                (q: sp.q, k: sp.k, lo: sp.lo, hi: sp.hi, ratio: pieces[sp.k].a / (target[targets[sp.q]] * v[targets[sp.q]]))
             }
             segs.sort { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && ($0.q, $0.k) < ($1.q, $1.k)) }
             var w = 0.0
@@ -217,7 +225,7 @@ enum Harmony {
             let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.a, net, width: 2)
             guard sol.converged else { continue }
             var x = sys.activities(gross: (0..<n).map { sol.x[2 * $0] + sol.x[2 * $0 + 1] }, techniques: m)
-            for q in targets.indices { x.append(pieces.map { $0.a * u[q] + $0.b }.min()!) }
+            for q in targets.indices { x.append(h(u[q])) }
             // Duals.
             var y = [Double](repeating: 0, count: lp.rows)
             for i in 0..<n { y[i] = w * v[i] }

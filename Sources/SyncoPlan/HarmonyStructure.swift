@@ -54,18 +54,30 @@ extension Harmony {
     /// activities, net outputs, the products' and limited resources' values (the fulfilment LP's
     /// row order), the program's objective, its rows and their prices.
     struct ReducedEvaluation {
-        var basis: BasisPolish.Basis
+        var primary: [Int32]
+        var primaryOut: [Double]
         var system: LeontiefSystem
         var gross: [Double]
         var activity: [Double]
         var net: [Double]
         var prices: [Double]
         var value: Double
-        var values: [Double]
         var rows: [ReducedRow]
         var mu: [Double]
         var pivots: Int
-        var alternatives: [Int] = []
+        var alternatives: [Int]
+
+        /// Every technique's activity: the carriers' from their gross outputs, the others' own.
+        func activities(techniques m: Int) -> [Double] {
+            var x = system.activities(gross: gross, techniques: m)
+            for j in 0..<m { x[j] += activity[j] }
+            return x
+        }
+
+        /// The capacity rows that bind (kept as rows for the next program).
+        var bindingCapacities: [ReducedRow] {
+            rows.indices.filter { mu[$0] > 0 }.map { rows[$0] }.filter { if case .capacity = $0 { return true } else { return false } }
+        }
     }
 
     /// The reduction described above, from the structure path's choice of carriers, for any
@@ -101,11 +113,13 @@ extension Harmony {
                 if use > 0 { columnBound[j] = min(columnBound[j], e.resources[limited[Int(columns.colIndex[p]) - n]].limit! / use) }
             }
         }
-        typealias Evaluation = ReducedEvaluation
-
-        func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow], start: [Double]?) -> Evaluation? {
+        func carriers(_ primary: [Int32]) -> [Bool] {
             var isPrimary = [Bool](repeating: false, count: m)
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
+            return isPrimary
+        }
+
+        func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow], start: [Double]?) -> ReducedEvaluation? {
             for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
             for dir in directions { for (i, _) in dir where primary[i] < 0 { return nil } }
             guard elapsed() < seconds else { return nil }
@@ -254,8 +268,10 @@ extension Harmony {
                 }
                 guard outcome == .optimal else { return nil }
                 let s = simplex.values
-                var demand = g
-                for p in pieceTarget.indices where s[p] != 0 { for (i, a) in directions[pieceTarget[p]] { demand[i] += a * s[p] } }
+                var net = g
+                for p in pieceTarget.indices where s[p] != 0 { for (i, a) in directions[pieceTarget[p]] { net[i] += a * s[p] } }
+                // The carriers make the net output less what the other techniques make.
+                var demand = net
                 var activity = [Double](repeating: 0, count: m)
                 for (c, j) in alternatives.enumerated() {
                     let z = s[pieceTarget.count + c]
@@ -291,16 +307,11 @@ extension Harmony {
                         for i in 0..<n { prices[i] += mu[r] * w[i] }
                         if case .resource(let l) = row { prices[n + l] = mu[r] }
                     }
-                    var net = [Double](repeating: 0, count: n)
-                    for p in pieceTarget.indices where s[p] != 0 { for (i, a) in directions[pieceTarget[p]] { net[i] += a * s[p] } }
-                    for i in 0..<n { net[i] += g[i] }
-                    var basis = polish.structureBasis()
-                    basis.primary = primary
-                    basis.primaryOut = primaryOut
                     var value = 0.0
                     for p in pieceTarget.indices { value += pieceCost[p] * s[p] }
-                    return Evaluation(basis: basis, system: sys, gross: gross, activity: activity, net: net, prices: prices,
-                                      value: value, values: s, rows: rows, mu: mu, pivots: pivots, alternatives: alternatives)
+                    return ReducedEvaluation(primary: primary, primaryOut: primaryOut, system: sys, gross: gross, activity: activity,
+                                             net: net, prices: prices, value: value, rows: rows, mu: mu, pivots: pivots,
+                                             alternatives: alternatives)
                 }
                 broken.sort { $0.by > $1.by }
                 let add = broken.prefix(256).map(\.row)
@@ -314,16 +325,15 @@ extension Harmony {
         var primary = start.primary, primaryOut = start.primaryOut
         // Columns of a program: techniques in use besides the carriers (or held at a capacity
         // that bound), plus `extra`.
-        func columnsInUse(_ ev: Evaluation, primary: [Int32], extra: [Int], keepingFormer: Bool = false) -> [Int] {
-            var isPrimary = [Bool](repeating: false, count: m)
-            for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
+        func columnsInUse(_ ev: ReducedEvaluation, primary: [Int32], extra: [Int], keepingFormer: Bool = false) -> [Int] {
+            let isPrimary = carriers(primary)
             // Columns stay once taken in (dropping them makes the rounds oscillate).
             var out = Set((extra + ev.alternatives).filter { !isPrimary[$0] })
             for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 {
                 let l = Int(polish.carried[j])
                 if ev.activity[j] > 0 { out.insert(j); continue }
-                if Int(ev.basis.primary[l]) == j, ev.gross[l] > 0,
-                   keepingFormer || (cap[j].isFinite && ev.gross[l] >= cap[j] * ev.basis.primaryOut[l] * (1 - 1e-9)) {
+                if Int(ev.primary[l]) == j, ev.gross[l] > 0,
+                   keepingFormer || (cap[j].isFinite && ev.gross[l] >= cap[j] * ev.primaryOut[l] * (1 - 1e-9)) {
                     // A former carrier at its capacity stays there as a column (bounded by it);
                     // after a swap, any former carrier still in use does (the mix is kept).
                     out.insert(j)
@@ -344,8 +354,7 @@ extension Harmony {
             // Techniques that pay at these values (profit per unit of what they carry).
             let profit = columns.multiply(ev.prices)
             var best = [Int](repeating: -1, count: n), bestRate = [Double](repeating: 0, count: n)
-            var isPrimary = [Bool](repeating: false, count: m)
-            for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
+            let isPrimary = carriers(primary)
             for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 && ev.activity[j] < cap[j] {
                 let l = Int(polish.carried[j])
                 let rate = profit[j] / polish.carriedOutput[j]
@@ -353,8 +362,7 @@ extension Harmony {
             }
             let paying = (0..<n).filter { best[$0] >= 0 }
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
-            var keep: [ReducedRow] = []
-            for (r, row) in ev.rows.enumerated() where ev.mu[r] > 0 { if case .capacity = row { keep.append(row) } }
+            let keep = ev.bindingCapacities
             if paying.isEmpty { return (ev, round, pivots) }
             // First the policy step: each such product carried by its best technique outright.
             var p2 = primary, o2 = primaryOut
@@ -375,8 +383,7 @@ extension Harmony {
             pivots += next.pivots
             ev = next
             // Alternatives that now make more of a product than its carrier take its place.
-            var xm = ev.system.activities(gross: ev.gross, techniques: m)
-            for j in 0..<m { xm[j] += ev.activity[j] }
+            let xm = ev.activities(techniques: m)
             var swapped = 0
             for l in 0..<n where primary[l] >= 0 && polish.groupStart[l + 1] - polish.groupStart[l] > 1 {
                 var bj = Int(primary[l]), bo = xm[bj] * primaryOut[l]
@@ -387,10 +394,9 @@ extension Harmony {
                 if bj != Int(primary[l]) { primary[l] = Int32(bj); primaryOut[l] = polish.carriedOutput[bj]; swapped += 1 }
             }
             if swapped > 0 {
-                var keep2: [ReducedRow] = []
-                for (r, row) in ev.rows.enumerated() where ev.mu[r] > 0 { if case .capacity = row { keep2.append(row) } }
                 let cols = columnsInUse(ev, primary: primary, extra: [], keepingFormer: true)
-                current = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: keep2, primary: primary), start: ev.gross)
+                current = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: ev.bindingCapacities, primary: primary),
+                                   start: ev.gross)
                 pivots += current?.pivots ?? 0
             } else {
                 current = ev
@@ -406,26 +412,14 @@ extension Harmony {
                                seconds: Double, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
-        let g = base.guaranteed
-        let breaks = [0.0, 0.5, 1.0, Double.infinity]
-        var group: [Int] = [], cost: [Double] = [], length: [Double] = []
-        for (q, i) in targets.enumerated() {
-            let u0 = g[i] / target[i]
-            for k in 0..<3 where breaks[k + 1] > u0 {
-                group.append(q)
-                cost.append(pieces[k].a / target[i])
-                length.append((breaks[k + 1] - max(u0, breaks[k])) * target[i])
-            }
-        }
-        guard let (ev, round, pivots) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: group, cost: cost,
-                                                       length: length, seconds: seconds, note: note) else { return nil }
-        var x = ev.system.activities(gross: ev.gross, techniques: m)
-        for j in 0..<m where ev.activity[j] > 0 { x[j] += ev.activity[j] }
-        var u = [Double](repeating: 0, count: targets.count)
-        for (q, i) in targets.enumerated() {
-            u[q] = ev.net[i] / target[i]
-            x.append(pieces.map { $0.a * u[q] + $0.b }.min()!)
-        }
+        // The targets' pieces in units of net output.
+        let spans = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed)
+        guard let (ev, round, pivots) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
+                                                       cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
+                                                       length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
+                                                       seconds: seconds, note: note) else { return nil }
+        let u = targets.map { ev.net[$0] / target[$0] }
+        let x = ev.activities(techniques: m) + u.map(h)
         var y = [Double](repeating: 0, count: lp.rows)
         let limitedCount = base.limitedResources.count
         for i in 0..<(n + limitedCount) { y[i] = max(0, ev.prices[i]) }

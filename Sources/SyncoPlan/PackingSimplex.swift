@@ -77,6 +77,20 @@ struct PackingSimplex {
         return mu
     }
 
+    /// Σ_r c_r·G[r, ·]: the rows of G weighted by c (pricing with duals, or a pivot row of B⁻¹·G).
+    private func rowCombination(_ c: [Double]) -> [Double] {
+        var out = [Double](repeating: 0, count: width)
+        g.withUnsafeBufferPointer { gp in
+            out.withUnsafeMutableBufferPointer { op in
+                for r in 0..<m where c[r] != 0 {
+                    let w = c[r], base = r * width
+                    for q in 0..<width { op[q] += w * gp[base + q] }
+                }
+            }
+        }
+        return out
+    }
+
     /// α = B⁻¹·a for variable v (a column of G, or a slack's unit column).
     private func direction(_ v: Int) -> [Double] {
         var alpha = [Double](repeating: 0, count: m)
@@ -101,8 +115,6 @@ struct PackingSimplex {
     mutating func solve(maxPivots: Int) -> Outcome {
         let count = cost.count
         let startPivots = pivots
-        var mu = [Double](repeating: 0, count: m)
-        var z = [Double](repeating: 0, count: width)
         var degenerate = 0
         // Pricing divides a column's gain by how much of the rows' room one unit of it takes
         // (Σ_r |G[r,q]| / b_r): the greedy order of a multi-dimensional knapsack, so that the
@@ -116,16 +128,8 @@ struct PackingSimplex {
         }
         for q in 0..<width where load[q] == 0 { load[q] = 1e-300 }
         while true {
-            mu = duals
-            for q in 0..<width { z[q] = 0 }
-            g.withUnsafeBufferPointer { gp in
-                z.withUnsafeMutableBufferPointer { zp in
-                    for r in 0..<m where mu[r] != 0 {
-                        let w = mu[r], base = r * width
-                        for q in 0..<width { zp[q] += w * gp[base + q] }
-                    }
-                }
-            }
+            let mu = duals
+            let z = rowCombination(mu)
             // Once rows have prices, a column's gain is divided by its priced use of them (its
             // ratio to the marginal column), else by its load on the rows' room.
             let priced = mu.contains { $0 > 0 }
@@ -261,8 +265,7 @@ struct PackingSimplex {
         let count = cost.count
         let mu = duals
         var d = [Double](repeating: 0, count: count)
-        var z = [Double](repeating: 0, count: width)
-        for r in 0..<m where mu[r] != 0 { for q in 0..<width { z[q] += mu[r] * g[r * width + q] } }
+        let z = rowCombination(mu)
         for p in 0..<count { d[p] = cost[p] - z[column[p]] }
         var slackD = mu.map { -$0 }
         var done = 0
@@ -281,13 +284,7 @@ struct PackingSimplex {
             // Pivot row ρ·[G | I] over the non-basic variables.
             var rho = [Double](repeating: 0, count: m)
             for k in 0..<m { rho[k] = inverse[leave * m + k] }
-            var t = [Double](repeating: 0, count: width)
-            g.withUnsafeBufferPointer { gp in
-                for k in 0..<m where rho[k] != 0 {
-                    let w = rho[k], base = k * width
-                    for q in 0..<width { t[q] += w * gp[base + q] }
-                }
-            }
+            let t = rowCombination(rho)
             // The leaving variable must rise (below zero) or fall (above its bound): an entering
             // variable x_j changes x_B[leave] by −α_j·Δx_j.
             let need: Double = toUpper ? -1 : 1
