@@ -10,11 +10,13 @@ import Dispatch
 /// `MultiPeriodCertificate` (independent code), tightening the tolerance while the solver's
 /// criteria and the certificate disagree — as `Planner` does for one period.
 public enum MultiPeriodPlanner {
-    /// A warm start: the LP point of an earlier solve of a problem with the same shape.
+    /// A warm start: the LP point of an earlier solve of a problem with the same shape, and
+    /// its optimal basis where the simplex found one.
     public struct WarmStart: Sendable {
         public var x: [Double]
         public var y: [Double]
-        public init(x: [Double], y: [Double]) { self.x = x; self.y = y }
+        public var basis: [SparseSimplex.VariableStatus]?
+        public init(x: [Double], y: [Double], basis: [SparseSimplex.VariableStatus]? = nil) { self.x = x; self.y = y; self.basis = basis }
     }
 
     public static func solve(_ me: MultiPeriodEconomy, options: PlannerOptions = PlannerOptions(), warmStart: WarmStart? = nil) -> MultiPeriodPlan {
@@ -72,7 +74,16 @@ public enum MultiPeriodPlanner {
             start = phase1.x
         }
 
-        // 3. Solve and certify.
+        // 3. Solve and certify: by pivots (from a kept basis where there is one) when the program
+        // is small enough and a basis is wanted, else by the first-order solver.
+        let simplexFits = options.simplexRows > 0 && lp.rows <= options.simplexRows
+        if simplexFits, options.keepBasis || warmStart?.basis != nil {
+            let basis = warmStart?.basis.flatMap { $0.count == lp.columns + lp.rows ? $0 : nil }
+            if let done = pivoted(problem, start: basis, options: options, elapsed: elapsed,
+                                  method: basis == nil ? "simplex" : "simplex from the previous basis") {
+                return done
+            }
+        }
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.x.count == lp.columns, w.y.count == lp.rows { warm = (w.x, w.y) }
         else if let s = start { warm = (s, [Double](repeating: 0, count: lp.rows)) }
@@ -86,6 +97,25 @@ public enum MultiPeriodPlanner {
         plan.status = run.certified ? .optimal : .stopped
         plan.message = run.message
         return (plan, WarmStart(x: run.result.x, y: run.result.y))
+    }
+
+    /// The program solved by the sparse simplex from a basis; the plan when the simplex ends
+    /// optimal and the certificate agrees, nil otherwise (the caller goes on with the
+    /// first-order solver).
+    static func pivoted(_ problem: MultiPeriodProblem, start: [SparseSimplex.VariableStatus]?, options: PlannerOptions,
+                        elapsed: () -> Double, method: String) -> (plan: MultiPeriodPlan, point: WarmStart?)? {
+        var simplex = SparseSimplex(problem.lp)
+        let limit = options.solver.timeLimit - elapsed()
+        if limit.isFinite { simplex.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, limit) * 1e9) }
+        let r = simplex.solve(start: start)
+        guard r.status == .optimal else { return nil }
+        var plan = extract(problem, x: r.x, y: r.y)
+        guard plan.certificate.passes(options.solver.tolerance * 1.01) else { return nil }
+        plan.status = .optimal
+        plan.iterations = r.iterations
+        plan.message = "optimal: relative residuals and gap within \(options.solver.tolerance) (\(method), \(r.iterations) pivots)"
+        plan.seconds = elapsed()
+        return (plan, WarmStart(x: r.x, y: r.y, basis: r.basis))
     }
 
     /// The plan read off an LP point: quantities per period (capital and natural stocks by

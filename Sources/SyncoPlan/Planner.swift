@@ -13,6 +13,14 @@ public struct PlannerOptions: Sendable {
     public var basisPolish = true
     /// Progress of the structure paths (one line per round), for the caller's log.
     public var note: (@Sendable (String) -> Void)? = nil
+    /// Several periods: programs with at most this many rows may be solved by the sparse
+    /// simplex (`SparseSimplex`) when `keepBasis` asks for a basis or a warm start carries one.
+    /// Larger ones, whose Leontief blocks fill the LU, only use the first-order solver. 0 (the
+    /// default) turns the simplex off.
+    public var simplexRows = 0
+    /// Several periods: solve by the simplex (within `simplexRows`) so that the plan carries an
+    /// optimal basis for warm starts (`synco rollout`).
+    public var keepBasis = false
     public init() {}
 }
 

@@ -41,6 +41,10 @@ public enum RollingHorizon {
         // Simulated execution: carried-over stocks, capital and inventories deviate from the plan
         // by a relative normal error of sd `disturbance` (reproducible from `seed`).
         var rng = SplitMix64(seed: seed)
+        // Each window ends at a vertex when it is small enough to pivot through, so that the
+        // next one starts from its basis.
+        var options = options
+        options.keepBasis = true
         func noise() -> Double { rng.normal() }
         var state = CarriedState(initialOf: me)
         var steps: [Step] = []
@@ -59,7 +63,10 @@ public enum RollingHorizon {
             var warm: MultiPeriodPlanner.WarmStart? = nil
             if let p = previous { warm = shifted(p.point, from: p.problem, to: problem) }
             let (plan, point) = MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: warm)
-            let cold = compareCold && warm != nil ? MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: nil).0 : nil
+            // The cold comparison is the plain cold solve (no crossover to a basis).
+            var coldOptions = options
+            coldOptions.keepBasis = false
+            let cold = compareCold && warm != nil ? MultiPeriodPlanner.solveWithPoint(w, options: coldOptions, warmStart: nil).0 : nil
             let step = Step(period: k, state: state, plan: plan, warmStarted: warm != nil, cold: cold)
             steps.append(step)
             onStep?(step)
@@ -110,6 +117,13 @@ public enum RollingHorizon {
         }
         let x = new.columns.map { c in later(c).lazy.compactMap { colIndex[$0] }.first.map { point.x[$0] } ?? 0 }
         let y = new.rows.map { r in later(r).lazy.compactMap { rowIndex[$0] }.first.map { point.y[$0] } ?? 0 }
-        return MultiPeriodPlanner.WarmStart(x: x, y: y)
+        // The basis moves the same way: columns, then the rows' logicals.
+        var basis: [SparseSimplex.VariableStatus]? = nil
+        if let b = point.basis, b.count == old.columns.count + old.rows.count {
+            let n = old.columns.count
+            basis = new.columns.map { c in later(c).lazy.compactMap { colIndex[$0] }.first.map { b[$0] } ?? .lower }
+                + new.rows.map { r in later(r).lazy.compactMap { rowIndex[$0] }.first.map { b[n + $0] } ?? .basic }
+        }
+        return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis)
     }
 }

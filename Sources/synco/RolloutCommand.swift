@@ -21,12 +21,14 @@ struct RolloutCommand: ParsableCommand {
     @Flag(help: "Also solve every re-plan cold and report how much the warm start saved.") var compareCold = false
     @Option(help: "Simulated execution: carried-over stocks, capital and inventories deviate from the plan by this relative standard deviation.") var disturb: Double = 0
     @Option(help: "Seed of the disturbances.") var seed: UInt64 = 1
+    @Option(help: "Windows with at most this many LP rows end at a vertex (sparse simplex) and warm-start the next from its basis; 0: first-order solver only.") var simplexRows: Int = PlannerOptions().simplexRows
 
     func validate() throws {
         guard horizon >= 1 else { throw ValidationError("--horizon must be at least 1") }
         guard periods >= 1 else { throw ValidationError("--periods must be at least 1") }
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
         guard disturb >= 0 && disturb < 1 else { throw ValidationError("--disturb must be in [0, 1)") }
+        guard simplexRows >= 0 else { throw ValidationError("--simplex-rows must be at least 0") }
     }
 
     func run() throws {
@@ -35,6 +37,7 @@ struct RolloutCommand: ParsableCommand {
         let observed = try actuals.map { try readActuals($0, me) } ?? []
         var options = PlannerOptions()
         options.solver.tolerance = tolerance
+        options.simplexRows = simplexRows
         let e = me.economy
         let steps = RollingHorizon.run(me, horizon: horizon, periods: periods, actuals: observed, options: options, compareCold: compareCold,
                                        disturbance: disturb, seed: seed) { s in

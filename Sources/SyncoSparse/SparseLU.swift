@@ -1,0 +1,312 @@
+/// Sparse LU factorisation of a square matrix given by its columns, with product-form updates
+/// for a simplex basis (one column replaced at a time).
+///
+/// Right-looking Gaussian elimination with Markowitz pivot choice: singleton columns first
+/// (the unit columns of slacks cost nothing), else among the few sparsest columns the entry
+/// with the smallest (row count − 1)·(column count − 1) whose size is at least `threshold` of
+/// the largest in its column (threshold partial pivoting, for stability). Markowitz, "The
+/// elimination form of the inverse and its application to linear programming", Management
+/// Science 3 (1957); Suhl & Suhl, "Computing sparse LU factorizations for large-scale linear
+/// programming bases", ORSA J. Computing 2 (1990).
+///
+/// Elimination k pivots on row `pivotRow[k]` and column (basis position) `pivotColumn[k]`;
+/// it stores the multipliers of the rows below (L) and the pivot row's remaining entries (U).
+/// `rowSearch` (the default) searches the sparsest rows instead and takes the threshold along
+/// the row, which is far cheaper (a row's values are stored together); it bounds the growth of
+/// U rather than of L, so a caller checks the factors' accuracy and refactorises with
+/// `rowSearch: false` when it is poor.
+/// A column with no acceptable pivot left is reported in `singularColumns` with the rows that
+/// stayed unpivoted in `singularRows`: the simplex replaces those columns by the rows' slacks.
+///
+/// Updates: replacing the column at position p by a column whose solve is α gives
+/// B' = B·E (E the identity with column p set to α); B'⁻¹ = E⁻¹·B⁻¹ is kept as a list of etas
+/// (product form of the inverse), applied after the LU solve (forward) or before it
+/// (transposed). The simplex refactors after a few dozen updates.
+public struct SparseLU: Sendable {
+    public let size: Int
+    /// Pivot sequence.
+    public private(set) var pivotRow: [Int32] = []
+    public private(set) var pivotColumn: [Int32] = []
+    private var pivotValue: [Double] = []
+    /// L: per elimination, the rows it updated and their multipliers.
+    private var lStart: [Int] = [0]
+    private var lRow: [Int32] = []
+    private var lValue: [Double] = []
+    /// U: per elimination, the pivot row's entries in columns eliminated later.
+    private var uStart: [Int] = [0]
+    private var uColumn: [Int32] = []
+    private var uValue: [Double] = []
+    /// Etas: per update, its position and the nonzeros of α.
+    private var etaPosition: [Int32] = []
+    private var etaPivot: [Double] = []
+    private var etaStart: [Int] = [0]
+    private var etaIndex: [Int32] = []
+    private var etaValue: [Double] = []
+    /// Columns (positions) without a pivot and rows left unpivoted (a singular basis).
+    public private(set) var singularColumns: [Int] = []
+    public private(set) var singularRows: [Int] = []
+
+    public var updates: Int { etaPosition.count }
+    /// Nonzeros in L and U (fill-in included).
+    public var factorNonzeros: Int { lRow.count + uColumn.count + pivotRow.count }
+
+    /// Factorises the matrix whose column p has the given row indices and values.
+    public init(size m: Int, columns: [(rows: [Int32], values: [Double])], threshold: Double = 0.1, tiny: Double = 1e-11,
+                rowSearch: Bool = true) {
+        precondition(columns.count == m, "a square matrix needs as many columns as rows")
+        size = m
+        // Active submatrix: rows hold (column, value); columns hold the pattern of rows.
+        var rowCols = [[Int32]](repeating: [], count: m)
+        var rowVals = [[Double]](repeating: [], count: m)
+        var colRows = [[Int32]](repeating: [], count: m)
+        for (c, col) in columns.enumerated() {
+            for (q, r) in col.rows.enumerated() where col.values[q] != 0 {
+                let i = Int(r)
+                if let at = rowCols[i].firstIndex(of: Int32(c)) { rowVals[i][at] += col.values[q]; continue }
+                rowCols[i].append(Int32(c))
+                rowVals[i].append(col.values[q])
+                colRows[c].append(r)
+            }
+        }
+        var rowDone = [Bool](repeating: false, count: m)
+        var colDone = [Bool](repeating: false, count: m)
+        var work = [Double](repeating: 0, count: m)
+        var mark = [Int32](repeating: -1, count: m)
+        var singletons: [Int] = []
+        for c in 0..<m where colRows[c].count == 1 { singletons.append(c) }
+        pivotRow.reserveCapacity(m)
+        pivotColumn.reserveCapacity(m)
+
+        func value(_ i: Int, _ c: Int) -> Double {
+            let cols = rowCols[i]
+            for q in cols.indices where Int(cols[q]) == c { return rowVals[i][q] }
+            return 0
+        }
+        func columnMax(_ c: Int) -> Double {
+            var best = 0.0
+            for r in colRows[c] { best = max(best, abs(value(Int(r), c))) }
+            return best
+        }
+
+        var remaining = m
+        while remaining > 0 {
+            // Choose the pivot.
+            var pr = -1, pc = -1
+            while let c = singletons.popLast() {
+                guard !colDone[c], colRows[c].count == 1 else { continue }
+                let i = Int(colRows[c][0])
+                if abs(value(i, c)) > tiny { pr = i; pc = c; break }
+            }
+            if pc < 0 {
+                var bestCost = Int.max, bestSize = 0.0
+                if rowSearch {
+                    // Markowitz search over the four sparsest rows, with the threshold taken
+                    // along the row (its values are at hand; a column's are spread over rows).
+                    var order: [(count: Int, i: Int)] = []
+                    for i in 0..<m where !rowDone[i] && !rowCols[i].isEmpty {
+                        let count = rowCols[i].count
+                        if order.count < 4 { order.append((count, i)); order.sort { $0.count < $1.count } }
+                        else if count < order[3].count { order[3] = (count, i); order.sort { $0.count < $1.count } }
+                    }
+                    if order.isEmpty { break }
+                    for (count, i) in order {
+                        var rmax = 0.0
+                        for v in rowVals[i] { rmax = max(rmax, abs(v)) }
+                        guard rmax > tiny else { continue }
+                        for (q, c32) in rowCols[i].enumerated() {
+                            let v = abs(rowVals[i][q])
+                            guard v >= threshold * rmax else { continue }
+                            let c = Int(c32)
+                            let cost = (count - 1) * (colRows[c].count - 1)
+                            if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
+                        }
+                    }
+                } else {
+                    // Markowitz search over the four sparsest columns, threshold along the column.
+                    var order: [(count: Int, c: Int)] = []
+                    for c in 0..<m where !colDone[c] && !colRows[c].isEmpty {
+                        let count = colRows[c].count
+                        if order.count < 4 { order.append((count, c)); order.sort { $0.count < $1.count } }
+                        else if count < order[3].count { order[3] = (count, c); order.sort { $0.count < $1.count } }
+                    }
+                    if order.isEmpty { break }
+                    for (count, c) in order {
+                        let cmax = columnMax(c)
+                        guard cmax > tiny else { continue }
+                        for r in colRows[c] {
+                            let i = Int(r)
+                            let v = abs(value(i, c))
+                            guard v >= threshold * cmax else { continue }
+                            let cost = (rowCols[i].count - 1) * (count - 1)
+                            if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
+                        }
+                    }
+                }
+                if pc < 0 {
+                    // Every candidate column is numerically empty: try them all before giving up.
+                    for c in 0..<m where !colDone[c] && !colRows[c].isEmpty {
+                        let cmax = columnMax(c)
+                        guard cmax > tiny else { continue }
+                        for r in colRows[c] where abs(value(Int(r), c)) >= threshold * cmax { pr = Int(r); pc = c; break }
+                        if pc >= 0 { break }
+                    }
+                }
+                if pc < 0 { break }
+            }
+            // Eliminate.
+            let piv = value(pr, pc)
+            pivotRow.append(Int32(pr))
+            pivotColumn.append(Int32(pc))
+            pivotValue.append(piv)
+            rowDone[pr] = true
+            colDone[pc] = true
+            remaining -= 1
+            // U row: the pivot row's other entries; take the row out of the column patterns.
+            let prCols = rowCols[pr], prVals = rowVals[pr]
+            for q in prCols.indices {
+                let c = Int(prCols[q])
+                if let at = colRows[c].firstIndex(of: Int32(pr)) { colRows[c].swapAt(at, colRows[c].count - 1); colRows[c].removeLast() }
+                if c == pc { continue }
+                uColumn.append(prCols[q])
+                uValue.append(prVals[q])
+                if !colDone[c] && colRows[c].count == 1 { singletons.append(c) }
+            }
+            uStart.append(uColumn.count)
+            // Scatter the pivot row once; update every other row of the pivot column.
+            for q in prCols.indices where Int(prCols[q]) != pc { work[Int(prCols[q])] = prVals[q] }
+            let below = colRows[pc]
+            for r in below {
+                let i = Int(r)
+                let l = value(i, pc) / piv
+                lRow.append(r)
+                lValue.append(l)
+                // Row i −= l · pivot row; drop its pivot-column entry (in place: no copy).
+                var q = 0
+                while q < rowCols[i].count {
+                    let c = Int(rowCols[i][q])
+                    if c == pc {
+                        let last = rowCols[i].count - 1
+                        rowCols[i].swapAt(q, last); rowVals[i].swapAt(q, last)
+                        rowCols[i].removeLast(); rowVals[i].removeLast()
+                        continue
+                    }
+                    if work[c] != 0 { rowVals[i][q] -= l * work[c]; mark[c] = r }
+                    q += 1
+                }
+                for q2 in prCols.indices {
+                    let c = Int(prCols[q2])
+                    if c == pc || mark[c] == r || work[c] == 0 { continue }
+                    rowCols[i].append(Int32(c))
+                    rowVals[i].append(-l * work[c])
+                    colRows[c].append(r)
+                }
+                for q2 in prCols.indices { mark[Int(prCols[q2])] = -1 }
+            }
+            for q in prCols.indices { work[Int(prCols[q])] = 0 }
+            colRows[pc] = []
+            lStart.append(lRow.count)
+            rowCols[pr] = []
+            rowVals[pr] = []
+            for c in prCols.map({ Int($0) }) where !colDone[c] && colRows[c].count == 1 { singletons.append(c) }
+        }
+        for c in 0..<m where !colDone[c] { singularColumns.append(c) }
+        for i in 0..<m where !rowDone[i] { singularRows.append(i) }
+    }
+
+    public var isSingular: Bool { !singularColumns.isEmpty }
+
+    /// Solves B·x = b in place (b indexed by row on entry, x by position on exit; `scratch` has
+    /// length `size`).
+    public func solve(_ b: inout [Double], scratch: inout [Double]) {
+        precondition(!isSingular, "solve with a singular factorisation")
+        let steps = pivotRow.count
+        b.withUnsafeMutableBufferPointer { bp in
+            lRow.withUnsafeBufferPointer { lr in
+                lValue.withUnsafeBufferPointer { lv in
+                    for k in 0..<steps {
+                        let v = bp[Int(pivotRow[k])]
+                        if v == 0 { continue }
+                        for q in lStart[k]..<lStart[k + 1] { bp[Int(lr[q])] -= lv[q] * v }
+                    }
+                }
+            }
+        }
+        scratch.withUnsafeMutableBufferPointer { xp in
+            uColumn.withUnsafeBufferPointer { uc in
+                uValue.withUnsafeBufferPointer { uv in
+                    var k = steps - 1
+                    while k >= 0 {
+                        var s = b[Int(pivotRow[k])]
+                        for q in uStart[k]..<uStart[k + 1] { s -= uv[q] * xp[Int(uc[q])] }
+                        xp[Int(pivotColumn[k])] = s / pivotValue[k]
+                        k -= 1
+                    }
+                }
+            }
+        }
+        swap(&b, &scratch)
+        // Etas in order.
+        for e in etaPosition.indices {
+            let p = Int(etaPosition[e])
+            let xp = b[p] / etaPivot[e]
+            b[p] = xp
+            if xp == 0 { continue }
+            for q in etaStart[e]..<etaStart[e + 1] { b[Int(etaIndex[q])] -= etaValue[q] * xp }
+        }
+    }
+
+    /// Solves Bᵀ·y = c in place (c indexed by position on entry, y by row on exit).
+    public func solveTransposed(_ c: inout [Double], scratch: inout [Double]) {
+        precondition(!isSingular, "solve with a singular factorisation")
+        // Etas, latest first: c_p ← (c_p − Σ_{i≠p} α_i c_i) / α_p.
+        var e = etaPosition.count - 1
+        while e >= 0 {
+            let p = Int(etaPosition[e])
+            var s = c[p]
+            for q in etaStart[e]..<etaStart[e + 1] { s -= etaValue[q] * c[Int(etaIndex[q])] }
+            c[p] = s / etaPivot[e]
+            e -= 1
+        }
+        let steps = pivotRow.count
+        // Uᵀ (ascending eliminations), writing y by row into scratch.
+        c.withUnsafeMutableBufferPointer { wp in
+            scratch.withUnsafeMutableBufferPointer { yp in
+                uColumn.withUnsafeBufferPointer { uc in
+                    uValue.withUnsafeBufferPointer { uv in
+                        for k in 0..<steps {
+                            let z = wp[Int(pivotColumn[k])] / pivotValue[k]
+                            yp[Int(pivotRow[k])] = z
+                            if z == 0 { continue }
+                            for q in uStart[k]..<uStart[k + 1] { wp[Int(uc[q])] -= uv[q] * z }
+                        }
+                    }
+                }
+                // Lᵀ (descending eliminations).
+                lRow.withUnsafeBufferPointer { lr in
+                    lValue.withUnsafeBufferPointer { lv in
+                        var k = steps - 1
+                        while k >= 0 {
+                            var s = yp[Int(pivotRow[k])]
+                            for q in lStart[k]..<lStart[k + 1] { s -= lv[q] * yp[Int(lr[q])] }
+                            yp[Int(pivotRow[k])] = s
+                            k -= 1
+                        }
+                    }
+                }
+            }
+        }
+        swap(&c, &scratch)
+    }
+
+    /// Records the replacement of the column at `position` by a column whose solve is `alpha`
+    /// (B⁻¹ times the new column, indexed by position).
+    public mutating func update(position p: Int, alpha: [Double], drop: Double = 1e-14) {
+        etaPosition.append(Int32(p))
+        etaPivot.append(alpha[p])
+        for i in alpha.indices where i != p && abs(alpha[i]) > drop {
+            etaIndex.append(Int32(i))
+            etaValue.append(alpha[i])
+        }
+        etaStart.append(etaIndex.count)
+    }
+}
