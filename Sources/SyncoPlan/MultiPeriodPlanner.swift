@@ -105,6 +105,8 @@ public enum MultiPeriodPlanner {
     static func pivoted(_ problem: MultiPeriodProblem, start: [SparseSimplex.VariableStatus]?, options: PlannerOptions,
                         elapsed: () -> Double, method: String) -> (plan: MultiPeriodPlan, point: WarmStart?)? {
         var simplex = SparseSimplex(problem.lp)
+        // A guard against a run that wanders: a cold solve of a window takes about m pivots.
+        simplex.maxIterations = 20 * problem.lp.rows + 1000
         let limit = options.solver.timeLimit - elapsed()
         if limit.isFinite { simplex.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, limit) * 1e9) }
         let r = simplex.solve(start: start)

@@ -63,10 +63,9 @@ public enum RollingHorizon {
             var warm: MultiPeriodPlanner.WarmStart? = nil
             if let p = previous { warm = shifted(p.point, from: p.problem, to: problem) }
             let (plan, point) = MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: warm)
-            // The cold comparison is the plain cold solve (no crossover to a basis).
-            var coldOptions = options
-            coldOptions.keepBasis = false
-            let cold = compareCold && warm != nil ? MultiPeriodPlanner.solveWithPoint(w, options: coldOptions, warmStart: nil).0 : nil
+            // The cold comparison: the same window by the same method without the previous
+            // solution (the simplex from the slack basis where windows are pivoted through).
+            let cold = compareCold && warm != nil ? MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: nil).0 : nil
             let step = Step(period: k, state: state, plan: plan, warmStarted: warm != nil, cold: cold)
             steps.append(step)
             onStep?(step)
@@ -95,23 +94,28 @@ public enum RollingHorizon {
         for (c, col) in old.columns.enumerated() { colIndex[col] = c }
         var rowIndex = [MultiPeriodProblem.Row: Int](minimumCapacity: old.rows.count)
         for (k, row) in old.rows.enumerated() { rowIndex[row] = k }
-        func later(_ c: MultiPeriodProblem.Column) -> [MultiPeriodProblem.Column] {
+        // Values move one period earlier (the last period keeps its own). A basis moves the
+        // same way except near the end: the old window's last period is shaped by the end of
+        // the horizon, so the new second-to-last period takes the old one's second-to-last.
+        let H = new.economy.periods
+        func shift(_ t: Int, basis: Bool) -> Int { basis && t >= H - 2 ? t : t + 1 }
+        func later(_ c: MultiPeriodProblem.Column, basis: Bool = false) -> [MultiPeriodProblem.Column] {
             switch c {
-            case .activity(let j, let t): [.activity(technique: j, period: t + 1), c]
-            case .inventory(let i, let t): [.inventory(product: i, period: t + 1), c]
-            case .investment(let i, let t): [.investment(product: i, period: t + 1), c]
-            case .capitalStock(let i, let t): [.capitalStock(product: i, period: t + 1), c]
-            case .naturalStock(let s, let t): [.naturalStock(stock: s, period: t + 1), c]
+            case .activity(let j, let t): [.activity(technique: j, period: shift(t, basis: basis)), c]
+            case .inventory(let i, let t): [.inventory(product: i, period: shift(t, basis: basis)), c]
+            case .investment(let i, let t): [.investment(product: i, period: shift(t, basis: basis)), c]
+            case .capitalStock(let i, let t): [.capitalStock(product: i, period: shift(t, basis: basis)), c]
+            case .naturalStock(let s, let t): [.naturalStock(stock: s, period: shift(t, basis: basis)), c]
             case .lambda: [c]
             }
         }
-        func later(_ r: MultiPeriodProblem.Row) -> [MultiPeriodProblem.Row] {
+        func later(_ r: MultiPeriodProblem.Row, basis: Bool = false) -> [MultiPeriodProblem.Row] {
             switch r {
-            case .balance(let i, let t): [.balance(product: i, period: t + 1), r]
-            case .limit(let q, let t): [.limit(resource: q, period: t + 1), r]
-            case .capital(let i, let t): [.capital(product: i, period: t + 1), r]
-            case .accumulation(let i, let t): [.accumulation(product: i, period: t + 1), r]
-            case .stock(let s, let t): [.stock(stock: s, period: t + 1), r]
+            case .balance(let i, let t): [.balance(product: i, period: shift(t, basis: basis)), r]
+            case .limit(let q, let t): [.limit(resource: q, period: shift(t, basis: basis)), r]
+            case .capital(let i, let t): [.capital(product: i, period: shift(t, basis: basis)), r]
+            case .accumulation(let i, let t): [.accumulation(product: i, period: shift(t, basis: basis)), r]
+            case .stock(let s, let t): [.stock(stock: s, period: shift(t, basis: basis)), r]
             case .budget, .target: [r]
             }
         }
@@ -121,8 +125,8 @@ public enum RollingHorizon {
         var basis: [SparseSimplex.VariableStatus]? = nil
         if let b = point.basis, b.count == old.columns.count + old.rows.count {
             let n = old.columns.count
-            basis = new.columns.map { c in later(c).lazy.compactMap { colIndex[$0] }.first.map { b[$0] } ?? .lower }
-                + new.rows.map { r in later(r).lazy.compactMap { rowIndex[$0] }.first.map { b[n + $0] } ?? .basic }
+            basis = new.columns.map { c in later(c, basis: true).lazy.compactMap { colIndex[$0] }.first.map { b[$0] } ?? .lower }
+                + new.rows.map { r in later(r, basis: true).lazy.compactMap { rowIndex[$0] }.first.map { b[n + $0] } ?? .basic }
         }
         return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis)
     }

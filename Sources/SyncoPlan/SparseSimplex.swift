@@ -1,26 +1,40 @@
 import SyncoSparse
 import Dispatch
 
-/// A bounded revised primal simplex on a `LinearProgram` with a sparse LU basis (`SparseLU`),
-/// for programs small enough to pivot through (a receding-horizon window, a decomposition
+/// A bounded revised simplex on a `LinearProgram` with a sparse LU basis (`SparseLU`), for
+/// programs small enough to pivot through (a receding-horizon window; later a decomposition
 /// master): what it adds to the first-order solver is an exact vertex and, above all, a basis
 /// that the next, slightly changed program starts from.
 ///
 /// Standard form: every row i gets a logical variable s_i = (K·x)_i with bounds
 /// [rowLower_i, rowUpper_i], so the constraints are K·x − s = 0 and every variable is boxed
 /// (possibly by infinite bounds). A basis is m of the n + m variables; the others sit at a
-/// bound (a free one at zero).
+/// bound (a free one at zero). A start that is not a basis is repaired: surplus basic columns
+/// go to a bound (logicals first, columns with a cost last), missing ones are filled with
+/// logicals, and dependent columns found by the LU give way to the slacks of the rows they
+/// leave unpivoted.
 ///
-/// Phase 1 is the composite method: while basic variables break their bounds the objective is
-/// the sum of the violations, and the ratio test lets a violated variable move only until it
-/// reaches the bound it breaks. Pricing is Dantzig's rule on reduced costs divided by the
-/// column's norm; the ratio test is Harris's two-pass test with bound flips. Bland's rule takes
-/// over after a run of degenerate pivots. The LU is refactored every `refactorEvery` updates and
-/// the basic values recomputed from the nonbasic ones.
+/// 1. Dual phase: boxed columns whose reduced cost has the wrong sign move to their other
+///    bound, the others get their cost shifted to make the start dual feasible; then the dual
+///    simplex (the largest relative bound violation leaves, Harris's ratio test on the pivot
+///    row picks the entering column, duals and reduced costs updated along the pivot row)
+///    until the basis is primal feasible. After a change of right-hand sides (the next window
+///    of a rollout) this takes few pivots.
+/// 2. Primal phase on the true costs: composite phase 1 while basic variables break their
+///    bounds (the objective is the sum of the violations; a violated variable moves only until
+///    it reaches the bound it breaks), then phase 2. Dantzig's rule on reduced costs divided by
+///    the column's norm; Harris's two-pass ratio test with bound flips; Bland's rule after a
+///    run of degenerate pivots.
+/// 3. The basic values are solved afresh (with fresh factors when K·x = s no longer holds to
+///    1e-7 of the rows' flows) before an optimum is believed.
+/// The LU is refactored every `refactorEvery` updates. Callers check the result with
+/// independent code (`LPResiduals`, the plan certificates).
 ///
 /// Chvátal, "Linear Programming" (1983), ch. 7–8 (revised and bounded simplex); Maros,
-/// "Computational Techniques of the Simplex Method" (2003), ch. 9 (composite phase 1) and
-/// Harris, "Pivot selection methods of the Devex LP code", Math. Programming 5 (1973).
+/// "Computational Techniques of the Simplex Method" (2003), ch. 9 (composite phase 1);
+/// Koberstein, "The dual simplex method, techniques for a fast and stable implementation"
+/// (2005), ch. 3 (cost shifting, bound flipping); Harris, "Pivot selection methods of the
+/// Devex LP code", Math. Programming 5 (1973).
 public struct SparseSimplex: Sendable {
     public enum Status: String, Sendable { case optimal, infeasible, unbounded, iterationLimit, timeLimit, singular }
 
@@ -43,7 +57,7 @@ public struct SparseSimplex: Sendable {
 
     public var feasibilityTolerance = 1e-9
     public var optimalityTolerance = 1e-11
-    public var refactorEvery = 64
+    public var refactorEvery = 256
     public var maxIterations = 1_000_000
     /// Uptime (nanoseconds) after which the solve stops with `.timeLimit`.
     public var deadline: UInt64 = .max
@@ -82,41 +96,23 @@ public struct SparseSimplex: Sendable {
     /// in `Result.basis` for a program of the same shape; repaired where it is not a basis).
     public func solve(start: [VariableStatus]? = nil) -> Result {
         var state = State(self, start: start)
-        return state.run()
+        if useDual { state.dualPhase() }
+        var r = state.run()
+        // Fresh factors and basic values before believing an optimum: drift in the updated
+        // values can hide small infeasibilities; if there are any, pivot on.
+        for attempt in 0..<3 where r.status == .optimal {
+            // Basic values solved afresh with the current factors; if the rows K·x = s are then
+            // not met (inaccurate factors), refactorise.
+            state.recomputeBasic()
+            if !state.rowsHold() || attempt > 0 { state.refactor() }
+            guard state.basis.contains(where: { state.infeasibility($0) != 0 }) else { r = state.result(.optimal); break }
+            r = state.run()
+        }
+        return r
     }
 
-    /// The basis a first-order point suggests (a crossover's start): variables strictly inside
-    /// their bounds and rows strictly inside theirs (with no dual) are basic, the rest sit at
-    /// the bound they are nearest. When that makes more than m basic, the ones nearest a bound
-    /// go to it; the simplex fills and repairs the rest.
-    public static func basisGuess(_ lp: LinearProgram, x: [Double], y: [Double]) -> [VariableStatus] {
-        let n = lp.columns, m = lp.rows
-        let kx = lp.matrix.multiply(x)
-        var status = [VariableStatus](repeating: .lower, count: n + m)
-        var inside: [(distance: Double, j: Int)] = []
-        func place(_ j: Int, _ v: Double, _ l: Double, _ u: Double, dual: Double) {
-            let tl = 1e-7 * max(1, abs(l)), tu = 1e-7 * max(1, abs(u))
-            let dl = l.isFinite ? (v - l) / max(1, abs(l)) : .infinity
-            let du = u.isFinite ? (u - v) / max(1, abs(u)) : .infinity
-            if (l.isFinite && v <= l + tl) || (dual > 1e-9 && l.isFinite && dl <= du) { status[j] = .lower; return }
-            if (u.isFinite && v >= u - tu) || (dual < -1e-9 && u.isFinite) { status[j] = .upper; return }
-            status[j] = .basic
-            inside.append((min(dl, du), j))
-        }
-        for j in 0..<n { place(j, x[j], lp.lower[j], lp.upper[j], dual: 0) }
-        for i in 0..<m { place(n + i, kx[i], lp.rowLower[i], lp.rowUpper[i], dual: y[i]) }
-        if inside.count > m {
-            inside.sort { $0.distance < $1.distance }
-            for (_, j) in inside.prefix(inside.count - m) {
-                let l = j < n ? lp.lower[j] : lp.rowLower[j - n]
-                status[j] = l.isFinite ? .lower : .upper
-            }
-        }
-        for j in 0..<(n + m) where status[j] == .lower && !(j < n ? lp.lower[j] : lp.rowLower[j - n]).isFinite {
-            status[j] = (j < n ? lp.upper[j] : lp.rowUpper[j - n]).isFinite ? .upper : .zero
-        }
-        return status
-    }
+    /// Start with the dual phase (see above); off: the primal phases alone.
+    public var useDual = true
 
     struct State {
         let s: SparseSimplex
@@ -136,10 +132,16 @@ public struct SparseSimplex: Sendable {
             else { for j in 0..<s.n { st[j] = .lower }; for i in 0..<s.m { st[s.n + i] = .basic } }
             var basic = (0..<total).filter { st[$0] == .basic }
             if basic.count > s.m {
-                // Keep the logicals and the first structurals; the rest go to a bound.
-                let keep = Set(basic.filter { $0 >= s.n } + basic.filter { $0 < s.n }.prefix(max(0, s.m - basic.filter { $0 >= s.n }.count)))
-                for j in basic where !keep.contains(j) { st[j] = .lower }
-                basic = basic.filter { keep.contains($0) }
+                // Too many: columns with a cost (what the program is about, λ) stay, then the
+                // other structurals; logicals go first (their rows become binding), the last
+                // ones first.
+                let costly = basic.filter { $0 < s.n && s.cost[$0] != 0 }
+                let others = basic.filter { $0 < s.n && s.cost[$0] == 0 }
+                let logicals = basic.filter { $0 >= s.n }
+                let keep = Array((costly + others + logicals).prefix(s.m))
+                let kept = Set(keep)
+                for j in basic where !kept.contains(j) { st[j] = .lower }
+                basic = keep
             }
             if basic.count < s.m {
                 for i in 0..<s.m where basic.count < s.m && st[s.n + i] != .basic { st[s.n + i] = .basic; basic.append(s.n + i) }
@@ -178,24 +180,34 @@ public struct SparseSimplex: Sendable {
         /// Factorises the basis (replacing dependent columns by logicals) and recomputes the
         /// basic values from the nonbasic ones.
         mutating func refactor() {
-            for attempt in 0..<4 {
-                if attempt == 3 {
-                    // Still singular: the slack basis always factorises.
-                    for j in basis where j < s.n { status[j] = nonbasicStatus(j, preferred: .lower) }
-                    basis = (0..<s.m).map { s.n + $0 }
-                    for j in basis { status[j] = .basic }
-                }
-                let cols = basis.map { j in
-                    (rows: Array(s.colRow[s.colStart[j]..<s.colStart[j + 1]]), values: Array(s.colValue[s.colStart[j]..<s.colStart[j + 1]]))
-                }
-                lu = SparseLU(size: s.m, columns: cols)
-                if !lu.isSingular && !accurate(cols) { lu = SparseLU(size: s.m, columns: cols, rowSearch: false) }
-                guard lu.isSingular else { break }
+            let cols = basis.map { j in
+                (rows: Array(s.colRow[s.colStart[j]..<s.colStart[j + 1]]), values: Array(s.colValue[s.colStart[j]..<s.colStart[j + 1]]))
+            }
+            let tf = DispatchTime.now().uptimeNanoseconds
+            lu = SparseLU(size: s.m, columns: cols)
+            if lu.isSingular {
+                // Dependent columns give way to the slacks of the rows left unpivoted.
                 for (p, i) in zip(lu.singularColumns, lu.singularRows) {
                     let out = basis[p]
                     status[out] = nonbasicStatus(out, preferred: .lower)
                     basis[p] = s.n + i
                     status[s.n + i] = .basic
+                }
+                lu.completeWithUnitColumns(sign: -1)
+            }
+            if !accurate() {
+                let cols = basis.map { j in
+                    (rows: Array(s.colRow[s.colStart[j]..<s.colStart[j + 1]]), values: Array(s.colValue[s.colStart[j]..<s.colStart[j + 1]]))
+                }
+                lu = SparseLU(size: s.m, columns: cols, stability: 0.1)
+                if lu.isSingular {
+                    for (p, i) in zip(lu.singularColumns, lu.singularRows) {
+                        let out = basis[p]
+                        status[out] = nonbasicStatus(out, preferred: .lower)
+                        basis[p] = s.n + i
+                        status[s.n + i] = .basic
+                    }
+                    lu.completeWithUnitColumns(sign: -1)
                 }
             }
             for (p, j) in basis.enumerated() { positionOf[j] = p }
@@ -204,9 +216,9 @@ public struct SparseSimplex: Sendable {
         }
 
         /// Solves B·x = B·1 with the fresh factors and checks that x is 1 (to 1e-7).
-        mutating func accurate(_ cols: [(rows: [Int32], values: [Double])]) -> Bool {
+        mutating func accurate() -> Bool {
             var b = [Double](repeating: 0, count: s.m)
-            for col in cols { for (q, r) in col.rows.enumerated() { b[Int(r)] += col.values[q] } }
+            for j in basis { for q in s.colStart[j]..<s.colStart[j + 1] { b[Int(s.colRow[q])] += s.colValue[q] } }
             lu.solve(&b, scratch: &scratch)
             return b.allSatisfy { abs($0 - 1) <= 1e-7 }
         }
@@ -231,6 +243,125 @@ public struct SparseSimplex: Sendable {
         }
 
         func tol(_ j: Int, _ bound: Double) -> Double { s.feasibilityTolerance * max(1, abs(bound)) }
+
+        /// Reduced cost of nonbasic j at row duals y (costs `c`).
+        @inline(__always)
+        func reducedCost(_ j: Int, _ y: [Double], _ c: Double) -> Double {
+            var dj = c
+            for q in s.colStart[j]..<s.colStart[j + 1] { dj -= y[Int(s.colRow[q])] * s.colValue[q] }
+            return dj
+        }
+
+        /// The dual simplex (Dantzig's rule for the leaving row, Harris's ratio test for the
+        /// entering column) on costs shifted to make the start dual feasible; boxed columns with
+        /// the wrong sign are moved to their other bound instead. Stops when the basis is primal
+        /// feasible, or gives up (unbounded dual ray: leave it to the primal phases).
+        mutating func dualPhase() {
+            let total = s.n + s.m
+            var cost = s.cost
+            var y = [Double](repeating: 0, count: s.m)
+            var rho = [Double](repeating: 0, count: s.m)
+            var alpha = [Double](repeating: 0, count: s.m)
+            var d = [Double](repeating: 0, count: total)
+            var row = [Double](repeating: 0, count: total)
+            let tolD = s.optimalityTolerance
+            func duals(_ y: inout [Double]) {
+                for (p, j) in basis.enumerated() { y[p] = cost[j] }
+                lu.solveTransposed(&y, scratch: &scratch)
+            }
+            // Make the start dual feasible.
+            duals(&y)
+            var flipped = false
+            for j in 0..<total where status[j] != .basic {
+                let dj = reducedCost(j, y, cost[j])
+                let boxed = s.lo[j].isFinite && s.up[j].isFinite
+                switch status[j] {
+                case .lower where dj < -tolD:
+                    if boxed && s.up[j] > s.lo[j] { status[j] = .upper; x[j] = s.up[j]; flipped = true } else { cost[j] -= dj }
+                case .upper where dj > tolD:
+                    if boxed && s.up[j] > s.lo[j] { status[j] = .lower; x[j] = s.lo[j]; flipped = true } else { cost[j] -= dj }
+                case .zero where abs(dj) > tolD:
+                    cost[j] -= dj
+                default: break
+                }
+            }
+            if flipped { recomputeBasic() }
+            // y and the reduced costs d are updated after each pivot (y += θ·ρ, d −= θ·α_row)
+            // and recomputed after each refactorisation.
+            var fresh = true
+            while iterations < s.maxIterations {
+                if iterations % 32 == 0 && DispatchTime.now().uptimeNanoseconds > s.deadline { return }
+                if fresh {
+                    duals(&y)
+                    for j in 0..<total where status[j] != .basic { d[j] = reducedCost(j, y, cost[j]) }
+                    fresh = false
+                }
+                // Leaving row: the largest bound violation relative to the bound's size.
+                var leave = -1, worst = 0.0
+                for (p, j) in basis.enumerated() {
+                    let v = infeasibility(j)
+                    if v == 0 { continue }
+                    let b = v < 0 ? s.lo[j] : s.up[j]
+                    let score = abs(v) / max(1, abs(b))
+                    if score > worst { worst = score; leave = p }
+                }
+                if leave < 0 { return }
+                let out = basis[leave]
+                let toLower = x[out] < s.lo[out]
+                let bound = toLower ? s.lo[out] : s.up[out]
+                // Pivot row ρᵀ·a_j.
+                for p in 0..<s.m { rho[p] = 0 }
+                rho[leave] = 1
+                lu.solveTransposed(&rho, scratch: &scratch)
+                // x_out moves by −α_j·Δ_j: up (toLower) needs α_j·Δ_j < 0.
+                var thetaMax = Double.infinity
+                for j in 0..<total where status[j] != .basic {
+                    var a = 0.0
+                    for q in s.colStart[j]..<s.colStart[j + 1] { a += rho[Int(s.colRow[q])] * s.colValue[q] }
+                    row[j] = a
+                    if abs(a) < 1e-9 { continue }
+                    let sign = toLower ? -a : a   // > 0: x_j should increase
+                    let movable = status[j] == .zero || (s.up[j] > s.lo[j] && (sign > 0 ? status[j] != .upper : status[j] != .lower))
+                    guard movable else { continue }
+                    thetaMax = min(thetaMax, (abs(d[j]) + tolD) / abs(a))
+                }
+                var enter = -1, best = 0.0
+                if thetaMax.isFinite {
+                    for j in 0..<total where status[j] != .basic {
+                        let a = row[j]
+                        if abs(a) < 1e-9 { continue }
+                        let sign = toLower ? -a : a
+                        let movable = status[j] == .zero || (s.up[j] > s.lo[j] && (sign > 0 ? status[j] != .upper : status[j] != .lower))
+                        guard movable else { continue }
+                        if abs(d[j]) / abs(a) <= thetaMax && abs(a) > best { best = abs(a); enter = j }
+                    }
+                }
+                if enter < 0 { return }
+                for p in 0..<s.m { alpha[p] = 0 }
+                for q in s.colStart[enter]..<s.colStart[enter + 1] { alpha[Int(s.colRow[q])] = s.colValue[q] }
+                lu.solve(&alpha, scratch: &scratch)
+                let ap = alpha[leave]
+                guard abs(ap) > 1e-11 else { refactor(); fresh = true; continue }
+                // Duals and reduced costs move by θ = d_q / α_pq along the pivot row.
+                let theta = d[enter] / row[enter]
+                for p in 0..<s.m where rho[p] != 0 { y[p] += theta * rho[p] }
+                for j in 0..<total where status[j] != .basic && row[j] != 0 { d[j] -= theta * row[j] }
+                d[enter] = 0
+                d[out] = -theta
+                let step = (x[out] - bound) / ap
+                for p in 0..<s.m where alpha[p] != 0 { x[basis[p]] -= step * alpha[p] }
+                x[enter] += step
+                x[out] = bound
+                status[out] = toLower ? .lower : .upper
+                if s.lo[out] == s.up[out] { status[out] = .lower }
+                positionOf[out] = -1
+                status[enter] = .basic
+                basis[leave] = enter
+                positionOf[enter] = leave
+                iterations += 1
+                if lu.updates >= s.refactorEvery || abs(ap) < 1e-9 { refactor(); fresh = true } else { lu.update(position: leave, alpha: alpha) }
+            }
+        }
 
         mutating func run() -> Result {
             let total = s.n + s.m
@@ -355,9 +486,26 @@ public struct SparseSimplex: Sendable {
                 }
 
             }
-            // Duals of the final basis with the true costs.
-            for (p, j) in basis.enumerated() { cB[p] = s.cost[j] }
-            for p in 0..<s.m { y[p] = cB[p] }
+            return result(outcome)
+        }
+
+        /// K·x − s = 0 to 1e-7 relative to the row's flows.
+        func rowsHold() -> Bool {
+            var act = [Double](repeating: 0, count: s.m), flow = [Double](repeating: 0, count: s.m)
+            for j in 0..<s.n where x[j] != 0 {
+                for q in s.colStart[j]..<s.colStart[j + 1] {
+                    let r = Int(s.colRow[q]), v = s.colValue[q] * x[j]
+                    act[r] += v
+                    flow[r] += abs(v)
+                }
+            }
+            for i in 0..<s.m where abs(act[i] - x[s.n + i]) > 1e-7 * max(1, flow[i], abs(x[s.n + i])) { return false }
+            return true
+        }
+
+        /// The structural values and the duals of the current basis with the true costs.
+        mutating func result(_ outcome: Status) -> Result {
+            var y = basis.map { s.cost[$0] }
             lu.solveTransposed(&y, scratch: &scratch)
             let xs = Array(x[0..<s.n])
             var obj = 0.0

@@ -12,9 +12,12 @@
 /// Elimination k pivots on row `pivotRow[k]` and column (basis position) `pivotColumn[k]`;
 /// it stores the multipliers of the rows below (L) and the pivot row's remaining entries (U).
 /// `rowSearch` (the default) searches the sparsest rows instead and takes the threshold along
-/// the row, which is far cheaper (a row's values are stored together); it bounds the growth of
-/// U rather than of L, so a caller checks the factors' accuracy and refactorises with
-/// `rowSearch: false` when it is poor.
+/// the row, which is far cheaper (a row's values are stored together); the chosen entry must
+/// still be at least `stability` times the largest in its column (else the column's sparsest
+/// row that passes is taken), which bounds the multipliers by 1/stability. A caller checks the
+/// factors' accuracy and refactorises with a larger `stability` when it is poor.
+/// `first`: columns to pivot before all others (a singular matrix then keeps them, and drops
+/// later ones).
 /// A column with no acceptable pivot left is reported in `singularColumns` with the rows that
 /// stayed unpivoted in `singularRows`: the simplex replaces those columns by the rows' slacks.
 ///
@@ -51,8 +54,10 @@ public struct SparseLU: Sendable {
     public var factorNonzeros: Int { lRow.count + uColumn.count + pivotRow.count }
 
     /// Factorises the matrix whose column p has the given row indices and values.
-    public init(size m: Int, columns: [(rows: [Int32], values: [Double])], threshold: Double = 0.1, tiny: Double = 1e-11,
-                rowSearch: Bool = true) {
+    public init(size m: Int, columns: [(rows: [Int32], values: [Double])], threshold: Double = 0.1, tiny: Double = 1e-9,
+                rowSearch: Bool = true, stability: Double = 0.01, first: [Int] = []) {
+        var early = Array(first.reversed())
+        let searchRows = 8
         precondition(columns.count == m, "a square matrix needs as many columns as rows")
         size = m
         // Active submatrix: rows hold (column, value); columns hold the pattern of rows.
@@ -69,6 +74,10 @@ public struct SparseLU: Sendable {
             }
         }
         var rowDone = [Bool](repeating: false, count: m)
+        var rowDead = [Bool](repeating: false, count: m)
+        var rowValue = [Double](repeating: 0, count: m)
+        // A row is numerically empty once its entries fall below `tiny` times its original size.
+        let rowScale = rowVals.map { $0.reduce(0.0) { max($0, abs($1)) } }
         var colDone = [Bool](repeating: false, count: m)
         var work = [Double](repeating: 0, count: m)
         var mark = [Int32](repeating: -1, count: m)
@@ -77,50 +86,55 @@ public struct SparseLU: Sendable {
         pivotRow.reserveCapacity(m)
         pivotColumn.reserveCapacity(m)
 
-        func value(_ i: Int, _ c: Int) -> Double {
-            let cols = rowCols[i]
-            for q in cols.indices where Int(cols[q]) == c { return rowVals[i][q] }
-            return 0
-        }
-        func columnMax(_ c: Int) -> Double {
-            var best = 0.0
-            for r in colRows[c] { best = max(best, abs(value(Int(r), c))) }
-            return best
-        }
-
         var remaining = m
         while remaining > 0 {
-            // Choose the pivot.
+            // Choose the pivot: the columns asked for first, then singletons, then Markowitz.
             var pr = -1, pc = -1
-            while let c = singletons.popLast() {
+            while let c = early.popLast() {
+                guard !colDone[c], !colRows[c].isEmpty else { continue }
+                // Its sparsest row among the entries that pass the threshold along the column.
+                let cmax = SparseLU.columnMax(c, colRows, rowCols, rowVals)
+                guard cmax > tiny else { continue }
+                var bestCount = Int.max
+                for r in colRows[c] where abs(SparseLU.entry(rowCols[Int(r)], rowVals[Int(r)], c)) >= threshold * cmax {
+                    if rowCols[Int(r)].count < bestCount { bestCount = rowCols[Int(r)].count; pr = Int(r); pc = c }
+                }
+                if pc >= 0 { break }
+            }
+            while pc < 0, let c = singletons.popLast() {
                 guard !colDone[c], colRows[c].count == 1 else { continue }
                 let i = Int(colRows[c][0])
-                if abs(value(i, c)) > tiny { pr = i; pc = c; break }
+                if abs(SparseLU.entry(rowCols[i], rowVals[i], c)) > tiny { pr = i; pc = c; break }
             }
             if pc < 0 {
                 var bestCost = Int.max, bestSize = 0.0
                 if rowSearch {
                     // Markowitz search over the four sparsest rows, with the threshold taken
                     // along the row (its values are at hand; a column's are spread over rows).
-                    var order: [(count: Int, i: Int)] = []
-                    for i in 0..<m where !rowDone[i] && !rowCols[i].isEmpty {
-                        let count = rowCols[i].count
-                        if order.count < 4 { order.append((count, i)); order.sort { $0.count < $1.count } }
-                        else if count < order[3].count { order[3] = (count, i); order.sort { $0.count < $1.count } }
-                    }
-                    if order.isEmpty { break }
-                    for (count, i) in order {
-                        var rmax = 0.0
-                        for v in rowVals[i] { rmax = max(rmax, abs(v)) }
-                        guard rmax > tiny else { continue }
-                        for (q, c32) in rowCols[i].enumerated() {
-                            let v = abs(rowVals[i][q])
-                            guard v >= threshold * rmax else { continue }
-                            let c = Int(c32)
-                            let cost = (count - 1) * (colRows[c].count - 1)
-                            if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
+                    // A row whose entries have all cancelled is numerically empty: it stays
+                    // unpivoted (a dependent column will give way to its slack).
+                    while pc < 0 {
+                        var order: [(count: Int, i: Int)] = []
+                        for i in 0..<m where !rowDone[i] && !rowDead[i] && !rowCols[i].isEmpty {
+                            let count = rowCols[i].count
+                            if order.count < searchRows { order.append((count, i)); order.sort { $0.count < $1.count } }
+                            else if count < order[searchRows - 1].count { order[searchRows - 1] = (count, i); order.sort { $0.count < $1.count } }
+                        }
+                        if order.isEmpty { break }
+                        for (count, i) in order {
+                            var rmax = 0.0
+                            for v in rowVals[i] { rmax = max(rmax, abs(v)) }
+                            guard rmax > tiny * max(1, rowScale[i]) else { rowDead[i] = true; continue }
+                            for (q, c32) in rowCols[i].enumerated() {
+                                let v = abs(rowVals[i][q])
+                                guard v >= threshold * rmax else { continue }
+                                let c = Int(c32)
+                                let cost = (count - 1) * (colRows[c].count - 1)
+                                if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
+                            }
                         }
                     }
+                    if pc < 0 { break }
                 } else {
                     // Markowitz search over the four sparsest columns, threshold along the column.
                     var order: [(count: Int, c: Int)] = []
@@ -131,11 +145,11 @@ public struct SparseLU: Sendable {
                     }
                     if order.isEmpty { break }
                     for (count, c) in order {
-                        let cmax = columnMax(c)
+                        let cmax = SparseLU.columnMax(c, colRows, rowCols, rowVals)
                         guard cmax > tiny else { continue }
                         for r in colRows[c] {
                             let i = Int(r)
-                            let v = abs(value(i, c))
+                            let v = abs(SparseLU.entry(rowCols[i], rowVals[i], c))
                             guard v >= threshold * cmax else { continue }
                             let cost = (rowCols[i].count - 1) * (count - 1)
                             if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
@@ -145,16 +159,36 @@ public struct SparseLU: Sendable {
                 if pc < 0 {
                     // Every candidate column is numerically empty: try them all before giving up.
                     for c in 0..<m where !colDone[c] && !colRows[c].isEmpty {
-                        let cmax = columnMax(c)
+                        let cmax = SparseLU.columnMax(c, colRows, rowCols, rowVals)
                         guard cmax > tiny else { continue }
-                        for r in colRows[c] where abs(value(Int(r), c)) >= threshold * cmax { pr = Int(r); pc = c; break }
+                        for r in colRows[c] where abs(SparseLU.entry(rowCols[Int(r)], rowVals[Int(r)], c)) >= threshold * cmax { pr = Int(r); pc = c; break }
                         if pc >= 0 { break }
                     }
                 }
                 if pc < 0 { break }
             }
+            // The column's values (needed for the multipliers anyway); a row-search pivot that
+            // fails the threshold along its column gives way to the column's largest entry, so
+            // that every multiplier stays below 1/threshold.
+            var colVals = [Double](repeating: 0, count: colRows[pc].count)
+            var cmax = 0.0, cmaxRow = pr
+            for (q, r) in colRows[pc].enumerated() {
+                let v = SparseLU.entry(rowCols[Int(r)], rowVals[Int(r)], pc)
+                colVals[q] = v
+                if abs(v) > cmax { cmax = abs(v); cmaxRow = Int(r) }
+            }
+            if abs(SparseLU.entry(rowCols[pr], rowVals[pr], pc)) < stability * cmax {
+                // Among the column's entries that pass, the sparsest row.
+                var bestCount = Int.max
+                pr = cmaxRow
+                for (q, r) in colRows[pc].enumerated() where abs(colVals[q]) >= threshold * cmax {
+                    let count = rowCols[Int(r)].count
+                    if count < bestCount { bestCount = count; pr = Int(r) }
+                }
+            }
+            let colRowsBefore = colRows[pc]
             // Eliminate.
-            let piv = value(pr, pc)
+            let piv = SparseLU.entry(rowCols[pr], rowVals[pr], pc)
             pivotRow.append(Int32(pr))
             pivotColumn.append(Int32(pc))
             pivotValue.append(piv)
@@ -174,10 +208,12 @@ public struct SparseLU: Sendable {
             uStart.append(uColumn.count)
             // Scatter the pivot row once; update every other row of the pivot column.
             for q in prCols.indices where Int(prCols[q]) != pc { work[Int(prCols[q])] = prVals[q] }
+            for (q, r) in colRowsBefore.enumerated() where Int(r) != pr { rowValue[Int(r)] = colVals[q] }
             let below = colRows[pc]
             for r in below {
                 let i = Int(r)
-                let l = value(i, pc) / piv
+                let l = rowValue[i] / piv
+                rowValue[i] = 0
                 lRow.append(r)
                 lValue.append(l)
                 // Row i −= l · pivot row; drop its pivot-column entry (in place: no copy).
@@ -215,86 +251,153 @@ public struct SparseLU: Sendable {
 
     public var isSingular: Bool { !singularColumns.isEmpty }
 
+    /// The entry of an active row (its columns and values) in column c, or 0.
+    @inline(__always)
+    static func entry(_ cols: [Int32], _ vals: [Double], _ c: Int) -> Double {
+        let c32 = Int32(c)
+        for q in cols.indices where cols[q] == c32 { return vals[q] }
+        return 0
+    }
+
+    static func columnMax(_ c: Int, _ colRows: [[Int32]], _ rowCols: [[Int32]], _ rowVals: [[Double]]) -> Double {
+        var best = 0.0
+        for r in colRows[c] { best = max(best, abs(entry(rowCols[Int(r)], rowVals[Int(r)], c))) }
+        return best
+    }
+
+    /// Completes a singular factorisation with unit columns: position `singularColumns[k]` gets
+    /// the column `sign`·e_r for r = `singularRows[k]` (a slack). Such a column meets no pivoted
+    /// row, so the eliminations done stay valid: its pivot is appended and the dependent
+    /// column's entries are dropped from U — no refactorisation.
+    public mutating func completeWithUnitColumns(sign: Double) {
+        guard !singularColumns.isEmpty else { return }
+        let dropped = Set(singularColumns.map { Int32($0) })
+        var start = [0], cols: [Int32] = [], vals: [Double] = []
+        cols.reserveCapacity(uColumn.count)
+        vals.reserveCapacity(uValue.count)
+        for k in 0..<pivotRow.count {
+            for q in uStart[k]..<uStart[k + 1] where !dropped.contains(uColumn[q]) { cols.append(uColumn[q]); vals.append(uValue[q]) }
+            start.append(cols.count)
+        }
+        uStart = start
+        uColumn = cols
+        uValue = vals
+        for (p, r) in zip(singularColumns, singularRows) {
+            pivotRow.append(Int32(r))
+            pivotColumn.append(Int32(p))
+            pivotValue.append(sign)
+            lStart.append(lRow.count)
+            uStart.append(uColumn.count)
+        }
+        singularColumns = []
+        singularRows = []
+    }
+
     /// Solves B·x = b in place (b indexed by row on entry, x by position on exit; `scratch` has
     /// length `size`).
     public func solve(_ b: inout [Double], scratch: inout [Double]) {
         precondition(!isSingular, "solve with a singular factorisation")
         let steps = pivotRow.count
         b.withUnsafeMutableBufferPointer { bp in
-            lRow.withUnsafeBufferPointer { lr in
-                lValue.withUnsafeBufferPointer { lv in
-                    for k in 0..<steps {
-                        let v = bp[Int(pivotRow[k])]
-                        if v == 0 { continue }
-                        for q in lStart[k]..<lStart[k + 1] { bp[Int(lr[q])] -= lv[q] * v }
-                    }
-                }
-            }
-        }
         scratch.withUnsafeMutableBufferPointer { xp in
-            uColumn.withUnsafeBufferPointer { uc in
-                uValue.withUnsafeBufferPointer { uv in
-                    var k = steps - 1
-                    while k >= 0 {
-                        var s = b[Int(pivotRow[k])]
-                        for q in uStart[k]..<uStart[k + 1] { s -= uv[q] * xp[Int(uc[q])] }
-                        xp[Int(pivotColumn[k])] = s / pivotValue[k]
-                        k -= 1
-                    }
-                }
+        pivotRow.withUnsafeBufferPointer { pr in
+        pivotColumn.withUnsafeBufferPointer { pc in
+        pivotValue.withUnsafeBufferPointer { pv in
+        lStart.withUnsafeBufferPointer { ls in
+        lRow.withUnsafeBufferPointer { lr in
+        lValue.withUnsafeBufferPointer { lv in
+        uStart.withUnsafeBufferPointer { us in
+        uColumn.withUnsafeBufferPointer { uc in
+        uValue.withUnsafeBufferPointer { uv in
+            for k in 0..<steps {
+                let v = bp[Int(pr[k])]
+                if v == 0 { continue }
+                var q = ls[k]
+                let end = ls[k + 1]
+                while q < end { bp[Int(lr[q])] -= lv[q] * v; q += 1 }
             }
-        }
+            var k = steps - 1
+            while k >= 0 {
+                var sum = bp[Int(pr[k])]
+                var q = us[k]
+                let end = us[k + 1]
+                while q < end { sum -= uv[q] * xp[Int(uc[q])]; q += 1 }
+                xp[Int(pc[k])] = sum / pv[k]
+                k -= 1
+            }
+        }}}}}}}}}}}
         swap(&b, &scratch)
         // Etas in order.
-        for e in etaPosition.indices {
-            let p = Int(etaPosition[e])
-            let xp = b[p] / etaPivot[e]
-            b[p] = xp
-            if xp == 0 { continue }
-            for q in etaStart[e]..<etaStart[e + 1] { b[Int(etaIndex[q])] -= etaValue[q] * xp }
-        }
+        b.withUnsafeMutableBufferPointer { bp in
+        etaPosition.withUnsafeBufferPointer { ep in
+        etaPivot.withUnsafeBufferPointer { epv in
+        etaStart.withUnsafeBufferPointer { es in
+        etaIndex.withUnsafeBufferPointer { ei in
+        etaValue.withUnsafeBufferPointer { ev in
+            for e in 0..<ep.count {
+                let p = Int(ep[e])
+                let xp = bp[p] / epv[e]
+                bp[p] = xp
+                if xp == 0 { continue }
+                var q = es[e]
+                let end = es[e + 1]
+                while q < end { bp[Int(ei[q])] -= ev[q] * xp; q += 1 }
+            }
+        }}}}}}
     }
 
     /// Solves Bᵀ·y = c in place (c indexed by position on entry, y by row on exit).
     public func solveTransposed(_ c: inout [Double], scratch: inout [Double]) {
         precondition(!isSingular, "solve with a singular factorisation")
-        // Etas, latest first: c_p ← (c_p − Σ_{i≠p} α_i c_i) / α_p.
-        var e = etaPosition.count - 1
-        while e >= 0 {
-            let p = Int(etaPosition[e])
-            var s = c[p]
-            for q in etaStart[e]..<etaStart[e + 1] { s -= etaValue[q] * c[Int(etaIndex[q])] }
-            c[p] = s / etaPivot[e]
-            e -= 1
-        }
         let steps = pivotRow.count
-        // Uᵀ (ascending eliminations), writing y by row into scratch.
         c.withUnsafeMutableBufferPointer { wp in
-            scratch.withUnsafeMutableBufferPointer { yp in
-                uColumn.withUnsafeBufferPointer { uc in
-                    uValue.withUnsafeBufferPointer { uv in
-                        for k in 0..<steps {
-                            let z = wp[Int(pivotColumn[k])] / pivotValue[k]
-                            yp[Int(pivotRow[k])] = z
-                            if z == 0 { continue }
-                            for q in uStart[k]..<uStart[k + 1] { wp[Int(uc[q])] -= uv[q] * z }
-                        }
-                    }
-                }
-                // Lᵀ (descending eliminations).
-                lRow.withUnsafeBufferPointer { lr in
-                    lValue.withUnsafeBufferPointer { lv in
-                        var k = steps - 1
-                        while k >= 0 {
-                            var s = yp[Int(pivotRow[k])]
-                            for q in lStart[k]..<lStart[k + 1] { s -= lv[q] * yp[Int(lr[q])] }
-                            yp[Int(pivotRow[k])] = s
-                            k -= 1
-                        }
-                    }
-                }
+        scratch.withUnsafeMutableBufferPointer { yp in
+        pivotRow.withUnsafeBufferPointer { pr in
+        pivotColumn.withUnsafeBufferPointer { pc in
+        pivotValue.withUnsafeBufferPointer { pv in
+        lStart.withUnsafeBufferPointer { ls in
+        lRow.withUnsafeBufferPointer { lr in
+        lValue.withUnsafeBufferPointer { lv in
+        uStart.withUnsafeBufferPointer { us in
+        uColumn.withUnsafeBufferPointer { uc in
+        uValue.withUnsafeBufferPointer { uv in
+        etaPosition.withUnsafeBufferPointer { ep in
+        etaPivot.withUnsafeBufferPointer { epv in
+        etaStart.withUnsafeBufferPointer { es in
+        etaIndex.withUnsafeBufferPointer { ei in
+        etaValue.withUnsafeBufferPointer { ev in
+            // Etas, latest first: c_p ← (c_p − Σ_{i≠p} α_i c_i) / α_p.
+            var e = ep.count - 1
+            while e >= 0 {
+                let p = Int(ep[e])
+                var sum = wp[p]
+                var q = es[e]
+                let end = es[e + 1]
+                while q < end { sum -= ev[q] * wp[Int(ei[q])]; q += 1 }
+                wp[p] = sum / epv[e]
+                e -= 1
             }
-        }
+            // Uᵀ (ascending eliminations), writing y by row.
+            for k in 0..<steps {
+                let z = wp[Int(pc[k])] / pv[k]
+                yp[Int(pr[k])] = z
+                if z == 0 { continue }
+                var q = us[k]
+                let end = us[k + 1]
+                while q < end { wp[Int(uc[q])] -= uv[q] * z; q += 1 }
+            }
+            // Lᵀ (descending eliminations).
+            var k = steps - 1
+            while k >= 0 {
+                let r = Int(pr[k])
+                var sum = yp[r]
+                var q = ls[k]
+                let end = ls[k + 1]
+                while q < end { sum -= lv[q] * yp[Int(lr[q])]; q += 1 }
+                yp[r] = sum
+                k -= 1
+            }
+        }}}}}}}}}}}}}}}}
         swap(&c, &scratch)
     }
 
