@@ -3,7 +3,8 @@ import SyncoModel
 /// Receding-horizon planning: plan `horizon` periods, carry out the first, observe what
 /// actually happened (actuals override the planned inventories, capital and natural stocks),
 /// and plan again one period later from there. Each window's LP has the same shape as the
-/// last, so it warm-starts from the previous solution shifted by one period.
+/// last, so it warm-starts from the previous window's solution (and basis, where the simplex
+/// found one), period by period in place (`carried`).
 ///
 /// See `MultiPeriodEconomy.window` for how budgets and stock targets are shared out to windows.
 public enum RollingHorizon {
@@ -61,7 +62,7 @@ public enum RollingHorizon {
             let w = me.window(from: k, horizon: horizon, state: state)
             let problem = MultiPeriodProblem(w)
             var warm: MultiPeriodPlanner.WarmStart? = nil
-            if let p = previous { warm = shifted(p.point, from: p.problem, to: problem) }
+            if let p = previous { warm = carried(p.point, from: p.problem, to: problem) }
             let (plan, point) = MultiPeriodPlanner.solveWithPoint(w, options: options, warmStart: warm)
             // The cold comparison: the same window by the same method without the previous
             // solution (the simplex from the slack basis where windows are pivoted through).
@@ -87,46 +88,27 @@ public enum RollingHorizon {
         return steps
     }
 
-    /// The previous window's point moved one period earlier (period t takes what period t+1
-    /// had; the last period keeps its own values), matched by column and row meaning.
-    static func shifted(_ point: MultiPeriodPlanner.WarmStart, from old: MultiPeriodProblem, to new: MultiPeriodProblem) -> MultiPeriodPlanner.WarmStart? {
+    /// The previous window's point and basis as the next window's start, matched by the
+    /// meaning of every row and column at the same place in the window (period t of the new
+    /// window starts from period t of the old one). Tried and measured (BENCHMARKS.md, 300
+    /// products, windows of 5): moving them one period earlier, so that each absolute period
+    /// starts from its own earlier plan, is worse — a window's optimal basis is shaped by the
+    /// position in the window (the initial state at its start, the stock targets and budget
+    /// shares at its end) more than by the slowly growing data of its periods: from the moved
+    /// basis a window took 350–650 pivots, from the basis in place 0–7; the first-order solver
+    /// saved 1.13 of its cold time from the moved point and 1.6 from the point in place.
+    static func carried(_ point: MultiPeriodPlanner.WarmStart, from old: MultiPeriodProblem, to new: MultiPeriodProblem) -> MultiPeriodPlanner.WarmStart? {
         var colIndex = [MultiPeriodProblem.Column: Int](minimumCapacity: old.columns.count)
         for (c, col) in old.columns.enumerated() { colIndex[col] = c }
         var rowIndex = [MultiPeriodProblem.Row: Int](minimumCapacity: old.rows.count)
         for (k, row) in old.rows.enumerated() { rowIndex[row] = k }
-        // Values move one period earlier (the last period keeps its own). A basis moves the
-        // same way except near the end: the old window's last period is shaped by the end of
-        // the horizon, so the new second-to-last period takes the old one's second-to-last.
-        let H = new.economy.periods
-        func shift(_ t: Int, basis: Bool) -> Int { basis && t >= H - 2 ? t : t + 1 }
-        func later(_ c: MultiPeriodProblem.Column, basis: Bool = false) -> [MultiPeriodProblem.Column] {
-            switch c {
-            case .activity(let j, let t): [.activity(technique: j, period: shift(t, basis: basis)), c]
-            case .inventory(let i, let t): [.inventory(product: i, period: shift(t, basis: basis)), c]
-            case .investment(let i, let t): [.investment(product: i, period: shift(t, basis: basis)), c]
-            case .capitalStock(let i, let t): [.capitalStock(product: i, period: shift(t, basis: basis)), c]
-            case .naturalStock(let s, let t): [.naturalStock(stock: s, period: shift(t, basis: basis)), c]
-            case .lambda: [c]
-            }
-        }
-        func later(_ r: MultiPeriodProblem.Row, basis: Bool = false) -> [MultiPeriodProblem.Row] {
-            switch r {
-            case .balance(let i, let t): [.balance(product: i, period: shift(t, basis: basis)), r]
-            case .limit(let q, let t): [.limit(resource: q, period: shift(t, basis: basis)), r]
-            case .capital(let i, let t): [.capital(product: i, period: shift(t, basis: basis)), r]
-            case .accumulation(let i, let t): [.accumulation(product: i, period: shift(t, basis: basis)), r]
-            case .stock(let s, let t): [.stock(stock: s, period: shift(t, basis: basis)), r]
-            case .budget, .target: [r]
-            }
-        }
-        let x = new.columns.map { c in later(c).lazy.compactMap { colIndex[$0] }.first.map { point.x[$0] } ?? 0 }
-        let y = new.rows.map { r in later(r).lazy.compactMap { rowIndex[$0] }.first.map { point.y[$0] } ?? 0 }
-        // The basis moves the same way: columns, then the rows' logicals.
+        let x = new.columns.map { c in colIndex[c].map { point.x[$0] } ?? 0 }
+        let y = new.rows.map { r in rowIndex[r].map { point.y[$0] } ?? 0 }
         var basis: [SparseSimplex.VariableStatus]? = nil
         if let b = point.basis, b.count == old.columns.count + old.rows.count {
             let n = old.columns.count
-            basis = new.columns.map { c in later(c, basis: true).lazy.compactMap { colIndex[$0] }.first.map { b[$0] } ?? .lower }
-                + new.rows.map { r in later(r, basis: true).lazy.compactMap { rowIndex[$0] }.first.map { b[n + $0] } ?? .basic }
+            basis = new.columns.map { c in colIndex[c].map { b[$0] } ?? .lower }
+                + new.rows.map { r in rowIndex[r].map { b[n + $0] } ?? .basic }
         }
         return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis)
     }
