@@ -180,27 +180,14 @@ public struct SparseSimplex: Sendable {
         /// Factorises the basis (replacing dependent columns by logicals) and recomputes the
         /// basic values from the nonbasic ones.
         mutating func refactor() {
-            let cols = basis.map { j in
-                (rows: Array(s.colRow[s.colStart[j]..<s.colStart[j + 1]]), values: Array(s.colValue[s.colStart[j]..<s.colStart[j + 1]]))
-            }
-            let tf = DispatchTime.now().uptimeNanoseconds
-            lu = SparseLU(size: s.m, columns: cols)
-            if lu.isSingular {
-                // Dependent columns give way to the slacks of the rows left unpivoted.
-                for (p, i) in zip(lu.singularColumns, lu.singularRows) {
-                    let out = basis[p]
-                    status[out] = nonbasicStatus(out, preferred: .lower)
-                    basis[p] = s.n + i
-                    status[s.n + i] = .basic
-                }
-                lu.completeWithUnitColumns(sign: -1)
-            }
-            if !accurate() {
+            // The row search's default stability first; stricter when the factors are inaccurate.
+            for stability in [0.01, 0.1] {
                 let cols = basis.map { j in
                     (rows: Array(s.colRow[s.colStart[j]..<s.colStart[j + 1]]), values: Array(s.colValue[s.colStart[j]..<s.colStart[j + 1]]))
                 }
-                lu = SparseLU(size: s.m, columns: cols, stability: 0.1)
+                lu = SparseLU(size: s.m, columns: cols, stability: stability)
                 if lu.isSingular {
+                    // Dependent columns give way to the slacks of the rows left unpivoted.
                     for (p, i) in zip(lu.singularColumns, lu.singularRows) {
                         let out = basis[p]
                         status[out] = nonbasicStatus(out, preferred: .lower)
@@ -209,6 +196,7 @@ public struct SparseSimplex: Sendable {
                     }
                     lu.completeWithUnitColumns(sign: -1)
                 }
+                if accurate() { break }
             }
             for (p, j) in basis.enumerated() { positionOf[j] = p }
             for j in 0..<(s.n + s.m) where status[j] != .basic { positionOf[j] = -1; x[j] = nonbasicValue(j) }

@@ -293,111 +293,108 @@ public struct SparseLU: Sendable {
         singularRows = []
     }
 
+    /// The factors' arrays as buffers, opened once for a solve.
+    private struct Factors {
+        let pr: UnsafeBufferPointer<Int32>, pc: UnsafeBufferPointer<Int32>, pv: UnsafeBufferPointer<Double>
+        let ls: UnsafeBufferPointer<Int>, lr: UnsafeBufferPointer<Int32>, lv: UnsafeBufferPointer<Double>
+        let us: UnsafeBufferPointer<Int>, uc: UnsafeBufferPointer<Int32>, uv: UnsafeBufferPointer<Double>
+        let ep: UnsafeBufferPointer<Int32>, epv: UnsafeBufferPointer<Double>, es: UnsafeBufferPointer<Int>
+        let ei: UnsafeBufferPointer<Int32>, ev: UnsafeBufferPointer<Double>
+    }
+
+    private func withFactors(_ body: (Factors) -> Void) {
+        pivotRow.withUnsafeBufferPointer { pr in pivotColumn.withUnsafeBufferPointer { pc in pivotValue.withUnsafeBufferPointer { pv in
+        lStart.withUnsafeBufferPointer { ls in lRow.withUnsafeBufferPointer { lr in lValue.withUnsafeBufferPointer { lv in
+        uStart.withUnsafeBufferPointer { us in uColumn.withUnsafeBufferPointer { uc in uValue.withUnsafeBufferPointer { uv in
+        etaPosition.withUnsafeBufferPointer { ep in etaPivot.withUnsafeBufferPointer { epv in etaStart.withUnsafeBufferPointer { es in
+        etaIndex.withUnsafeBufferPointer { ei in etaValue.withUnsafeBufferPointer { ev in
+            body(Factors(pr: pr, pc: pc, pv: pv, ls: ls, lr: lr, lv: lv, us: us, uc: uc, uv: uv, ep: ep, epv: epv, es: es, ei: ei, ev: ev))
+        }}}}}}}}}}}}}}
+    }
+
     /// Solves B·x = b in place (b indexed by row on entry, x by position on exit; `scratch` has
     /// length `size`).
     public func solve(_ b: inout [Double], scratch: inout [Double]) {
         precondition(!isSingular, "solve with a singular factorisation")
         let steps = pivotRow.count
-        b.withUnsafeMutableBufferPointer { bp in
-        scratch.withUnsafeMutableBufferPointer { xp in
-        pivotRow.withUnsafeBufferPointer { pr in
-        pivotColumn.withUnsafeBufferPointer { pc in
-        pivotValue.withUnsafeBufferPointer { pv in
-        lStart.withUnsafeBufferPointer { ls in
-        lRow.withUnsafeBufferPointer { lr in
-        lValue.withUnsafeBufferPointer { lv in
-        uStart.withUnsafeBufferPointer { us in
-        uColumn.withUnsafeBufferPointer { uc in
-        uValue.withUnsafeBufferPointer { uv in
-            for k in 0..<steps {
-                let v = bp[Int(pr[k])]
-                if v == 0 { continue }
-                var q = ls[k]
-                let end = ls[k + 1]
-                while q < end { bp[Int(lr[q])] -= lv[q] * v; q += 1 }
+        withFactors { f in
+            b.withUnsafeMutableBufferPointer { bp in
+                scratch.withUnsafeMutableBufferPointer { xp in
+                    // L, in elimination order.
+                    for k in 0..<steps {
+                        let v = bp[Int(f.pr[k])]
+                        if v == 0 { continue }
+                        var q = f.ls[k]
+                        let end = f.ls[k + 1]
+                        while q < end { bp[Int(f.lr[q])] -= f.lv[q] * v; q += 1 }
+                    }
+                    // U, backwards, into x by position.
+                    var k = steps - 1
+                    while k >= 0 {
+                        var sum = bp[Int(f.pr[k])]
+                        var q = f.us[k]
+                        let end = f.us[k + 1]
+                        while q < end { sum -= f.uv[q] * xp[Int(f.uc[q])]; q += 1 }
+                        xp[Int(f.pc[k])] = sum / f.pv[k]
+                        k -= 1
+                    }
+                    // Etas in order.
+                    for e in 0..<f.ep.count {
+                        let p = Int(f.ep[e])
+                        let v = xp[p] / f.epv[e]
+                        xp[p] = v
+                        if v == 0 { continue }
+                        var q = f.es[e]
+                        let end = f.es[e + 1]
+                        while q < end { xp[Int(f.ei[q])] -= f.ev[q] * v; q += 1 }
+                    }
+                }
             }
-            var k = steps - 1
-            while k >= 0 {
-                var sum = bp[Int(pr[k])]
-                var q = us[k]
-                let end = us[k + 1]
-                while q < end { sum -= uv[q] * xp[Int(uc[q])]; q += 1 }
-                xp[Int(pc[k])] = sum / pv[k]
-                k -= 1
-            }
-        }}}}}}}}}}}
+        }
         swap(&b, &scratch)
-        // Etas in order.
-        b.withUnsafeMutableBufferPointer { bp in
-        etaPosition.withUnsafeBufferPointer { ep in
-        etaPivot.withUnsafeBufferPointer { epv in
-        etaStart.withUnsafeBufferPointer { es in
-        etaIndex.withUnsafeBufferPointer { ei in
-        etaValue.withUnsafeBufferPointer { ev in
-            for e in 0..<ep.count {
-                let p = Int(ep[e])
-                let xp = bp[p] / epv[e]
-                bp[p] = xp
-                if xp == 0 { continue }
-                var q = es[e]
-                let end = es[e + 1]
-                while q < end { bp[Int(ei[q])] -= ev[q] * xp; q += 1 }
-            }
-        }}}}}}
     }
 
     /// Solves Bᵀ·y = c in place (c indexed by position on entry, y by row on exit).
     public func solveTransposed(_ c: inout [Double], scratch: inout [Double]) {
         precondition(!isSingular, "solve with a singular factorisation")
         let steps = pivotRow.count
-        c.withUnsafeMutableBufferPointer { wp in
-        scratch.withUnsafeMutableBufferPointer { yp in
-        pivotRow.withUnsafeBufferPointer { pr in
-        pivotColumn.withUnsafeBufferPointer { pc in
-        pivotValue.withUnsafeBufferPointer { pv in
-        lStart.withUnsafeBufferPointer { ls in
-        lRow.withUnsafeBufferPointer { lr in
-        lValue.withUnsafeBufferPointer { lv in
-        uStart.withUnsafeBufferPointer { us in
-        uColumn.withUnsafeBufferPointer { uc in
-        uValue.withUnsafeBufferPointer { uv in
-        etaPosition.withUnsafeBufferPointer { ep in
-        etaPivot.withUnsafeBufferPointer { epv in
-        etaStart.withUnsafeBufferPointer { es in
-        etaIndex.withUnsafeBufferPointer { ei in
-        etaValue.withUnsafeBufferPointer { ev in
-            // Etas, latest first: c_p ← (c_p − Σ_{i≠p} α_i c_i) / α_p.
-            var e = ep.count - 1
-            while e >= 0 {
-                let p = Int(ep[e])
-                var sum = wp[p]
-                var q = es[e]
-                let end = es[e + 1]
-                while q < end { sum -= ev[q] * wp[Int(ei[q])]; q += 1 }
-                wp[p] = sum / epv[e]
-                e -= 1
+        withFactors { f in
+            c.withUnsafeMutableBufferPointer { wp in
+                scratch.withUnsafeMutableBufferPointer { yp in
+                    // Etas, latest first: c_p ← (c_p − Σ_{i≠p} α_i c_i) / α_p.
+                    var e = f.ep.count - 1
+                    while e >= 0 {
+                        let p = Int(f.ep[e])
+                        var sum = wp[p]
+                        var q = f.es[e]
+                        let end = f.es[e + 1]
+                        while q < end { sum -= f.ev[q] * wp[Int(f.ei[q])]; q += 1 }
+                        wp[p] = sum / f.epv[e]
+                        e -= 1
+                    }
+                    // Uᵀ (ascending eliminations), writing y by row.
+                    for k in 0..<steps {
+                        let z = wp[Int(f.pc[k])] / f.pv[k]
+                        yp[Int(f.pr[k])] = z
+                        if z == 0 { continue }
+                        var q = f.us[k]
+                        let end = f.us[k + 1]
+                        while q < end { wp[Int(f.uc[q])] -= f.uv[q] * z; q += 1 }
+                    }
+                    // Lᵀ (descending eliminations).
+                    var k = steps - 1
+                    while k >= 0 {
+                        let r = Int(f.pr[k])
+                        var sum = yp[r]
+                        var q = f.ls[k]
+                        let end = f.ls[k + 1]
+                        while q < end { sum -= f.lv[q] * yp[Int(f.lr[q])]; q += 1 }
+                        yp[r] = sum
+                        k -= 1
+                    }
+                }
             }
-            // Uᵀ (ascending eliminations), writing y by row.
-            for k in 0..<steps {
-                let z = wp[Int(pc[k])] / pv[k]
-                yp[Int(pr[k])] = z
-                if z == 0 { continue }
-                var q = us[k]
-                let end = us[k + 1]
-                while q < end { wp[Int(uc[q])] -= uv[q] * z; q += 1 }
-            }
-            // Lᵀ (descending eliminations).
-            var k = steps - 1
-            while k >= 0 {
-                let r = Int(pr[k])
-                var sum = yp[r]
-                var q = ls[k]
-                let end = ls[k + 1]
-                while q < end { sum -= lv[q] * yp[Int(lr[q])]; q += 1 }
-                yp[r] = sum
-                k -= 1
-            }
-        }}}}}}}}}}}}}}}}
+        }
         swap(&c, &scratch)
     }
 
