@@ -62,7 +62,6 @@ public struct SparseSimplex: Sendable {
     /// Uptime (nanoseconds) after which the solve stops with `.timeLimit`.
     public var deadline: UInt64 = .max
 
-    let lp: LinearProgram
     let n: Int, m: Int
     /// Columns of [K −I] in compressed form.
     let colStart: [Int]
@@ -72,7 +71,6 @@ public struct SparseSimplex: Sendable {
     let columnScale: [Double]
 
     public init(_ lp: LinearProgram) {
-        self.lp = lp
         n = lp.columns
         m = lp.rows
         let kt = lp.matrix.transposed()
