@@ -116,7 +116,6 @@ public struct SparseSimplex: Sendable {
         let s: SparseSimplex
         var status: [VariableStatus]
         var basis: [Int]
-        var positionOf: [Int]
         var x: [Double]
         var lu: SparseLU
         var iterations = 0
@@ -146,7 +145,6 @@ public struct SparseSimplex: Sendable {
             }
             status = st
             basis = basic
-            positionOf = [Int](repeating: -1, count: total)
             x = [Double](repeating: 0, count: total)
             scratch = [Double](repeating: 0, count: s.m)
             lu = SparseLU(size: 0, columns: [])
@@ -196,8 +194,7 @@ public struct SparseSimplex: Sendable {
                 }
                 if accurate() { break }
             }
-            for (p, j) in basis.enumerated() { positionOf[j] = p }
-            for j in 0..<(s.n + s.m) where status[j] != .basic { positionOf[j] = -1; x[j] = nonbasicValue(j) }
+            for j in 0..<(s.n + s.m) where status[j] != .basic { x[j] = nonbasicValue(j) }
             recomputeBasic()
         }
 
@@ -340,10 +337,8 @@ public struct SparseSimplex: Sendable {
                 x[out] = bound
                 status[out] = toLower ? .lower : .upper
                 if s.lo[out] == s.up[out] { status[out] = .lower }
-                positionOf[out] = -1
                 status[enter] = .basic
                 basis[leave] = enter
-                positionOf[enter] = leave
                 iterations += 1
                 if lu.updates >= s.refactorEvery || abs(ap) < 1e-9 { refactor(); fresh = true } else { lu.update(position: leave, alpha: alpha) }
             }
@@ -460,11 +455,9 @@ public struct SparseSimplex: Sendable {
                 x[out] = leaveBound
                 status[out] = leaveBound == s.up[out] && s.up[out] != s.lo[out] ? .upper : .lower
                 if !s.lo[out].isFinite && !s.up[out].isFinite { status[out] = .zero }
-                positionOf[out] = -1
                 x[q] += dir * theta
                 status[q] = .basic
                 basis[leave] = q
-                positionOf[q] = leave
                 if lu.updates >= s.refactorEvery || abs(alpha[leave]) < 1e-9 {
                     refactor()
                 } else {

@@ -2,22 +2,18 @@
 /// for a simplex basis (one column replaced at a time).
 ///
 /// Right-looking Gaussian elimination with Markowitz pivot choice: singleton columns first
-/// (the unit columns of slacks cost nothing), else among the few sparsest columns the entry
-/// with the smallest (row count − 1)·(column count − 1) whose size is at least `threshold` of
-/// the largest in its column (threshold partial pivoting, for stability). Markowitz, "The
-/// elimination form of the inverse and its application to linear programming", Management
-/// Science 3 (1957); Suhl & Suhl, "Computing sparse LU factorizations for large-scale linear
-/// programming bases", ORSA J. Computing 2 (1990).
+/// (the unit columns of slacks cost nothing), else among the 8 sparsest rows the entry with the
+/// smallest (row count − 1)·(column count − 1) whose size is at least `threshold` of the largest
+/// in its row (a row's values are stored together; a column's are spread over rows). The chosen
+/// entry must still be at least `stability` times the largest in its column (else the column's
+/// sparsest row that passes is taken), which bounds the multipliers by 1/stability; a caller
+/// checks the factors' accuracy and refactorises with a larger `stability` when it is poor.
+/// Markowitz, "The elimination form of the inverse and its application to linear programming",
+/// Management Science 3 (1957); Suhl & Suhl, "Computing sparse LU factorizations for
+/// large-scale linear programming bases", ORSA J. Computing 2 (1990).
 ///
 /// Elimination k pivots on row `pivotRow[k]` and column (basis position) `pivotColumn[k]`;
 /// it stores the multipliers of the rows below (L) and the pivot row's remaining entries (U).
-/// `rowSearch` (the default) searches the sparsest rows instead and takes the threshold along
-/// the row, which is far cheaper (a row's values are stored together); the chosen entry must
-/// still be at least `stability` times the largest in its column (else the column's sparsest
-/// row that passes is taken), which bounds the multipliers by 1/stability. A caller checks the
-/// factors' accuracy and refactorises with a larger `stability` when it is poor.
-/// `first`: columns to pivot before all others (a singular matrix then keeps them, and drops
-/// later ones).
 /// A column with no acceptable pivot left is reported in `singularColumns` with the rows that
 /// stayed unpivoted in `singularRows`: the simplex replaces those columns by the rows' slacks.
 ///
@@ -55,8 +51,7 @@ public struct SparseLU: Sendable {
 
     /// Factorises the matrix whose column p has the given row indices and values.
     public init(size m: Int, columns: [(rows: [Int32], values: [Double])], threshold: Double = 0.1, tiny: Double = 1e-9,
-                rowSearch: Bool = true, stability: Double = 0.01, first: [Int] = []) {
-        var early = Array(first.reversed())
+                stability: Double = 0.01) {
         let searchRows = 8
         precondition(columns.count == m, "a square matrix needs as many columns as rows")
         size = m
@@ -88,81 +83,37 @@ public struct SparseLU: Sendable {
 
         var remaining = m
         while remaining > 0 {
-            // Choose the pivot: the columns asked for first, then singletons, then Markowitz.
+            // Choose the pivot: singletons, then Markowitz.
             var pr = -1, pc = -1
-            while let c = early.popLast() {
-                guard !colDone[c], !colRows[c].isEmpty else { continue }
-                // Its sparsest row among the entries that pass the threshold along the column.
-                let cmax = SparseLU.columnMax(c, colRows, rowCols, rowVals)
-                guard cmax > tiny else { continue }
-                var bestCount = Int.max
-                for r in colRows[c] where abs(SparseLU.entry(rowCols[Int(r)], rowVals[Int(r)], c)) >= threshold * cmax {
-                    if rowCols[Int(r)].count < bestCount { bestCount = rowCols[Int(r)].count; pr = Int(r); pc = c }
-                }
-                if pc >= 0 { break }
-            }
             while pc < 0, let c = singletons.popLast() {
                 guard !colDone[c], colRows[c].count == 1 else { continue }
                 let i = Int(colRows[c][0])
                 if abs(SparseLU.entry(rowCols[i], rowVals[i], c)) > tiny { pr = i; pc = c; break }
             }
             if pc < 0 {
+                // Markowitz search over the sparsest rows, with the threshold taken along the
+                // row. A row whose entries have all cancelled is numerically empty: it stays
+                // unpivoted (a dependent column will give way to its slack).
                 var bestCost = Int.max, bestSize = 0.0
-                if rowSearch {
-                    // Markowitz search over the four sparsest rows, with the threshold taken
-                    // along the row (its values are at hand; a column's are spread over rows).
-                    // A row whose entries have all cancelled is numerically empty: it stays
-                    // unpivoted (a dependent column will give way to its slack).
-                    while pc < 0 {
-                        var order: [(count: Int, i: Int)] = []
-                        for i in 0..<m where !rowDone[i] && !rowDead[i] && !rowCols[i].isEmpty {
-                            let count = rowCols[i].count
-                            if order.count < searchRows { order.append((count, i)); order.sort { $0.count < $1.count } }
-                            else if count < order[searchRows - 1].count { order[searchRows - 1] = (count, i); order.sort { $0.count < $1.count } }
-                        }
-                        if order.isEmpty { break }
-                        for (count, i) in order {
-                            var rmax = 0.0
-                            for v in rowVals[i] { rmax = max(rmax, abs(v)) }
-                            guard rmax > tiny * max(1, rowScale[i]) else { rowDead[i] = true; continue }
-                            for (q, c32) in rowCols[i].enumerated() {
-                                let v = abs(rowVals[i][q])
-                                guard v >= threshold * rmax else { continue }
-                                let c = Int(c32)
-                                let cost = (count - 1) * (colRows[c].count - 1)
-                                if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
-                            }
-                        }
-                    }
-                    if pc < 0 { break }
-                } else {
-                    // Markowitz search over the four sparsest columns, threshold along the column.
-                    var order: [(count: Int, c: Int)] = []
-                    for c in 0..<m where !colDone[c] && !colRows[c].isEmpty {
-                        let count = colRows[c].count
-                        if order.count < 4 { order.append((count, c)); order.sort { $0.count < $1.count } }
-                        else if count < order[3].count { order[3] = (count, c); order.sort { $0.count < $1.count } }
+                while pc < 0 {
+                    var order: [(count: Int, i: Int)] = []
+                    for i in 0..<m where !rowDone[i] && !rowDead[i] && !rowCols[i].isEmpty {
+                        let count = rowCols[i].count
+                        if order.count < searchRows { order.append((count, i)); order.sort { $0.count < $1.count } }
+                        else if count < order[searchRows - 1].count { order[searchRows - 1] = (count, i); order.sort { $0.count < $1.count } }
                     }
                     if order.isEmpty { break }
-                    for (count, c) in order {
-                        let cmax = SparseLU.columnMax(c, colRows, rowCols, rowVals)
-                        guard cmax > tiny else { continue }
-                        for r in colRows[c] {
-                            let i = Int(r)
-                            let v = abs(SparseLU.entry(rowCols[i], rowVals[i], c))
-                            guard v >= threshold * cmax else { continue }
-                            let cost = (rowCols[i].count - 1) * (count - 1)
+                    for (count, i) in order {
+                        var rmax = 0.0
+                        for v in rowVals[i] { rmax = max(rmax, abs(v)) }
+                        guard rmax > tiny * max(1, rowScale[i]) else { rowDead[i] = true; continue }
+                        for (q, c32) in rowCols[i].enumerated() {
+                            let v = abs(rowVals[i][q])
+                            guard v >= threshold * rmax else { continue }
+                            let c = Int(c32)
+                            let cost = (count - 1) * (colRows[c].count - 1)
                             if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
                         }
-                    }
-                }
-                if pc < 0 {
-                    // Every candidate column is numerically empty: try them all before giving up.
-                    for c in 0..<m where !colDone[c] && !colRows[c].isEmpty {
-                        let cmax = SparseLU.columnMax(c, colRows, rowCols, rowVals)
-                        guard cmax > tiny else { continue }
-                        for r in colRows[c] where abs(SparseLU.entry(rowCols[Int(r)], rowVals[Int(r)], c)) >= threshold * cmax { pr = Int(r); pc = c; break }
-                        if pc >= 0 { break }
                     }
                 }
                 if pc < 0 { break }
@@ -257,12 +208,6 @@ public struct SparseLU: Sendable {
         let c32 = Int32(c)
         for q in cols.indices where cols[q] == c32 { return vals[q] }
         return 0
-    }
-
-    static func columnMax(_ c: Int, _ colRows: [[Int32]], _ rowCols: [[Int32]], _ rowVals: [[Double]]) -> Double {
-        var best = 0.0
-        for r in colRows[c] { best = max(best, abs(entry(rowCols[Int(r)], rowVals[Int(r)], c))) }
-        return best
     }
 
     /// Completes a singular factorisation with unit columns: position `singularColumns[k]` gets
