@@ -3,7 +3,7 @@
 councils, for each mode, against the central solve of the same economy measured in the same run
 (the anchor), and the data each council reveals compared with what a central solve needs.
 
-Usage: scripts/federate_bench.py [--binary .build/release/synco] [--products 2000]
+Usage: scripts/federate_bench.py [--binary .build/release/synco] [--products 2000] [--workplaces W]
        [--councils 10,100,1000] [--modes admm,dantzig-wolfe] [--tolerance 1e-3] [--max-rounds 20000]
 Prints a Markdown table. Standard library only."""
 import argparse, json, os, subprocess, tempfile, time
@@ -12,6 +12,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--binary", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "synco"))
 ap.add_argument("--products", type=int, default=2000)
 ap.add_argument("--seed", type=int, default=3)
+ap.add_argument("--workplaces", type=int, default=1,
+                help="workplaces per technique (Pequod's shape: few goods, many worker councils)")
 ap.add_argument("--councils", default="10,100,1000")
 ap.add_argument("--modes", default="admm,dantzig-wolfe")
 ap.add_argument("--tolerance", type=float, default=1e-3)
@@ -21,8 +23,8 @@ args = ap.parse_args()
 
 work = tempfile.mkdtemp(prefix="synco-fedbench-")
 econ = os.path.join(work, "economy.json")
-subprocess.run([args.binary, "generate", "--products", str(args.products), "--seed", str(args.seed), "--out", econ],
-               check=True, capture_output=True)
+subprocess.run([args.binary, "generate", "--products", str(args.products), "--seed", str(args.seed),
+                "--workplaces", str(args.workplaces), "--out", econ], check=True, capture_output=True)
 doc = json.load(open(econ))
 rows = len(doc["products"]) + sum(1 for r in doc["resources"] if r.get("limit") is not None)
 private_numbers = sum(1 + len(t.get("inputs", {})) + len(t.get("outputs", {})) + len(t.get("resources", {}))

@@ -62,6 +62,10 @@ public struct SyntheticEconomy: Sendable {
     /// Uniform shape: the labour limit as a share of the labour the full needs take (0.9: every
     /// need can be met 0.9-fold; above 1 every target can be met).
     public var uniformLabourShare = 0.9
+    /// Realistic shape: workplaces per technique (1: the technique is one unit). Above 1 every
+    /// technique is run by that many workplaces — worker councils, as in Hahnel's Pequod
+    /// simulations — with their own coefficients and capacities (`spreadOverWorkplaces`).
+    public var workplaces = 1
 
     public enum Shape: String, Sendable, CaseIterable { case realistic, uniform }
 
@@ -212,6 +216,36 @@ public struct SyntheticEconomy: Sendable {
         }
         let capped = TechniqueTable(ids: table.ids, capacity: capacity, outputs: table.outputs, inputs: table.inputs, resources: table.resources)
         economy = Economy(name: economy.name, products: prods, resources: calibrated, techniques: capped, needs: needs)
+        if workplaces > 1 { economy = SyntheticEconomy.spreadOverWorkplaces(economy, count: workplaces, activity: analysis.activity, seed: seed) }
         return economy
+    }
+
+    /// Every technique run by `count` workplaces, each its own council's private data: the same
+    /// outputs, each input and resource coefficient varied by ±15 % per workplace, and a capacity
+    /// of (1.2–1.8)/count times the product's output in the primary plan (`activity`), so that
+    /// together a product's workplaces can make about half as much again as that plan needs and
+    /// which of them run is a real choice. Every workplace is capped (the economy's other
+    /// capacities give way to these). Workplace w of technique t is named "t/w" + w.
+    public static func spreadOverWorkplaces(_ e: Economy, count w: Int, activity: [Double], seed: UInt64) -> Economy {
+        let t = e.techniques
+        var output = [Double](repeating: 0, count: e.productCount)
+        for j in 0..<t.count where j < activity.count {
+            for p in t.outputs.range(j) { output[Int(t.outputs.index[p])] += activity[j] * t.outputs.amount[p] }
+        }
+        var rng = SeededGenerator(seed: seed ^ 0x5EED_0F_C0DE)
+        var table = TechniqueTable()
+        table.reserve(techniques: t.count * w, entries: t.inputs.entryCount * w)
+        for j in 0..<t.count {
+            let technique = t[j]
+            let product = technique.outputs.first.map { Int($0.index) } ?? 0
+            let made = output[product] > 0 ? output[product] : 1
+            for k in 0..<w {
+                func vary(_ entries: [Entry]) -> [Entry] { entries.map { Entry($0.index, $0.amount * (0.85 + 0.3 * rng.unit())) } }
+                table.append(Technique(id: "\(technique.id)/w\(k)", outputs: technique.outputs, inputs: vary(technique.inputs),
+                                       resources: vary(technique.resources),
+                                       capacity: (made * (1.2 + 0.6 * rng.unit()) / Double(w) * 1e6).rounded(.up) / 1e6))
+            }
+        }
+        return Economy(name: e.name + " workplaces=\(w)", products: e.products, resources: e.resources, techniques: table, needs: e.needs)
     }
 }

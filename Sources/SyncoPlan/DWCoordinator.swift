@@ -26,7 +26,7 @@ public struct DWCoordinator: Sendable {
 
     public let rows: LinkingRows
     public let councils: Int
-    var master: DenseSimplex
+    var master: SparseMaster
     var penalty: Double
     var proposals: [[Proposal]]
     public private(set) var bestBound = Double.infinity
@@ -91,7 +91,7 @@ public struct DWCoordinator: Sendable {
             props.append(list)
         }
         let start = (0..<m).map { L.base[$0] >= 0 ? $0 : m + $0 } + firstColumn
-        master = DenseSimplex(b: L.base + [Double](repeating: 1, count: K), entries: cols, costs: costs, basis: start)
+        master = SparseMaster(b: L.base + [Double](repeating: 1, count: K), entries: cols, costs: costs, basis: start)
         proposals = props
         self.bestBound = bestBound
         self.center = center

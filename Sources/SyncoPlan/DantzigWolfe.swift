@@ -12,8 +12,9 @@
 ///
 ///     max λ − P Σ s   s.t.  Σ_kt μ_kt v_kt − λ d + s ≥ base,  Σ_t μ_kt = 1,  λ, μ, s ≥ 0
 ///
-/// (s: artificial slack, P raised tenfold while it stays in use), solved by a dense revised
-/// simplex that keeps its basis between rounds (`DenseSimplex`): new proposals only need pricing in. Council k's pricing problem at
+/// (s: artificial slack, P raised tenfold while it stays in use), solved by the sparse simplex
+/// from the last round's basis (`SparseMaster`): new proposals only need pricing in. Council k's
+/// pricing problem at
 /// valuations π ≥ 0 is max π·M_k x over its box — for a council whose only private constraints
 /// are capacities, every technique runs at capacity where it earns and not at all where it does
 /// not. A technique without a capacity gets the bound the public limits imply (the council

@@ -215,7 +215,7 @@ struct PackingSimplex {
                 basic[leave] = v
                 if v < count { status[v] = 2 } else { slackBasic[v - count] = true }
                 xB[leave] = entering
-                DenseSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
+                PackingSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
                 pivots += 1
                 degenerate = theta == 0 ? degenerate + 1 : 0
                 if pivots % refactorEvery == 0, !refactor() { return .singular }
@@ -322,7 +322,7 @@ struct PackingSimplex {
             if enter < count { status[enter] = 2; d[enter] = 0 } else { slackBasic[enter - count] = true; slackD[enter - count] = 0 }
             basic[leave] = enter
             xB[leave] = enteringValue
-            DenseSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
+            PackingSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
             pivots += 1
             done += 1
             if pivots % refactorEvery == 0, !refactor() { return .singular }
@@ -366,5 +366,21 @@ struct PackingSimplex {
             xB[r] = s
         }
         return true
+    }
+}
+
+extension PackingSimplex {
+    /// The product-form update of a dense basis inverse (row-major, size × size) when the basic
+    /// variable of `row` is replaced by a column whose B⁻¹-image is `column`.
+    static func pivot(_ inverse: inout [Double], size n: Int, row leave: Int, column u: [Double]) {
+        let pivot = u[leave]
+        inverse.withUnsafeMutableBufferPointer { inv in
+            let pr = leave * n
+            for k in 0..<n { inv[pr + k] /= pivot }
+            for i in 0..<n where i != leave && u[i] != 0 {
+                let f = u[i], row = i * n
+                for k in 0..<n { inv[row + k] -= f * inv[pr + k] }
+            }
+        }
     }
 }

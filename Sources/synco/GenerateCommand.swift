@@ -10,6 +10,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Share of products with 2–3 alternative techniques.") var alternatives: Double = 0.1
     @Option(help: "Shape: realistic, or uniform (random sparse IO, --inputs inputs per product, labour only).") var shape: SyntheticEconomy.Shape = .realistic
     @Option(help: "Inputs per product for --shape uniform.") var inputs: Int = 8
+    @Option(help: "Workplaces per technique (realistic shape): each runs it with its own coefficients (±15 %) and capacity, as many worker councils do in Hahnel's Pequod simulations.") var workplaces: Int = 1
     @Option(help: "Output file (.json or .sebin); JSON on stdout when omitted.") var out: String?
     @Option(help: "Stretch the economy over this many periods (a synco-economy/2 document: growing limits and needs, storage, capital, a natural stock, an emission budget).") var periods: Int?
 
@@ -17,6 +18,8 @@ struct GenerateCommand: ParsableCommand {
         guard products >= 2 else { throw ValidationError("--products must be at least 2") }
         guard products <= 100_000_000 else { throw ValidationError("--products must be at most 10^8") }
         guard (0...1).contains(alternatives) else { throw ValidationError("--alternatives must be between 0 and 1") }
+        guard workplaces >= 1 && workplaces <= 10_000 else { throw ValidationError("--workplaces must be between 1 and 10000") }
+        guard workplaces == 1 || shape == .realistic else { throw ValidationError("--workplaces needs --shape realistic") }
         if let p = periods {
             guard p >= 1 && p <= 100_000 else { throw ValidationError("--periods must be between 1 and 100000") }
             guard !(out?.hasSuffix(".sebin") ?? false) else { throw ValidationError("--periods writes JSON (synco-economy/2); .sebin holds one period") }
@@ -29,6 +32,7 @@ struct GenerateCommand: ParsableCommand {
         g.alternativeShare = alternatives
         g.shape = shape
         g.uniformInputs = inputs
+        g.workplaces = workplaces
         let e = g.generate()
         Log.progress("generated \(e.techniqueCount) techniques, \(e.techniques.inputs.entryCount) input coefficients, \(e.needs.count) needs")
         if let p = periods {
