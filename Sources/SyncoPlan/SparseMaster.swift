@@ -59,7 +59,6 @@ struct SparseMaster {
                                matrix: CSRMatrix(rows: rows, columns: n, triplets: triplets), rowLower: b, rowUpper: b)
         var simplex = SparseSimplex(lp)
         simplex.useDual = false
-        simplex.partialPricing = true
         let r = simplex.solve(start: columnStatus + rowStatus)
         pivots += r.iterations
         columnStatus = Array(r.basis[0..<n])

@@ -111,10 +111,6 @@ public struct SparseSimplex: Sendable {
 
     /// Start with the dual phase (see above); off: the primal phases alone.
     public var useDual = true
-    /// Primal pricing searches a segment of the columns (a sixteenth, at least 1 000) from where
-    /// the last search stopped instead of all of them: cheaper pivots for programs with many
-    /// more columns than rows, such as column-generation masters. Off: Dantzig's rule over all.
-    public var partialPricing = false
 
     struct State {
         let s: SparseSimplex
@@ -356,7 +352,6 @@ public struct SparseSimplex: Sendable {
             var d = [Double](repeating: 0, count: total)
             var alpha = [Double](repeating: 0, count: s.m)
             var phase = 1
-            var pricingStart = 0
             var outcome: Status = .iterationLimit
             while iterations < s.maxIterations {
                 if iterations % 32 == 0 && DispatchTime.now().uptimeNanoseconds > s.deadline { outcome = .timeLimit; break }
@@ -371,16 +366,10 @@ public struct SparseSimplex: Sendable {
                 if phase == 2 { for (p, j) in basis.enumerated() { cB[p] = s.cost[j] } }
                 for p in 0..<s.m { y[p] = cB[p] }
                 lu.solveTransposed(&y, scratch: &scratch)
-                // Reduced costs and pricing: all columns, or (partial pricing) from where the
-                // last search stopped until a segment has been searched and a candidate found.
+                // Reduced costs and pricing.
                 var best = -1, bestScore = 0.0
                 let bland = degenerate > 50
-                let segment = s.partialPricing && !bland ? max(1000, total / 16) : total
-                var searched = 0
-                while searched < total && (best < 0 || searched < segment) {
-                    let j = bland ? searched : (pricingStart + searched) % total
-                    searched += 1
-                    if status[j] == .basic { continue }
+                for j in 0..<total where status[j] != .basic {
                     var dj = phase == 2 ? s.cost[j] : 0
                     for q in s.colStart[j]..<s.colStart[j + 1] { dj -= y[Int(s.colRow[q])] * s.colValue[q] }
                     d[j] = dj
@@ -394,7 +383,6 @@ public struct SparseSimplex: Sendable {
                         else if score > bestScore { best = j; bestScore = score }
                     }
                 }
-                if s.partialPricing && !bland { pricingStart = (pricingStart + searched) % total }
                 if best < 0 {
                     outcome = phase == 1 ? .infeasible : .optimal
                     break
