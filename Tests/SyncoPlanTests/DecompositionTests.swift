@@ -220,6 +220,32 @@ import SyncoModel
         }
     }
 
+    /// Pequod's shape: few goods, many worker councils (`--workplaces`: every technique run by
+    /// 10 workplaces with their own coefficients and capacities), one council per workplace or
+    /// two — hundreds of convexity rows in the master. The decentral plan must reach the central
+    /// optimum with a certified gap, as with few councils.
+    @Test func dantzigWolfeWithHundredsOfWorkerCouncils() throws {
+        var g = SyntheticEconomy(products: 40, seed: 2)
+        g.workplaces = 10
+        let e = g.generate()
+        var o = Decomposition.Options()
+        o.mode = .dantzigWolfe
+        o.tolerance = 1e-4
+        o.maxRounds = 500
+        let central = Planner.solve(e)
+        #expect(central.status == .optimal)
+        let parts = Decomposition.split(e, councils: 300)
+        #expect(parts.count == 300)
+        let r = Decomposition.solve(e, councils: parts, options: o)
+        #expect(r.converged)
+        #expect(abs(r.fulfilment - central.fulfilment) <= 1e-3 * central.fulfilment, "decentral \(r.fulfilment) vs central \(central.fulfilment)")
+        #expect(r.linkingResidual <= 1e-4)
+        #expect(r.fulfilment + r.gap >= central.fulfilment * (1 - 1e-6))
+        let (_, use) = Planner.flows(e, r.activities)
+        for (j, res) in e.resources.enumerated() { if let l = res.limit { #expect(use[j] <= l * (1 + 1e-4)) } }
+        for j in 0..<e.techniqueCount { #expect(r.activities[j] <= (e.techniques.capacity[j]) * (1 + 1e-9)) }
+    }
+
     /// Guaranteed needs that the limits cannot carry: the central planner says infeasible, and
     /// Dantzig–Wolfe must not call anything converged (its slack stays in use however high the
     /// penalty); the residual shows the shortfall. By hand: b needs 10 units of labour and 5 of a
