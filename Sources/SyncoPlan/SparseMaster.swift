@@ -22,9 +22,10 @@ struct SparseMaster {
     private(set) var solution: [Double] = []
     /// Duals y (reduced cost of column j: c_j − yᵀ a_j).
     private(set) var duals: [Double]
-    var pivots = 0
     var columnCount: Int { cost.count }
 
+    /// `iterationLimit` also stands for a solve the simplex gave up on numerically (the master,
+    /// with its slack columns, is never infeasible); the caller certifies what it gets anyway.
     enum Outcome: Equatable { case optimal, unbounded, iterationLimit }
 
     /// Starts from a basis of the given columns, which must be primal feasible (B x_B = b, x_B ≥ 0).
@@ -60,7 +61,6 @@ struct SparseMaster {
         var simplex = SparseSimplex(lp)
         simplex.useDual = false
         let r = simplex.solve(start: columnStatus + rowStatus)
-        pivots += r.iterations
         columnStatus = Array(r.basis[0..<n])
         rowStatus = Array(r.basis[n...])
         solution = r.x.map { max(0, $0) }
