@@ -225,7 +225,7 @@ public struct SyntheticEconomy: Sendable {
     /// of (1.2–1.8)/count times the product's output in the primary plan (`activity`), so that
     /// together a product's workplaces can make about half as much again as that plan needs and
     /// which of them run is a real choice. Every workplace is capped (the economy's other
-    /// capacities give way to these). Workplace w of technique t is named "t/w" + w.
+    /// capacities give way to these). Workplace k of technique t is named "t/wk" (t's id).
     public static func spreadOverWorkplaces(_ e: Economy, count w: Int, activity: [Double], seed: UInt64) -> Economy {
         let t = e.techniques
         var output = [Double](repeating: 0, count: e.productCount)
@@ -233,6 +233,7 @@ public struct SyntheticEconomy: Sendable {
             for p in t.outputs.range(j) { output[Int(t.outputs.index[p])] += activity[j] * t.outputs.amount[p] }
         }
         var rng = SeededGenerator(seed: seed ^ 0x5EED_0F_C0DE)
+        func vary(_ entries: [Entry]) -> [Entry] { entries.map { Entry($0.index, $0.amount * (0.85 + 0.3 * rng.unit())) } }
         var table = TechniqueTable()
         table.reserve(techniques: t.count * w, entries: t.inputs.entryCount * w)
         for j in 0..<t.count {
@@ -240,7 +241,6 @@ public struct SyntheticEconomy: Sendable {
             let product = technique.outputs.first.map { Int($0.index) } ?? 0
             let made = output[product] > 0 ? output[product] : 1
             for k in 0..<w {
-                func vary(_ entries: [Entry]) -> [Entry] { entries.map { Entry($0.index, $0.amount * (0.85 + 0.3 * rng.unit())) } }
                 table.append(Technique(id: "\(technique.id)/w\(k)", outputs: technique.outputs, inputs: vary(technique.inputs),
                                        resources: vary(technique.resources),
                                        capacity: (made * (1.2 + 0.6 * rng.unit()) / Double(w) * 1e6).rounded(.up) / 1e6))

@@ -14,11 +14,10 @@
 ///
 /// (s: artificial slack, P raised tenfold while it stays in use), solved by the sparse simplex
 /// from the last round's basis (`SparseMaster`): new proposals only need pricing in. Council k's
-/// pricing problem at
-/// valuations π ≥ 0 is max π·M_k x over its box — for a council whose only private constraints
-/// are capacities, every technique runs at capacity where it earns and not at all where it does
-/// not. A technique without a capacity gets the bound the public limits imply (the council
-/// computes it: limit / use per unit, over the limited resources it uses).
+/// pricing problem at valuations π ≥ 0 is max π·M_k x over its box — for a council whose only
+/// private constraints are capacities, every technique runs at capacity where it earns and not
+/// at all where it does not. A technique without a capacity gets the bound the public limits
+/// imply (the council computes it: limit / use per unit, over the limited resources it uses).
 ///
 /// Certificate from reported numbers only: with π normalised to π·d = 1, weak duality gives the
 /// bound −π·base + Σ_k rent_k(π) on the fulfilment; the plan is the mix of proposals (each council
