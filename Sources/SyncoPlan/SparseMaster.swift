@@ -38,7 +38,9 @@ struct SparseMaster {
         for j in basis { columnStatus[j] = .basic }
     }
 
+    /// Appends a column given by its nonzeros (rows in any order, each row once).
     mutating func append(entries: [(row: Int, value: Double)], cost c: Double) {
+        assert(Set(entries.map(\.row)).count == entries.count, "a row twice in one column")
         for (i, v) in entries where v != 0 {
             precondition(i >= 0 && i < rows)
             rowIndex.append(Int32(i)); values.append(v)
@@ -53,11 +55,10 @@ struct SparseMaster {
     /// Primal simplex from the last basis.
     mutating func solve() -> Outcome {
         let n = columnCount
-        var triplets: [(row: Int, column: Int, value: Double)] = []
-        triplets.reserveCapacity(values.count)
-        for j in 0..<n { for p in colStart[j]..<colStart[j + 1] { triplets.append((Int(rowIndex[p]), j, values[p])) } }
+        // The columns as stored are the rows of Aᵀ.
+        let matrix = CSRMatrix(rows: n, columns: rows, rowStart: colStart, colIndex: rowIndex, values: values).transposed()
         let lp = LinearProgram(objective: cost, lower: [Double](repeating: 0, count: n), upper: [Double](repeating: .infinity, count: n),
-                               matrix: CSRMatrix(rows: rows, columns: n, triplets: triplets), rowLower: b, rowUpper: b)
+                               matrix: matrix, rowLower: b, rowUpper: b)
         var simplex = SparseSimplex(lp)
         simplex.useDual = false
         let r = simplex.solve(start: columnStatus + rowStatus)
