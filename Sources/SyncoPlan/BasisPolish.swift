@@ -65,6 +65,8 @@ struct BasisPolish: Sendable {
         var x: [Double]; var y: [Double]; var rounds: Int; var certified: Bool
         /// Simplex pivots taken (after policy iteration, or from a kept basis).
         var pivots = 0
+        /// Rounds of the decomposition over resource prices (`resourcePrices`), when it certified.
+        var priceRounds = 0
         /// The basis of a certified point, kept for a re-plan.
         var vertex: Vertex? = nil
     }
@@ -187,7 +189,7 @@ struct BasisPolish: Sendable {
     /// and that it accepts ends the search at once, even if some technique is still profitable
     /// within the tolerance.
     func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, pivotSeconds: Double = .infinity,
-                 knapsack: Bool = false, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
+                 knapsack: Bool = false, decompose: Bool = false, note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -198,6 +200,14 @@ struct BasisPolish: Sendable {
         // When switching whole products stops helping, single simplex pivots from the best basis.
         func finish() -> Outcome? {
             guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
+            // A resource bound first and switching stalled: more than one resource binds. The
+            // decomposition over resource prices handles any number of them (no capacity rows).
+            if decompose, t.resource { note?("policy iteration stalled with \(needs.economy.resources[needs.limitedResources[t.index]].id) binding: decomposition over the resource prices") }
+            if decompose, t.resource, let y = best?.y, y.count == n + needs.limitedResources.count,
+               let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: pivotSeconds, note: note),
+               LPResiduals(lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
+                return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds)
+            }
             let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
                            extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept)
             if let p, p.certified || best == nil { return p }

@@ -171,15 +171,28 @@ public enum Planner {
         //    until none is, then simplex pivots add further binding limits. Certified like
         //    everything else; when it stops short, the solver starts from its best point (and
         //    tries the same polish on its iterates).
+        //    Without capacities and with several limited resources, the decomposition over
+        //    resource prices (BasisPolish.resourcePrices) comes first: it handles any number of
+        //    binding resources, where policy iteration and pivots take one binding limit at a
+        //    time. (With one resource, policy iteration is the same and keeps a basis.)
         let polish = options.basisPolish ? basisPolish() : nil
         // A warm plan's own technique choice is the start when it fits this economy.
-        let policy = polish.flatMap { bp in
-            bp.improve(warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis(),
-                       rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
-                       pivotSeconds: min(10, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, accept: accept)
+        let startBasis = polish.map { bp in warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis() }
+        var policy: BasisPolish.Outcome? = nil
+        if let bp = polish, let b = startBasis, needs.limitedResources.count > 1, !e.techniques.capacity.contains(where: { $0.isFinite }),
+           let d = bp.resourcePrices(b, prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
+                                     note: options.note),
+           accept(d.x, d.y) {
+            policy = BasisPolish.Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds)
+        }
+        if policy == nil, let bp = polish, let b = startBasis {
+            policy = bp.improve(b, rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
+                                pivotSeconds: min(10, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, decompose: true,
+                                note: options.note, accept: accept)
         }
         if let z = policy, z.certified {
-            let how = z.pivots > 0 ? "Leontief structure with the techniques chosen by policy iteration, then \(z.pivots) simplex pivots"
+            let how = z.priceRounds > 0 ? "Leontief structure, several resources binding: decomposition over the resource prices (\(z.priceRounds) rounds)"
+                : z.pivots > 0 ? "Leontief structure with the techniques chosen by policy iteration, then \(z.pivots) simplex pivots"
                 : "Leontief structure with the techniques chosen by policy iteration (\(z.rounds) rounds)"
             if var plan = certified(z.x, z.y, structure, how) {
                 if var vertex = z.vertex {

@@ -75,20 +75,56 @@ import SyncoPlan
     /// labour 2x₁ + x₂ = 15 gives x₁ = 2.5, so 12.5 bread, λ = 1.25. Duals: both techniques
     /// basic, y = 2w_L = w_L + 0.5w_C and 10y = 1, so y = 0.1, w_L = 0.05, w_C = 0.1. A simplex
     /// pivot (BasisPolish.pivots) adds the second limit and the second technique.
-    @Test func twoBindingLimitsNeedAPivot() {
-        let plan = Planner.solve(twoLimitBread(need: 10, co2: 5))
+    /// With a (slack) capacity on the hand technique the decomposition over resource prices,
+    /// which has no capacity rows, is skipped and the pivots find the same vertex.
+    @Test(arguments: [false, true])
+    func twoBindingLimits(handCapacity: Bool) {
+        let plan = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: handCapacity ? 100 : .infinity))
         #expect(plan.status == .optimal, "\(plan.message)")
-        #expect(plan.iterations == 0 && plan.message.contains("simplex pivots"), "found by pivots, not the solver: \(plan.message)")
+        let how = handCapacity ? "simplex pivots" : "decomposition over the resource prices"
+        #expect(plan.iterations == 0 && plan.message.contains(how), "found by \(how), not the solver: \(plan.message)")
         #expect(abs(plan.fulfilment - 1.25) < 1e-9)
         #expect(abs(plan.activities[0] - 2.5) < 1e-9 && abs(plan.activities[1] - 10) < 1e-9)
         #expect(abs(plan.productValuation[0] - 0.1) < 1e-9)
         #expect(abs(plan.resourceValuation[0] - 0.05) < 1e-9 && abs(plan.resourceValuation[1] - 0.1) < 1e-9)
     }
 
+    /// Three resources bind at once (labour, land and CO2; capacities removed): the
+    /// decomposition over resource prices certifies the plan without the solver, and its λ
+    /// agrees with the reference solver's (HiGHS or GLPK on the exported MPS).
+    @Test func severalBindingResourcesByDecomposition() throws {
+        let e = threeLimits(SyntheticEconomy(products: 2000, seed: 1).generate())
+        let ref = try referenceSolve(e)
+        let plan = Planner.solve(e)
+        #expect(plan.status == .optimal, "\(plan.message)")
+        #expect(plan.iterations == 0 && plan.message.contains("decomposition over the resource prices"), "\(plan.message)")
+        #expect(ref.status == "optimal")
+        let r = ref.objective ?? .nan
+        #expect(abs(plan.fulfilment - r) <= 1e-6 * max(1, abs(r)), "λ \(plan.fulfilment) vs \(ref.solver) \(r)")
+        #expect(plan.certificate.passes(1e-6))
+        let binding = plan.resourceValuation.filter { $0 > 1e-9 }.count
+        #expect(binding >= 2, "several resources bind: \(plan.resourceValuation)")
+    }
+
+    /// The realistic generator's economy with every capacity removed and labour and land
+    /// tightened (as `scripts/tighten_limits.py --drop-capacities --scale labour=0.893
+    /// --scale land=0.935`, the BENCHMARKS case).
+    func threeLimits(_ e: Economy) -> Economy {
+        let t = e.techniques
+        let uncapped = TechniqueTable(ids: t.ids, capacity: t.capacity.map { _ in .infinity }, outputs: t.outputs, inputs: t.inputs, resources: t.resources)
+        let resources = e.resources.map { r in
+            var r = r
+            if r.id == "labour" { r.limit = r.limit! * 0.893 }
+            if r.id == "land" { r.limit = r.limit! * 0.935 }
+            return r
+        }
+        return Economy(name: e.name, products: e.products, resources: resources, techniques: uncapped, needs: e.needs)
+    }
+
     /// The two-limit bread economy with a need of `need` loaves and a CO2 limit of `co2`.
-    func twoLimitBread(need: Double, co2: Double) -> Economy {
+    func twoLimitBread(need: Double, co2: Double, handCapacity: Double = .infinity) -> Economy {
         var t = TechniqueTable()
-        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 2)]))
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 2)], capacity: handCapacity))
         t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 1), Entry(1, 0.5)]))
         return Economy(name: "bread", products: [Product(id: "bread")],
                        resources: [Resource(id: "labour", kind: .labour, limit: 15), Resource(id: "co2", kind: .emission, limit: co2)],
@@ -113,10 +149,11 @@ import SyncoPlan
     @Test func replanReusesTheOptimalBasis() {
         // Worked by hand: with both limits binding the oven makes co2/0.5 = 10 loaves and hand
         // (15 − 10)/2 = 2.5, whatever the need; for a need of 12, λ = 12.5/12. Duals: y·12 = 1,
-        // hand prices labour at y/2, the oven leaves CO2 (y − y/2)/0.5 = y.
-        let first = Planner.solve(twoLimitBread(need: 10, co2: 5))
+        // hand prices labour at y/2, the oven leaves CO2 (y − y/2)/0.5 = y. (The slack capacity
+        // sends the first solve through the pivots, which keep a basis.)
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: 100))
         #expect(first.status == .optimal && abs(first.fulfilment - 1.25) < 1e-9)
-        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5), warmStart: first)
+        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: 100), warmStart: first)
         #expect(warm.status == .optimal, "\(warm.message)")
         #expect(warm.message.contains("warm plan's basis"), "\(warm.message)")
         #expect(warm.iterations == 0)
@@ -132,8 +169,8 @@ import SyncoPlan
     @Test func replanLeavesABasisThatNoLongerFits() {
         // With 20 t of CO2 only labour binds: the oven alone, 15 loaves, λ = 1.5. The kept
         // two-limit basis would run hand at (15 − 40)/2 < 0; the planner must not keep it.
-        let first = Planner.solve(twoLimitBread(need: 10, co2: 5))
-        let warm = Planner.solve(twoLimitBread(need: 10, co2: 20), warmStart: first)
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: 100))
+        let warm = Planner.solve(twoLimitBread(need: 10, co2: 20, handCapacity: 100), warmStart: first)
         #expect(warm.status == .optimal, "\(warm.message)")
         #expect(abs(warm.fulfilment - 1.5) < 1e-9)
         #expect(abs(warm.activities[0]) < 1e-9 && abs(warm.activities[1] - 15) < 1e-9)
