@@ -45,6 +45,19 @@ public struct LeontiefSystem: Sendable {
     /// (−1 for none) and `output[j]` its output of j per unit of activity (> 0 where chosen).
     /// Used by the basis polish, whose choice comes from the solver's iterate.
     public init(_ e: Economy, primary: [Int32], output mainOut: [Double]) {
+        let (at, rt) = LeontiefSystem.columns(e, primary: primary, output: mainOut)
+        a = at.transposed()
+        r = rt.transposed()
+        primaryTechnique = primary
+        primaryOutput = mainOut
+        aTransposedStorage = at
+    }
+
+    /// The columns of a choice's system without transposing them: Aᵀ (row j: what one unit of
+    /// product j takes, by-products negative) and rᵀ (row j: its resources), both products ×
+    /// (products or resources) in CSR form. Enough for transposed solves (prices), which is
+    /// all a pricing step needs; `init` transposes them for forward solves.
+    static func columns(_ e: Economy, primary: [Int32], output mainOut: [Double]) -> (at: CSRMatrix, rt: CSRMatrix) {
         let n = e.productCount
         let t = e.techniques
         precondition(primary.count == n && mainOut.count == n)
@@ -79,13 +92,9 @@ public struct LeontiefSystem: Sendable {
             colStart.append(rowIdx.count)
             rStart.append(rIdx.count)
         }
-        // The column-wise arrays are the CSR form of Aᵀ; transposing gives A.
-        let at = CSRMatrix(rows: n, columns: n, rowStart: colStart, colIndex: rowIdx, values: vals)
-        a = at.transposed()
-        r = CSRMatrix(rows: n, columns: e.resourceCount, rowStart: rStart, colIndex: rIdx, values: rVals).transposed()
-        primaryTechnique = primary
-        primaryOutput = mainOut
-        aTransposedStorage = at
+        // The column-wise arrays are the CSR forms of Aᵀ and rᵀ.
+        return (CSRMatrix(rows: n, columns: n, rowStart: colStart, colIndex: rowIdx, values: vals),
+                CSRMatrix(rows: n, columns: e.resourceCount, rowStart: rStart, colIndex: rIdx, values: rVals))
     }
 
     private let aTransposedStorage: CSRMatrix

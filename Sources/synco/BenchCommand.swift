@@ -109,11 +109,15 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Products.") var products: Int = 100_000
         @Option(help: "Seed.") var seed: UInt64 = 1
         @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
+        @Option(help: "Economy file instead of a generated one.") var economy: String?
 
         func run() throws {
-            var g = SyntheticEconomy(products: products, seed: seed)
-            g.shape = shape
-            let e = g.generate()
+            let e: Economy
+            if let f = economy { e = try loadEconomy(f) } else {
+                var g = SyntheticEconomy(products: products, seed: seed)
+                g.shape = shape
+                e = g.generate()
+            }
             let first = Planner.solve(e)
             var rng = SeededGenerator(seed: seed ^ 99)
             let changed = Economy(name: e.name + " (changed)", products: e.products, resources: e.resources, techniques: e.techniques,

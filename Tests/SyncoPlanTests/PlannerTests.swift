@@ -146,14 +146,15 @@ import SyncoPlan
         #expect(exact.maxRowViolation == 0 && exact.passes(1e-9))
     }
 
+    /// Worked by hand: with both limits binding the oven makes co2/0.5 = 10 loaves and hand
+    /// (15 − 10)/2 = 2.5, whatever the need; for a need of 12, λ = 12.5/12. Duals: y·12 = 1,
+    /// hand prices labour at y/2, the oven leaves CO2 (y − y/2)/0.5 = y. (The slack capacity
+    /// sends the first solve through the pivots, which keep a basis.)
     @Test func replanReusesTheOptimalBasis() {
-        // Worked by hand: with both limits binding the oven makes co2/0.5 = 10 loaves and hand
-        // (15 − 10)/2 = 2.5, whatever the need; for a need of 12, λ = 12.5/12. Duals: y·12 = 1,
-        // hand prices labour at y/2, the oven leaves CO2 (y − y/2)/0.5 = y. (The slack capacity
-        // sends the first solve through the pivots, which keep a basis.)
-        let first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: 100))
+        let handCapacity = 100.0
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: handCapacity))
         #expect(first.status == .optimal && abs(first.fulfilment - 1.25) < 1e-9)
-        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: 100), warmStart: first)
+        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: handCapacity), warmStart: first)
         #expect(warm.status == .optimal, "\(warm.message)")
         #expect(warm.message.contains("warm plan's basis"), "\(warm.message)")
         #expect(warm.iterations == 0)
@@ -162,7 +163,7 @@ import SyncoPlan
         #expect(abs(warm.productValuation[0] - 1.0 / 12) < 1e-9)
         #expect(abs(warm.resourceValuation[0] - 1.0 / 24) < 1e-9 && abs(warm.resourceValuation[1] - 1.0 / 12) < 1e-9)
         // The same answer cold.
-        let cold = Planner.solve(twoLimitBread(need: 12, co2: 5))
+        let cold = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: handCapacity))
         #expect(abs(cold.fulfilment - warm.fulfilment) < 1e-12)
     }
 
