@@ -241,6 +241,10 @@ struct BasisPolish: Sendable {
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let (tight, scale, forward) = tightestLimitAndScale(basis, sys: sys) else { return finish() }
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
+                // A second resource binds before the one that priced the switches: several
+                // resources bind, which the decomposition over resource prices handles at once
+                // (switching fewer products at a time would only creep towards it).
+                if decompose, tight.resource, let t = bestBasis?.tight, t.resource, t.index != tight.index { return finish() }
                 // Which switches load the limit that now binds first? With v = e_T M⁻¹ (that
                 // limit's row through the accepted basis' inverse), switching product i from
                 // technique a to b changes T's use by u_i·(Δr_T − v·ΔM_i) to first order. Drop
