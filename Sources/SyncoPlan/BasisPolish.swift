@@ -67,6 +67,8 @@ struct BasisPolish: Sendable {
         var pivots = 0
         /// Rounds of the decomposition over resource prices (`resourcePrices`), when it certified.
         var priceRounds = 0
+        /// What that decomposition leaves for a re-plan.
+        var prices: PriceState? = nil
         /// The basis of a certified point, kept for a re-plan.
         var vertex: Vertex? = nil
     }
@@ -206,7 +208,7 @@ struct BasisPolish: Sendable {
             if decompose, t.resource, let y = best?.y, y.count == n + needs.limitedResources.count,
                let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: pivotSeconds, note: note),
                LPResiduals(lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
-                return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds)
+                return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
             }
             let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
                            extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept)

@@ -38,6 +38,9 @@ public struct Plan: Sendable {
     /// The optimal basis policy iteration or pivots certified, kept so that a re-plan of the same
     /// techniques re-solves it first (`BasisPolish.Vertex`). In-process only.
     var vertex: BasisPolish.Vertex? = nil
+    /// The technique choices the decomposition over resource prices mixed, kept so that a
+    /// re-plan of the same techniques starts from them (`BasisPolish.PriceState`). In-process only.
+    var prices: BasisPolish.PriceState? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
     public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double]) -> Plan {

@@ -117,6 +117,32 @@ public enum Planner {
             }
         }
 
+        // 1b. A re-plan of a plan the decomposition over resource prices made: its master
+        //     starts from the kept technique choices (their columns for the new needs cost no
+        //     solve) at the prices they give; when the same choices stay cheapest only the
+        //     mixture is solved again, from the kept solutions.
+        if options.basisPolish, let kept = warmStart?.prices, kept.fingerprint == techniqueFingerprint(),
+           let first = kept.choices.last, first.primary.count == n {
+            if built == nil, let bp = kept.polish.renewed(for: needs) {
+                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
+                polishCache = bp
+            }
+            let bp = basisPolish()
+            var start = bp.structureBasis()
+            start.primary = first.primary
+            start.primaryOut = first.output
+            if let d = bp.resourcePrices(start, prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
+                                         kept: kept, note: options.note),
+               accept(d.x, d.y),
+               var plan = certified(d.x, d.y, warmStart?.structure,
+                                    "the warm plan's technique choices, decomposition over the resource prices (\(d.rounds) rounds)") {
+                var prices = d.state
+                prices.fingerprint = kept.fingerprint
+                plan.prices = prices
+                return plan
+            }
+        }
+
         var structure: LeontiefStructure? = nil
         if hasGuaranteed || options.leontiefStart {
             let fp = techniqueFingerprint()
@@ -183,7 +209,7 @@ public enum Planner {
            let d = bp.resourcePrices(b, prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
                                      note: options.note),
            accept(d.x, d.y) {
-            policy = BasisPolish.Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds)
+            policy = BasisPolish.Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
         }
         if policy == nil, let bp = polish, let b = startBasis {
             policy = bp.improve(b, rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
@@ -198,6 +224,10 @@ public enum Planner {
                 if var vertex = z.vertex {
                     vertex.fingerprint = techniqueFingerprint()
                     plan.vertex = vertex
+                }
+                if var prices = z.prices {
+                    prices.fingerprint = techniqueFingerprint()
+                    plan.prices = prices
                 }
                 return plan
             }

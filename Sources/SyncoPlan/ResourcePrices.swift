@@ -10,6 +10,33 @@ extension BasisPolish {
         var rounds: Int
         /// Upper bound on λ from the best valuations minus the plan's λ, relative.
         var gap: Double
+        /// What a re-plan of the same techniques starts from.
+        var state: PriceState
+    }
+
+    /// One technique choice of the decomposition: the technique carrying each product, its
+    /// output, and the limited resources embodied in each product under it (width K).
+    struct PriceChoice: Sendable {
+        var primary: [Int32]
+        var output: [Double]
+        var embodied: [Double]
+        /// Its last Leontief plan in the mixture (start of the next one's solve), if it had one.
+        var solution: [Double]? = nil
+    }
+
+    /// What the decomposition over resource prices leaves in the plan, so that a re-plan of the
+    /// same techniques (needs or limits changed) starts its master from the choices that made
+    /// the plan: their columns for the new needs cost no solve (G = v·g, D = v·o), and when the
+    /// same choices stay optimal, no pricing solve either; only the mixture is solved again,
+    /// from the kept solutions. In-process only, like `Vertex`.
+    struct PriceState: Sendable {
+        /// The mixed choices, then the last one priced.
+        var choices: [PriceChoice]
+        var limitedResources: [Int]
+        /// The polish (program, grouping) it was found with, renewed for new needs.
+        var polish: BasisPolish
+        /// The technique table's fingerprint (set by the planner; nil: never reused).
+        var fingerprint: UInt64? = nil
     }
 
     /// Several limited resources bind and no capacity does: Dantzig–Wolfe decomposition over
@@ -37,7 +64,7 @@ extension BasisPolish {
     /// converge, the master cannot start (the first choice cannot make the guaranteed needs
     /// within the limits) or `seconds` run out.
     func resourcePrices(_ start: Basis, prices initial: [Double]?, tolerance: Double, seconds: Double = .infinity,
-                        maxRounds: Int = 500, note: (@Sendable (String) -> Void)? = nil) -> PriceDecomposition? {
+                        maxRounds: Int = 500, kept: PriceState? = nil, note: (@Sendable (String) -> Void)? = nil) -> PriceDecomposition? {
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
         let e = needs.economy
@@ -124,12 +151,46 @@ extension BasisPolish {
         }
 
         // Columns of the master: K slacks, then a (μ, ρ) pair per technique choice.
-        var choices: [(primary: [Int32], output: [Double])] = []
+        var choices: [PriceChoice] = []
         var seen: [[Int32]: Int] = [:]
         var master: SparseMaster? = nil
         var w = initial ?? limits.map { 1 / max($0, 1e-300) }
         var best: (bound: Double, y: [Double])? = nil
         var lambda = 0.0
+        // Adds the current choice's two columns (resources of its plans of g and of o).
+        func addColumns() -> Bool {
+            let col = plan()
+            seen[policy] = choices.count
+            choices.append(PriceChoice(primary: policy, output: policyOut, embodied: embodied!))
+            let gEntries = (0..<k).map { (row: $0, value: col.gUse[$0]) } + [(row: k, value: 1.0)]
+            let oEntries = (0..<k).map { (row: $0, value: col.oUse[$0]) }
+            if master == nil {
+                // Start: the slacks and this choice's plan of the guaranteed needs.
+                guard zip(col.gUse, limits).allSatisfy({ $0 <= $1 }) else { return false }
+                let slacks = (0..<k).map { [(row: $0, value: 1.0)] }
+                master = SparseMaster(b: limits + [1], entries: slacks + [gEntries, oEntries],
+                                      costs: [Double](repeating: 0, count: k) + [0, -1], basis: Array(0...k))
+            } else {
+                master!.append(entries: gEntries, cost: 0)
+                master!.append(entries: oEntries, cost: -1)
+            }
+            return true
+        }
+        // A re-plan: the kept choices' columns for these needs, the master solved, its duals the
+        // first prices and the last choice priced the start of policy iteration.
+        var solutions: [[Double]?] = []
+        if let kept, kept.limitedResources == limited, !kept.choices.isEmpty,
+           kept.choices.allSatisfy({ $0.primary.count == n && $0.embodied.count == n * k }) {
+            for c in kept.choices where seen[c.primary] == nil {
+                policy = c.primary; policyOut = c.output; embodied = c.embodied
+                guard addColumns() else { return nil }
+                solutions.append(c.solution)
+            }
+            guard master!.solve() == .optimal else { return nil }
+            lambda = -zip(master!.cost, master!.solution).reduce(0) { $0 + $1.0 * $1.1 }
+            w = (0..<k).map { max(0, -master!.duals[$0]) }
+            lastEmbodied = embodied
+        }
         // Prices are smoothed towards those of the best bound (Wentges): the master's duals
         // alone zig-zag (Kelley's cutting planes). A round whose choice the master already has
         // was mispriced by the smoothing; the next one uses the master's duals alone.
@@ -146,22 +207,7 @@ extension BasisPolish {
             }
             let isNew = seen[policy] == nil
             if isNew {
-                let col = plan()
-                seen[policy] = choices.count
-                choices.append((policy, policyOut))
-                let gEntries = (0..<k).map { (row: $0, value: col.gUse[$0]) } + [(row: k, value: 1.0)]
-                let oEntries = (0..<k).map { (row: $0, value: col.oUse[$0]) }
-                if master == nil {
-                    // Start: the slacks and this choice's plan of the guaranteed needs.
-                    guard zip(col.gUse, limits).allSatisfy({ $0 <= $1 }) else { return nil }
-                    let slacks = (0..<k).map { [(row: $0, value: 1.0)] }
-                    master = SparseMaster(b: limits + [1], entries: slacks + [gEntries, oEntries],
-                                          costs: [Double](repeating: 0, count: k) + [0, -1], basis: Array(0...k))
-                } else {
-                    master!.append(entries: gEntries, cost: 0)
-                    master!.append(entries: oEntries, cost: -1)
-                }
-                guard master!.solve() == .optimal else { return nil }
+                guard addColumns(), master!.solve() == .optimal else { return nil }
                 lambda = -zip(master!.cost, master!.solution).reduce(0) { $0 + $1.0 * $1.1 }
             }
             // The master's λ and the best bound agree: done. A choice already in the master
@@ -171,7 +217,8 @@ extension BasisPolish {
             note?("resource prices round \(round): λ \(lambda), bound \(b.bound), \(choices.count) technique choices, \(steps) pricing solves, \((elapsed() * 1000).rounded() / 1000) s")
             if gap <= tolerance / 2 || (!isNew && !smoothed) {
                 guard gap <= tolerance else { return nil }
-                return mixture(master!, choices: choices, y: b.y, lambda: lambda, rounds: round, gap: gap)
+                return mixture(master!, choices: choices, solutions: solutions, last: seen[policy]!, y: b.y, lambda: lambda,
+                               rounds: round, gap: gap)
             }
             let duals = (0..<k).map { max(0, -master!.duals[$0]) }
             smoothed = isNew && round > 1
@@ -182,7 +229,7 @@ extension BasisPolish {
 
     /// The master's mixture of Leontief plans as LP activities (λ last), or nil when it breaks a
     /// capacity (the master has no capacity rows).
-    private func mixture(_ master: SparseMaster, choices: [(primary: [Int32], output: [Double])], y: [Double], lambda: Double,
+    private func mixture(_ master: SparseMaster, choices: [PriceChoice], solutions: [[Double]?], last: Int, y: [Double], lambda: Double,
                          rounds: Int, gap: Double) -> PriceDecomposition? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
@@ -190,18 +237,27 @@ extension BasisPolish {
         let solver = LeontiefSolver(tolerance: 1e-13, maxIterations: 20_000)
         var x = [Double](repeating: 0, count: m + 1)
         var rhs = [Double](repeating: 0, count: n)
+        var kept: [PriceChoice] = []
+        var lastSolution: [Double]? = nil
         for (c, choice) in choices.enumerated() {
             let mu = master.solution[k + 2 * c], rho = master.solution[k + 2 * c + 1]
             guard mu > 0 || rho > 0 else { continue }
             for i in 0..<n { rhs[i] = mu * needs.guaranteed[i] + rho * needs.other[i] }
             let sys = LeontiefSystem(e, primary: choice.primary, output: choice.output)
-            let sol = solver.solve(sys.a, rhs)
+            let sol = solver.solve(sys.a, rhs, initial: c < solutions.count ? solutions[c] : nil)
             guard sol.converged else { return nil }
+            var keep = choice
+            keep.solution = sol.x
+            if c == last { lastSolution = sol.x } else { kept.append(keep) }
             for i in 0..<n where choice.primary[i] >= 0 { x[Int(choice.primary[i])] += max(0, sol.x[i]) / choice.output[i] }
         }
         x[m] = lambda
         let cap = e.techniques.capacity
         for j in 0..<m where x[j] > cap[j] * (1 + 1e-9) { return nil }
-        return PriceDecomposition(x: x, y: y, rounds: rounds, gap: gap)
+        var lastChoice = choices[last]
+        lastChoice.solution = lastSolution ?? (last < solutions.count ? solutions[last] : nil)
+        kept.append(lastChoice)
+        return PriceDecomposition(x: x, y: y, rounds: rounds, gap: gap,
+                                  state: PriceState(choices: kept, limitedResources: needs.limitedResources, polish: self))
     }
 }

@@ -106,6 +106,31 @@ import SyncoPlan
         #expect(binding >= 2, "several resources bind: \(plan.resourceValuation)")
     }
 
+    /// A re-plan of a plan the decomposition made starts from its technique choices: on the
+    /// bread economy the hand and oven choices stay cheapest for a need of 12 (by hand, as in
+    /// `replanReusesTheOptimalBasis`: λ = 12.5/12, bread valued 1/12); on the three-limit economy
+    /// with 1 % of its needs raised by 10 %, the warm λ agrees with a cold solve.
+    @Test func replanFromTheKeptTechniqueChoices() {
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5))
+        #expect(first.message.contains("decomposition over the resource prices"), "\(first.message)")
+        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5), warmStart: first)
+        #expect(warm.status == .optimal && warm.message.contains("warm plan's technique choices"), "\(warm.message)")
+        #expect(abs(warm.fulfilment - 12.5 / 12) < 1e-9)
+        #expect(abs(warm.activities[0] - 2.5) < 1e-9 && abs(warm.activities[1] - 10) < 1e-9)
+        #expect(abs(warm.productValuation[0] - 1.0 / 12) < 1e-9)
+
+        let e = threeLimits(SyntheticEconomy(products: 2000, seed: 1).generate())
+        let base = Planner.solve(e)
+        var rng = SeededGenerator(seed: 5)
+        let changed = Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                              needs: e.needs.map { rng.unit() < 0.01 ? Need(product: $0.product, amount: $0.amount * 1.1, guaranteed: $0.guaranteed) : $0 })
+        let cold = Planner.solve(changed)
+        let again = Planner.solve(changed, warmStart: base)
+        #expect(again.status == .optimal && again.message.contains("warm plan's technique choices"), "\(again.message)")
+        #expect(abs(again.fulfilment - cold.fulfilment) <= 2e-6 * cold.fulfilment, "warm λ \(again.fulfilment) vs cold \(cold.fulfilment)")
+        #expect(again.certificate.passes(1e-6))
+    }
+
     /// With the capacities kept, policy iteration runs first; when a second resource binds
     /// before the one that priced its switches it hands over to the decomposition, whose mixture
     /// must then keep every capacity (the certificate checks). λ against the reference solver.
