@@ -78,6 +78,19 @@ public struct LeontiefSolver: Sendable {
                             nb[i] = s
                             dmax[0] = max(dmax[0], abs(s - xb[i]))
                             xmax[0] = max(xmax[0], abs(s))
+                        } else if w == 4 {
+                            // Four right-hand sides as one SIMD vector: one gather per nonzero.
+                            var s = load4(db, o)
+                            while p < end { s += vb[p] * load4(xb, Int(cb[p]) * 4); p += 1 }
+                            store4(nb, o, s)
+                            let dv = s - load4(xb, o)
+                            for k in 0..<4 { dmax[k] = max(dmax[k], abs(dv[k])); xmax[k] = max(xmax[k], abs(s[k])) }
+                        } else if w == 2 {
+                            var s = load2(db, o)
+                            while p < end { s += vb[p] * load2(xb, Int(cb[p]) * 2); p += 1 }
+                            store2(nb, o, s)
+                            let dv = s - load2(xb, o)
+                            for k in 0..<2 { dmax[k] = max(dmax[k], abs(dv[k])); xmax[k] = max(xmax[k], abs(s[k])) }
                         } else {
                             for k in 0..<w { nb[o + k] = db[o + k] }
                             while p < end {
@@ -153,6 +166,26 @@ public struct LeontiefSolver: Sendable {
         return Result(x: x, width: w, iterations: it, relativeChange: change, converged: change <= tolerance,
                       nonzerosStreamed: a.nonzeros * it)
     }
+}
+
+@inline(__always)
+private func load4(_ b: UnsafeBufferPointer<Double>, _ o: Int) -> SIMD4<Double> {
+    UnsafeRawPointer(b.baseAddress! + o).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+private func store4(_ b: UnsafeMutableBufferPointer<Double>, _ o: Int, _ v: SIMD4<Double>) {
+    UnsafeMutableRawPointer(b.baseAddress! + o).storeBytes(of: v, as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+private func load2(_ b: UnsafeBufferPointer<Double>, _ o: Int) -> SIMD2<Double> {
+    UnsafeRawPointer(b.baseAddress! + o).loadUnaligned(as: SIMD2<Double>.self)
+}
+
+@inline(__always)
+private func store2(_ b: UnsafeMutableBufferPointer<Double>, _ o: Int, _ v: SIMD2<Double>) {
+    UnsafeMutableRawPointer(b.baseAddress! + o).storeBytes(of: v, as: SIMD2<Double>.self)
 }
 
 /// max-norm change relative to the iterate; infinite (not NaN) once the iteration overflows,
