@@ -191,7 +191,8 @@ struct BasisPolish: Sendable {
     /// and that it accepts ends the search at once, even if some technique is still profitable
     /// within the tolerance.
     func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, pivotSeconds: Double = .infinity,
-                 knapsack: Bool = false, decompose: Bool = false, note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
+                 knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
+                 note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -202,11 +203,13 @@ struct BasisPolish: Sendable {
         // When switching whole products stops helping, single simplex pivots from the best basis.
         func finish() -> Outcome? {
             guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
-            // A resource bound first and switching stalled: more than one resource binds. The
-            // decomposition over resource prices handles any number of them (no capacity rows).
-            if decompose, t.resource { note?("policy iteration stalled with \(needs.economy.resources[needs.limitedResources[t.index]].id) binding: decomposition over the resource prices") }
+            // A resource bound first and switching stopped helping: more than one resource binds.
+            // The decomposition over resource prices handles any number of them (no capacity rows).
+            if decompose, t.resource {
+                note?("policy iteration stops with \(needs.economy.resources[needs.limitedResources[t.index]].id) binding first: decomposition over the resource prices")
+            }
             if decompose, t.resource, let y = best?.y, y.count == n + needs.limitedResources.count,
-               let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: pivotSeconds, note: note),
+               let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: decomposeSeconds, note: note),
                LPResiduals(lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
                 return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
             }

@@ -122,15 +122,15 @@ public enum Planner {
         //     solve) at the prices they give; when the same choices stay cheapest only the
         //     mixture is solved again, from the kept solutions.
         if options.basisPolish, let kept = warmStart?.prices, kept.fingerprint == techniqueFingerprint(),
-           let first = kept.choices.last, first.primary.count == n {
+           let last = kept.choices.last, last.primary.count == n {
             if built == nil, let bp = kept.polish.renewed(for: needs) {
                 built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
                 polishCache = bp
             }
             let bp = basisPolish()
             var start = bp.structureBasis()
-            start.primary = first.primary
-            start.primaryOut = first.output
+            start.primary = last.primary
+            start.primaryOut = last.output
             if let d = bp.resourcePrices(start, prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
                                          kept: kept, note: options.note),
                accept(d.x, d.y),
@@ -214,7 +214,7 @@ public enum Planner {
         if policy == nil, let bp = polish, let b = startBasis {
             policy = bp.improve(b, rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(10, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, decompose: true,
-                                note: options.note, accept: accept)
+                                decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept)
         }
         if let z = policy, z.certified {
             let how = z.priceRounds > 0 ? "Leontief structure, several resources binding: decomposition over the resource prices (\(z.priceRounds) rounds)"

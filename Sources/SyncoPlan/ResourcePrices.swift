@@ -59,10 +59,15 @@ extension BasisPolish {
     ///
     /// Each round costs one transposed Leontief solve of width K (the resources embodied in
     /// each product) per technique choice policy iteration passes through, usually one or two;
-    /// the master is tiny. Capacities are not rows of the master: if the mixture breaks one, the result is
-    /// nil (the caller goes on with pivots or the solver). Nil too when a solve fails to
-    /// converge, the master cannot start (the first choice cannot make the guaranteed needs
-    /// within the limits) or `seconds` run out.
+    /// the master is tiny. The next round's prices lie halfway between the master's duals and
+    /// the best bound's (Wentges' smoothing). With `kept` (a re-plan), the master starts from
+    /// the kept choices.
+    ///
+    /// Capacities are not rows of the master: if the mixture breaks one, the result is nil (the
+    /// caller goes on with pivots or the solver). Nil too when a need is negative (the
+    /// least-cost argument needs y ≥ 0), a solve fails to converge, the master cannot start
+    /// (the first choice cannot make the guaranteed needs within the limits) or `seconds` run
+    /// out.
     func resourcePrices(_ start: Basis, prices initial: [Double]?, tolerance: Double, seconds: Double = .infinity,
                         maxRounds: Int = 500, kept: PriceState? = nil, note: (@Sendable (String) -> Void)? = nil) -> PriceDecomposition? {
         let began = DispatchTime.now().uptimeNanoseconds
@@ -72,7 +77,8 @@ extension BasisPolish {
         let limited = needs.limitedResources
         let k = limited.count
         let g = needs.guaranteed, o = needs.other
-        guard k >= 1, needs.lambdaUpper == .infinity, o.contains(where: { $0 > 0 }) else { return nil }
+        guard k >= 1, needs.lambdaUpper == .infinity, o.contains(where: { $0 > 0 }),
+              !o.contains(where: { $0 < 0 }), !g.contains(where: { $0 < 0 }) else { return nil }
         let limits = limited.map { e.resources[$0].limit! }
         // The rounds' solves to 1e-10 (the certificate asks 1e-6 of the plan; the final mixture
         // is solved to 1e-13).

@@ -143,7 +143,8 @@ func peakMemory() -> Int {
     var line = [CChar](repeating: 0, count: 256)
     while fgets(&line, 256, f) != nil {
         let s = String(cString: line)
-        if s.hasPrefix("VmHWM:") { return (Int(s.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024 }
+        // "VmHWM:\t  123456 kB"; from 10^7 kB on there are no spaces after the tab.
+        if s.hasPrefix("VmHWM:") { return (Int(s.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "0") ?? 0) * 1024 }
     }
     return 0
 }
