@@ -79,18 +79,10 @@ public struct LeontiefSolver: Sendable {
                             dmax[0] = max(dmax[0], abs(s - xb[i]))
                             xmax[0] = max(xmax[0], abs(s))
                         } else if w == 4 {
-                            // Four right-hand sides as one SIMD vector: one gather per nonzero.
-                            var s = load4(db, o)
-                            while p < end { s += vb[p] * load4(xb, Int(cb[p]) * 4); p += 1 }
-                            store4(nb, o, s)
-                            let dv = s - load4(xb, o)
-                            for k in 0..<4 { dmax[k] = max(dmax[k], abs(dv[k])); xmax[k] = max(xmax[k], abs(s[k])) }
+                            // Four (two) right-hand sides as one SIMD vector: one gather per nonzero.
+                            simdRow(SIMD4<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax)
                         } else if w == 2 {
-                            var s = load2(db, o)
-                            while p < end { s += vb[p] * load2(xb, Int(cb[p]) * 2); p += 1 }
-                            store2(nb, o, s)
-                            let dv = s - load2(xb, o)
-                            for k in 0..<2 { dmax[k] = max(dmax[k], abs(dv[k])); xmax[k] = max(xmax[k], abs(s[k])) }
+                            simdRow(SIMD2<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax)
                         } else {
                             for k in 0..<w { nb[o + k] = db[o + k] }
                             while p < end {
@@ -168,24 +160,22 @@ public struct LeontiefSolver: Sendable {
     }
 }
 
+/// One row of a block Neumann step whose width is a SIMD vector's: next = d + A·x on the row's
+/// entries starting at `p`, with the row's change and size folded into `dmax` and `xmax`.
 @inline(__always)
-private func load4(_ b: UnsafeBufferPointer<Double>, _ o: Int) -> SIMD4<Double> {
-    UnsafeRawPointer(b.baseAddress! + o).loadUnaligned(as: SIMD4<Double>.self)
-}
-
-@inline(__always)
-private func store4(_ b: UnsafeMutableBufferPointer<Double>, _ o: Int, _ v: SIMD4<Double>) {
-    UnsafeMutableRawPointer(b.baseAddress! + o).storeBytes(of: v, as: SIMD4<Double>.self)
-}
-
-@inline(__always)
-private func load2(_ b: UnsafeBufferPointer<Double>, _ o: Int) -> SIMD2<Double> {
-    UnsafeRawPointer(b.baseAddress! + o).loadUnaligned(as: SIMD2<Double>.self)
-}
-
-@inline(__always)
-private func store2(_ b: UnsafeMutableBufferPointer<Double>, _ o: Int, _ v: SIMD2<Double>) {
-    UnsafeMutableRawPointer(b.baseAddress! + o).storeBytes(of: v, as: SIMD2<Double>.self)
+private func simdRow<V: SIMD>(_: V.Type, _ o: Int, _ p: inout Int, _ end: Int, _ vb: UnsafeBufferPointer<Double>,
+                              _ cb: UnsafeBufferPointer<Int32>, _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
+                              _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double])
+    where V.Scalar == Double {
+    let w = V.scalarCount
+    var s = UnsafeRawPointer(db.baseAddress! + o).loadUnaligned(as: V.self)
+    while p < end {
+        s += vb[p] * UnsafeRawPointer(xb.baseAddress! + Int(cb[p]) * w).loadUnaligned(as: V.self)
+        p += 1
+    }
+    UnsafeMutableRawPointer(nb.baseAddress! + o).storeBytes(of: s, as: V.self)
+    let dv = s - UnsafeRawPointer(xb.baseAddress! + o).loadUnaligned(as: V.self)
+    for k in 0..<w { dmax[k] = max(dmax[k], abs(dv[k])); xmax[k] = max(xmax[k], abs(s[k])) }
 }
 
 /// max-norm change relative to the iterate; infinite (not NaN) once the iteration overflows,
