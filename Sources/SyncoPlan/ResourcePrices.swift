@@ -163,6 +163,12 @@ extension BasisPolish {
         var w = initial ?? limits.map { 1 / max($0, 1e-300) }
         var best: (bound: Double, y: [Double])? = nil
         var lambda = 0.0
+        // Solves the master; λ is minus its objective.
+        func solveMaster() -> Bool {
+            guard master!.solve() == .optimal else { return false }
+            lambda = -zip(master!.cost, master!.solution).reduce(0) { $0 + $1.0 * $1.1 }
+            return true
+        }
         // Adds the current choice's two columns (resources of its plans of g and of o).
         func addColumns() -> Bool {
             let col = plan()
@@ -192,8 +198,7 @@ extension BasisPolish {
                 guard addColumns() else { return nil }
                 solutions.append(c.solution)
             }
-            guard master!.solve() == .optimal else { return nil }
-            lambda = -zip(master!.cost, master!.solution).reduce(0) { $0 + $1.0 * $1.1 }
+            guard solveMaster() else { return nil }
             w = (0..<k).map { max(0, -master!.duals[$0]) }
             lastEmbodied = embodied
         }
@@ -213,8 +218,7 @@ extension BasisPolish {
             }
             let isNew = seen[policy] == nil
             if isNew {
-                guard addColumns(), master!.solve() == .optimal else { return nil }
-                lambda = -zip(master!.cost, master!.solution).reduce(0) { $0 + $1.0 * $1.1 }
+                guard addColumns(), solveMaster() else { return nil }
             }
             // The master's λ and the best bound agree: done. A choice already in the master
             // cannot improve it, so its bound meets λ up to rounding.
