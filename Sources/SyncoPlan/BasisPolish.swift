@@ -207,11 +207,11 @@ struct BasisPolish: Sendable {
             // The decomposition over resource prices handles any number of them (no capacity rows).
             if decompose, t.resource {
                 note?("policy iteration stops with \(needs.economy.resources[needs.limitedResources[t.index]].id) binding first: decomposition over the resource prices")
-            }
-            if decompose, t.resource, let y = best?.y, y.count == n + needs.limitedResources.count,
-               let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: decomposeSeconds, note: note),
-               LPResiduals(lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
-                return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
+                if let y = best?.y, y.count == n + needs.limitedResources.count,
+                   let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: decomposeSeconds, note: note),
+                   LPResiduals(lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
+                    return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
+                }
             }
             let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
                            extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept)

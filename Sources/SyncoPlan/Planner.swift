@@ -122,16 +122,14 @@ public enum Planner {
         //     solve) at the prices they give; when the same choices stay cheapest only the
         //     mixture is solved again, from the kept solutions.
         if options.basisPolish, let kept = warmStart?.prices, kept.fingerprint == techniqueFingerprint(),
-           let last = kept.choices.last, last.primary.count == n {
+           kept.choices.last?.primary.count == n {
             if built == nil, let bp = kept.polish.renewed(for: needs) {
                 built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
                 polishCache = bp
             }
             let bp = basisPolish()
-            var start = bp.structureBasis()
-            start.primary = last.primary
-            start.primaryOut = last.output
-            if let d = bp.resourcePrices(start, prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
+            // The kept choices, not this start, begin policy iteration.
+            if let d = bp.resourcePrices(bp.structureBasis(), prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
                                          kept: kept, note: options.note),
                accept(d.x, d.y),
                var plan = certified(d.x, d.y, warmStart?.structure,

@@ -69,13 +69,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Time limit for each HiGHS method, seconds.") var highsTimeLimit: Double = 300
 
         func run() throws {
-            let e: Economy
-            if let f = economy { e = try loadEconomy(f) } else {
-                var g = SyntheticEconomy(products: products, seed: seed)
-                g.shape = shape
-                g.uniformLabourShare = labourShare
-                e = g.generate()
-            }
+            let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, labourShare: labourShare)
             var o = PlannerOptions()
             o.mode = mode
             o.solver.tolerance = tolerance
@@ -112,12 +106,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Economy file instead of a generated one.") var economy: String?
 
         func run() throws {
-            let e: Economy
-            if let f = economy { e = try loadEconomy(f) } else {
-                var g = SyntheticEconomy(products: products, seed: seed)
-                g.shape = shape
-                e = g.generate()
-            }
+            let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape)
             let first = Planner.solve(e)
             var rng = SeededGenerator(seed: seed ^ 99)
             let changed = Economy(name: e.name + " (changed)", products: e.products, resources: e.resources, techniques: e.techniques,
@@ -132,6 +121,15 @@ struct BenchCommand: ParsableCommand {
             writeStdout(out)
         }
     }
+}
+
+/// The economy a planner benchmark runs on: the file when one is given, else a generated one.
+func benchEconomy(file: String?, products: Int, seed: UInt64, shape: SyntheticEconomy.Shape, labourShare: Double? = nil) throws -> Economy {
+    if let file { return try loadEconomy(file) }
+    var g = SyntheticEconomy(products: products, seed: seed)
+    g.shape = shape
+    if let labourShare { g.uniformLabourShare = labourShare }
+    return g.generate()
 }
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
