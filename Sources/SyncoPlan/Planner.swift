@@ -170,35 +170,12 @@ public enum Planner {
             }
         }
 
-        // 3. Structure first: the Leontief plan scaled into the limits and, when one limited
-        //    resource binds it, the valuations of that resource embodied in each product
-        //    (a transposed Leontief solve). By the non-substitution theorem this pair is optimal
-        //    whenever no alternative technique is cheaper in that resource and no capacity
-        //    binds; the certificate decides, and if it fails the pair is the solver's start.
-        //    A warm plan of the same techniques supplies the system and the solves' starting
-        //    points; if the structure does not certify, its activities and valuations are the
-        //    solver's start.
-        var warm: (x: [Double], y: [Double])? = nil
-        if options.leontiefStart, var st = structure, let s = leontiefStart(needs, guaranteedActivity: start, structure: &st) {
-            warm = (s.x, [Double](repeating: 0, count: needs.rows))
-            if let y = embodiedValuations(needs, binding: s, structure: &st) {
-                if let plan = certified(s.x, y, st, "Leontief plan with \(e.resources[s.bindingResource!].id) binding, valuations embodied in it") {
-                    return plan
-                }
-                warm = (s.x, y)
-            }
-            structure = st
-        }
-        // 4. More than the first technique per product, or a capacity, matters: policy
-        //    iteration on the Leontief structure (BasisPolish.improve) — each product switches
-        //    to the technique that is profitable at the prices of the one limit that binds,
-        //    until none is, then simplex pivots add further binding limits. Certified like
-        //    everything else; when it stops short, the solver starts from its best point (and
-        //    tries the same polish on its iterates).
-        //    Without capacities and with several limited resources, the decomposition over
+        // 3. Without capacities and with several limited resources, the decomposition over
         //    resource prices (BasisPolish.resourcePrices) comes first: it handles any number of
         //    binding resources, where policy iteration and pivots take one binding limit at a
-        //    time. (With one resource, policy iteration is the same and keeps a basis.)
+        //    time, and when a single resource binds it finds step 4's Leontief plan too, so
+        //    step 4's solves are skipped when it certifies. (With one limited resource, policy
+        //    iteration is the same and keeps a basis.)
         let polish = options.basisPolish ? basisPolish() : nil
         // A warm plan's own technique choice is the start when it fits this economy.
         let startBasis = polish.map { bp in warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis() }
@@ -209,6 +186,31 @@ public enum Planner {
            accept(d.x, d.y) {
             policy = BasisPolish.Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
         }
+        // 4. Structure first: the Leontief plan scaled into the limits and, when one limited
+        //    resource binds it, the valuations of that resource embodied in each product
+        //    (a transposed Leontief solve). By the non-substitution theorem this pair is optimal
+        //    whenever no alternative technique is cheaper in that resource and no capacity
+        //    binds; the certificate decides, and if it fails the pair is the solver's start.
+        //    A warm plan of the same techniques supplies the system and the solves' starting
+        //    points; if the structure does not certify, its activities and valuations are the
+        //    solver's start.
+        var warm: (x: [Double], y: [Double])? = nil
+        if policy == nil, options.leontiefStart, var st = structure, let s = leontiefStart(needs, guaranteedActivity: start, structure: &st) {
+            warm = (s.x, [Double](repeating: 0, count: needs.rows))
+            if let y = embodiedValuations(needs, binding: s, structure: &st) {
+                if let plan = certified(s.x, y, st, "Leontief plan with \(e.resources[s.bindingResource!].id) binding, valuations embodied in it") {
+                    return plan
+                }
+                warm = (s.x, y)
+            }
+            structure = st
+        }
+        // 5. More than the first technique per product, or a capacity, matters: policy
+        //    iteration on the Leontief structure (BasisPolish.improve) — each product switches
+        //    to the technique that is profitable at the prices of the one limit that binds,
+        //    until none is, then simplex pivots add further binding limits. Certified like
+        //    everything else; when it stops short, the solver starts from its best point (and
+        //    tries the same polish on its iterates).
         if policy == nil, let bp = polish, let b = startBasis {
             policy = bp.improve(b, rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(10, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, decompose: true,
