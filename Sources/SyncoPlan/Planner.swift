@@ -15,8 +15,10 @@ public struct PlannerOptions: Sendable {
     public var note: (@Sendable (String) -> Void)? = nil
     /// Several periods: programs with at most this many rows may be solved by the sparse
     /// simplex (`SparseSimplex`) when `keepBasis` asks for a basis or a warm start carries one.
-    /// Larger ones, whose Leontief blocks fill the LU, only use the first-order solver. 0 (the
-    /// default) turns the simplex off.
+    /// Larger ones, whose Leontief blocks fill the LU, only use the first-order solver (measured
+    /// on `synco rollout`: at 1 536 rows a cold window takes 0.28 s by pivots, 0.44 s by the
+    /// first-order solver; at 5 000 rows 6.1 s against 3.1 s). 0 (the default) turns the
+    /// simplex off: its vertex plans keep no buffers, docs/multiperiod.md.
     public var simplexRows = 0
     /// Several periods: solve by the simplex (within `simplexRows`) so that the plan carries an
     /// optimal basis for warm starts (`synco rollout`).

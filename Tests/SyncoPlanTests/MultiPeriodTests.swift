@@ -246,12 +246,17 @@ func referenceSolve(_ me: MultiPeriodEconomy) throws -> Reference { try referenc
 @Suite struct MultiPeriodRollout {
     /// One window over the whole horizon is the full plan; later windows warm-start and agree
     /// with cold solves of the same window.
-    @Test func windowsAgreeWithColdSolves() throws {
+    /// By the first-order solver from the kept point (`simplexRows` 0, the default) and by
+    /// pivots from the kept basis.
+    @Test(arguments: [0, 4_000])
+    func windowsAgreeWithColdSolves(simplexRows: Int) throws {
         let me = try MultiPeriodCases.economy(MultiPeriodCases.architecture)
+        var options = PlannerOptions()
+        options.simplexRows = simplexRows
         let full = MultiPeriodPlanner.solve(me)
-        let one = RollingHorizon.run(me, horizon: 5, periods: 1)
+        let one = RollingHorizon.run(me, horizon: 5, periods: 1, options: options)
         #expect(abs(one[0].plan.fulfilment - full.fulfilment) < 1e-5)
-        let steps = RollingHorizon.run(me, horizon: 3, periods: 3)
+        let steps = RollingHorizon.run(me, horizon: 3, periods: 3, options: options)
         #expect(steps.count == 3 && steps.allSatisfy { $0.plan.status == .optimal })
         #expect(!steps[0].warmStarted && steps[1].warmStarted && steps[2].warmStarted)
         for s in steps {
