@@ -178,12 +178,21 @@ public enum Planner {
         //    time, and when a single resource binds it finds step 4's Leontief plan too, so
         //    step 4's solves are skipped when it certifies. (With one limited resource, policy
         //    iteration is the same and keeps a basis.)
-        let polish = options.basisPolish ? basisPolish() : nil
+        // The polish (and the LP it holds) is built only when a structure path needs it.
+        var polishBuilt: BasisPolish?? = nil
+        func polish() -> BasisPolish? {
+            if let b = polishBuilt { return b }
+            let b = options.basisPolish ? basisPolish() : nil
+            polishBuilt = .some(b)
+            return b
+        }
         // A warm plan's own technique choice is the start when it fits this economy.
-        let startBasis = polish.map { bp in warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis() }
+        func startBasis(_ bp: BasisPolish) -> BasisPolish.Basis {
+            warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis()
+        }
         var policy: BasisPolish.Outcome? = nil
-        if let bp = polish, let b = startBasis, needs.limitedResources.count > 1, !e.techniques.capacity.contains(where: { $0.isFinite }),
-           let d = bp.resourcePrices(b, prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
+        if needs.limitedResources.count > 1, !e.techniques.capacity.contains(where: { $0.isFinite }),
+           let bp = polish(), let d = bp.resourcePrices(startBasis(bp), prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
                                      note: options.note),
            accept(d.x, d.y) {
             policy = BasisPolish.Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
@@ -213,8 +222,8 @@ public enum Planner {
         //    until none is, then simplex pivots add further binding limits. Certified like
         //    everything else; when it stops short, the solver starts from its best point (and
         //    tries the same polish on its iterates).
-        if policy == nil, let bp = polish, let b = startBasis {
-            policy = bp.improve(b, rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
+        if policy == nil, let bp = polish() {
+            policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(10, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, decompose: true,
                                 decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept)
         }
@@ -247,7 +256,7 @@ public enum Planner {
         // solver and CertifiedSolve count from here).
         let solverStart = elapsed()
         solverOptions.timeLimit = max(0, options.solver.timeLimit - solverStart)
-        if let bp = polish, solverOptions.polish == nil {
+        if let bp = polish(), solverOptions.polish == nil {
             let tolerance = solverOptions.tolerance
             solverOptions.polish = { bp.polish(x: $0, y: $1, tolerance: tolerance) }
         }
