@@ -50,6 +50,9 @@ struct BasisPolish: Sendable {
     var maxExtra = 96
 
     enum State: Sendable { case zero, basic, atCapacity }
+    /// A limit: a limited resource (`index` among the limited ones) or the capacity of the
+    /// technique carrying product `index`.
+    typealias Limit = (resource: Bool, index: Int)
 
     /// The technique carrying each product (−1 for none), its output of that product, and the
     /// state of every technique (non-carrying ones: fixed at zero or capacity, or basic extras).
@@ -244,43 +247,62 @@ struct BasisPolish: Sendable {
         for round in 1...max(rounds, 1) {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
-            guard let (tight, scale, forward) = tightestLimitAndScale(basis, sys: sys) else { return finish() }
+            guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda)
+            else { return finish() }
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
+                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone")
+                // A product switched onto a technique whose capacity cannot carry it at the
+                // accepted λ is the plain cause: all such switches go at once (one at a time,
+                // by the tightest limit, took a round each: 8 rounds at 3·10^6 products).
+                let switched = Set(a.switches.prefix(take).map(\.product))
+                let culprits = Set(broken.filter { !$0.resource && switched.contains($0.index) }.map(\.index))
+                if !culprits.isEmpty && culprits.count < take {
+                    let keep = a.switches.prefix(take).filter { !culprits.contains($0.product) }
+                    accepted = (a.basis, a.lambda, Array(keep) + Array(a.switches.dropFirst(take)), a.released)
+                    take = keep.count
+                    basis = apply(accepted!, take, fixed: fixedCapacity)
+                    continue
+                }
                 // A second resource binds before the one that priced the switches: several
                 // resources bind, which the decomposition over resource prices handles at once
                 // (switching fewer products at a time would only creep towards it).
                 if decompose, tight.resource, let t = bestBasis?.tight, t.resource, t.index != tight.index { return finish() }
-                // Which switches load the limit that now binds first? With v = e_T M⁻¹ (that
-                // limit's row through the accepted basis' inverse), switching product i from
-                // technique a to b changes T's use by u_i·(Δr_T − v·ΔM_i) to first order. Drop
-                // the switches that add to it and try the rest; halve only if none does.
+                // Which switches load the limits the trial broke? With v = e_T M⁻¹ (limit T's row
+                // through the accepted basis' inverse), switching product i from technique a to
+                // b changes T's use by u_i·(Δr_T − v·ΔM_i) to first order: one block transposed
+                // solve for the tightest limit and up to seven more the trial broke at the
+                // accepted λ (one limit a round took a round per broken limit: 8 rounds at
+                // 3·10^6 products). Per limit, switches that do not load it all go and the
+                // loading ones by gain per load (gain = profit per unit × output switched) until
+                // 90 % of its slack at the accepted λ is spent (a first-order knapsack); a switch
+                // stays if every limit keeps it. Halve only if that keeps none or all.
+                let limits = [tight] + broken.filter { $0.resource != tight.resource || $0.index != tight.index }.prefix(7)
                 if knapsack, take > 1, let (system, gross) = acceptedSystem,
-                   let loads = loadingSwitches(a.basis, system: system, gross: gross, limit: tight, switches: Array(a.switches.prefix(take))) {
-                    // Switches that do not load T all go; the loading ones by gain per load
-                    // (gain = profit per unit × output switched) until T's slack at the
-                    // accepted λ is spent: a first-order knapsack.
-                    var slack: Double
-                    if tight.resource {
-                        let rk = needs.limitedResources[tight.index]
-                        var use = 0.0
-                        for p in system.r.rowStart[rk]..<system.r.rowStart[rk + 1] { use += system.r.values[p] * gross[Int(system.r.colIndex[p])] }
-                        slack = e.resources[rk].limit! - use
-                    } else {
-                        let i = tight.index
-                        slack = cap[Int(a.basis.primary[i])] * a.basis.primaryOut[i] - gross[i]
-                    }
-                    slack *= 0.9
-                    var chosen = Set<Int>()
-                    var loading: [(technique: Int, ratio: Double, load: Double)] = []
-                    for sw in a.switches.prefix(take) {
-                        let d = loads[sw.technique] ?? 0
-                        if d <= 0 { chosen.insert(sw.technique) } else {
-                            loading.append((sw.technique, (acceptedGain[sw.technique] ?? 0) / d, d))
+                   let loads = loadingSwitches(a.basis, system: system, gross: gross, limits: Array(limits), switches: Array(a.switches.prefix(take))) {
+                    var chosen = Set(a.switches.prefix(take).map(\.technique))
+                    for (l, limit) in limits.enumerated() {
+                        var slack: Double
+                        if limit.resource {
+                            let rk = needs.limitedResources[limit.index]
+                            var use = 0.0
+                            for p in system.r.rowStart[rk]..<system.r.rowStart[rk + 1] { use += system.r.values[p] * gross[Int(system.r.colIndex[p])] }
+                            slack = e.resources[rk].limit! - use
+                        } else {
+                            let i = limit.index
+                            slack = cap[Int(a.basis.primary[i])] * a.basis.primaryOut[i] - gross[i]
+                        }
+                        slack *= 0.9
+                        var loading: [(technique: Int, ratio: Double, load: Double)] = []
+                        for sw in a.switches.prefix(take) where chosen.contains(sw.technique) {
+                            let d = loads[l][sw.technique] ?? 0
+                            if d > 0 { loading.append((sw.technique, (acceptedGain[sw.technique] ?? 0) / d, d)) }
+                        }
+                        loading.sort { $0.ratio > $1.ratio }
+                        var spent = 0.0
+                        for x in loading {
+                            if spent + x.load <= slack { spent += x.load } else { chosen.remove(x.technique) }
                         }
                     }
-                    loading.sort { $0.ratio > $1.ratio }
-                    var spent = 0.0
-                    for l in loading where spent + l.load <= slack { chosen.insert(l.technique); spent += l.load }
                     guard chosen.count < take, !chosen.isEmpty else { take /= 2; basis = apply(accepted!, take, fixed: fixedCapacity); continue }
                     let keep = a.switches.prefix(take).filter { chosen.contains($0.technique) }
                     let rest = a.switches.dropFirst(take)
@@ -346,6 +368,7 @@ struct BasisPolish: Sendable {
             if switches.isEmpty && released.isEmpty {
                 return meets ? Outcome(x: z.x, y: z.y, rounds: round, certified: true, vertex: vertex()) : finish()
             }
+            note?("policy iteration round \(round): λ \(z.x[m]) with \(tight.resource ? "resource " + e.resources[needs.limitedResources[tight.index]].id : "capacity of " + e.techniques.ids[Int(basis.primary[tight.index])]) binding first, \(switches.count) switches, \(released.count) released")
             // A carrying technique at its binding capacity stays there, fixed, when it is switched.
             fixedCapacity = tight.resource ? nil : Int(basis.primary[tight.index])
             let a = (basis: basis, lambda: z.x[m], switches: switches.map { (product: $0.product, technique: $0.technique) }, released: released)
@@ -363,35 +386,42 @@ struct BasisPolish: Sendable {
     /// order, by technique b: δ = u_i·(Δr_T − v·ΔM_i), where v = e_T·M⁻¹ comes from one transposed Leontief solve
     /// of `basis`' system and ΔM_i is the change of product i's column of I − A per unit of its
     /// output. Nil when the solve fails.
-    func loadingSwitches(_ basis: Basis, system sys: LeontiefSystem, gross: [Double], limit: (resource: Bool, index: Int),
-                         switches: [(product: Int, technique: Int)]) -> [Int: Double]? {
+    /// The loads of `switches` on each of `limits` (one dictionary per limit, by technique b),
+    /// from one transposed block solve of width `limits.count`.
+    func loadingSwitches(_ basis: Basis, system sys: LeontiefSystem, gross: [Double], limits: [Limit],
+                         switches: [(product: Int, technique: Int)]) -> [[Int: Double]]? {
         let n = needs.economy.productCount
-        var row = [Double](repeating: 0, count: n)
-        var lpRow = -1
-        if limit.resource {
-            let rk = needs.limitedResources[limit.index]
-            for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { row[Int(sys.r.colIndex[p])] = sys.r.values[p] }
-            lpRow = n + limit.index
-        } else {
-            row[limit.index] = 1
+        let w = limits.count
+        var rows = [Double](repeating: 0, count: n * w)
+        var lpRow = [Int](repeating: -1, count: w)
+        for (l, limit) in limits.enumerated() {
+            if limit.resource {
+                let rk = needs.limitedResources[limit.index]
+                for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { rows[Int(sys.r.colIndex[p]) * w + l] = sys.r.values[p] }
+                lpRow[l] = n + limit.index
+            } else {
+                rows[limit.index * w + l] = 1
+            }
         }
-        let v = LeontiefSolver(tolerance: 1e-10, maxIterations: 20_000).solve(sys.aTransposed, row)
+        let v = LeontiefSolver(tolerance: 1e-10, maxIterations: 20_000).solve(sys.aTransposed, rows, width: w)
         guard v.converged else { return nil }
         // Column of I − A (and −r on the resource row) per unit of output: K's column / output.
-        func effect(_ j: Int) -> Double {
+        func effect(_ j: Int, _ l: Int) -> Double {
             var s = 0.0
             for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
                 let r = Int(columns.colIndex[p]), k = columns.values[p] / carriedOutput[j]
-                if r < n { s -= v.x[r] * k } else if r == lpRow { s -= k }
+                if r < n { s -= v.x[r * w + l] * k } else if r == lpRow[l] { s -= k }
             }
             return s
         }
-        var out: [Int: Double] = [:]
-        for (i, b) in switches {
-            let a = Int(basis.primary[i])
-            guard a >= 0 else { continue }
-            if !limit.resource && i == limit.index { out[b] = .infinity; continue }
-            out[b] = max(gross[i], 0) * (effect(b) - effect(a))
+        var out = [[Int: Double]](repeating: [:], count: w)
+        for (l, limit) in limits.enumerated() {
+            for (i, b) in switches {
+                let a = Int(basis.primary[i])
+                guard a >= 0 else { continue }
+                if !limit.resource && i == limit.index { out[l][b] = .infinity; continue }
+                out[l][b] = max(gross[i], 0) * (effect(b, l) - effect(a, l))
+            }
         }
         return out
     }
@@ -401,8 +431,10 @@ struct BasisPolish: Sendable {
     /// capacity of a carrying technique (`index` = its product).
     /// Returns the limit, the scale λ at which it binds and the two Leontief solutions
     /// (guaranteed needs, other needs; interleaved).
-    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem)
-        -> (limit: (resource: Bool, index: Int), lambda: Double, solution: [Double])? {
+    ///
+    /// With `brokenAt`, also every limit the plan at that scale breaks.
+    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem, brokenAt: Double? = nil)
+        -> (limit: Limit, lambda: Double, solution: [Double], broken: [Limit])? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -422,7 +454,8 @@ struct BasisPolish: Sendable {
         let sol = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: 2)
         guard sol.converged else { return nil }
         var lambda = needs.lambdaUpper
-        var tight: (resource: Bool, index: Int)? = nil
+        var tight: Limit? = nil
+        var broken: [Limit] = []
         for (l, rk) in limited.enumerated() {
             var base = fixedUse[l], slope = 0.0
             for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] {
@@ -432,13 +465,16 @@ struct BasisPolish: Sendable {
             }
             let limit = e.resources[rk].limit!
             if slope > 0, (limit - base) / slope < lambda { lambda = (limit - base) / slope; tight = (true, l) }
+            if let at = brokenAt, base + slope * at > limit * (1 + 1e-12) { broken.append((true, l)) }
         }
         for i in 0..<n where basis.primary[i] >= 0 && cap[Int(basis.primary[i])].isFinite && sol.x[2 * i + 1] > 0 {
-            let v = (cap[Int(basis.primary[i])] * basis.primaryOut[i] - sol.x[2 * i]) / sol.x[2 * i + 1]
+            let room = cap[Int(basis.primary[i])] * basis.primaryOut[i]
+            let v = (room - sol.x[2 * i]) / sol.x[2 * i + 1]
             if v < lambda { lambda = v; tight = (false, i) }
+            if let at = brokenAt, sol.x[2 * i] + at * sol.x[2 * i + 1] > room * (1 + 1e-12) { broken.append((false, i)) }
         }
         guard lambda > 0, let t = tight else { return nil }
-        return (t, lambda, sol.x)
+        return (t, lambda, sol.x, broken)
     }
 
     // MARK: - Simplex pivots

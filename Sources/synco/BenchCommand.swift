@@ -67,10 +67,12 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Time limit for our solve, seconds.") var timeLimit: Double = 600
         @Option(help: "HiGHS methods (comma-separated; empty to skip).") var highs: String = "pdlp,hipdlp"
         @Option(help: "Time limit for each HiGHS method, seconds.") var highsTimeLimit: Double = 300
+        @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
 
         func run() throws {
             let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, labourShare: labourShare)
             var o = PlannerOptions()
+            if progress { o.note = { Log.progress($0) } }
             o.mode = mode
             o.solver.tolerance = tolerance
             o.solver.timeLimit = timeLimit
