@@ -244,6 +244,9 @@ struct BasisPolish: Sendable {
         }
         var fixedCapacity: Int? = nil
         var blocked = Set<Int>()
+        // Switches an undone round dropped: offered again only when nothing else pays (they
+        // came back at the next prices and broke the same limit again: 10^7 products).
+        var deferred = Set<Int>()
         for round in 1...max(rounds, 1) {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
@@ -257,6 +260,7 @@ struct BasisPolish: Sendable {
                 let switched = Set(a.switches.prefix(take).map(\.product))
                 let culprits = Set(broken.filter { !$0.resource && switched.contains($0.index) }.map(\.index))
                 if !culprits.isEmpty && culprits.count < take {
+                    for sw in a.switches.prefix(take) where culprits.contains(sw.product) { deferred.insert(sw.technique) }
                     let keep = a.switches.prefix(take).filter { !culprits.contains($0.product) }
                     accepted = (a.basis, a.lambda, Array(keep) + Array(a.switches.dropFirst(take)), a.released)
                     take = keep.count
@@ -304,6 +308,7 @@ struct BasisPolish: Sendable {
                         }
                     }
                     guard chosen.count < take, !chosen.isEmpty else { take /= 2; basis = apply(accepted!, take, fixed: fixedCapacity); continue }
+                    for sw in a.switches.prefix(take) where !chosen.contains(sw.technique) { deferred.insert(sw.technique) }
                     let keep = a.switches.prefix(take).filter { chosen.contains($0.technique) }
                     let rest = a.switches.dropFirst(take)
                     accepted = (a.basis, a.lambda, Array(keep) + Array(rest), a.released)
@@ -345,21 +350,29 @@ struct BasisPolish: Sendable {
             if !seen.insert([tight.resource ? 1 : 0, Double(tight.index), z.x[m]]).inserted { return finish() }
             // Every product's most profitable technique at these prices.
             let profit = columns.multiply(z.y)
-            var switches: [(product: Int, technique: Int, rate: Double)] = []
-            for i in 0..<n where groupStart[i + 1] - groupStart[i] > 1 {
-                let current = Int(basis.primary[i])
-                let price = max(z.y[i], 0)
-                var bestJ = current, bestRate = 0.0
-                for q in groupStart[i]..<groupStart[i + 1] {
-                    let j = Int(group[q])
-                    let rate = profit[j] / carriedOutput[j]
-                    if j != current && basis.state[j] != .atCapacity && !blocked.contains(j) && rate > 1e-9 * max(price, 1e-300) && rate > bestRate {
-                        bestJ = j; bestRate = rate
+            func profitableSwitches() -> [(product: Int, technique: Int, rate: Double)] {
+                var switches: [(product: Int, technique: Int, rate: Double)] = []
+                for i in 0..<n where groupStart[i + 1] - groupStart[i] > 1 {
+                    let current = Int(basis.primary[i])
+                    let price = max(z.y[i], 0)
+                    var bestJ = current, bestRate = 0.0
+                    for q in groupStart[i]..<groupStart[i + 1] {
+                        let j = Int(group[q])
+                        let rate = profit[j] / carriedOutput[j]
+                        if j != current && basis.state[j] != .atCapacity && !blocked.contains(j) && !deferred.contains(j)
+                            && rate > 1e-9 * max(price, 1e-300) && rate > bestRate {
+                            bestJ = j; bestRate = rate
+                        }
                     }
+                    if bestJ != current { switches.append((i, bestJ, bestRate / max(price, 1e-300))) }
                 }
-                if bestJ != current { switches.append((i, bestJ, bestRate / max(price, 1e-300))) }
+                return switches.sorted { $0.rate > $1.rate }
             }
-            switches.sort { $0.rate > $1.rate }
+            var switches = profitableSwitches()
+            if switches.isEmpty && !meets && !deferred.isEmpty {
+                deferred.removeAll()
+                switches = profitableSwitches()
+            }
             // Techniques fixed at capacity that no longer pay are released.
             var released: [Int] = []
             for j in 0..<m where basis.state[j] == .atCapacity && profit[j] < 0 && basis.primary[Int(carried[j])] != Int32(j) {
