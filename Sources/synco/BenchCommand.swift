@@ -106,15 +106,20 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Seed.") var seed: UInt64 = 1
         @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
         @Option(help: "Economy file instead of a generated one.") var economy: String?
+        @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
 
         func run() throws {
             let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape)
-            let first = Planner.solve(e)
+            var o = PlannerOptions()
+            if progress { o.note = { Log.progress($0) } }
+            let first = Planner.solve(e, options: o)
             var rng = SeededGenerator(seed: seed ^ 99)
             let changed = Economy(name: e.name + " (changed)", products: e.products, resources: e.resources, techniques: e.techniques,
                                   needs: e.needs.map { rng.unit() < 0.01 ? Need(product: $0.product, amount: $0.amount * 1.1, guaranteed: $0.guaranteed) : $0 })
-            let cold = Planner.solve(changed)
-            let warm = Planner.solve(changed, warmStart: first)
+            if progress { Log.progress("cold solve of the changed economy") }
+            let cold = Planner.solve(changed, options: o)
+            if progress { Log.progress("warm solve of the changed economy") }
+            let warm = Planner.solve(changed, options: o, warmStart: first)
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
             out += "  after changing 1 % of needs by 10 %: cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
             out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
