@@ -255,8 +255,7 @@ struct BasisPolish: Sendable {
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
                 note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone")
                 // A product switched onto a technique whose capacity cannot carry it at the
-                // accepted λ is the plain cause: all such switches go at once (one at a time,
-                // by the tightest limit, took a round each: 8 rounds at 3·10^6 products).
+                // accepted λ is the plain cause: all such switches go at once, with no solve.
                 let switched = Set(a.switches.prefix(take).map(\.product))
                 let culprits = Set(broken.filter { !$0.resource && switched.contains($0.index) }.map(\.index))
                 if !culprits.isEmpty && culprits.count < take {
@@ -275,8 +274,8 @@ struct BasisPolish: Sendable {
                 // through the accepted basis' inverse), switching product i from technique a to
                 // b changes T's use by u_i·(Δr_T − v·ΔM_i) to first order: one block transposed
                 // solve for the tightest limit and up to seven more the trial broke at the
-                // accepted λ (one limit a round took a round per broken limit: 8 rounds at
-                // 3·10^6 products). Per limit, switches that do not load it all go and the
+                // accepted λ (with the tightest alone, each broken limit cost a round: 8 rounds
+                // at 3·10^6 products, now 3). Per limit, switches that do not load it all go and the
                 // loading ones by gain per load (gain = profit per unit × output switched) until
                 // 90 % of its slack at the accepted λ is spent (a first-order knapsack); a switch
                 // stays if every limit keeps it. Halve only if that keeps none or all.
