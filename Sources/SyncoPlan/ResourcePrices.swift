@@ -20,7 +20,8 @@ extension BasisPolish {
         var primary: [Int32]
         var output: [Double]
         var embodied: [Double]
-        /// Its last Leontief plan in the mixture (start of the next one's solve), if it had one.
+        /// Its last Leontief plans in the mixture, of the guaranteed and of the other needs
+        /// (interleaved, width 2): the start of a re-plan's solves, whatever the new weights.
         var solution: [Double]? = nil
     }
 
@@ -247,20 +248,25 @@ extension BasisPolish {
         let k = needs.limitedResources.count
         let solver = LeontiefSolver(tolerance: 1e-11, maxIterations: 20_000)
         var x = [Double](repeating: 0, count: m + 1)
-        var rhs = [Double](repeating: 0, count: n)
+        // The plans of g and of o separately (one solve of width 2): a re-plan's new weights
+        // then leave the kept solutions a good start (one of μg + ρo was no start for other μ, ρ).
+        var rhs = [Double](repeating: 0, count: 2 * n)
+        for i in 0..<n { rhs[2 * i] = needs.guaranteed[i]; rhs[2 * i + 1] = needs.other[i] }
         var kept: [PriceChoice] = []
         var lastSolution: [Double]? = nil
         for (c, choice) in choices.enumerated() {
             let mu = master.solution[k + 2 * c], rho = master.solution[k + 2 * c + 1]
             guard mu > 0 || rho > 0 else { continue }
-            for i in 0..<n { rhs[i] = mu * needs.guaranteed[i] + rho * needs.other[i] }
             let sys = LeontiefSystem(e, primary: choice.primary, output: choice.output)
-            let sol = solver.solve(sys.a, rhs, initial: c < solutions.count ? solutions[c] : nil)
+            let initial = c < solutions.count ? solutions[c].flatMap { $0.count == 2 * n ? $0 : nil } : nil
+            let sol = solver.solve(sys.a, rhs, width: 2, initial: initial)
             guard sol.converged else { return nil }
             var keep = choice
             keep.solution = sol.x
             if c == last { lastSolution = sol.x } else { kept.append(keep) }
-            for i in 0..<n where choice.primary[i] >= 0 { x[Int(choice.primary[i])] += max(0, sol.x[i]) / choice.output[i] }
+            for i in 0..<n where choice.primary[i] >= 0 {
+                x[Int(choice.primary[i])] += max(0, mu * sol.x[2 * i] + rho * sol.x[2 * i + 1]) / choice.output[i]
+            }
         }
         x[m] = lambda
         let cap = e.techniques.capacity
