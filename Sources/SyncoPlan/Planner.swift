@@ -178,14 +178,8 @@ public enum Planner {
         //    time, and when a single resource binds it finds step 4's Leontief plan too, so
         //    step 4's solves are skipped when it certifies. (With one limited resource, policy
         //    iteration is the same and keeps a basis.)
-        // The polish (and the LP it holds) is built only when a structure path needs it.
-        var polishBuilt: BasisPolish?? = nil
-        func polish() -> BasisPolish? {
-            if let b = polishBuilt { return b }
-            let b = options.basisPolish ? basisPolish() : nil
-            polishBuilt = .some(b)
-            return b
-        }
+        // The polish (and the LP it holds) is built, once, only when a structure path needs it.
+        func polish() -> BasisPolish? { options.basisPolish ? basisPolish() : nil }
         // A warm plan's own technique choice is the start when it fits this economy.
         func startBasis(_ bp: BasisPolish) -> BasisPolish.Basis {
             warmStart.flatMap { $0.activities.count == m ? bp.basis(from: $0.activities) : nil } ?? bp.structureBasis()
