@@ -247,6 +247,17 @@ struct BasisPolish: Sendable {
         // Switches an undone round dropped: offered again only when nothing else pays (they
         // came back at the next prices and broke the same limit again: 10^7 products).
         var deferred = Set<Int>()
+        // After an undone round: keeps the applied switches of `a` that `keeps` accepts, defers
+        // the others and applies the kept ones to the accepted basis.
+        func retry(_ a: (basis: Basis, lambda: Double, switches: [(product: Int, technique: Int)], released: [Int]),
+                   keeping keeps: ((product: Int, technique: Int)) -> Bool) {
+            let applied = a.switches.prefix(take)
+            for sw in applied where !keeps(sw) { deferred.insert(sw.technique) }
+            let keep = applied.filter(keeps)
+            accepted = (a.basis, a.lambda, Array(keep) + Array(a.switches.dropFirst(take)), a.released)
+            take = keep.count
+            basis = apply(accepted!, take, fixed: fixedCapacity)
+        }
         for round in 1...max(rounds, 1) {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
@@ -259,11 +270,7 @@ struct BasisPolish: Sendable {
                 let switched = Set(a.switches.prefix(take).map(\.product))
                 let culprits = Set(broken.filter { !$0.resource && switched.contains($0.index) }.map(\.index))
                 if !culprits.isEmpty && culprits.count < take {
-                    for sw in a.switches.prefix(take) where culprits.contains(sw.product) { deferred.insert(sw.technique) }
-                    let keep = a.switches.prefix(take).filter { !culprits.contains($0.product) }
-                    accepted = (a.basis, a.lambda, Array(keep) + Array(a.switches.dropFirst(take)), a.released)
-                    take = keep.count
-                    basis = apply(accepted!, take, fixed: fixedCapacity)
+                    retry(a) { !culprits.contains($0.product) }
                     continue
                 }
                 // A second resource binds before the one that priced the switches: several
@@ -307,12 +314,7 @@ struct BasisPolish: Sendable {
                         }
                     }
                     guard chosen.count < take, !chosen.isEmpty else { take /= 2; basis = apply(accepted!, take, fixed: fixedCapacity); continue }
-                    for sw in a.switches.prefix(take) where !chosen.contains(sw.technique) { deferred.insert(sw.technique) }
-                    let keep = a.switches.prefix(take).filter { chosen.contains($0.technique) }
-                    let rest = a.switches.dropFirst(take)
-                    accepted = (a.basis, a.lambda, Array(keep) + Array(rest), a.released)
-                    take = keep.count
-                    basis = apply(accepted!, take, fixed: fixedCapacity)
+                    retry(a) { chosen.contains($0.technique) }
                     continue
                 }
                 if take == 1 {
