@@ -97,17 +97,21 @@ public enum Planner {
             polishCache = b
             return b
         }
+        // A warm plan's polish, patched for these needs, when its program's shape still fits:
+        // then the LP is not built again.
+        func reusePolish(_ kept: BasisPolish) {
+            if built == nil, let bp = kept.renewed(for: needs) {
+                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
+                polishCache = bp
+            }
+        }
 
         // 1a. A re-plan of the same techniques: the warm plan's optimal basis first. If it is
         //     still optimal (often, when only needs moved), one forward and one transposed
         //     Leontief solve from the kept solutions certify the new plan; else pivots from it.
         if options.basisPolish, let v = warmStart?.vertex, v.basis.primary.count == n, v.basis.state.count == m,
            v.fingerprint == techniqueFingerprint() {
-            // The kept program patched for these needs, when its shape still fits.
-            if built == nil, let bp = v.polish.renewed(for: needs) {
-                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
-                polishCache = bp
-            }
+            reusePolish(v.polish)
             let bp = basisPolish()
             if let z = bp.pivots(v.basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
                                  maxPivots: 40, tolerance: tolerance, accept: accept, kept: v),
@@ -125,10 +129,7 @@ public enum Planner {
         //     mixture is solved again, from the kept solutions.
         if options.basisPolish, let kept = warmStart?.prices, kept.fingerprint == techniqueFingerprint(),
            kept.choices.last?.primary.count == n {
-            if built == nil, let bp = kept.polish.renewed(for: needs) {
-                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
-                polishCache = bp
-            }
+            reusePolish(kept.polish)
             let bp = basisPolish()
             // The kept choices, not this start, begin policy iteration.
             if let d = bp.resourcePrices(bp.structureBasis(), prices: nil, tolerance: tolerance, seconds: max(0, options.solver.timeLimit - elapsed()) / 2,
