@@ -3,7 +3,8 @@
 
     python3 scripts/tighten_limits.py IN.json OUT.json --drop-capacities --scale labour=0.893 --scale land=0.935
 
-Deletes every technique's capacity (with --drop-capacities) and multiplies the named resources'
+Deletes every technique's capacity (with --drop-capacities) or multiplies them (with
+--scale-capacities F), and multiplies the named resources'
 limits by the given factors. On `synco generate --products N --seed 1` this makes labour, land
 and CO2 bind together and no capacity.
 """
@@ -17,6 +18,8 @@ def main():
     ap.add_argument("input")
     ap.add_argument("output")
     ap.add_argument("--drop-capacities", action="store_true", help="delete every technique's capacity")
+    ap.add_argument("--scale-capacities", type=float, default=None, metavar="FACTOR",
+                    help="multiply every technique's capacity by FACTOR")
     ap.add_argument("--scale", action="append", default=[], metavar="RESOURCE=FACTOR",
                     help="multiply this resource's limit by FACTOR (repeatable)")
     a = ap.parse_args()
@@ -39,9 +42,13 @@ def main():
         if r.get("limit") is None:
             sys.exit(f"--scale {name}: resource {name} has no limit in {a.input}")
         r["limit"] = r["limit"] * factor
-    if a.drop_capacities:
-        for t in doc.get("techniques", []):
+    if a.scale_capacities is not None and a.scale_capacities <= 0:
+        sys.exit(f"--scale-capacities {a.scale_capacities}: expected a positive number")
+    for t in doc.get("techniques", []):
+        if a.drop_capacities:
             t.pop("capacity", None)
+        elif a.scale_capacities is not None and t.get("capacity") is not None:
+            t["capacity"] = t["capacity"] * a.scale_capacities
     with open(a.output, "w") as f:
         json.dump(doc, f)
 

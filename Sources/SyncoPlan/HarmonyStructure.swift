@@ -42,6 +42,14 @@ extension Harmony {
         case nonNegative(Int)
     }
 
+    /// A basic variable of a program, named so that the next program (other carriers, other
+    /// alternatives, other rows) can start from the same basis.
+    enum ReducedVariable: Hashable, Sendable {
+        case piece(Int)
+        case technique(Int)
+        case slack(ReducedRow)
+    }
+
     struct StructurePoint {
         var x: [Double]
         var y: [Double]
@@ -66,6 +74,11 @@ extension Harmony {
         var mu: [Double]
         var pivots: Int
         var alternatives: [Int]
+        /// Per row: w_r = (row r's selector)·M⁻¹ (the start of the next program's solves).
+        var weights: [[Double]]
+        /// The optimal basis (a variable per row) and the pieces' values.
+        var basis: [ReducedVariable]
+        var pieceValue: [Double]
 
         /// Every technique's activity: the carriers' from their gross outputs, the others' own.
         func activities(techniques m: Int) -> [Double] {
@@ -119,7 +132,9 @@ extension Harmony {
             return isPrimary
         }
 
-        func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow], start: [Double]?) -> ReducedEvaluation? {
+        func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow],
+                      previous: ReducedEvaluation?) -> ReducedEvaluation? {
+            let start = previous?.gross
             for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
             for dir in directions { for (i, _) in dir where primary[i] < 0 { return nil } }
             guard elapsed() < seconds else { return nil }
@@ -157,15 +172,41 @@ extension Harmony {
                 }
             }
             // w_r = selector·M⁻¹ for new rows, all in one transposed solve.
-            func addWeights(_ new: [ReducedRow]) -> Bool {
-                let k = new.count
-                guard k > 0 else { return true }
+            // The previous program's weights: the same carriers give the same weights, other
+            // carriers a start for the solve.
+            let sameCarriers = previous.map { $0.primary == primary && $0.primaryOut == primaryOut } ?? false
+            let previousRow = previous.map { Dictionary($0.rows.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
+            func addWeights(_ rowsToAdd: [ReducedRow]) -> Bool {
+                guard !rowsToAdd.isEmpty else { return true }
                 guard elapsed() < seconds else { return false }
-                var rhs = [Double](repeating: 0, count: n * k)
-                for (c, row) in new.enumerated() { for (i, v) in selector(row) { rhs[i * k + c] += v } }
-                let sol = LeontiefSolver(tolerance: 1e-13, maxIterations: 20_000).solve(sys.aTransposed, rhs, width: k)
-                guard sol.converged else { return false }
-                for c in 0..<k { weights.append((0..<n).map { sol.x[$0 * k + c] }) }
+                var found: [Int: [Double]] = [:]
+                if sameCarriers, let previous {
+                    for row in rowsToAdd { if let r = previousRow[row] { found[r] = previous.weights[r] } }
+                }
+                let new = rowsToAdd.filter { previousRow[$0].map { found[$0] == nil } ?? true }
+                let k = new.count
+                var solved: [[Double]] = []
+                if k > 0 {
+                    var rhs = [Double](repeating: 0, count: n * k)
+                    for (c, row) in new.enumerated() { for (i, v) in selector(row) { rhs[i * k + c] += v } }
+                    var initial: [Double]? = nil
+                    if let previous {
+                        for (c, row) in new.enumerated() {
+                            guard let r = previousRow[row] else { continue }
+                            if initial == nil { initial = rhs }
+                            previous.weights[r].withUnsafeBufferPointer { w in
+                                for i in 0..<n { initial![i * k + c] = w[i] }
+                            }
+                        }
+                    }
+                    let sol = LeontiefSolver(tolerance: 1e-13, maxIterations: 20_000).solve(sys.aTransposed, rhs, width: k, initial: initial)
+                    guard sol.converged else { return false }
+                    solved = sol.x.withUnsafeBufferPointer { x in (0..<k).map { c in (0..<n).map { x[$0 * k + c] } } }
+                }
+                var next = 0
+                for row in rowsToAdd {
+                    if let r = previousRow[row], let w = found[r] { weights.append(w) } else { weights.append(solved[next]); next += 1 }
+                }
                 return true
             }
             guard addWeights(rows) else { return nil }
@@ -218,6 +259,19 @@ extension Harmony {
                     if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
                     pivots += sx.pivots - before
                     simplex = sx
+                }
+                if simplex == nil, let previous {
+                    // The previous program's optimal basis, carried over to these rows and
+                    // columns, made dual feasible by bound flips and finished by the dual simplex.
+                    var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                    sx.deadline = deadline
+                    let (basis, atUpper) = carriedBasis(previous, rows: rows, alternatives: alternatives)
+                    if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 20)) {
+                        outcome = sx.solveDual(maxPivots: limit)
+                        if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
+                        pivots += sx.pivots
+                        if outcome == .optimal { simplex = sx }
+                    }
                 }
                 if outcome != .optimal {
                     var first = mr
@@ -309,9 +363,14 @@ extension Harmony {
                     }
                     var value = 0.0
                     for p in pieceTarget.indices { value += pieceCost[p] * s[p] }
+                    let count = column.count
+                    let basis: [ReducedVariable] = simplex.basic.map { v in
+                        v >= count ? .slack(rows[v - count]) : v < pieceTarget.count ? .piece(v) : .technique(alternatives[v - pieceTarget.count])
+                    }
                     return ReducedEvaluation(primary: primary, primaryOut: primaryOut, system: sys, gross: gross, activity: activity,
                                              net: net, prices: prices, value: value, rows: rows, mu: mu, pivots: pivots,
-                                             alternatives: alternatives)
+                                             alternatives: alternatives, weights: weights, basis: basis,
+                                             pieceValue: Array(s[0..<pieceTarget.count]))
                 }
                 broken.sort { $0.by > $1.by }
                 let add = broken.prefix(256).map(\.row)
@@ -319,6 +378,43 @@ extension Harmony {
                 guard addWeights(add) else { return nil }
             }
             return nil
+        }
+
+        /// The previous program's basis in the positions of a program with these rows and
+        /// alternatives: basic variables that still exist stay basic; the other positions take
+        /// slacks (of rows new to the program first). Pieces keep their bounds; a basic piece or
+        /// alternative that leaves the basis goes to the bound nearer its value.
+        func carriedBasis(_ prev: ReducedEvaluation, rows: [ReducedRow], alternatives: [Int]) -> (basis: [Int], atUpper: [Bool]) {
+            let pieces = pieceTarget.count, count = pieces + alternatives.count
+            let rowIndex = Dictionary(rows.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            let altIndex = Dictionary(alternatives.enumerated().map { ($1, pieces + $0) }, uniquingKeysWith: { a, _ in a })
+            var atUpper = pieceTarget.indices.map { prev.pieceValue[$0] >= 0.5 * pieceLength[$0] }
+                + [Bool](repeating: false, count: alternatives.count)
+            for (c, j) in alternatives.enumerated() where columnBound[j].isFinite && prev.activity[j] >= columnBound[j] * (1 - 1e-12) {
+                atUpper[pieces + c] = true
+            }
+            var taken = Set<Int>()
+            var basis = [Int](repeating: -1, count: rows.count)
+            for (r, variable) in prev.basis.enumerated() {
+                let v: Int?
+                switch variable {
+                case .piece(let p): v = p
+                case .technique(let j): v = altIndex[j]
+                case .slack(let row): v = rowIndex[row].map { count + $0 }
+                }
+                // A variable that is not basic any more goes to the bound nearer its value.
+                guard let v, let position = rowIndex[prev.rows[r]], !taken.contains(v) else { continue }
+                basis[position] = v
+                taken.insert(v)
+            }
+            let old = Set(prev.rows)
+            let (newRows, keptRows) = (rows.indices.filter { !old.contains(rows[$0]) }, rows.indices.filter { old.contains(rows[$0]) })
+            var free = (newRows + keptRows).map { count + $0 }.filter { !taken.contains($0) }[...]
+            for position in basis.indices where basis[position] < 0 {
+                guard let v = free.popFirst() else { break }
+                basis[position] = v
+            }
+            return (basis, atUpper)
         }
 
         let start = polish.structureBasis()
@@ -347,7 +443,7 @@ extension Harmony {
             for j in active where !columnBound[j].isFinite { rows.append(.nonNegative(Int(polish.carried[j]))) }
             return rows
         }
-        var current = evaluate(primary, primaryOut, alternatives: [], rows: [], start: nil)
+        var current = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil)
         var pivots = current?.pivots ?? 0
         for round in 1...maxRounds {
             guard var ev = current, elapsed() < seconds else { return nil }
@@ -368,7 +464,7 @@ extension Harmony {
             var p2 = primary, o2 = primaryOut
             for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
             let switchedColumns = columnsInUse(ev, primary: p2, extra: [])
-            if let next = evaluate(p2, o2, alternatives: switchedColumns, rows: rowsFor(switchedColumns, keep: keep, primary: p2), start: ev.gross),
+            if let next = evaluate(p2, o2, alternatives: switchedColumns, rows: rowsFor(switchedColumns, keep: keep, primary: p2), previous: ev),
                next.value > ev.value + 1e-12 * max(1, abs(ev.value)) {
                 pivots += next.pivots
                 primary = p2; primaryOut = o2
@@ -378,7 +474,7 @@ extension Harmony {
             // Harmony did not rise: the paying techniques enter as columns beside their carriers,
             // and the simplex decides how much of each.
             let mixed = columnsInUse(ev, primary: primary, extra: paying.map { best[$0] })
-            guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), start: ev.gross),
+            guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), previous: ev),
                   next.value >= ev.value - 1e-9 * max(1, abs(ev.value)) else { return nil }
             pivots += next.pivots
             ev = next
@@ -396,7 +492,7 @@ extension Harmony {
             if swapped > 0 {
                 let cols = columnsInUse(ev, primary: primary, extra: [], keepingFormer: true)
                 current = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: ev.bindingCapacities, primary: primary),
-                                   start: ev.gross)
+                                   previous: ev)
                 pivots += current?.pivots ?? 0
             } else {
                 current = ev

@@ -28,7 +28,7 @@ struct PackingSimplex {
     private(set) var status: [UInt8]
     private var slackBasic: [Bool]
     /// Basic variable of each row: a column p < P, or P + r for row r's slack.
-    private var basic: [Int]
+    private(set) var basic: [Int]
     private var xB: [Double]
     private var inverse: [Double]
     private(set) var pivots = 0
@@ -69,26 +69,19 @@ struct PackingSimplex {
     /// Row duals μ = c_B·B⁻¹ (non-negative at an optimum: what one more unit of b_r is worth).
     var duals: [Double] {
         var mu = [Double](repeating: 0, count: m)
-        for r in 0..<m where basic[r] < cost.count {
-            let c = cost[basic[r]]
-            if c == 0 { continue }
-            for k in 0..<m { mu[k] += c * inverse[r * m + k] }
+        inverse.withUnsafeBufferPointer { inv in
+            for r in 0..<m where basic[r] < cost.count {
+                let c = cost[basic[r]]
+                if c == 0 { continue }
+                for k in 0..<m { mu[k] += c * inv[r * m + k] }
+            }
         }
         return mu
     }
 
     /// Σ_r c_r·G[r, ·]: the rows of G weighted by c (pricing with duals, or a pivot row of B⁻¹·G).
     private func rowCombination(_ c: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: width)
-        g.withUnsafeBufferPointer { gp in
-            out.withUnsafeMutableBufferPointer { op in
-                for r in 0..<m where c[r] != 0 {
-                    let w = c[r], base = r * width
-                    for q in 0..<width { op[q] += w * gp[base + q] }
-                }
-            }
-        }
-        return out
+        DenseKernels.combineRows(g, rows: m, width: width, c)
     }
 
     /// α = B⁻¹·a for variable v (a column of G, or a slack's unit column).
@@ -102,14 +95,7 @@ struct PackingSimplex {
         let q = column[v]
         var a = [Double](repeating: 0, count: m)
         for k in 0..<m { a[k] = g[k * width + q] }
-        inverse.withUnsafeBufferPointer { inv in
-            for r in 0..<m {
-                var s = 0.0
-                for k in 0..<m where a[k] != 0 { s += inv[r * m + k] * a[k] }
-                alpha[r] = s
-            }
-        }
-        return alpha
+        return DenseKernels.multiply(inverse, size: m, a)
     }
 
     mutating func solve(maxPivots: Int) -> Outcome {
@@ -127,21 +113,33 @@ struct PackingSimplex {
             for q in 0..<width { load[q] += abs(g[r * width + q]) / room }
         }
         for q in 0..<width where load[q] == 0 { load[q] = 1e-300 }
+        // Partial pricing: each pricing reads one segment of G's columns (G is too large to read
+        // whole for every pivot: hundreds of rows by tens of thousands of columns), and moves to
+        // the next segment when the current one has no candidate; optimal when none has one.
+        let segments = max(1, min(16, width / 4096))
+        var segment = 0, emptySegments = 0
         while true {
             let mu = duals
-            let z = rowCombination(mu)
+            let range = (width * segment / segments)..<(width * (segment + 1) / segments)
+            let z = DenseKernels.combineRows(g, rows: m, width: width, mu, range: range)
             // Once rows have prices, a column's gain is divided by its priced use of them (its
             // ratio to the marginal column), else by its load on the rows' room.
             let priced = mu.contains { $0 > 0 }
             // Candidates: columns that gain by moving off their bound, slacks with a negative dual.
             var candidates: [(v: Int, score: Double)] = []
-            for p in 0..<count where status[p] != 2 {
+            for p in 0..<count where status[p] != 2 && range.contains(column[p]) {
                 let d = cost[p] - z[column[p]]
                 let tol = 1e-11 * max(abs(cost[p]), abs(z[column[p]]))
                 if (status[p] == 0 && d > tol) || (status[p] == 1 && d < -tol) { candidates.append((p, abs(d) / (priced ? max(z[column[p]], 1e-12 * abs(cost[p])) : load[column[p]]))) }
             }
             for r in 0..<m where !slackBasic[r] && mu[r] < -1e-12 { candidates.append((count + r, -mu[r])) }
-            if candidates.isEmpty { return .optimal }
+            if candidates.isEmpty {
+                emptySegments += 1
+                if emptySegments >= segments { return .optimal }
+                segment = (segment + 1) % segments
+                continue
+            }
+            emptySegments = 0
             // Bland's rule (lowest index first) after a run of degenerate pivots.
             // The best candidate first (one scan); the rest in order only when it flips.
             var first = 0
@@ -215,7 +213,7 @@ struct PackingSimplex {
                 basic[leave] = v
                 if v < count { status[v] = 2 } else { slackBasic[v - count] = true }
                 xB[leave] = entering
-                PackingSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
+                DenseKernels.pivot(&inverse, size: m, row: leave, column: alpha)
                 pivots += 1
                 degenerate = theta == 0 ? degenerate + 1 : 0
                 if pivots % refactorEvery == 0, !refactor() { return .singular }
@@ -322,11 +320,79 @@ struct PackingSimplex {
             if enter < count { status[enter] = 2; d[enter] = 0 } else { slackBasic[enter - count] = true; slackD[enter - count] = 0 }
             basic[leave] = enter
             xB[leave] = enteringValue
-            PackingSimplex.pivot(&inverse, size: m, row: leave, column: alpha)
+            DenseKernels.pivot(&inverse, size: m, row: leave, column: alpha)
             pivots += 1
             done += 1
             if pivots % refactorEvery == 0, !refactor() { return .singular }
         }
+    }
+
+    /// Starts from a given basis instead of the slack basis: `basis` names a variable per row (a
+    /// column p < P, or P + r for row r's slack), `atUpper` the nonbasic columns at their upper
+    /// bound. Nonbasic columns whose reduced cost has the wrong sign then move to their other
+    /// bound, so the basis is dual feasible and `solveDual` restores primal feasibility from it
+    /// (the warm start of a bounded program whose data changed a little). A nonbasic slack with
+    /// a negative price is swapped into the basis first. False when the basis is singular or
+    /// names a variable twice, when a column without an upper bound has the wrong sign, or when
+    /// more than `maxInfeasible` basic variables break a bound (a start that far off takes the
+    /// dual simplex longer than a cold start): the caller starts cold.
+    mutating func start(basis: [Int], atUpper: [Bool], maxInfeasible: Int) -> Bool {
+        let count = cost.count
+        guard basis.count == m, atUpper.count == count, Set(basis).count == m,
+              basis.allSatisfy({ $0 >= 0 && $0 < count + m }) else { return false }
+        for p in 0..<count { status[p] = atUpper[p] && upper[p].isFinite ? 1 : 0 }
+        slackBasic = [Bool](repeating: false, count: m)
+        for v in basis { if v < count { status[v] = 2 } else { slackBasic[v - count] = true } }
+        basic = basis
+        guard refactor() else { return false }
+        // A primal feasible start needs no flips: the primal simplex goes on from it.
+        if infeasibleCount() == 0 { return true }
+        // A nonbasic slack with a negative price cannot flip (it has no upper bound): it enters
+        // the basis in place of the column where it pivots largest, which goes to its nearer
+        // bound; the dual simplex then repairs the values.
+        var mu = duals
+        var swaps = 0
+        while let r = (0..<m).first(where: { !slackBasic[$0] && mu[$0] < -1e-12 }) {
+            guard swaps < m else { return false }
+            swaps += 1
+            let alpha = direction(count + r)
+            var leave = -1, best = 0.0
+            for k in 0..<m where basic[k] < count && abs(alpha[k]) > best { best = abs(alpha[k]); leave = k }
+            if leave < 0 { for k in 0..<m where abs(alpha[k]) > best { best = abs(alpha[k]); leave = k } }
+            guard leave >= 0, best > 1e-9 else { return false }
+            let out = basic[leave]
+            if out < count { status[out] = upper[out].isFinite && xB[leave] >= 0.5 * upper[out] ? 1 : 0 } else { slackBasic[out - count] = false }
+            basic[leave] = count + r
+            slackBasic[r] = true
+            DenseKernels.pivot(&inverse, size: m, row: leave, column: alpha)
+            mu = duals
+        }
+        let z = rowCombination(mu)
+        var flipped = false
+        for p in 0..<count where status[p] != 2 {
+            let d = cost[p] - z[column[p]]
+            let tol = 1e-11 * max(abs(cost[p]), abs(z[column[p]]))
+            if status[p] == 0 && d > tol {
+                guard upper[p].isFinite else { return false }
+                status[p] = 1
+                flipped = true
+            } else if status[p] == 1 && d < -tol {
+                status[p] = 0
+                flipped = true
+            }
+        }
+        if flipped || swaps > 0 { updateBasicValues() }
+        return infeasibleCount() <= maxInfeasible
+    }
+
+    /// How many basic variables break a bound.
+    private func infeasibleCount() -> Int {
+        var infeasible = 0
+        for r in 0..<m {
+            let v = basic[r], tol = 1e-9 * max(1, abs(xB[r]))
+            if xB[r] < -tol || (v < cost.count && xB[r] > upper[v] + tol) { infeasible += 1 }
+        }
+        return infeasible
     }
 
     /// A fresh inverse of the basis (Gauss–Jordan, partial pivoting) and basic values from it.
@@ -349,38 +415,25 @@ struct PackingSimplex {
             }
             let d = bm[c * m + c]
             for k in 0..<m { bm[c * m + k] /= d; inv[c * m + k] /= d }
-            for r in 0..<m where r != c && bm[r * m + c] != 0 {
-                let f = bm[r * m + c]
-                for k in 0..<m { bm[r * m + k] -= f * bm[c * m + k]; inv[r * m + k] -= f * inv[c * m + k] }
-            }
+            DenseKernels.eliminate(&bm, &inv, size: m, column: c)
         }
         inverse = inv
-        // x_B = B⁻¹ (b − Σ columns at their upper bound).
-        var rhs = b
-        for p in 0..<count where status[p] == 1 {
-            for k in 0..<m { rhs[k] -= upper[p] * g[k * width + column[p]] }
-        }
-        for r in 0..<m {
-            var s = 0.0
-            for k in 0..<m { s += inverse[r * m + k] * rhs[k] }
-            xB[r] = s
-        }
+        updateBasicValues()
         return true
     }
-}
 
-extension PackingSimplex {
-    /// The product-form update of a dense basis inverse (row-major, size × size) when the basic
-    /// variable of `row` is replaced by a column whose B⁻¹-image is `column`.
-    static func pivot(_ inverse: inout [Double], size n: Int, row leave: Int, column u: [Double]) {
-        let pivot = u[leave]
-        inverse.withUnsafeMutableBufferPointer { inv in
-            let pr = leave * n
-            for k in 0..<n { inv[pr + k] /= pivot }
-            for i in 0..<n where i != leave && u[i] != 0 {
-                let f = u[i], row = i * n
-                for k in 0..<n { inv[row + k] -= f * inv[pr + k] }
+    /// x_B = B⁻¹ (b − Σ columns at their upper bound).
+    private mutating func updateBasicValues() {
+        let count = cost.count
+        // Columns sharing a column of G add up first; then one pass over each row of G.
+        var atUpper = [Double](repeating: 0, count: width)
+        for p in 0..<count where status[p] == 1 { atUpper[column[p]] += upper[p] }
+        var rhs = b
+        g.withUnsafeBufferPointer { gp in
+            atUpper.withUnsafeBufferPointer { up in
+                for k in 0..<m { rhs[k] -= DenseKernels.dot(gp.baseAddress! + k * width, up.baseAddress!, width) }
             }
         }
+        xB = DenseKernels.multiply(inverse, size: m, rhs)
     }
 }

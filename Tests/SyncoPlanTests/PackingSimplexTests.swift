@@ -44,4 +44,61 @@ import Testing
         #expect(s.solve(maxPivots: 100) == .unbounded)
         #expect(s.unboundedRay.first == 1)
     }
+
+    /// A warm start from the optimal basis of the bounds example above (x at its bound 3, y's
+    /// second piece basic at 0.5 in row one, both other slacks basic), on the program with the
+    /// row 2x + y ≤ 6.5 already in: the basis breaks that row by 0.5, and the dual simplex must
+    /// reach the same 10.3 at (2.7, 1.1) as the row generation above. A start with more rows
+    /// off than allowed is refused.
+    @Test func warmStartFromAnOldBasis() {
+        func program() -> PackingSimplex {
+            PackingSimplex(rows: 3, width: 2, g: [1, 1, 1, 3, 2, 1], b: [4, 6, 6.5],
+                           column: [0, 1, 1], cost: [3, 2, 2], upper: [3, 0.5, .infinity])
+        }
+        var refused = program()
+        let refusedStart = refused.start(basis: [2, 4, 5], atUpper: [true, true, false], maxInfeasible: 0)
+        #expect(!refusedStart)
+        var s = program()
+        let started = s.start(basis: [2, 4, 5], atUpper: [true, true, false], maxInfeasible: 1)
+        #expect(started)
+        #expect(s.solveDual(maxPivots: 100) == .optimal)
+        #expect(s.solve(maxPivots: 100) == .optimal)
+        let x = s.values, mu = s.duals
+        #expect(abs(value(s) - 10.3) < 1e-12)
+        #expect(abs(x[0] - 2.7) < 1e-12 && abs(x[1] + x[2] - 1.1) < 1e-12)
+        #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.2) < 1e-12 && abs(mu[2] - 1.4) < 1e-12)
+        #expect(s.pivots <= 2)
+    }
+
+    /// Warm starts agree with cold solves on random packing programs whose limits moved by up to
+    /// 20 %: the old optimal basis, carried over, ends at the same optimum (the cold simplex is
+    /// the one checked by hand above).
+    @Test func warmStartAgreesWithColdOnRandomPrograms() {
+        var seed: UInt64 = 12345
+        func unit() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 11) / Double(1 << 53)
+        }
+        var started = 0
+        for _ in 0..<40 {
+            let m = 3 + Int(unit() * 6), width = 10 + Int(unit() * 30)
+            let g = (0..<(m * width)).map { _ in unit() < 0.15 ? -0.3 * unit() : unit() }
+            let b = (0..<m).map { _ in 1 + 4 * unit() }
+            let column = (0..<width).flatMap { [$0, $0] }
+            let cost = column.indices.map { $0 % 2 == 0 ? 1 + unit() : 0.2 * unit() }
+            let upper = column.indices.map { $0 % 2 == 0 ? 0.5 + unit() : 2 * unit() }
+            var first = PackingSimplex(rows: m, width: width, g: g, b: b, column: column, cost: cost, upper: upper)
+            guard first.solve(maxPivots: 1000) == .optimal else { continue }
+            let moved = b.map { $0 * (0.8 + 0.4 * unit()) }
+            var cold = PackingSimplex(rows: m, width: width, g: g, b: moved, column: column, cost: cost, upper: upper)
+            #expect(cold.solve(maxPivots: 1000) == .optimal)
+            var warm = PackingSimplex(rows: m, width: width, g: g, b: moved, column: column, cost: cost, upper: upper)
+            guard warm.start(basis: first.basic, atUpper: first.status.map { $0 == 1 }, maxInfeasible: m) else { continue }
+            started += 1
+            #expect(warm.solveDual(maxPivots: 1000) == .optimal)
+            #expect(warm.solve(maxPivots: 1000) == .optimal)
+            #expect(abs(value(warm) - value(cold)) <= 1e-9 * max(1, abs(value(cold))))
+        }
+        #expect(started >= 30)
+    }
 }
