@@ -23,6 +23,8 @@ extension BasisPolish {
         /// Its last Leontief plans in the mixture, of the guaranteed and of the other needs
         /// (interleaved, width 2): the start of a re-plan's solves, whatever the new weights.
         var solution: [Double]? = nil
+        /// Its Leontief system, built for the mixture: a re-plan with the same choice reuses it.
+        var system: LeontiefSystem? = nil
     }
 
     /// What the decomposition over resource prices leaves in the plan, so that a re-plan of the
@@ -198,6 +200,7 @@ extension BasisPolish {
             for c in kept.choices where seen[c.primary] == nil {
                 policy = c.primary; policyOut = c.output; embodied = c.embodied
                 guard addColumns() else { return nil }
+                choices[choices.count - 1].system = c.system
                 solutions.append(c.solution)
             }
             guard solveMaster() else { return nil }
@@ -254,16 +257,21 @@ extension BasisPolish {
         for i in 0..<n { rhs[2 * i] = needs.guaranteed[i]; rhs[2 * i + 1] = needs.other[i] }
         var kept: [PriceChoice] = []
         var lastSolution: [Double]? = nil
+        var lastSystem: LeontiefSystem? = nil
         for (c, choice) in choices.enumerated() {
             let mu = master.solution[k + 2 * c], rho = master.solution[k + 2 * c + 1]
             guard mu > 0 || rho > 0 else { continue }
-            let sys = LeontiefSystem(e, primary: choice.primary, output: choice.output)
-            let initial = c < solutions.count ? solutions[c].flatMap { $0.count == 2 * n ? $0 : nil } : nil
+            let sys = choice.system ?? LeontiefSystem(e, primary: choice.primary, output: choice.output)
+            // A choice new to this re-plan starts from a kept choice's plans: choices differ in
+            // few products, so those are closer than the needs themselves.
+            let keptStart = solutions.lazy.compactMap { $0 }.first { $0.count == 2 * n }
+            let initial = (c < solutions.count ? solutions[c].flatMap { $0.count == 2 * n ? $0 : nil } : nil) ?? keptStart
             let sol = solver.solve(sys.a, rhs, width: 2, initial: initial)
             guard sol.converged else { return nil }
             var keep = choice
             keep.solution = sol.x
-            if c == last { lastSolution = sol.x } else { kept.append(keep) }
+            keep.system = sys
+            if c == last { lastSolution = sol.x; lastSystem = sys } else { kept.append(keep) }
             for i in 0..<n where choice.primary[i] >= 0 {
                 x[Int(choice.primary[i])] += max(0, mu * sol.x[2 * i] + rho * sol.x[2 * i + 1]) / choice.output[i]
             }
@@ -273,6 +281,7 @@ extension BasisPolish {
         for j in 0..<m where x[j] > cap[j] * (1 + 1e-9) { return nil }
         var lastChoice = choices[last]
         lastChoice.solution = lastSolution ?? (last < solutions.count ? solutions[last] : nil)
+        lastChoice.system = lastSystem ?? lastChoice.system
         kept.append(lastChoice)
         return PriceDecomposition(x: x, y: y, rounds: rounds, gap: gap,
                                   state: PriceState(choices: kept, limitedResources: needs.limitedResources, polish: self))
