@@ -114,10 +114,21 @@ enum Harmony {
                                iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
                 byStructure = " (Leontief structure with alternatives: \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
             } else {
-                // Not within the tolerance on the LP: PDHG goes on from it.
+                // Not within the tolerance on the LP: PDHG goes on from it. If PDHG does not
+                // finish either, the structure's plan is reported when its residuals are the
+                // smaller (it is feasible; PDHG's iterates rarely are).
                 var solver = options.solver
                 solver.timeLimit = max(0, solver.timeLimit - elapsed())
                 r = PDHGSolver(lp, options: solver).solve(warmStart: (pt.x, pt.y))
+                func worst(_ q: LPResiduals) -> Double { max(q.relativePrimalResidual, q.relativeDualResidual, q.relativeGap) }
+                // Feasibility first: a plan that breaks a limit is no plan.
+                let feasible = res.relativePrimalResidual <= options.solver.tolerance
+                if r.status != .optimal,
+                   (feasible && r.residuals.relativePrimalResidual > options.solver.tolerance) || worst(res) < worst(r.residuals) {
+                    let why = pt.finished ? "its point is not within the tolerance" : "the rounds stopped before no technique outside the program paid"
+                    r = PDHGResult(status: .stopped, reason: "\(r.reason); the Leontief structure path's last plan (\(pt.rounds) rounds, \(pt.bindingRows) limits bind), feasible; \(why)",
+                                   x: pt.x, y: pt.y, residuals: res, iterations: r.iterations, restarts: r.restarts, seconds: elapsed(), primalWeight: 1)
+                }
             }
         } else {
             var solver = options.solver

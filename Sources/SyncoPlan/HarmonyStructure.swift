@@ -56,6 +56,9 @@ extension Harmony {
         var rounds: Int
         var bindingRows: Int
         var pivots: Int
+        /// False when the rounds stopped (time, or a step that failed) before no technique
+        /// outside the program paid: a feasible plan, not shown optimal.
+        var finished = true
     }
 
     /// A program's result: the carriers, their system and gross outputs, the other techniques'
@@ -104,7 +107,7 @@ extension Harmony {
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
                                rounds maxRounds: Int = 30, seconds: Double,
-                               note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int)? {
+                               note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
@@ -445,8 +448,16 @@ extension Harmony {
         }
         var current = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil)
         var pivots = current?.pivots ?? 0
+        // Every program's point is feasible for the whole LP (row generation leaves no limit
+        // broken) and harmony never falls: when time runs out or a step fails, the last one is
+        // the best plan found, returned as not finished.
+        var last: (ev: ReducedEvaluation, round: Int)? = nil
+        func unfinished() -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
+            last.map { ($0.ev, $0.round, pivots, false) }
+        }
         for round in 1...maxRounds {
-            guard var ev = current, elapsed() < seconds else { return nil }
+            guard var ev = current else { return unfinished() }
+            last = (ev, round)
             // Techniques that pay at these values (profit per unit of what they carry).
             let profit = columns.multiply(ev.prices)
             var best = [Int](repeating: -1, count: n), bestRate = [Double](repeating: 0, count: n)
@@ -459,7 +470,8 @@ extension Harmony {
             let paying = (0..<n).filter { best[$0] >= 0 }
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
             let keep = ev.bindingCapacities
-            if paying.isEmpty { return (ev, round, pivots) }
+            if paying.isEmpty { return (ev, round, pivots, true) }
+            guard elapsed() < seconds else { return unfinished() }
             // First the policy step: each such product carried by its best technique outright.
             var p2 = primary, o2 = primaryOut
             for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
@@ -475,7 +487,7 @@ extension Harmony {
             // and the simplex decides how much of each.
             let mixed = columnsInUse(ev, primary: primary, extra: paying.map { best[$0] })
             guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), previous: ev),
-                  next.value >= ev.value - 1e-9 * max(1, abs(ev.value)) else { return nil }
+                  next.value >= ev.value - 1e-9 * max(1, abs(ev.value)) else { return unfinished() }
             pivots += next.pivots
             ev = next
             // Alternatives that now make more of a product than its carrier take its place.
@@ -498,7 +510,7 @@ extension Harmony {
                 current = ev
             }
         }
-        return nil
+        return unfinished()
     }
 
     /// Harmony by `reducedProgram`: the targets' pieces from their guaranteed share up, then the
@@ -510,7 +522,7 @@ extension Harmony {
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
         let spans = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed)
-        guard let (ev, round, pivots) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
+        guard let (ev, round, pivots, finished) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
                                                        seconds: seconds, note: note) else { return nil }
@@ -520,7 +532,7 @@ extension Harmony {
         let limitedCount = base.limitedResources.count
         for i in 0..<(n + limitedCount) { y[i] = max(0, ev.prices[i]) }
         splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limitedCount)
-        return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots)
+        return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots, finished: finished)
     }
 
     /// Splits each target's product value τ = y_i·t_i between its balance row and its active
