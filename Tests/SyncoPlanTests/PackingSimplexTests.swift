@@ -5,6 +5,17 @@ import Testing
 @Suite struct PackingSimplexTests {
     func value(_ s: PackingSimplex) -> Double { zip(s.values, s.cost).map { $0 * $1 }.reduce(0, +) }
 
+    /// The bounds example's program with the row 2x + y ≤ 6.5, from a dual feasible basis: the
+    /// dual simplex and then the primal must end at 10.3, (2.7, 1.1), μ = (0, 0.2, 1.4).
+    func expectTheCutOptimum(_ s: inout PackingSimplex) {
+        #expect(s.solveDual(maxPivots: 100) == .optimal)
+        #expect(s.solve(maxPivots: 100) == .optimal)
+        let x = s.values, mu = s.duals
+        #expect(abs(value(s) - 10.3) < 1e-12)
+        #expect(abs(x[0] - 2.7) < 1e-12 && abs(x[1] + x[2] - 1.1) < 1e-12)
+        #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.2) < 1e-12 && abs(mu[2] - 1.4) < 1e-12)
+    }
+
     /// Chvátal chapter 2 again (max 5x₁ + 4x₂ + 3x₃, three ≤ rows, x ≥ 0): 13 at (2, 0, 1),
     /// shadow prices (1, 0, 1).
     @Test func chvatalChapterTwo() {
@@ -29,12 +40,7 @@ import Testing
         #expect(s.solve(maxPivots: 100) == .optimal)
         #expect(abs(value(s) - 11) < 1e-12)
         s.addRows([2, 1], b: [6.5])
-        #expect(s.solveDual(maxPivots: 100) == .optimal)
-        #expect(s.solve(maxPivots: 100) == .optimal)
-        let x = s.values, mu = s.duals
-        #expect(abs(value(s) - 10.3) < 1e-12)
-        #expect(abs(x[0] - 2.7) < 1e-12 && abs(x[1] + x[2] - 1.1) < 1e-12)
-        #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.2) < 1e-12 && abs(mu[2] - 1.4) < 1e-12)
+        expectTheCutOptimum(&s)
     }
 
     /// A column no row bounds is reported with the ray that grows with it.
@@ -61,12 +67,7 @@ import Testing
         var s = program()
         let started = s.start(basis: [2, 4, 5], atUpper: [true, true, false], maxInfeasible: 1)
         #expect(started)
-        #expect(s.solveDual(maxPivots: 100) == .optimal)
-        #expect(s.solve(maxPivots: 100) == .optimal)
-        let x = s.values, mu = s.duals
-        #expect(abs(value(s) - 10.3) < 1e-12)
-        #expect(abs(x[0] - 2.7) < 1e-12 && abs(x[1] + x[2] - 1.1) < 1e-12)
-        #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.2) < 1e-12 && abs(mu[2] - 1.4) < 1e-12)
+        expectTheCutOptimum(&s)
         #expect(s.pivots <= 2)
     }
 
