@@ -101,9 +101,11 @@ extension Harmony {
     /// `directions[group[p]]` (product, amount per unit) and earns `cost[p]` per unit, up to
     /// `length[p]`. Harmony's columns are the targets' pieces (a fulfilment plan would have
     /// one, λ along the other needs; tried on the three-limit economies, it did not beat the
-    /// pivots at 10^4 nor finish at 10^5). Nil when it fails (a solve does not converge, the guaranteed
-    /// needs break a limit with these carriers, the program is unbounded or its simplex stalls, a
-    /// product has no technique, or `seconds` run out): the caller falls back to PDHG.
+    /// pivots at 10^4 nor finish at 10^5). Nil when the first program fails (a solve does not
+    /// converge, the guaranteed needs break a limit with these carriers, the program is unbounded
+    /// or its simplex stalls, a product has no technique, or `seconds` run out): the caller falls
+    /// back to PDHG. When a later round fails or the time runs out, the last round's point,
+    /// marked not finished.
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
                                rounds maxRounds: Int = 30, seconds: Double,

@@ -79,18 +79,17 @@ struct PackingSimplex {
         return mu
     }
 
-    /// Σ_r c_r·G[r, ·]: the rows of G weighted by c (pricing with duals, or a pivot row of B⁻¹·G).
-    private func rowCombination(_ c: [Double]) -> [Double] {
-        DenseKernels.combineRows(g, rows: m, width: width, c)
+    /// Σ_r c_r·G[r, ·]: the rows of G weighted by c (pricing with duals, or a pivot row of B⁻¹·G),
+    /// on the columns in `range` (all by default).
+    private func rowCombination(_ c: [Double], range: Range<Int>? = nil) -> [Double] {
+        DenseKernels.combineRows(g, rows: m, width: width, c, range: range)
     }
 
     /// α = B⁻¹·a for variable v (a column of G, or a slack's unit column).
     private func direction(_ v: Int) -> [Double] {
-        var alpha = [Double](repeating: 0, count: m)
         if v >= cost.count {
             let r = v - cost.count
-            for k in 0..<m { alpha[k] = inverse[k * m + r] }
-            return alpha
+            return (0..<m).map { inverse[$0 * m + r] }
         }
         let q = column[v]
         var a = [Double](repeating: 0, count: m)
@@ -121,7 +120,7 @@ struct PackingSimplex {
         while true {
             let mu = duals
             let range = (width * segment / segments)..<(width * (segment + 1) / segments)
-            let z = DenseKernels.combineRows(g, rows: m, width: width, mu, range: range)
+            let z = rowCombination(mu, range: range)
             // Once rows have prices, a column's gain is divided by its priced use of them (its
             // ratio to the marginal column), else by its load on the rows' room.
             let priced = mu.contains { $0 > 0 }
