@@ -84,16 +84,25 @@ public struct LeontiefSolver: Sendable {
                         } else if w == 2 {
                             simdRow(SIMD2<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax)
                         } else {
-                            for k in 0..<w { nb[o + k] = db[o + k] }
-                            while p < end {
-                                let av = vb[p], xo = Int(cb[p]) * w
-                                for k in 0..<w { nb[o + k] += av * xb[xo + k] }
-                                p += 1
+                            // Wide blocks: eight right-hand sides at a time, their sums kept in
+                            // one SIMD register over the row's entries, then the rest one by one.
+                            let start = p
+                            var c = 0
+                            while c + 8 <= w {
+                                var q = start
+                                wideRow(o, c, w, &q, end, vb, cb, db, xb, nb, &dmax, &xmax)
+                                c += 8
                             }
-                            for k in 0..<w {
-                                dmax[k] = max(dmax[k], abs(nb[o + k] - xb[o + k]))
-                                xmax[k] = max(xmax[k], abs(nb[o + k]))
+                            while c < w {
+                                var sum = db[o + c]
+                                var q = start
+                                while q < end { sum += vb[q] * xb[Int(cb[q]) * w + c]; q += 1 }
+                                nb[o + c] = sum
+                                dmax[c] = max(dmax[c], abs(sum - xb[o + c]))
+                                xmax[c] = max(xmax[c], abs(sum))
+                                c += 1
                             }
+                            p = end
                         }
                     }
                     for k in 0..<w { bd.base[b * w + k] = dmax[k]; bm.base[b * w + k] = xmax[k] }
@@ -221,4 +230,22 @@ public struct SpectralRadiusEstimate: Sendable {
         vector = v
         iterations = it
     }
+}
+
+/// Eight right-hand sides (columns c..<c+8 of a block of width w) of one row of a block Neumann
+/// step: next = d + A·x on the row's entries from `p`, with their change and size folded into
+/// `dmax` and `xmax`.
+@inline(__always)
+private func wideRow(_ o: Int, _ c: Int, _ w: Int, _ p: inout Int, _ end: Int, _ vb: UnsafeBufferPointer<Double>,
+                     _ cb: UnsafeBufferPointer<Int32>, _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
+                     _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double]) {
+    typealias V = SIMD8<Double>
+    var s = UnsafeRawPointer(db.baseAddress! + o + c).loadUnaligned(as: V.self)
+    while p < end {
+        s += vb[p] * UnsafeRawPointer(xb.baseAddress! + Int(cb[p]) * w + c).loadUnaligned(as: V.self)
+        p += 1
+    }
+    UnsafeMutableRawPointer(nb.baseAddress! + o + c).storeBytes(of: s, as: V.self)
+    let dv = s - UnsafeRawPointer(xb.baseAddress! + o + c).loadUnaligned(as: V.self)
+    for k in 0..<8 { dmax[c + k] = max(dmax[c + k], abs(dv[k])); xmax[c + k] = max(xmax[c + k], abs(s[k])) }
 }
