@@ -258,13 +258,13 @@ extension BasisPolish {
         var kept: [PriceChoice] = []
         var lastSolution: [Double]? = nil
         var lastSystem: LeontiefSystem? = nil
+        // A choice new to this re-plan starts from a kept choice's plans: choices differ in few
+        // products, so those are closer than the needs themselves.
+        let keptStart = solutions.lazy.compactMap { $0 }.first { $0.count == 2 * n }
         for (c, choice) in choices.enumerated() {
             let mu = master.solution[k + 2 * c], rho = master.solution[k + 2 * c + 1]
             guard mu > 0 || rho > 0 else { continue }
             let sys = choice.system ?? LeontiefSystem(e, primary: choice.primary, output: choice.output)
-            // A choice new to this re-plan starts from a kept choice's plans: choices differ in
-            // few products, so those are closer than the needs themselves.
-            let keptStart = solutions.lazy.compactMap { $0 }.first { $0.count == 2 * n }
             let initial = (c < solutions.count ? solutions[c].flatMap { $0.count == 2 * n ? $0 : nil } : nil) ?? keptStart
             let sol = solver.solve(sys.a, rhs, width: 2, initial: initial)
             guard sol.converged else { return nil }

@@ -90,7 +90,7 @@ public struct LeontiefSolver: Sendable {
                             var c = 0
                             while c + 8 <= w {
                                 var q = start
-                                wideRow(o, c, w, &q, end, vb, cb, db, xb, nb, &dmax, &xmax)
+                                simdRow(SIMD8<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
                                 c += 8
                             }
                             while c < w {
@@ -169,22 +169,23 @@ public struct LeontiefSolver: Sendable {
     }
 }
 
-/// One row of a block Neumann step whose width is a SIMD vector's: next = d + A·x on the row's
-/// entries starting at `p`, with the row's change and size folded into `dmax` and `xmax`.
+/// One row of a block Neumann step, for the right-hand sides c..<c + V.scalarCount of a block of
+/// width w (by default the whole block, when its width is the SIMD vector's): next = d + A·x on
+/// the row's entries starting at `p`, with their change and size folded into `dmax` and `xmax`.
 @inline(__always)
 private func simdRow<V: SIMD>(_: V.Type, _ o: Int, _ p: inout Int, _ end: Int, _ vb: UnsafeBufferPointer<Double>,
                               _ cb: UnsafeBufferPointer<Int32>, _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
-                              _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double])
+                              _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double],
+                              column c: Int = 0, width w: Int = V.scalarCount)
     where V.Scalar == Double {
-    let w = V.scalarCount
-    var s = UnsafeRawPointer(db.baseAddress! + o).loadUnaligned(as: V.self)
+    var s = UnsafeRawPointer(db.baseAddress! + o + c).loadUnaligned(as: V.self)
     while p < end {
-        s += vb[p] * UnsafeRawPointer(xb.baseAddress! + Int(cb[p]) * w).loadUnaligned(as: V.self)
+        s += vb[p] * UnsafeRawPointer(xb.baseAddress! + Int(cb[p]) * w + c).loadUnaligned(as: V.self)
         p += 1
     }
-    UnsafeMutableRawPointer(nb.baseAddress! + o).storeBytes(of: s, as: V.self)
-    let dv = s - UnsafeRawPointer(xb.baseAddress! + o).loadUnaligned(as: V.self)
-    for k in 0..<w { dmax[k] = max(dmax[k], abs(dv[k])); xmax[k] = max(xmax[k], abs(s[k])) }
+    UnsafeMutableRawPointer(nb.baseAddress! + o + c).storeBytes(of: s, as: V.self)
+    let dv = s - UnsafeRawPointer(xb.baseAddress! + o + c).loadUnaligned(as: V.self)
+    for k in 0..<V.scalarCount { dmax[c + k] = max(dmax[c + k], abs(dv[k])); xmax[c + k] = max(xmax[c + k], abs(s[k])) }
 }
 
 /// max-norm change relative to the iterate; infinite (not NaN) once the iteration overflows,
@@ -230,22 +231,4 @@ public struct SpectralRadiusEstimate: Sendable {
         vector = v
         iterations = it
     }
-}
-
-/// Eight right-hand sides (columns c..<c+8 of a block of width w) of one row of a block Neumann
-/// step: next = d + A·x on the row's entries from `p`, with their change and size folded into
-/// `dmax` and `xmax`.
-@inline(__always)
-private func wideRow(_ o: Int, _ c: Int, _ w: Int, _ p: inout Int, _ end: Int, _ vb: UnsafeBufferPointer<Double>,
-                     _ cb: UnsafeBufferPointer<Int32>, _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
-                     _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double]) {
-    typealias V = SIMD8<Double>
-    var s = UnsafeRawPointer(db.baseAddress! + o + c).loadUnaligned(as: V.self)
-    while p < end {
-        s += vb[p] * UnsafeRawPointer(xb.baseAddress! + Int(cb[p]) * w + c).loadUnaligned(as: V.self)
-        p += 1
-    }
-    UnsafeMutableRawPointer(nb.baseAddress! + o + c).storeBytes(of: s, as: V.self)
-    let dv = s - UnsafeRawPointer(xb.baseAddress! + o + c).loadUnaligned(as: V.self)
-    for k in 0..<8 { dmax[c + k] = max(dmax[c + k], abs(dv[k])); xmax[c + k] = max(xmax[c + k], abs(s[k])) }
 }
