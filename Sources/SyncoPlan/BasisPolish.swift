@@ -265,6 +265,14 @@ struct BasisPolish: Sendable {
             else { return finish() }
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
                 note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone")
+                // Techniques released from their capacity go first: their output, carried
+                // elsewhere, can break a limit however few switches come with it (each single
+                // switch fell to the same λ at 10 periods × 10^4 products, time-expanded).
+                if !a.released.isEmpty {
+                    accepted = (a.basis, a.lambda, a.switches, [])
+                    basis = apply(accepted!, take, fixed: fixedCapacity)
+                    continue
+                }
                 // A product switched onto a technique whose capacity cannot carry it at the
                 // accepted λ is the plain cause: all such switches go at once, with no solve.
                 let switched = Set(a.switches.prefix(take).map(\.product))
@@ -543,80 +551,91 @@ struct BasisPolish: Sendable {
             var isPrimary = [Bool](repeating: false, count: m)
             for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
             let profit = columns.multiply(pt.y)
-            var enter = -1, enterRate = 0.0, sign = 1.0
+            var candidates: [(technique: Int, rate: Double, sign: Double)] = []
             for j in 0..<m where carried[j] >= 0 && !isPrimary[j] && basis.state[j] != .basic {
                 let rate = profit[j] / carriedOutput[j]
                 let ref = 1e-9 * max(pt.y[Int(carried[j])], 1e-300)
-                if basis.state[j] == .zero && rate > ref && rate > enterRate { enter = j; enterRate = rate; sign = 1 }
-                if basis.state[j] == .atCapacity && -rate > ref && -rate > enterRate { enter = j; enterRate = -rate; sign = -1 }
+                if basis.state[j] == .zero && rate > ref { candidates.append((j, rate, 1)) }
+                if basis.state[j] == .atCapacity && -rate > ref { candidates.append((j, -rate, -1)) }
             }
             // Nothing profitable: optimal if the residuals agree (the limits' duals have the
             // right signs), else this basis is as far as pivots on techniques go.
-            guard enter >= 0 else { return best }
-            // The basis' own columns M⁻¹[h, E] were just solved: only the entering column is new.
-            guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter,
-                                     forward: pt.forward, initialDual: pt.dual)
-            else { return best }
+            guard !candidates.isEmpty else { return best }
+            candidates.sort { $0.rate > $1.rate }
+            // The most profitable entering technique whose exchange this representation can
+            // make: where a product's carrier would leave with nothing else to carry it (a
+            // degenerate step; plans over time have many products that may stay unmade), the
+            // next candidate is tried.
+            var pivoted = false
+            candidate: for (enter, _, sign) in candidates.prefix(8) {
+                // The basis' own columns M⁻¹[h, E] were just solved: only the entering column is new.
+                guard let d = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: enter,
+                                         forward: pt.forward, initialDual: pt.dual)
+                else { continue candidate }
 
-            // Ratio test.
-            enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int) }
-            var tMax = cap[enter].isFinite ? cap[enter] : Double.infinity
-            var leave = Leave.bound
-            for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) {
-                let du = sign * d.du[i], u = pt.u[i]
-                let eps = 1e-12 * max(abs(u), 1)
-                if du < -eps, max(u, 0) / -du < tMax { tMax = max(u, 0) / -du; leave = .primaryZero(i) }
-                let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
-                if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
-            }
-            for (k, j) in extras.enumerated() {
-                let dz = sign * d.dz[k + 1], z = pt.z[k + 1]
-                let eps = 1e-12 * max(abs(z), 1)
-                if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(k) }
-                if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(k) }
-            }
-            if sign * d.dz[0] < 0 { return best }
-            let binding = Set(resourceRows)
-            let use = limitedUse(pt.x)
-            for (l, rk) in limited.enumerated() where !binding.contains(l) {
-                // The use's change per unit: carrying techniques in gross units, extras and the
-                // entering technique by their own coefficients (Kᵀ holds −r).
-                var du = 0.0
-                for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { du += sys.r.values[p] * sign * d.du[Int(sys.r.colIndex[p])] }
+                // Ratio test.
+                enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int) }
+                var tMax = cap[enter].isFinite ? cap[enter] : Double.infinity
+                var leave = Leave.bound
+                for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) {
+                    let du = sign * d.du[i], u = pt.u[i]
+                    let eps = 1e-12 * max(abs(u), 1)
+                    if du < -eps, max(u, 0) / -du < tMax { tMax = max(u, 0) / -du; leave = .primaryZero(i) }
+                    let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
+                    if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
+                }
                 for (k, j) in extras.enumerated() {
-                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign * d.dz[k + 1] }
+                    let dz = sign * d.dz[k + 1], z = pt.z[k + 1]
+                    let eps = 1e-12 * max(abs(z), 1)
+                    if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(k) }
+                    if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(k) }
                 }
-                for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign }
-                let limit = e.resources[rk].limit!
-                if du > 1e-12 * max(limit, 1), max(limit - use[l], 0) / du < tMax { tMax = max(limit - use[l], 0) / du; leave = .resource(l) }
-            }
-            guard tMax.isFinite else { return best }
+                if sign * d.dz[0] < 0 { continue candidate }
+                let binding = Set(resourceRows)
+                let use = limitedUse(pt.x)
+                for (l, rk) in limited.enumerated() where !binding.contains(l) {
+                    // The use's change per unit: carrying techniques in gross units, extras and the
+                    // entering technique by their own coefficients (Kᵀ holds −r).
+                    var du = 0.0
+                    for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { du += sys.r.values[p] * sign * d.du[Int(sys.r.colIndex[p])] }
+                    for (k, j) in extras.enumerated() {
+                        for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign * d.dz[k + 1] }
+                    }
+                    for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign }
+                    let limit = e.resources[rk].limit!
+                    if du > 1e-12 * max(limit, 1), max(limit - use[l], 0) / du < tMax { tMax = max(limit - use[l], 0) / du; leave = .resource(l) }
+                }
+                guard tMax.isFinite else { continue candidate }
 
-            // Exchange.
-            switch leave {
-            case .bound:
-                basis.state[enter] = sign > 0 ? .atCapacity : .zero
-            case .primaryZero(let i):
-                let old = Int(basis.primary[i])
-                if Int(carried[enter]) == i {
-                    basis.primary[i] = Int32(enter); basis.primaryOut[i] = carriedOutput[enter]
-                } else if let k = extras.firstIndex(where: { Int(carried[$0]) == i }) {
-                    basis.primary[i] = Int32(extras[k]); basis.primaryOut[i] = carriedOutput[extras[k]]
-                    extras[k] = enter
-                } else {
-                    return best
+                // Exchange.
+                switch leave {
+                case .bound:
+                    basis.state[enter] = sign > 0 ? .atCapacity : .zero
+                case .primaryZero(let i):
+                    let old = Int(basis.primary[i])
+                    if Int(carried[enter]) == i {
+                        basis.primary[i] = Int32(enter); basis.primaryOut[i] = carriedOutput[enter]
+                    } else if let k = extras.firstIndex(where: { Int(carried[$0]) == i }) {
+                        basis.primary[i] = Int32(extras[k]); basis.primaryOut[i] = carriedOutput[extras[k]]
+                        extras[k] = enter
+                    } else {
+                        continue candidate
+                    }
+                    basis.state[old] = .zero
+                case .primaryCap(let i):
+                    capacityRows.append(i); extras.append(enter)
+                case .extraZero(let k):
+                    basis.state[extras[k]] = .zero; extras[k] = enter
+                case .extraCap(let k):
+                    basis.state[extras[k]] = .atCapacity; extras[k] = enter
+                case .resource(let l):
+                    resourceRows.append(l); extras.append(enter)
                 }
-                basis.state[old] = .zero
-            case .primaryCap(let i):
-                capacityRows.append(i); extras.append(enter)
-            case .extraZero(let k):
-                basis.state[extras[k]] = .zero; extras[k] = enter
-            case .extraCap(let k):
-                basis.state[extras[k]] = .atCapacity; extras[k] = enter
-            case .resource(let l):
-                resourceRows.append(l); extras.append(enter)
+                basis.state[enter] = extras.contains(enter) || basis.primary[Int(carried[enter])] == Int32(enter) ? .basic : basis.state[enter]
+                pivoted = true
+                break candidate
             }
-            basis.state[enter] = extras.contains(enter) || basis.primary[Int(carried[enter])] == Int32(enter) ? .basic : basis.state[enter]
+            guard pivoted else { return best }
             if 1 + extras.count > maxExtra { return best }
         }
         return best

@@ -16,7 +16,12 @@ public enum MultiPeriodPlanner {
         public var x: [Double]
         public var y: [Double]
         public var basis: [SparseSimplex.VariableStatus]?
-        public init(x: [Double], y: [Double], basis: [SparseSimplex.VariableStatus]? = nil) { self.x = x; self.y = y; self.basis = basis }
+        /// The plan of the time-expanded economy (`TimeExpansion`) when that path solved it: its
+        /// technique choices, basis and resource prices start the next solve of the same shape.
+        public var expanded: Plan?
+        public init(x: [Double], y: [Double], basis: [SparseSimplex.VariableStatus]? = nil, expanded: Plan? = nil) {
+            self.x = x; self.y = y; self.basis = basis; self.expanded = expanded
+        }
     }
 
     public static func solve(_ me: MultiPeriodEconomy, options: PlannerOptions = PlannerOptions(), warmStart: WarmStart? = nil) -> MultiPeriodPlan {
@@ -28,6 +33,39 @@ public enum MultiPeriodPlanner {
                                       warmStart: WarmStart? = nil) -> (plan: MultiPeriodPlan, point: WarmStart?) {
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        // 0. The plan over time as one economy of products per period: the one-period planner's
+        //    structure methods (Leontief solves, policy iteration, pivots, the decomposition over
+        //    resource prices) solve it, and the v2 certificate checks what they return. Where
+        //    they do not certify, or the answer is infeasible or unbounded (diagnosed below in
+        //    v2 terms), the time-expanded program is solved as before.
+        if options.timeExpansion, !(options.simplexRows > 0 && (options.keepBasis || warmStart?.basis != nil)) {
+            let ex = TimeExpansion(me)
+            var o = options
+            o.solver.timeLimit = max(0, options.solver.timeLimit - elapsed())
+            o.certify = { ex.plan(from: $0).certificate }
+            o.solverFallback = false
+            let p = Planner.solve(ex.economy, options: o, warmStart: warmStart?.expanded)
+            if p.status == .optimal || p.status == .stopped {
+                var plan = ex.plan(from: p)
+                plan.iterations = p.iterations
+                plan.restarts = p.restarts
+                var how = Substring(p.message)
+                if how.hasPrefix("optimal: ") { how = how.dropFirst(9) }
+                if let cut = how.firstIndex(of: ";") { how = how[..<cut] }
+                if plan.certificate.passes(options.solver.tolerance * 1.01) {
+                    plan.status = .optimal
+                    plan.message = "optimal: planned as one economy of \(ex.economy.productCount) products over the periods (\(how)); relative residuals and gap within \(options.solver.tolerance)"
+                    plan.seconds = elapsed()
+                    return (plan, WarmStart(x: [], y: [], expanded: p))
+                }
+                if elapsed() >= options.solver.timeLimit {
+                    plan.status = .stopped
+                    plan.message = "stopped: planned as one economy of \(ex.economy.productCount) products over the periods: \(how)"
+                    plan.seconds = elapsed()
+                    return (plan, WarmStart(x: [], y: [], expanded: p))
+                }
+            }
+        }
         let problem = MultiPeriodProblem(me)
         let lp = problem.lp
         var quiet = options.solver
@@ -130,7 +168,7 @@ public enum MultiPeriodPlanner {
     }
 
     static func fill(_ plan: inout MultiPeriodPlan, _ problem: MultiPeriodProblem, x: [Double], y: [Double]) {
-        let me = problem.economy, e = me.economy, T = me.periods
+        let me = problem.economy
         for (c, col) in problem.columns.enumerated() {
             let v = max(0, x[c])
             switch col {
@@ -153,8 +191,14 @@ public enum MultiPeriodPlanner {
             case .target(let s): plan.targetValuation[s] = v
             }
         }
-        // Flows and stocks by the economy's own recursions.
-        let tt = e.techniques
+        fillFlows(&plan, me)
+    }
+
+    /// Net outputs, resource, budget and capital use, extraction, capital stocks and natural
+    /// stock levels of a plan's activities, inventories and investments, by the economy's own
+    /// recursions.
+    static func fillFlows(_ plan: inout MultiPeriodPlan, _ me: MultiPeriodEconomy) {
+        let e = me.economy, T = me.periods
         var K = (0..<e.productCount).map { me.capital[$0]?.initial ?? 0 }
         var S = me.stocks.map(\.initial)
         plan.stockLevels[0] = S
@@ -167,7 +211,6 @@ public enum MultiPeriodPlanner {
                 for q in me.capitalUse.range(j) { plan.capitalUse[t][Int(me.capitalUse.index[q])] += me.capitalUse.amount[q] * plan.activities[t][j] }
                 for q in me.extraction.range(j) { plan.extraction[t][Int(me.extraction.index[q])] += me.extraction.amount[q] * plan.activities[t][j] }
             }
-            _ = tt
             for i in 0..<e.productCount {
                 guard let c = me.capital[i] else { continue }
                 plan.capitalStock[t][i] = K[i]

@@ -23,6 +23,21 @@ public struct PlannerOptions: Sendable {
     /// Several periods: solve by the simplex (within `simplexRows`) so that the plan carries an
     /// optimal basis for warm starts (`synco rollout`).
     public var keepBasis = false
+    /// Several periods: plan the time-expanded economy (`TimeExpansion`: products and
+    /// techniques per period, storage, investment, capital and natural stocks as techniques)
+    /// with the one-period structure methods first; the time-expanded program and the
+    /// first-order solver only where that does not certify.
+    public var timeExpansion = true
+    /// The certificate that decides: when set, it replaces the plan's own (`PlanCertificate`)
+    /// wherever the planner checks a point. A plan over time solved as its time-expanded
+    /// economy is checked against the v2 economy itself this way (the v1 certificate of the
+    /// expanded economy has no a-priori bounds for storage and investment, so its gap stays
+    /// infinite while any of them has a positive reduced profit).
+    public var certify: (@Sendable (Plan) -> PlanCertificate)? = nil
+    /// Whether the first-order solver takes over where the structure methods do not certify
+    /// (else the plan comes back `stopped` with their best point; a plan over time then
+    /// solves its own time-expanded program, on which the solver converges more evenly).
+    public var solverFallback = true
     public init() {}
 }
 
@@ -55,12 +70,20 @@ public enum Planner {
             return plan
         }
 
+        // The caller's certificate where it has one (a plan over time checks the plan of its
+        // time-expanded economy against the v2 economy).
+        func checked(_ plan: Plan) -> Plan {
+            guard let certify = options.certify else { return plan }
+            var p = plan
+            p.certificate = certify(plan)
+            return p
+        }
         // A certified point found without the solver, with the plan built from it; `accept`
         // hands BasisPolish the certificate and keeps the plan it built.
         var acceptedPlan: Plan? = nil
         let tolerance = options.solver.tolerance
         let accept: ([Double], [Double]) -> Bool = { x, y in
-            let plan = extract(needs, x: x, y: y)
+            let plan = checked(extract(needs, x: x, y: y))
             guard plan.certificate.passes(tolerance) else { return false }
             acceptedPlan = plan
             return true
@@ -70,7 +93,7 @@ public enum Planner {
             if let a = acceptedPlan, a.fulfilment == x[m], a.activities.elementsEqual(x.prefix(m), by: { $0 == max(0, $1) }) {
                 plan = a
             } else {
-                plan = extract(needs, x: x, y: y)
+                plan = checked(extract(needs, x: x, y: y))
                 guard plan.certificate.passes(tolerance) else { return nil }
             }
             plan.structure = st
@@ -246,6 +269,15 @@ public enum Planner {
         } else if warm == nil, let s = start {
             warm = (s + [0], [Double](repeating: 0, count: needs.rows))
         }
+        if !options.solverFallback {
+            // The caller solves on its own program from here (a plan over time).
+            var plan = warm.map { checked(extract(needs, x: $0.x, y: $0.y)) } ?? emptyPlan(e, status: .stopped, seconds: 0)
+            plan.structure = structure
+            plan.status = .stopped
+            plan.seconds = elapsed()
+            plan.message = "stopped: the structure methods did not certify a plan"
+            return plan
+        }
         var solverOptions = options.solver
         // The time limit is the whole solve's: what the structure path used is spent (the
         // solver and CertifiedSolve count from here).
@@ -257,7 +289,7 @@ public enum Planner {
         }
         let solver = PDHGSolver(problem().lp, options: solverOptions)
         let run = CertifiedSolve(solver, warmStart: warm, options: solverOptions, elapsed: { elapsed() - solverStart },
-                                 extract: { extract(needs, x: $0, y: $1) }, certificate: \.certificate)
+                                 extract: { checked(extract(needs, x: $0, y: $1)) }, certificate: \.certificate)
         var plan = run.plan
         plan.structure = structure
         plan.iterations = run.iterations

@@ -102,14 +102,16 @@ public enum RollingHorizon {
         for (c, col) in old.columns.enumerated() { colIndex[col] = c }
         var rowIndex = [MultiPeriodProblem.Row: Int](minimumCapacity: old.rows.count)
         for (k, row) in old.rows.enumerated() { rowIndex[row] = k }
-        let x = new.columns.map { c in colIndex[c].map { point.x[$0] } ?? 0 }
-        let y = new.rows.map { r in rowIndex[r].map { point.y[$0] } ?? 0 }
+        // A window planned as one time-expanded economy hands on that plan, not an LP point.
+        let hasPoint = point.x.count == old.columns.count && point.y.count == old.rows.count
+        let x = hasPoint ? new.columns.map { c in colIndex[c].map { point.x[$0] } ?? 0 } : []
+        let y = hasPoint ? new.rows.map { r in rowIndex[r].map { point.y[$0] } ?? 0 } : []
         var basis: [SparseSimplex.VariableStatus]? = nil
         if let b = point.basis, b.count == old.columns.count + old.rows.count {
             let n = old.columns.count
             basis = new.columns.map { c in colIndex[c].map { b[$0] } ?? .lower }
                 + new.rows.map { r in rowIndex[r].map { b[n + $0] } ?? .basic }
         }
-        return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis)
+        return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis, expanded: point.expanded)
     }
 }

@@ -22,6 +22,8 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "No progress lines on stderr.") var quiet = false
     @Option(help: .hidden) var reflection: Double?
     @Flag(help: .hidden) var noLeontiefStart = false
+    @Flag(help: "Plans over several periods: skip the time-expanded economy's structure methods and solve the time-expanded program with the first-order solver alone (for comparison).")
+    var noTimeExpansion = false
     @Option(help: .hidden) var restartArtificial: Double?
     @Option(help: "Also write the LP being solved (free MPS, maximise λ) to this file; works for v1 and v2 economies.") var exportMps: String?
 
@@ -67,6 +69,7 @@ extension SolveCommand {
         if let r = reflection { options.solver.reflection = r }
         if let r = restartArtificial { options.solver.restartArtificial = r }
         options.leontiefStart = !noLeontiefStart
+        options.timeExpansion = !noTimeExpansion
         if !quiet {
             options.note = { Log.progress($0) }
             options.solver.progress = { p in
