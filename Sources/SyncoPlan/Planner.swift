@@ -183,6 +183,13 @@ public enum Planner {
             if let xg = leontiefFeasible(needs, demand: needs.guaranteed, system: structure!.system) {
                 start = xg
             } else {
+                // Without the solver here, the caller's own program decides feasibility (and
+                // names the conflict in its terms).
+                guard options.solverFallback else {
+                    var plan = emptyPlan(e, status: .stopped, seconds: elapsed())
+                    plan.message = "stopped: the guaranteed needs are not met by the Leontief plan; feasibility is left to the caller"
+                    return plan
+                }
                 let phase1 = minimumShortfall(problem(), options: options)
                 if let d = phase1.diagnosis {
                     var plan = emptyPlan(e, status: .infeasible, seconds: elapsed())
