@@ -566,6 +566,9 @@ struct BasisPolish: Sendable {
             // make: where a product's carrier would leave with nothing else to carry it (a
             // degenerate step; plans over time have many products that may stay unmade), the
             // next candidate is tried.
+            // The limits not yet binding and their use at this vertex, the same for every candidate.
+            let binding = Set(resourceRows)
+            let use = limitedUse(pt.x)
             var pivoted = false
             candidate: for (enter, _, sign) in candidates.prefix(8) {
                 // The basis' own columns M⁻¹[h, E] were just solved: only the entering column is new.
@@ -591,8 +594,6 @@ struct BasisPolish: Sendable {
                     if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(k) }
                 }
                 if sign * d.dz[0] < 0 { continue candidate }
-                let binding = Set(resourceRows)
-                let use = limitedUse(pt.x)
                 for (l, rk) in limited.enumerated() where !binding.contains(l) {
                     // The use's change per unit: carrying techniques in gross units, extras and the
                     // entering technique by their own coefficients (Kᵀ holds −r).
