@@ -258,11 +258,23 @@ struct BasisPolish: Sendable {
             take = keep.count
             basis = apply(accepted!, take, fixed: fixedCapacity)
         }
+        var repairs = 0
         for round in 1...max(rounds, 1) {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda)
             else { return finish() }
+            // Joint production (what a technique makes besides its product: the capital a
+            // holding passes on to the next period) can leave more of a product than the plan
+            // takes. Its carrier then runs backwards — a negative gross output, which gives its
+            // inputs back and overstates λ. Such a product is left to its by-products (free
+            // disposal: no carrier, price 0) and the basis solved again; a product without a
+            // carrier that the plan does take gets its first technique back.
+            if repairs < 3, repairDisposal(&basis, forward: forward, lambda: scale) {
+                repairs += 1
+                continue
+            }
+            repairs = 0
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
                 note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone")
                 // Techniques released from their capacity go first: their output, carried
@@ -361,7 +373,7 @@ struct BasisPolish: Sendable {
             let profit = columns.multiply(z.y)
             func profitableSwitches() -> [(product: Int, technique: Int, rate: Double)] {
                 var switches: [(product: Int, technique: Int, rate: Double)] = []
-                for i in 0..<n where groupStart[i + 1] - groupStart[i] > 1 {
+                for i in 0..<n where groupStart[i + 1] - groupStart[i] > 1 || (basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i]) {
                     let current = Int(basis.primary[i])
                     let price = max(z.y[i], 0)
                     var bestJ = current, bestRate = 0.0
@@ -402,6 +414,32 @@ struct BasisPolish: Sendable {
             basis = apply(a, take, fixed: fixedCapacity)
         }
         return finish()
+    }
+
+    /// Free disposal in a one-limit basis: a product whose gross output at `lambda` (from the
+    /// two-column solve `forward`: guaranteed needs, other needs) is negative loses its carrier
+    /// (its by-products cover more than the plan takes); one without a carrier whose gross output
+    /// is positive (the plan takes more than by-products give) gets the first technique of its
+    /// group back. True when the basis changed.
+    func repairDisposal(_ basis: inout Basis, forward: [Double], lambda: Double) -> Bool {
+        var changed = false
+        for i in 0..<basis.primary.count {
+            let g = forward[2 * i], o = lambda * forward[2 * i + 1]
+            let u = g + o, size = max(abs(g), abs(o), 1)
+            if basis.primary[i] >= 0, u < -1e-9 * size {
+                basis.state[Int(basis.primary[i])] = .zero
+                basis.primary[i] = -1
+                basis.primaryOut[i] = 0
+                changed = true
+            } else if basis.primary[i] < 0, groupStart[i + 1] > groupStart[i], u > 1e-9 * size {
+                let j = Int(group[groupStart[i]])
+                basis.primary[i] = Int32(j)
+                basis.primaryOut[i] = carriedOutput[j]
+                basis.state[j] = .basic
+                changed = true
+            }
+        }
+        return changed
     }
 
     /// How much each switch (product i to technique b) adds to the use of `limit` to first
@@ -520,6 +558,8 @@ struct BasisPolish: Sendable {
         var basis = start
         var resourceRows = startRows, capacityRows = startCaps, extras = startExtras
         var best: Outcome? = nil
+        var disposals = 0, chained = 0
+        var lambdaFloor: Double? = nil
         for step in 1...max(maxPivots, 1) {
             // A time budget as well as a count: a pivot costs two Leontief solves, which at 10^5
             // products and more is a large fraction of a second.
@@ -536,8 +576,37 @@ struct BasisPolish: Sendable {
             else { return best }
             last = pt
             // Pivots keep the basis primal feasible; a kept basis re-solved for new needs may not
-            // be (another limit now blocks), and then it is no start for them.
-            if pt.infeasibility > 1e-9 { return best }
+            // be (another limit now blocks), and then it is no start for them. A disposal move
+            // must keep λ too.
+            if pt.infeasibility > 1e-9 {
+                // After a disposal move, the carrier fixed at capacity can leave more of its
+                // by-products than the plan takes: their carriers run backwards and are
+                // disposed of in turn (a chain along the periods: service, then capital); a
+                // carrier moved to another output can leave a disposed product short.
+                guard lambdaFloor != nil, chained < 8 else { return best }
+                var changed = false
+                for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) && pt.u[i] < -1e-9 * max(1, abs(pt.forward[i * (1 + extras.count)])) {
+                    basis.state[Int(basis.primary[i])] = .zero
+                    basis.primary[i] = -1
+                    basis.primaryOut[i] = 0
+                    changed = true
+                }
+                // A disposed product the plan now takes gets the first technique of its group.
+                for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && pt.u[i] > 1e-9 * max(1, abs(pt.forward[i * (1 + extras.count)])) {
+                    let j = Int(group[groupStart[i]])
+                    guard basis.state[j] != .basic else { continue }
+                    basis.primary[i] = Int32(j)
+                    basis.primaryOut[i] = carriedOutput[j]
+                    basis.state[j] = .basic
+                    changed = true
+                }
+                guard changed else { return best }
+                chained += 1
+                continue
+            }
+            chained = 0
+            if let floor = lambdaFloor, pt.x[m] < floor * (1 - 1e-9) { return best }
+            lambdaFloor = nil
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             let meets = res.satisfies(tolerance)
             let vertex = Vertex(basis: basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras,
@@ -560,7 +629,19 @@ struct BasisPolish: Sendable {
             }
             // Nothing profitable: optimal if the residuals agree (the limits' duals have the
             // right signs), else this basis is as far as pivots on techniques go.
-            guard !candidates.isEmpty else { return best }
+            if candidates.isEmpty {
+                // No technique pays, yet the basis is not optimal: a product priced below zero
+                // (joint production: its carrier runs for what else it makes, like a holding of
+                // capital for next period's capital) is worth less than nothing made — it should
+                // be disposed of. Its carrier goes to its capacity, or carries its largest other
+                // output instead; the next step checks that the new basis is feasible and keeps λ.
+                guard disposals < 2 * n, let moved = disposalMove(basis, dual: pt.dual, y: pt.y, capacityRows: capRows, extras: extras)
+                else { return best }
+                disposals += 1
+                basis = moved
+                lambdaFloor = pt.x[m]
+                continue
+            }
             candidates.sort { $0.rate > $1.rate }
             // The most profitable entering technique whose exchange this representation can
             // make: where a product's carrier would leave with nothing else to carry it (a
@@ -577,7 +658,7 @@ struct BasisPolish: Sendable {
                 else { continue candidate }
 
                 // Ratio test.
-                enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int) }
+                enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int), disposalEnds(Int) }
                 var tMax = cap[enter].isFinite ? cap[enter] : Double.infinity
                 var leave = Leave.bound
                 for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) {
@@ -586,6 +667,11 @@ struct BasisPolish: Sendable {
                     if du < -eps, max(u, 0) / -du < tMax { tMax = max(u, 0) / -du; leave = .primaryZero(i) }
                     let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
                     if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
+                }
+                // A disposed product's surplus (−u) must stay ≥ 0.
+                for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] {
+                    let du = sign * d.du[i], u = pt.u[i]
+                    if du > 1e-12 * max(abs(u), 1), max(-u, 0) / du < tMax { tMax = max(-u, 0) / du; leave = .disposalEnds(i) }
                 }
                 for (k, j) in extras.enumerated() {
                     let dz = sign * d.dz[k + 1], z = pt.z[k + 1]
@@ -631,6 +717,17 @@ struct BasisPolish: Sendable {
                     basis.state[extras[k]] = .atCapacity; extras[k] = enter
                 case .resource(let l):
                     resourceRows.append(l); extras.append(enter)
+                case .disposalEnds(let i):
+                    // The surplus of a disposed product runs out: it needs a carrier again, the
+                    // entering technique or an extra that makes it.
+                    if let out = output(enter, of: i) {
+                        basis.primary[i] = Int32(enter); basis.primaryOut[i] = out
+                    } else if let k = extras.firstIndex(where: { output($0, of: i) != nil }) {
+                        basis.primary[i] = Int32(extras[k]); basis.primaryOut[i] = output(extras[k], of: i)!
+                        extras[k] = enter
+                    } else {
+                        continue candidate
+                    }
                 }
                 basis.state[enter] = extras.contains(enter) || basis.primary[Int(carried[enter])] == Int32(enter) ? .basic : basis.state[enter]
                 pivoted = true
@@ -640,6 +737,48 @@ struct BasisPolish: Sendable {
             if 1 + extras.count > maxExtra { return best }
         }
         return best
+    }
+
+    /// Technique j's output of product i per unit of activity, or nil when it makes none.
+    func output(_ j: Int, of i: Int) -> Double? {
+        let t = needs.economy.techniques
+        for p in t.outputs.range(j) where Int(t.outputs.index[p]) == i && t.outputs.amount[p] > 0 { return t.outputs.amount[p] }
+        return nil
+    }
+
+    /// The most negatively priced carried product (raw dual `dual` below −1e-9 of the largest
+    /// price in `y`), disposed of: its carrier is fixed at its capacity, or — without one —
+    /// carries its largest other output in place of that product's carrier. Nil when there is
+    /// none or the move does not fit the basis (a capacity row or an extra involved).
+    func disposalMove(_ basis: Basis, dual: [Double], y: [Double], capacityRows: Set<Int>, extras: [Int]) -> Basis? {
+        let n = needs.economy.productCount
+        let t = needs.economy.techniques
+        var top = 0.0
+        for i in 0..<n { top = max(top, y[i]) }
+        var worst = -1e-9 * max(top, 1e-300), who = -1
+        for i in 0..<n where basis.primary[i] >= 0 && !capacityRows.contains(i) && dual[i] < worst { worst = dual[i]; who = i }
+        guard who >= 0 else { return nil }
+        var b = basis
+        let c = Int(b.primary[who])
+        b.primary[who] = -1
+        b.primaryOut[who] = 0
+        if t.capacity[c].isFinite {
+            b.state[c] = .atCapacity
+            return b
+        }
+        var k = -1, amount = 0.0
+        for p in t.outputs.range(c) where Int(t.outputs.index[p]) != who && t.outputs.amount[p] > amount {
+            k = Int(t.outputs.index[p]); amount = t.outputs.amount[p]
+        }
+        guard k >= 0, !capacityRows.contains(k) else { return nil }
+        let old = Int(b.primary[k])
+        if old >= 0 {
+            guard !extras.contains(old) else { return nil }
+            b.state[old] = .zero
+        }
+        b.primary[k] = Int32(c)
+        b.primaryOut[k] = amount
+        return b
     }
 
     /// Use of each limited resource by LP point x (Kᵀ holds −r on the resource rows).
@@ -922,6 +1061,10 @@ struct BasisPolish: Sendable {
             let scale = max(1, abs(u), c.isFinite ? c : 0)
             if u < 0 { infeasibility = max(infeasibility, -u / scale) }
             if c.isFinite && u > c { infeasibility = max(infeasibility, (u - c) / scale) }
+        }
+        // A product without a carrier is disposed of: its gross output is minus its surplus.
+        for i in 0..<n where basis.primary[i] < 0 && gross[i] > 0 {
+            infeasibility = max(infeasibility, gross[i] / max(1, abs(u0[i * w])))
         }
         for (c, j) in ([m] + extras).enumerated() {
             let v = z[c], scale = max(1, abs(v), lp.upper[j].isFinite ? lp.upper[j] : 0)
