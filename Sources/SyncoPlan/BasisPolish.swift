@@ -217,7 +217,7 @@ struct BasisPolish: Sendable {
                 }
             }
             let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
-                           extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept)
+                           extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept, note: note)
             if let p, p.certified || best == nil { return p }
             return best
         }
@@ -400,7 +400,9 @@ struct BasisPolish: Sendable {
                 released.append(j)
             }
             if switches.isEmpty && released.isEmpty {
-                return meets ? Outcome(x: z.x, y: z.y, rounds: round, certified: true, vertex: vertex()) : finish()
+                // Nothing pays: optimal if the residuals agree — and the caller's certificate,
+                // when there is one (it has just turned this point down otherwise).
+                return meets && accept == nil ? Outcome(x: z.x, y: z.y, rounds: round, certified: true, vertex: vertex()) : finish()
             }
             note?("policy iteration round \(round): λ \(z.x[m]) with \(tight.resource ? "resource " + e.resources[needs.limitedResources[tight.index]].id : "capacity of " + e.techniques.ids[Int(basis.primary[tight.index])]) binding first, \(switches.count) switches, \(released.count) released")
             // A carrying technique at its binding capacity stays there, fixed, when it is switched.
@@ -548,7 +550,7 @@ struct BasisPolish: Sendable {
     /// solve prices and moves, one more solves the new basis.
     func pivots(_ start: Basis, resourceRows startRows: [Int], capacityRows startCaps: [Int], extras startExtras: [Int],
                 maxPivots: Int, seconds: Double = .infinity, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil,
-                kept: Vertex? = nil) -> Outcome? {
+                kept: Vertex? = nil, note: (@Sendable (String) -> Void)? = nil) -> Outcome? {
         let started = DispatchTime.now().uptimeNanoseconds
         var last: BasisPoint? = nil
         let e = needs.economy
@@ -558,12 +560,16 @@ struct BasisPolish: Sendable {
         var basis = start
         var resourceRows = startRows, capacityRows = startCaps, extras = startExtras
         var best: Outcome? = nil
+        func stop(_ step: Int, _ why: String) -> Outcome? {
+            note?("pivots stop after \(step - 1) (λ \(best.map { "\($0.x[m])" } ?? "–")): \(why)")
+            return best
+        }
         var disposals = 0, chained = 0
         var lambdaFloor: Double? = nil
         for step in 1...max(maxPivots, 1) {
             // A time budget as well as a count: a pivot costs two Leontief solves, which at 10^5
             // products and more is a large fraction of a second.
-            if step > 1 && Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > seconds { return best }
+            if step > 1 && Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > seconds { return stop(step, "out of time") }
             let capRows = Set(capacityRows)
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = capRows.contains(i) ? .atCapacity : .basic }
             for j in extras { basis.state[j] = .basic }
@@ -573,7 +579,7 @@ struct BasisPolish: Sendable {
             let sys = first?.system ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
                                       initialForward: first?.forward ?? last?.forward, initialDual: first?.dual ?? last?.dual)
-            else { return best }
+            else { return stop(step, "a basis solve failed") }
             last = pt
             // Pivots keep the basis primal feasible; a kept basis re-solved for new needs may not
             // be (another limit now blocks), and then it is no start for them. A disposal move
@@ -583,7 +589,7 @@ struct BasisPolish: Sendable {
                 // by-products than the plan takes: their carriers run backwards and are
                 // disposed of in turn (a chain along the periods: service, then capital); a
                 // carrier moved to another output can leave a disposed product short.
-                guard lambdaFloor != nil, chained < 8 else { return best }
+                guard lambdaFloor != nil, chained < 8 else { return stop(step, "the basis is not primal feasible") }
                 var changed = false
                 for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) && pt.u[i] < -1e-9 * max(1, abs(pt.forward[i * (1 + extras.count)])) {
                     basis.state[Int(basis.primary[i])] = .zero
@@ -600,21 +606,21 @@ struct BasisPolish: Sendable {
                     basis.state[j] = .basic
                     changed = true
                 }
-                guard changed else { return best }
+                guard changed else { return stop(step, "the basis is not primal feasible") }
                 chained += 1
                 continue
             }
             chained = 0
-            if let floor = lambdaFloor, pt.x[m] < floor * (1 - 1e-9) { return best }
+            if let floor = lambdaFloor, pt.x[m] < floor * (1 - 1e-9) { return stop(step, "a disposal lowered λ") }
             lambdaFloor = nil
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             let meets = res.satisfies(tolerance)
             let vertex = Vertex(basis: basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras,
                                 system: sys, forward: pt.forward, dual: pt.dual, polish: self)
             if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, pivots: step - 1, vertex: vertex) }
-            if res.relativePrimalResidual > tolerance { return best }
+            if res.relativePrimalResidual > tolerance { return stop(step, "primal residual \(res.relativePrimalResidual)") }
             best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets, pivots: step - 1, vertex: meets ? vertex : nil)
-            if meets && step == maxPivots { return best }
+            if meets && step == maxPivots { return stop(step, "pivot limit") }
 
             // Pricing.
             var isPrimary = [Bool](repeating: false, count: m)
@@ -636,7 +642,7 @@ struct BasisPolish: Sendable {
                 // be disposed of. Its carrier goes to its capacity, or carries its largest other
                 // output instead; the next step checks that the new basis is feasible and keeps λ.
                 guard disposals < 2 * n, let moved = disposalMove(basis, dual: pt.dual, y: pt.y, capacityRows: capRows, extras: extras)
-                else { return best }
+                else { return stop(step, "no technique pays, yet the point is not optimal (gap \(res.relativeGap), dual residual \(res.relativeDualResidual))") }
                 disposals += 1
                 basis = moved
                 lambdaFloor = pt.x[m]
@@ -669,7 +675,7 @@ struct BasisPolish: Sendable {
                     if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
                 }
                 // A disposed product's surplus (−u) must stay ≥ 0.
-                for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] {
+                for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && !capRows.contains(i) {
                     let du = sign * d.du[i], u = pt.u[i]
                     if du > 1e-12 * max(abs(u), 1), max(-u, 0) / du < tMax { tMax = max(-u, 0) / du; leave = .disposalEnds(i) }
                 }
@@ -706,7 +712,12 @@ struct BasisPolish: Sendable {
                         basis.primary[i] = Int32(extras[k]); basis.primaryOut[i] = carriedOutput[extras[k]]
                         extras[k] = enter
                     } else {
-                        continue candidate
+                        // Nothing else makes it: its row stays tight with neither a carrier nor
+                        // a surplus (a degenerate step; plans over time have many such products).
+                        // Its surplus takes the slot, a disposal row holds it at zero and the
+                        // entering technique is an extra.
+                        basis.primary[i] = -1; basis.primaryOut[i] = 0
+                        capacityRows.append(i); extras.append(enter)
                     }
                     basis.state[old] = .zero
                 case .primaryCap(let i):
@@ -726,15 +737,15 @@ struct BasisPolish: Sendable {
                         basis.primary[i] = Int32(extras[k]); basis.primaryOut[i] = output(extras[k], of: i)!
                         extras[k] = enter
                     } else {
-                        continue candidate
+                        capacityRows.append(i); extras.append(enter)
                     }
                 }
                 basis.state[enter] = extras.contains(enter) || basis.primary[Int(carried[enter])] == Int32(enter) ? .basic : basis.state[enter]
                 pivoted = true
                 break candidate
             }
-            guard pivoted else { return best }
-            if 1 + extras.count > maxExtra { return best }
+            guard pivoted else { return stop(step, "no exchange fits the basis for the \(min(candidates.count, 8)) best entering techniques") }
+            if 1 + extras.count > maxExtra { return stop(step, "more than \(maxExtra) binding limits") }
         }
         return best
     }
@@ -957,7 +968,8 @@ struct BasisPolish: Sendable {
         for (k, l) in resourceRows.enumerated() { rowOfResource[l] = k }
         var b = [Double](repeating: 0, count: q)
         for (k, l) in resourceRows.enumerated() { b[k] = lp.rowLower[n + l] }
-        for (k, i) in capacityRows.enumerated() { b[resourceRows.count + k] = cap[Int(basis.primary[i])] }
+        // A capacity row of a product without a carrier holds its surplus at zero (a disposal row).
+        for (k, i) in capacityRows.enumerated() { b[resourceRows.count + k] = basis.primary[i] >= 0 ? cap[Int(basis.primary[i])] : 0 }
         for j in 0..<m where basis.state[j] == .atCapacity && !isPrimary[j] {
             for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
                 let r = Int(columns.colIndex[p]), v = columns.values[p] * cap[j]
@@ -1015,7 +1027,7 @@ struct BasisPolish: Sendable {
                 return out
             }
             let i = capacityRows[k - resourceRows.count]
-            return [(i, 1 / basis.primaryOut[i])]
+            return [(i, basis.primary[i] >= 0 ? 1 / basis.primaryOut[i] : 1)]
         }
         var s = f
         var t = b
