@@ -459,11 +459,42 @@ public enum Planner {
             !t.capacity[j].isFinite && !t.resources.range(j).contains { limited.contains(Int(t.resources.index[$0])) && t.resources.amount[$0] > 0 }
         }
         guard !free.isEmpty else { return nil }
-        // maximise μ: N_free·d − μ·o ≥ 0, Σ d ≤ 1, d ≥ 0, 0 ≤ μ ≤ 1.
+        // A ray's free techniques take only what free techniques of the ray make, and they make
+        // every product with a non-guaranteed need. So the techniques that can be in a ray are
+        // within the largest set whose every input some technique of the set makes; if that set
+        // leaves a needed product unmade there is no ray, and no LP to solve. (A plan over time
+        // has many free techniques — storage, holding and building capital — but each chain of
+        // them starts from a product that only limited techniques make.)
         let n = e.productCount
+        var viable = [Bool](repeating: false, count: t.count)
+        for j in free { viable[j] = true }
+        var makers = [Int](repeating: 0, count: n)
+        for j in free { for q in t.outputs.range(j) where t.outputs.amount[q] > 0 { makers[Int(t.outputs.index[q])] += 1 } }
+        var usersStart = [Int](repeating: 0, count: n + 1)
+        for j in free { for q in t.inputs.range(j) where t.inputs.amount[q] > 0 { usersStart[Int(t.inputs.index[q]) + 1] += 1 } }
+        for i in 0..<n { usersStart[i + 1] += usersStart[i] }
+        var fill = usersStart
+        var users = [Int32](repeating: 0, count: usersStart[n])
+        for j in free { for q in t.inputs.range(j) where t.inputs.amount[q] > 0 { let i = Int(t.inputs.index[q]); users[fill[i]] = Int32(j); fill[i] += 1 } }
+        var unmade = (0..<n).filter { makers[$0] == 0 }
+        while let i = unmade.popLast() {
+            for k in usersStart[i]..<usersStart[i + 1] {
+                let j = Int(users[k])
+                guard viable[j] else { continue }
+                viable[j] = false
+                for q in t.outputs.range(j) where t.outputs.amount[q] > 0 {
+                    let o = Int(t.outputs.index[q])
+                    makers[o] -= 1
+                    if makers[o] == 0 { unmade.append(o) }
+                }
+            }
+        }
+        guard (0..<n).allSatisfy({ p.other[$0] <= 0 || makers[$0] > 0 }) else { return nil }
+        let rayTechniques = free.filter { viable[$0] }
+        // maximise μ: N_free·d − μ·o ≥ 0, Σ d ≤ 1, d ≥ 0, 0 ≤ μ ≤ 1.
         var b = LPBuilder(rowLower: [Double](repeating: 0, count: n) + [-1], rowUpper: [Double](repeating: .infinity, count: n + 1),
                           rowNames: e.products.map { "p:" + $0.id } + ["normalise"])
-        for j in free {
+        for j in rayTechniques {
             var net = [Int32: Double]()
             for q in t.outputs.range(j) { net[t.outputs.index[q], default: 0] += t.outputs.amount[q] }
             for q in t.inputs.range(j) { net[t.inputs.index[q], default: 0] -= t.inputs.amount[q] }
@@ -476,7 +507,7 @@ public enum Planner {
         let mu = r.x.last ?? 0
         guard r.status == .optimal, mu > 1e-6 else { return nil }
         var ray = [Double](repeating: 0, count: t.count)
-        for (k, j) in free.enumerated() { ray[j] = r.x[k] / mu }
+        for (k, j) in rayTechniques.enumerated() { ray[j] = r.x[k] / mu }
         return ray
     }
 
