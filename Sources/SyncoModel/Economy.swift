@@ -32,6 +32,30 @@ public struct Economy: Sendable {
         (techniqueIndex, duplicateTechniques) = Economy.firstIndex(techniques.ids, count: techniques.count)
     }
 
+    /// The same products, resources and techniques (their ids, coefficients and order) with new
+    /// numbers: resource limits, technique capacities and needs. The id indexes are shared, not
+    /// rebuilt (a rollout re-plans the same time-expanded economy every period with new state).
+    public func renumbered(limits: [Double?], capacity: [Double], needs: [Need]) -> Economy {
+        precondition(limits.count == resources.count && capacity.count == techniques.count)
+        var r = resources
+        for k in r.indices { r[k].limit = limits[k] }
+        return Economy(copying: self, resources: r, techniques: techniques.withCapacity(capacity), needs: needs)
+    }
+
+    private init(copying e: Economy, resources: [Resource], techniques: TechniqueTable, needs: [Need]) {
+        name = e.name
+        products = e.products
+        self.resources = resources
+        self.techniques = techniques
+        self.needs = needs
+        productIndex = e.productIndex
+        resourceIndex = e.resourceIndex
+        techniqueIndex = e.techniqueIndex
+        duplicateProducts = e.duplicateProducts
+        duplicateResources = e.duplicateResources
+        duplicateTechniques = e.duplicateTechniques
+    }
+
     private static func firstIndex(_ ids: some Sequence<String>, count: Int) -> ([String: Int32], [(Int, Int)]) {
         var d = [String: Int32](minimumCapacity: count)
         var dups: [(Int, Int)] = []

@@ -42,6 +42,14 @@ public struct TechniqueTable: Sendable {
 
     public init() {}
 
+    /// The same techniques with other capacities.
+    public func withCapacity(_ capacity: [Double]) -> TechniqueTable {
+        precondition(capacity.count == self.capacity.count)
+        var t = self
+        t.capacity = capacity
+        return t
+    }
+
     /// Builds a table from complete columns (used by generators and binary readers).
     public init(ids: [String], capacity: [Double], outputs: EntryBlock, inputs: EntryBlock, resources: EntryBlock) {
         precondition(capacity.count == ids.count && outputs.rowCount == ids.count

@@ -19,8 +19,11 @@ public enum MultiPeriodPlanner {
         /// The plan of the time-expanded economy (`TimeExpansion`) when that path solved it: its
         /// technique choices, basis and resource prices start the next solve of the same shape.
         public var expanded: Plan?
-        public init(x: [Double], y: [Double], basis: [SparseSimplex.VariableStatus]? = nil, expanded: Plan? = nil) {
-            self.x = x; self.y = y; self.basis = basis; self.expanded = expanded
+        /// The expansion it was planned on: the next window's is this one renewed.
+        public var expansion: TimeExpansion?
+        public init(x: [Double], y: [Double], basis: [SparseSimplex.VariableStatus]? = nil, expanded: Plan? = nil,
+                    expansion: TimeExpansion? = nil) {
+            self.x = x; self.y = y; self.basis = basis; self.expanded = expanded; self.expansion = expansion
         }
     }
 
@@ -39,7 +42,7 @@ public enum MultiPeriodPlanner {
         //    they do not certify, or the answer is infeasible or unbounded (diagnosed below in
         //    v2 terms), the time-expanded program is solved as before.
         if options.timeExpansion, !(options.simplexRows > 0 && (options.keepBasis || warmStart?.basis != nil)) {
-            let ex = TimeExpansion(me)
+            let ex = warmStart?.expansion?.renewed(for: me) ?? TimeExpansion(me)
             var o = options
             // A quarter of the time limit bounds their pivots and price rounds (policy iteration's
             // rounds are not timed): at 10 × 10^4 products they stop short after about 14 s, and
@@ -59,13 +62,13 @@ public enum MultiPeriodPlanner {
                     plan.status = .optimal
                     plan.message = "optimal: planned as one economy of \(ex.economy.productCount) products over the periods (\(how)); relative residuals and gap within \(options.solver.tolerance)"
                     plan.seconds = elapsed()
-                    return (plan, WarmStart(x: [], y: [], expanded: p))
+                    return (plan, WarmStart(x: [], y: [], expanded: p, expansion: ex))
                 }
                 if elapsed() >= options.solver.timeLimit {
                     plan.status = .stopped
                     plan.message = "stopped: planned as one economy of \(ex.economy.productCount) products over the periods: \(how)"
                     plan.seconds = elapsed()
-                    return (plan, WarmStart(x: [], y: [], expanded: p))
+                    return (plan, WarmStart(x: [], y: [], expanded: p, expansion: ex))
                 }
             }
         }

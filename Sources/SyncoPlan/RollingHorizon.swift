@@ -112,6 +112,6 @@ public enum RollingHorizon {
             basis = new.columns.map { c in colIndex[c].map { b[$0] } ?? .lower }
                 + new.rows.map { r in rowIndex[r].map { b[n + $0] } ?? .basic }
         }
-        return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis, expanded: point.expanded)
+        return MultiPeriodPlanner.WarmStart(x: x, y: y, basis: basis, expanded: point.expanded, expansion: point.expansion)
     }
 }

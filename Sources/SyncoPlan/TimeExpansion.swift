@@ -32,8 +32,8 @@ import SyncoModel
 /// optimum, and every v2 row's dual is the valuation of its product or resource here. `plan`
 /// reads a v1 plan back and `MultiPeriodCertificate` checks it against the v2 economy itself.
 public struct TimeExpansion: Sendable {
-    public let source: MultiPeriodEconomy
-    public let economy: Economy
+    public private(set) var source: MultiPeriodEconomy
+    public private(set) var economy: Economy
     let storable: [Int]
     let capitalProducts: [Int]
     /// Technique per storable product (by position in `storable`) and period t < T−1.
@@ -200,6 +200,60 @@ public struct TimeExpansion: Sendable {
         self.final = final
         self.limitResource = limitResource
         self.budgetResource = budgetResource
+    }
+
+    /// This expansion for another economy of the same shape and coefficients — the next window
+    /// of a rollout, which differs in needs, limits, budgets, capacities and the state it starts
+    /// from — with only those numbers replaced: no ids are formatted or hashed again (that was
+    /// half of a warm re-plan's time at 300 products × 5 periods). Nil when anything else differs.
+    public func renewed(for me: MultiPeriodEconomy) -> TimeExpansion? {
+        let old = source, e = me.economy, oe = old.economy
+        let T = me.periods, n = e.productCount, m = e.techniqueCount
+        func same(_ a: EntryBlock, _ b: EntryBlock) -> Bool { a.start == b.start && a.index == b.index && a.amount == b.amount }
+        guard T == old.periods, n == oe.productCount, m == oe.techniqueCount, e.resourceCount == oe.resourceCount,
+              me.stocks.count == old.stocks.count,
+              zip(me.storage, old.storage).allSatisfy({ ($0?.carryover, $0 == nil) == ($1?.carryover, $1 == nil) }),
+              zip(me.capital, old.capital).allSatisfy({ ($0?.depreciation, $0 == nil) == ($1?.depreciation, $1 == nil) }),
+              zip(me.stocks, old.stocks).allSatisfy({ $0.id == $1.id && $0.regeneration == $1.regeneration && $0.carryingCapacity == $1.carryingCapacity
+                                                        && (($0.minimumFinal ?? 0) > 0) == (($1.minimumFinal ?? 0) > 0) }),
+              zip(me.limits, old.limits).allSatisfy({ ($0 == nil) == ($1 == nil) }),
+              zip(me.budgets, old.budgets).allSatisfy({ ($0 == nil) == ($1 == nil) }),
+              same(e.techniques.outputs, oe.techniques.outputs), same(e.techniques.inputs, oe.techniques.inputs),
+              same(e.techniques.resources, oe.techniques.resources),
+              same(me.capitalUse, old.capitalUse), same(me.extraction, old.extraction)
+        else { return nil }
+        // Capacities: each period's techniques, initial inventories, capital in place at the start
+        // and the standing stock at the start; storage, investment and stands keep theirs.
+        var capacity = economy.techniques.capacity
+        for t in 0..<T { for j in 0..<m { capacity[t * m + j] = me.capacities[j]?[t] ?? .infinity } }
+        for i in storable {
+            guard let j = economy.techniqueIndex(of: "initial:\(e.products[i].id)") else { return nil }
+            capacity[j] = me.storage[i]!.carryover * me.storage[i]!.initial
+        }
+        for (k, i) in capitalProducts.enumerated() { capacity[Int(hold[k][0])] = me.capital[i]!.initial }
+        for st in me.stocks {
+            guard let j = economy.techniqueIndex(of: "initial:\(st.id)") else { return nil }
+            capacity[j] = (1 + st.regeneration) * st.initial
+        }
+        var limits = economy.resources.map(\.limit)
+        for r in 0..<e.resourceCount {
+            if let l = me.limits[r] { for t in 0..<T { limits[Int(limitResource[r][t])] = l[t] } }
+            if let b = me.budgets[r] { limits[Int(budgetResource[r])] = b }
+        }
+        var needs: [Need] = []
+        needs.reserveCapacity(economy.needs.count)
+        for need in me.needs {
+            for t in 0..<T where need.amount[t] != 0 {
+                needs.append(Need(product: Int32(t * n) + need.product, amount: need.amount[t], guaranteed: need.guaranteed))
+            }
+        }
+        for (s, st) in me.stocks.enumerated() where final[s] >= 0 {
+            needs.append(Need(product: final[s], amount: st.minimumFinal!, guaranteed: true))
+        }
+        var renewed = self
+        renewed.source = me
+        renewed.economy = economy.renumbered(limits: limits, capacity: capacity, needs: needs)
+        return renewed
     }
 
     /// The plan over time read off a plan of the expanded economy: activities, inventories,

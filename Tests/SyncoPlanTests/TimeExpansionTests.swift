@@ -24,6 +24,31 @@ import SyncoPlan
         #expect(abs(back.fulfilment - lambda) <= 1e-7)
     }
 
+    /// A rollout's next window renews the last window's expansion: the same economy, number for
+    /// number, as expanding the new window from scratch (needs, limits and budgets, capacities,
+    /// the state it starts from), and a window of another shape is not renewed.
+    @Test func renewedExpansionIsTheFreshOne() throws {
+        let me = SyntheticTimeline(periods: 8, seed: 3).stretch(SyntheticEconomy(products: 80, seed: 3).generate())
+        var state = CarriedState(initialOf: me)
+        let first = TimeExpansion(me.window(from: 0, horizon: 4, state: state))
+        for i in state.inventory.indices { state.inventory[i] = 1.5 * state.inventory[i] + 2 }
+        for i in state.capital.indices { state.capital[i] *= 0.8 }
+        for s in state.stocks.indices { state.stocks[s] *= 0.9 }
+        for r in state.budgetUsed.indices { state.budgetUsed[r] += 10 }
+        let next = me.window(from: 2, horizon: 4, state: state)
+        let fresh = TimeExpansion(next).economy
+        let renewed = try #require(first.renewed(for: next)).economy
+        #expect(renewed.techniques.ids == fresh.techniques.ids)
+        #expect(renewed.techniques.capacity == fresh.techniques.capacity)
+        #expect(renewed.resources.map(\.id) == fresh.resources.map(\.id))
+        #expect(renewed.resources.map(\.limit) == fresh.resources.map(\.limit))
+        #expect(renewed.needs.map(\.product) == fresh.needs.map(\.product))
+        #expect(renewed.needs.map(\.amount) == fresh.needs.map(\.amount))
+        #expect(renewed.needs.map(\.guaranteed) == fresh.needs.map(\.guaranteed))
+        #expect(renewed.productIndex(of: "service:\(me.economy.products[me.capital.firstIndex { $0 != nil }!].id)@1") != nil)
+        #expect(first.renewed(for: me.window(from: 2, horizon: 3, state: state)) == nil)
+    }
+
     /// Products per period, capital services and capital in place, standing stocks and final
     /// targets; a resource per limited resource and period, one per budget.
     @Test func shapeOfTheExpansion() throws {
