@@ -179,16 +179,7 @@ public struct TimeExpansion: Sendable {
             }
         }
 
-        // Needs: per period, and the final-stock targets as guaranteed needs.
-        var needs: [Need] = []
-        for need in me.needs {
-            for t in 0..<T where need.amount[t] != 0 {
-                needs.append(Need(product: Int32(t * n) + need.product, amount: need.amount[t], guaranteed: need.guaranteed))
-            }
-        }
-        for (s, st) in me.stocks.enumerated() where final[s] >= 0 {
-            needs.append(Need(product: final[s], amount: st.minimumFinal!, guaranteed: true))
-        }
+        let needs = TimeExpansion.needs(me, final: final)
         let table = TechniqueTable(ids: ids, capacity: capacity, outputs: outputs, inputs: inputs, resources: uses)
         economy = Economy(name: e.name, products: products, resources: resources, techniques: table, needs: needs)
         self.store = store
@@ -240,8 +231,18 @@ public struct TimeExpansion: Sendable {
             if let l = me.limits[r] { for t in 0..<T { limits[Int(limitResource[r][t])] = l[t] } }
             if let b = me.budgets[r] { limits[Int(budgetResource[r])] = b }
         }
+        let needs = TimeExpansion.needs(me, final: final)
+        var renewed = self
+        renewed.source = me
+        renewed.economy = economy.renumbered(limits: limits, capacity: capacity, needs: needs)
+        return renewed
+    }
+
+    /// The needs of the expanded economy: each period's, and the final-stock targets as
+    /// guaranteed needs of the `final:s` products.
+    static func needs(_ me: MultiPeriodEconomy, final: [Int32]) -> [Need] {
+        let T = me.periods, n = me.productCount
         var needs: [Need] = []
-        needs.reserveCapacity(economy.needs.count)
         for need in me.needs {
             for t in 0..<T where need.amount[t] != 0 {
                 needs.append(Need(product: Int32(t * n) + need.product, amount: need.amount[t], guaranteed: need.guaranteed))
@@ -250,10 +251,7 @@ public struct TimeExpansion: Sendable {
         for (s, st) in me.stocks.enumerated() where final[s] >= 0 {
             needs.append(Need(product: final[s], amount: st.minimumFinal!, guaranteed: true))
         }
-        var renewed = self
-        renewed.source = me
-        renewed.economy = economy.renumbered(limits: limits, capacity: capacity, needs: needs)
-        return renewed
+        return needs
     }
 
     /// The plan over time read off a plan of the expanded economy: activities, inventories,
