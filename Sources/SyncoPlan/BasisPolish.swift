@@ -270,7 +270,8 @@ struct BasisPolish: Sendable {
             // inputs back and overstates λ. Such a product is left to its by-products (free
             // disposal: no carrier, price 0) and the basis solved again; a product without a
             // carrier that the plan does take gets its first technique back.
-            if repairs < 3, repairDisposal(&basis, forward: forward, lambda: scale) {
+            if repairs < 3, repairDisposal(&basis, gross: { (forward[2 * $0] + scale * forward[2 * $0 + 1],
+                                                             max(abs(forward[2 * $0]), abs(scale * forward[2 * $0 + 1]), 1)) }) {
                 repairs += 1
                 continue
             }
@@ -418,22 +419,21 @@ struct BasisPolish: Sendable {
         return finish()
     }
 
-    /// Free disposal in a one-limit basis: a product whose gross output at `lambda` (from the
-    /// two-column solve `forward`: guaranteed needs, other needs) is negative loses its carrier
-    /// (its by-products cover more than the plan takes); one without a carrier whose gross output
-    /// is positive (the plan takes more than by-products give) gets the first technique of its
-    /// group back. True when the basis changed.
-    func repairDisposal(_ basis: inout Basis, forward: [Double], lambda: Double) -> Bool {
+    /// Free disposal: a product whose gross output (`gross(i)`: the output and the size it is
+    /// measured against) is negative loses its carrier — its by-products cover more than the plan
+    /// takes; one without a carrier whose gross output is positive — the plan takes more than
+    /// by-products give — gets the first technique of its group back. Products in `fixed` (rows
+    /// of the basis) stay as they are. True when the basis changed.
+    func repairDisposal(_ basis: inout Basis, gross: (Int) -> (u: Double, size: Double), fixed: Set<Int> = []) -> Bool {
         var changed = false
-        for i in 0..<basis.primary.count {
-            let g = forward[2 * i], o = lambda * forward[2 * i + 1]
-            let u = g + o, size = max(abs(g), abs(o), 1)
+        for i in 0..<basis.primary.count where !fixed.contains(i) {
+            let (u, size) = gross(i)
             if basis.primary[i] >= 0, u < -1e-9 * size {
                 basis.state[Int(basis.primary[i])] = .zero
                 basis.primary[i] = -1
                 basis.primaryOut[i] = 0
                 changed = true
-            } else if basis.primary[i] < 0, groupStart[i + 1] > groupStart[i], u > 1e-9 * size {
+            } else if basis.primary[i] < 0, groupStart[i + 1] > groupStart[i], u > 1e-9 * size, basis.state[Int(group[groupStart[i]])] != .basic {
                 let j = Int(group[groupStart[i]])
                 basis.primary[i] = Int32(j)
                 basis.primaryOut[i] = carriedOutput[j]
@@ -589,24 +589,9 @@ struct BasisPolish: Sendable {
                 // by-products than the plan takes: their carriers run backwards and are
                 // disposed of in turn (a chain along the periods: service, then capital); a
                 // carrier moved to another output can leave a disposed product short.
-                guard lambdaFloor != nil, chained < 8 else { return stop(step, "the basis is not primal feasible") }
-                var changed = false
-                for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) && pt.u[i] < -1e-9 * max(1, abs(pt.forward[i * (1 + extras.count)])) {
-                    basis.state[Int(basis.primary[i])] = .zero
-                    basis.primary[i] = -1
-                    basis.primaryOut[i] = 0
-                    changed = true
-                }
-                // A disposed product the plan now takes gets the first technique of its group.
-                for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && pt.u[i] > 1e-9 * max(1, abs(pt.forward[i * (1 + extras.count)])) {
-                    let j = Int(group[groupStart[i]])
-                    guard basis.state[j] != .basic else { continue }
-                    basis.primary[i] = Int32(j)
-                    basis.primaryOut[i] = carriedOutput[j]
-                    basis.state[j] = .basic
-                    changed = true
-                }
-                guard changed else { return stop(step, "the basis is not primal feasible") }
+                guard lambdaFloor != nil, chained < 8,
+                      repairDisposal(&basis, gross: { (pt.u[$0], max(1, abs(pt.forward[$0 * (1 + extras.count)]))) }, fixed: capRows)
+                else { return stop(step, "the basis is not primal feasible") }
                 chained += 1
                 continue
             }
@@ -650,9 +635,8 @@ struct BasisPolish: Sendable {
             }
             candidates.sort { $0.rate > $1.rate }
             // The most profitable entering technique whose exchange this representation can
-            // make: where a product's carrier would leave with nothing else to carry it (a
-            // degenerate step; plans over time have many products that may stay unmade), the
-            // next candidate is tried.
+            // make (one whose direction does not solve, is unbounded, or would drive λ down is
+            // passed over for the next candidate).
             // The limits not yet binding and their use at this vertex, the same for every candidate.
             let binding = Set(resourceRows)
             let use = limitedUse(pt.x)
