@@ -203,6 +203,7 @@ public struct TimeExpansion: Sendable {
         func same(_ a: EntryBlock, _ b: EntryBlock) -> Bool { a.start == b.start && a.index == b.index && a.amount == b.amount }
         guard T == old.periods, n == oe.productCount, m == oe.techniqueCount, e.resourceCount == oe.resourceCount,
               me.stocks.count == old.stocks.count,
+              e.products.elementsEqual(oe.products, by: { $0.id == $1.id }), e.resources.elementsEqual(oe.resources, by: { $0.id == $1.id }),
               zip(me.storage, old.storage).allSatisfy({ ($0?.carryover, $0 == nil) == ($1?.carryover, $1 == nil) }),
               zip(me.capital, old.capital).allSatisfy({ ($0?.depreciation, $0 == nil) == ($1?.depreciation, $1 == nil) }),
               zip(me.stocks, old.stocks).allSatisfy({ $0.id == $1.id && $0.regeneration == $1.regeneration && $0.carryingCapacity == $1.carryingCapacity
