@@ -566,6 +566,8 @@ struct BasisPolish: Sendable {
         }
         var disposals = 0, chained = 0
         var lambdaFloor: Double? = nil
+        // The next basis' solutions as predicted from this one's (nil: start from the last ones).
+        var predicted: [Double]? = nil
         for step in 1...max(maxPivots, 1) {
             // A time budget as well as a count: a pivot costs two Leontief solves, which at 10^5
             // products and more is a large fraction of a second.
@@ -578,8 +580,9 @@ struct BasisPolish: Sendable {
             let first = step == 1 ? kept : nil
             let sys = first?.system ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
-                                      initialForward: first?.forward ?? last?.forward, initialDual: first?.dual ?? last?.dual)
+                                      initialForward: first?.forward ?? predicted ?? last?.forward, initialDual: first?.dual ?? last?.dual)
             else { return stop(step, "a basis solve failed") }
+            predicted = nil
             last = pt
             // Pivots keep the basis primal feasible; a kept basis re-solved for new needs may not
             // be (another limit now blocks), and then it is no start for them. A disposal move
@@ -685,6 +688,7 @@ struct BasisPolish: Sendable {
                 guard tMax.isFinite else { continue candidate }
 
                 // Exchange.
+                let before = (basis: basis, extras: extras)
                 switch leave {
                 case .bound:
                     basis.state[enter] = sign > 0 ? .atCapacity : .zero
@@ -725,6 +729,8 @@ struct BasisPolish: Sendable {
                     }
                 }
                 basis.state[enter] = extras.contains(enter) || basis.primary[Int(carried[enter])] == Int32(enter) ? .basic : basis.state[enter]
+                predicted = predictedForward(pt.forward, before: before.basis, extras: before.extras, enter: enter, column: d.entering,
+                                             after: basis, extras: extras)
                 pivoted = true
                 break candidate
             }
@@ -732,6 +738,73 @@ struct BasisPolish: Sendable {
             if 1 + extras.count > maxExtra { return stop(step, "more than \(maxExtra) binding limits") }
         }
         return best
+    }
+
+    /// The solutions M'⁻¹[h', λ, E'] of the basis a pivot made, predicted from those of the basis
+    /// before it (`old`, interleaved, width 2 + old extras) and the entering column's M⁻¹K:
+    /// a pivot changes at most one column of M (the product whose carrier changed), so
+    /// Sherman–Morrison gives M'⁻¹v = M⁻¹v − (g − eᵢ)(M⁻¹v)ᵢ/gᵢ with g = M⁻¹ of M's new column;
+    /// h' differs from h by the columns of the techniques that reached or left their capacity;
+    /// every column needed is the entering one, an old extra or an old one of [h, λ]. Exact up to
+    /// rounding: the next basis solve starts from it and only checks it (one or two iterations
+    /// instead of a solve from scratch, which at plans over time was most of a pivot's time).
+    /// Nil when a column would need a solve of its own (a product left to disposal: M⁻¹eᵢ is not
+    /// at hand).
+    func predictedForward(_ old: [Double], before: Basis, extras oldExtras: [Int], enter: Int, column enterColumn: [Double],
+                          after: Basis, extras newExtras: [Int]) -> [Double]? {
+        let n = needs.economy.productCount, m = needs.economy.techniqueCount
+        let cap = needs.economy.techniques.capacity
+        let wo = 2 + oldExtras.count, w = 2 + newExtras.count
+        guard old.count == n * wo, enterColumn.count == n else { return nil }
+        // M⁻¹K_j under the old basis, for the techniques whose solve is at hand.
+        func oldSolve(_ j: Int) -> [Double]? {
+            if j == enter { return enterColumn }
+            guard let k = oldExtras.firstIndex(of: j) else { return nil }
+            var v = [Double](repeating: 0, count: n)
+            for i in 0..<n { v[i] = old[i * wo + 2 + k] }
+            return v
+        }
+        // The column of M that changed, and g = M⁻¹ of its new value.
+        var changed: (i: Int, g: [Double])? = nil
+        for i in 0..<n where before.primary[i] != after.primary[i] || before.primaryOut[i] != after.primaryOut[i] {
+            guard changed == nil, after.primary[i] >= 0, var g = oldSolve(Int(after.primary[i])) else { return nil }
+            let scale = 1 / after.primaryOut[i]
+            for k in 0..<n { g[k] *= scale }
+            var big = 0.0
+            for v in g { big = max(big, abs(v)) }
+            guard abs(g[i]) > 1e-9 * big else { return nil }
+            changed = (i, g)
+        }
+        func update(_ v: inout [Double]) {
+            guard let (i, g) = changed else { return }
+            let t = v[i] / g[i]
+            for k in 0..<n { v[k] -= g[k] * t }
+            v[i] = t
+        }
+        // Techniques fixed at capacity (not carrying, not extras) enter h = g − Σ K_j·cap_j.
+        func fixedAtCapacity(_ b: Basis, _ ex: [Int]) -> Set<Int> {
+            var isPrimary = [Bool](repeating: false, count: m)
+            for i in 0..<n where b.primary[i] >= 0 { isPrimary[Int(b.primary[i])] = true }
+            for j in ex { isPrimary[j] = true }
+            return Set((0..<m).filter { b.state[$0] == .atCapacity && !isPrimary[$0] })
+        }
+        let was = fixedAtCapacity(before, oldExtras), now = fixedAtCapacity(after, newExtras)
+        var h = [Double](repeating: 0, count: n), lambda = h
+        for i in 0..<n { h[i] = old[i * wo]; lambda[i] = old[i * wo + 1] }
+        for (j, sign) in now.subtracting(was).map({ ($0, -1.0) }) + was.subtracting(now).map({ ($0, 1.0) }) {
+            guard let v = oldSolve(j) else { return nil }
+            for i in 0..<n { h[i] += sign * cap[j] * v[i] }
+        }
+        update(&h)
+        update(&lambda)
+        var out = [Double](repeating: 0, count: n * w)
+        for i in 0..<n { out[i * w] = h[i]; out[i * w + 1] = lambda[i] }
+        for (k, j) in newExtras.enumerated() {
+            guard var v = oldSolve(j) else { return nil }
+            update(&v)
+            for i in 0..<n { out[i * w + 2 + k] = v[i] }
+        }
+        return out
     }
 
     /// Technique j's output of product i per unit of activity, or nil when it makes none.
@@ -922,6 +995,9 @@ struct BasisPolish: Sendable {
         /// The Leontief solves' solutions: M⁻¹[h, E] (width 1 + extras; empty for a solve with
         /// an entering column) and the product duals.
         var forward: [Double]; var dual: [Double]
+        /// M⁻¹ of the entering technique's column (empty without one): with `forward`, what the
+        /// next basis' solutions are predicted from (`predictedForward`).
+        var entering: [Double] = []
         /// The largest violation of a basic variable's bounds (gross output below zero or above
         /// its technique's capacity, λ or an extra out of bounds), relative to the variable's
         /// size, before `x` was clamped into the bounds: zero for a primal feasible basis. A
@@ -1083,8 +1159,13 @@ struct BasisPolish: Sendable {
         var ys = [Double](repeating: 0, count: n + limited.count)
         for i in 0..<n { ys[i] = max(dual.x[i], 0) }
         for (k, l) in resourceRows.enumerated() { ys[n + l] = max(wDual[k], 0) }
+        var enteringColumn: [Double] = []
+        if entering != nil {
+            enteringColumn = [Double](repeating: 0, count: n)
+            for i in 0..<n { enteringColumn[i] = u0[i * w + q + 1] }
+        }
         return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: entering == nil ? u0 : [], dual: dual.x,
-                          infeasibility: infeasibility)
+                          entering: enteringColumn, infeasibility: infeasibility)
     }
 }
 

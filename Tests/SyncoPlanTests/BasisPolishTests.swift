@@ -1,0 +1,112 @@
+import Testing
+import SyncoData
+import SyncoModel
+@testable import SyncoPlan
+
+/// The pivots predict the solutions M⁻¹[h, λ, E] of the basis an exchange makes from those of
+/// the basis before it (Sherman–Morrison on the one column of M that changes; h corrected for a
+/// technique that reaches or leaves its capacity) and only check the prediction with the
+/// Leontief iteration. Here each kind of exchange is made by hand and the prediction compared,
+/// number for number, with the new basis solved from scratch.
+@Suite struct BasisPolishTests {
+    struct Case {
+        let bp: BasisPolish
+        let basis: BasisPolish.Basis
+        let economy: Economy
+        /// Techniques that carry a product with another technique carrying it now (the first
+        /// for each product that has one).
+        let alternatives: [(product: Int, technique: Int)]
+    }
+
+    func setUp(seed: UInt64) -> Case {
+        let e = SyntheticEconomy(products: 300, seed: seed).generate()
+        let needs = FulfilmentNeeds(e)
+        let p = FulfilmentProblem(needs)
+        let bp = BasisPolish(needs, lp: p.lp, columns: p.columns)
+        let basis = bp.structureBasis()
+        var alternatives: [(product: Int, technique: Int)] = []
+        for i in 0..<e.productCount where bp.groupStart[i + 1] - bp.groupStart[i] > 1 {
+            alternatives.append((i, Int(bp.group[bp.groupStart[i] + 1])))
+        }
+        return Case(bp: bp, basis: basis, economy: e, alternatives: alternatives)
+    }
+
+    /// Solves `before` with `enter` entering, then compares the prediction for `after` with the
+    /// solve of `after`; returns the largest difference relative to the column's size.
+    func mismatch(_ c: Case, before: BasisPolish.Basis, rows: [Int], caps: [Int] = [], extras: [Int], enter: Int,
+                  after: BasisPolish.Basis, rowsAfter: [Int], capsAfter: [Int] = [], extrasAfter: [Int]) throws -> Double {
+        let e = c.economy, n = e.productCount
+        let sys = LeontiefSystem(e, primary: before.primary, output: before.primaryOut)
+        let pt = try #require(c.bp.solveBasis(before, sys: sys, resourceRows: rows, capacityRows: caps, extras: extras, entering: nil))
+        let d = try #require(c.bp.solveBasis(before, sys: sys, resourceRows: rows, capacityRows: caps, extras: extras, entering: enter,
+                                             forward: pt.forward))
+        let predicted = try #require(c.bp.predictedForward(pt.forward, before: before, extras: extras, enter: enter, column: d.entering,
+                                                           after: after, extras: extrasAfter))
+        let sysAfter = LeontiefSystem(e, primary: after.primary, output: after.primaryOut)
+        let solved = try #require(c.bp.solveBasis(after, sys: sysAfter, resourceRows: rowsAfter, capacityRows: capsAfter,
+                                                  extras: extrasAfter, entering: nil))
+        let w = 2 + extrasAfter.count
+        #expect(predicted.count == n * w && solved.forward.count == n * w)
+        var worst = 0.0
+        for col in 0..<w {
+            var size = 0.0
+            for i in 0..<n { size = max(size, abs(solved.forward[i * w + col])) }
+            for i in 0..<n { worst = max(worst, abs(predicted[i * w + col] - solved.forward[i * w + col]) / max(size, 1e-300)) }
+        }
+        return worst
+    }
+
+    /// A product's carrier replaced by the entering technique (one column of M changes).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func carrierExchange(seed: UInt64) throws {
+        let c = setUp(seed: seed)
+        let (i, j) = try #require(c.alternatives.first)
+        var after = c.basis
+        after.state[Int(after.primary[i])] = .zero
+        after.primary[i] = Int32(j)
+        after.primaryOut[i] = c.bp.carriedOutput[j]
+        after.state[j] = .basic
+        let worst = try mismatch(c, before: c.basis, rows: [0], extras: [], enter: j, after: after, rowsAfter: [0], extrasAfter: [])
+        #expect(worst < 1e-9, "largest relative difference \(worst)")
+    }
+
+    /// The entering technique becomes an extra when a second resource binds (M unchanged), and
+    /// then an extra takes over a product while the next entering technique takes its place.
+    @Test(arguments: [1, 2] as [UInt64])
+    func extraEntersAndThenCarries(seed: UInt64) throws {
+        let c = setUp(seed: seed)
+        try #require(c.bp.needs.limitedResources.count >= 2 && c.alternatives.count >= 2)
+        let (i1, j1) = c.alternatives[0], (_, j2) = c.alternatives[1]
+        var withExtra = c.basis
+        withExtra.state[j1] = .basic
+        let first = try mismatch(c, before: c.basis, rows: [0], extras: [], enter: j1,
+                                 after: withExtra, rowsAfter: [0, 1], extrasAfter: [j1])
+        #expect(first < 1e-9, "largest relative difference \(first)")
+        var carried = withExtra
+        carried.state[Int(carried.primary[i1])] = .zero
+        carried.primary[i1] = Int32(j1)
+        carried.primaryOut[i1] = c.bp.carriedOutput[j1]
+        carried.state[j2] = .basic
+        let second = try mismatch(c, before: withExtra, rows: [0, 1], extras: [j1], enter: j2,
+                                  after: carried, rowsAfter: [0, 1], extrasAfter: [j2])
+        #expect(second < 1e-9, "largest relative difference \(second)")
+    }
+
+    /// The entering technique runs into its own capacity (a bound flip): h loses its capacity's
+    /// worth of the technique's column; M and the extras stay.
+    @Test func boundFlip() throws {
+        var c = setUp(seed: 1)
+        let (i, j) = try #require(c.alternatives.first)
+        // Give the alternative a capacity so that it can be fixed there.
+        var capacity = c.economy.techniques.capacity
+        capacity[j] = 3
+        let e = c.economy.renumbered(limits: c.economy.resources.map(\.limit), capacity: capacity, needs: c.economy.needs)
+        let needs = FulfilmentNeeds(e)
+        let p = FulfilmentProblem(needs)
+        c = Case(bp: BasisPolish(needs, lp: p.lp, columns: p.columns), basis: c.basis, economy: e, alternatives: c.alternatives)
+        var after = c.basis
+        after.state[j] = .atCapacity
+        let worst = try mismatch(c, before: c.basis, rows: [0], extras: [], enter: j, after: after, rowsAfter: [0], extrasAfter: [])
+        #expect(worst < 1e-9, "largest relative difference \(worst) (product \(i))")
+    }
+}
