@@ -568,6 +568,11 @@ struct BasisPolish: Sendable {
         var lambdaFloor: Double? = nil
         // The next basis' solutions as predicted from this one's (nil: start from the last ones).
         var predicted: [Double]? = nil
+        // The caller's certificate can turn down vertex after vertex that meets the tolerance on
+        // the LP (a plan over time charges tiny reduced profits through loose a-priori bounds),
+        // at a fifth of a pivot's time each: after a refusal the next few such vertices are not
+        // offered (1, 2, then 4 of them), except the last one.
+        var acceptSkip = 0, acceptWait = 0
         for step in 1...max(maxPivots, 1) {
             // A time budget as well as a count: a pivot costs two Leontief solves, which at 10^5
             // products and more is a large fraction of a second.
@@ -605,10 +610,26 @@ struct BasisPolish: Sendable {
             let meets = res.satisfies(tolerance)
             let vertex = Vertex(basis: basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras,
                                 system: sys, forward: pt.forward, dual: pt.dual, polish: self)
-            if meets, let accept, accept(pt.x, pt.y) { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, pivots: step - 1, vertex: vertex) }
+            var offered = false
+            func offer() -> Bool {
+                offered = true
+                guard let accept else { return false }
+                if accept(pt.x, pt.y) { return true }
+                acceptSkip = min(max(1, 2 * acceptSkip), 4)
+                acceptWait = acceptSkip
+                return false
+            }
+            if meets, accept != nil {
+                if acceptWait > 0 { acceptWait -= 1 } else if offer() {
+                    return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, pivots: step - 1, vertex: vertex)
+                }
+            }
             if res.relativePrimalResidual > tolerance { return stop(step, "primal residual \(res.relativePrimalResidual)") }
             best = Outcome(x: pt.x, y: pt.y, rounds: step, certified: meets, pivots: step - 1, vertex: meets ? vertex : nil)
-            if meets && step == maxPivots { return stop(step, "pivot limit") }
+            if meets && step == maxPivots {
+                if !offered, offer() { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, pivots: step - 1, vertex: vertex) }
+                return stop(step, "pivot limit")
+            }
 
             // Pricing.
             var isPrimary = [Bool](repeating: false, count: m)
@@ -624,6 +645,7 @@ struct BasisPolish: Sendable {
             // Nothing profitable: optimal if the residuals agree (the limits' duals have the
             // right signs), else this basis is as far as pivots on techniques go.
             if candidates.isEmpty {
+                if meets, !offered, offer() { return Outcome(x: pt.x, y: pt.y, rounds: step, certified: true, pivots: step - 1, vertex: vertex) }
                 // No technique pays, yet the basis is not optimal: a product priced below zero
                 // (joint production: its carrier runs for what else it makes, like a holding of
                 // capital for next period's capital) is worth less than nothing made — it should
