@@ -259,6 +259,9 @@ struct BasisPolish: Sendable {
             basis = apply(accepted!, take, fixed: fixedCapacity)
         }
         var repairs = 0
+        // Accepted rounds that raised λ by less than 1e-9 of itself in a row: policy iteration
+        // is going round the same few switches (each cycle blocks one), and pivots take over.
+        var staleRounds = 0
         for round in 1...max(rounds, 1) {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
@@ -404,6 +407,15 @@ struct BasisPolish: Sendable {
                 // Nothing pays: optimal if the residuals agree — and the caller's certificate,
                 // when there is one (it has just turned this point down otherwise).
                 return meets && accept == nil ? Outcome(x: z.x, y: z.y, rounds: round, certified: true, vertex: vertex()) : finish()
+            }
+            if let a = accepted, z.x[m] < a.lambda * (1 + 1e-9) {
+                staleRounds += 1
+                if staleRounds >= 2 {
+                    note?("policy iteration round \(round): λ \(z.x[m]) gained less than 1e-9 twice in a row: pivots take over")
+                    return finish()
+                }
+            } else {
+                staleRounds = 0
             }
             note?("policy iteration round \(round): λ \(z.x[m]) with \(tight.resource ? "resource " + e.resources[needs.limitedResources[tight.index]].id : "capacity of " + e.techniques.ids[Int(basis.primary[tight.index])]) binding first, \(switches.count) switches, \(released.count) released")
             // A carrying technique at its binding capacity stays there, fixed, when it is switched.
