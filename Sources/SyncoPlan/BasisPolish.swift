@@ -583,7 +583,9 @@ struct BasisPolish: Sendable {
         // The caller's certificate can turn down vertex after vertex that meets the tolerance on
         // the LP (a plan over time charges tiny reduced profits through loose a-priori bounds),
         // at a fifth of a pivot's time each: after a refusal the next few such vertices are not
-        // offered (1, 2, then 4 of them), except the last one.
+        // offered (1, 2, then 4 of them), except one where no technique pays or the pivot limit
+        // is reached. (A vertex passed over when the time runs out goes back to the caller as
+        // the best point, and a plan over time checks it there.)
         var acceptSkip = 0, acceptWait = 0
         for step in 1...max(maxPivots, 1) {
             // A time budget as well as a count: a pivot costs two Leontief solves, which at 10^5
