@@ -194,7 +194,7 @@ struct BasisPolish: Sendable {
     /// and that it accepts ends the search at once, even if some technique is still profitable
     /// within the tolerance.
     func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, pivotSeconds: Double = .infinity,
-                 knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
+                 roundSeconds: Double = .infinity, knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
                  note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
@@ -262,7 +262,14 @@ struct BasisPolish: Sendable {
         // Accepted rounds that raised λ by less than 1e-9 of itself in a row: policy iteration
         // is going round the same few switches (each cycle blocks one), and pivots take over.
         var staleRounds = 0
+        let started = DispatchTime.now().uptimeNanoseconds
         for round in 1...max(rounds, 1) {
+            // Rounds are timed too: at 10^5 products × 10 periods each takes over a second, and
+            // undone rounds can repeat a hundred times.
+            if round > 1 && Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 > roundSeconds {
+                note?("policy iteration stops after \(round - 1) rounds: out of time")
+                return finish()
+            }
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda)

@@ -41,6 +41,9 @@ public enum MultiPeriodPlanner {
         //    resource prices) solve it, and the v2 certificate checks what they return. Where
         //    they do not certify, or the answer is infeasible or unbounded (diagnosed below in
         //    v2 terms), the time-expanded program is solved as before.
+        // The structure's last point when it stops short but feasible: the answer if the
+        // first-order solver, stopped too, ends infeasible or with a larger gap.
+        var structurePlan: MultiPeriodPlan? = nil
         if options.timeExpansion, !(options.simplexRows > 0 && (options.keepBasis || warmStart?.basis != nil)) {
             let ex = warmStart?.expansion?.renewed(for: me) ?? TimeExpansion(me)
             var o = options
@@ -63,6 +66,9 @@ public enum MultiPeriodPlanner {
                     plan.message = "optimal: planned as one economy of \(ex.economy.productCount) products over the periods (\(how)); relative residuals and gap within \(options.solver.tolerance)"
                     plan.seconds = elapsed()
                     return (plan, WarmStart(x: [], y: [], expanded: p, expansion: ex))
+                }
+                if plan.certificate.primalResidual <= options.solver.tolerance && plan.certificate.maxBoundViolation <= options.solver.tolerance {
+                    structurePlan = plan
                 }
                 if elapsed() >= options.solver.timeLimit {
                     plan.status = .stopped
@@ -131,15 +137,33 @@ public enum MultiPeriodPlanner {
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.x.count == lp.columns, w.y.count == lp.rows { warm = (w.x, w.y) }
         else if let s = start { warm = (s, [Double](repeating: 0, count: lp.rows)) }
-        let solver = PDHGSolver(lp, options: options.solver)
-        let run = CertifiedSolve(solver, warmStart: warm, options: options.solver, priorIterations: phaseIterations, elapsed: elapsed,
+        // The time limit is the whole solve's: what the structure methods and the phases before
+        // used is spent (the solver counts from its own start).
+        var solverOptions = options.solver
+        let solverStart = elapsed()
+        solverOptions.timeLimit = max(0, options.solver.timeLimit - solverStart)
+        let solver = PDHGSolver(lp, options: solverOptions)
+        let run = CertifiedSolve(solver, warmStart: warm, options: solverOptions, priorIterations: phaseIterations,
+                                 elapsed: { elapsed() - solverStart },
                                  extract: { extract(problem, x: $0, y: $1) }, certificate: \.certificate)
         var plan = run.plan
         plan.iterations = run.iterations
         plan.restarts = run.restarts
-        plan.seconds = elapsed()
         plan.status = run.certified ? .optimal : .stopped
         plan.message = run.message
+        // A feasible plan is worth more than an iterate that is not one; between two feasible
+        // ones the smaller gap wins.
+        let tolerance = options.solver.tolerance
+        let feasible = plan.certificate.primalResidual <= tolerance && plan.certificate.maxBoundViolation <= tolerance
+        if !run.certified, let sp = structurePlan, !feasible || sp.certificate.gap < plan.certificate.gap {
+            let c = sp.certificate
+            plan = sp
+            plan.iterations = run.iterations
+            plan.restarts = run.restarts
+            plan.status = .stopped
+            plan.message = "stopped (\(run.result.reason)): the structure methods' plan is the nearest reached — relative primal residual \(c.primalResidual), dual residual \(c.dualResidual), gap \(c.gap)"
+        }
+        plan.seconds = elapsed()
         return (plan, WarmStart(x: run.result.x, y: run.result.y))
     }
 

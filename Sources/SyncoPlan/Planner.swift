@@ -251,7 +251,8 @@ public enum Planner {
         //    time-expanded, need about 450 of them, 30 s, where the first-order solver takes 170 s.
         if policy == nil, let bp = polish() {
             policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
-                                pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2), knapsack: true, decompose: true,
+                                pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2),
+                                roundSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, knapsack: true, decompose: true,
                                 decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept)
         }
         if let z = policy, z.certified {
