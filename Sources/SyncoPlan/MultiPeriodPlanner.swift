@@ -67,9 +67,7 @@ public enum MultiPeriodPlanner {
                     plan.seconds = elapsed()
                     return (plan, WarmStart(x: [], y: [], expanded: p, expansion: ex))
                 }
-                if plan.certificate.primalResidual <= options.solver.tolerance && plan.certificate.maxBoundViolation <= options.solver.tolerance {
-                    structurePlan = plan
-                }
+                if plan.certificate.primalFeasible(options.solver.tolerance) { structurePlan = plan }
                 if elapsed() >= options.solver.timeLimit {
                     plan.status = .stopped
                     plan.message = "stopped: planned as one economy of \(ex.economy.productCount) products over the periods: \(how)"
@@ -153,9 +151,8 @@ public enum MultiPeriodPlanner {
         plan.message = run.message
         // A feasible plan is worth more than an iterate that is not one; between two feasible
         // ones the smaller gap wins.
-        let tolerance = options.solver.tolerance
-        let feasible = plan.certificate.primalResidual <= tolerance && plan.certificate.maxBoundViolation <= tolerance
-        if !run.certified, let sp = structurePlan, !feasible || sp.certificate.gap < plan.certificate.gap {
+        if !run.certified, let sp = structurePlan,
+           !plan.certificate.primalFeasible(options.solver.tolerance) || sp.certificate.gap < plan.certificate.gap {
             let c = sp.certificate
             plan = sp
             plan.iterations = run.iterations

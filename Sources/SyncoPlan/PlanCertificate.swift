@@ -42,7 +42,12 @@ public struct PlanCertificate: Sendable, Hashable {
     }
 
     public func passes(_ tolerance: Double) -> Bool {
-        primalResidual <= tolerance && dualResidual <= tolerance && gap <= tolerance && maxBoundViolation <= tolerance
+        primalFeasible(tolerance) && dualResidual <= tolerance && gap <= tolerance
+    }
+
+    /// The plan keeps its rows and bounds within the tolerance (whatever its valuations say).
+    public func primalFeasible(_ tolerance: Double) -> Bool {
+        primalResidual <= tolerance && maxBoundViolation <= tolerance
     }
 
     public init(economy e: Economy, activities x: [Double], fulfilment lambda: Double,
