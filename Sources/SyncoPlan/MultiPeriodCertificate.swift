@@ -23,7 +23,13 @@ import SyncoModel
 /// The dual residual is ‖(positive profits of uncapped variables, negative valuations)‖₂
 /// relative to 1 + ‖c‖₂ = 2. The dual bound (weak duality) is
 ///   −Σ g·y + Σ c·initial·y_0 + Σ L·w + Σ B·β + Σ initial_K·(κ_0 + (1 − d)·α_0)
-///   + Σ (1 + ρ)·S_0·σ_0 − Σ f·τ + Σ_capped cap·max(0, profit),
+///   + Σ (1 + ρ)·S_0·σ_0 − Σ f·τ + (what positive profits can add over any feasible plan),
+/// the last term charged as follows: capital and natural stocks at their a-priori bounds; the
+/// profits of inventories and investment moved onto the activities that make the product
+/// (an inventory is at most what was made since plus what was kept, an investment at most what
+/// was made); then each period's activities together, those using a limited resource sharing
+/// its limit (a fractional knapsack per resource, the cheapest of them taken) and each at most
+/// its a-priori bound. It is
 /// computed after rescaling the valuations so that the λ column's dual constraint holds
 /// exactly (Σ y·o = 1); it bounds the best λ from above when the dual residual is zero, and the
 /// gap is |λ − bound| / (1 + |λ| + |bound|).
@@ -134,18 +140,56 @@ extension PlanCertificate {
         // and investment, investment bounds later capital). They turn a positive reduced profit
         // of a variable without a cap into a finite, proven addition to the bound.
         let box = MultiPeriodCertificate.aPrioriBounds(me)
-        // (profit, cap) of every variable; positive profit on an uncapped variable is a dual
-        // violation, charged to the bound through the variable's a-priori bound.
+        // What the positive reduced profits can add to λ over any feasible plan. Capital and
+        // natural stocks are charged through their a-priori bounds. Inventories and investment
+        // are bounded by the production behind them, inv[i,t] ≤ c_i·inv[i,t−1] + Σ_j out_ij·x[j,t]
+        // and investment[i,t] ≤ Σ_j out_ij·x[j,t] (each balance's requirement is ≥ 0), so their
+        // profits move onto the activities that make the product, where they meet the
+        // activities' own reduced profits (negative ones included); each period's activities
+        // are then charged together by `activityCharge`, which uses the resource limits.
         var capped = 0.0
+        var dualViolation = 0.0
         func profit(_ v: Double, cap: Double, box b: Double = .infinity) {
             guard v > 0 else { return }
-            if !cap.isFinite { dr += v * v }
+            if !cap.isFinite { dualViolation += v * v }
             capped += min(cap, b) * v
         }
+        // Products whose requirement can be negative (a negative non-guaranteed need): nothing
+        // bounds their inventory or investment by production.
+        let negativeNeed = (0..<n).map { i in (0..<T).contains { o[$0][i] < 0 || g[$0][i] < 0 } }
+        var moved = [[Double]](repeating: [Double](repeating: 0, count: n), count: T)
+        var anyMoved = [Bool](repeating: false, count: T)
+        for i in 0..<n {
+            if let st = me.storage[i] {
+                // W_t = Σ_{k ≥ t} π_k·c^(k−t): the weight of production in t in every later inventory.
+                var weight = 0.0
+                for k in stride(from: T - 1, through: 0, by: -1) {
+                    let v = -y[k][i] + (k + 1 < T ? st.carryover * y[k + 1][i] : 0)
+                    if negativeNeed[i] { profit(v, cap: .infinity); continue }
+                    if v > 0 { dualViolation += v * v }
+                    weight = max(0, v) + st.carryover * weight
+                    if weight > 0 { moved[k][i] += weight; anyMoved[k] = true }
+                }
+                if weight > 0 { capped += st.carryover * st.initial * weight }
+            }
+            if me.capital[i] != nil {
+                for k in 0..<max(0, T - 1) {
+                    let v = -y[k][i] + alpha[k][i]
+                    if negativeNeed[i] { profit(v, cap: .infinity); continue }
+                    guard v > 0 else { continue }
+                    dualViolation += v * v
+                    moved[k][i] += v; anyMoved[k] = true
+                }
+            }
+        }
         for k in 0..<T {
+            var activityProfit = [Double](repeating: 0, count: t.count)
             for j in 0..<t.count {
-                var v = 0.0
-                for q in t.outputs.range(j) { v += y[k][Int(t.outputs.index[q])] * t.outputs.amount[q] }
+                var v = 0.0, carried = 0.0
+                for q in t.outputs.range(j) {
+                    v += y[k][Int(t.outputs.index[q])] * t.outputs.amount[q]
+                    if anyMoved[k] { carried += moved[k][Int(t.outputs.index[q])] * t.outputs.amount[q] }
+                }
                 for q in t.inputs.range(j) { v -= y[k][Int(t.inputs.index[q])] * t.inputs.amount[q] }
                 for q in t.resources.range(j) {
                     let r = Int(t.resources.index[q])
@@ -153,13 +197,13 @@ extension PlanCertificate {
                 }
                 for q in me.capitalUse.range(j) { v -= kappa[k][Int(me.capitalUse.index[q])] * me.capitalUse.amount[q] }
                 for q in me.extraction.range(j) { v -= sigma[k][Int(me.extraction.index[q])] * me.extraction.amount[q] }
-                profit(v, cap: me.capacities[j]?[k] ?? .infinity, box: box.activity[k][j])
+                if v > 0 && me.capacities[j]?[k] == nil { dualViolation += v * v }
+                activityProfit[j] = v + carried
             }
+            capped += MultiPeriodCertificate.activityCharge(me, period: k, profit: activityProfit, bound: box.activity[k])
             for i in 0..<n {
-                if let st = me.storage[i] { profit(-y[k][i] + (k + 1 < T ? st.carryover * y[k + 1][i] : 0), cap: .infinity, box: box.inventory[k][i]) }
-                if let c = me.capital[i] {
-                    if k + 1 < T { profit(-y[k][i] + alpha[k][i], cap: .infinity, box: box.production[k][i]) }
-                    if k >= 1 { profit(kappa[k][i] - alpha[k - 1][i] + (k + 1 < T ? (1 - c.depreciation) * alpha[k][i] : 0), cap: .infinity, box: box.capital[k][i]) }
+                if let c = me.capital[i], k >= 1 {
+                    profit(kappa[k][i] - alpha[k - 1][i] + (k + 1 < T ? (1 - c.depreciation) * alpha[k][i] : 0), cap: .infinity, box: box.capital[k][i])
                 }
             }
         }
@@ -170,6 +214,7 @@ extension PlanCertificate {
                        cap: st.carryingCapacity ?? .infinity, box: box.stock[k][s])
             }
         }
+        dr += dualViolation
         let lambdaProfit = 1 - oy
         if !lambdaCapped && lambdaProfit > 0 { dr += lambdaProfit * lambdaProfit }
 
@@ -204,6 +249,58 @@ extension PlanCertificate {
         maxRowViolation = rowViolation
     }
 
+
+    /// An upper bound on Σ_j p_j·x_j over every feasible plan's activities x of one period, for
+    /// profits p (only positive ones count): each activity is at most its a-priori bound
+    /// `bound[j]`, and the activities using a resource limited in the period share its limit
+    /// (all coefficients are ≥ 0). For each such resource, the activities using it are a
+    /// fractional knapsack (best profit per unit of the resource first) and the others are
+    /// charged at their bounds; the smallest of these sums and of the plain sum of
+    /// profit × bound is returned. Without a limit to share, a positive profit on an unbounded
+    /// activity makes the charge infinite.
+    static func activityCharge(_ me: MultiPeriodEconomy, period k: Int, profit: [Double], bound: [Double]) -> Double {
+        let t = me.economy.techniques
+        var paying: [Int] = []
+        var plain = 0.0
+        for j in 0..<profit.count where profit[j] > 0 {
+            paying.append(j)
+            plain += profit[j] * bound[j]
+        }
+        guard !paying.isEmpty else { return 0 }
+        var best = plain
+        let R = me.economy.resourceCount
+        guard R > 0 else { return best }
+        // Per limited resource: (profit per unit of the resource, units the activity can use) of
+        // the paying activities that use it.
+        var items = [[(rate: Double, room: Double)]](repeating: [], count: R)
+        var amount = [Double](repeating: 0, count: R)
+        for j in paying {
+            for q in t.resources.range(j) { amount[Int(t.resources.index[q])] += t.resources.amount[q] }
+            for q in t.resources.range(j) {
+                let r = Int(t.resources.index[q]), a = amount[r]
+                amount[r] = 0
+                guard a > 0, me.limits[r]?[k] != nil else { continue }
+                items[r].append((profit[j] / a, bound[j] * a))
+            }
+        }
+        for r in 0..<R {
+            guard let limit = me.limits[r]?[k], !items[r].isEmpty else { continue }
+            var left = limit, value = 0.0
+            for item in items[r].sorted(by: { $0.rate > $1.rate }) {
+                if left <= 0 { break }
+                let take = min(left, item.room)
+                value += item.rate * take
+                left -= take
+            }
+            // The paying activities that do not use r, at their bounds.
+            for j in paying where !t.resources.range(j).contains(where: { Int(t.resources.index[$0]) == r && t.resources.amount[$0] > 0 }) {
+                value += profit[j] * bound[j]
+            }
+            best = min(best, value)
+        }
+        return best
+    }
+
     /// Upper bounds, valid for every feasible plan, on activities `[t][j]`, production of each
     /// product `[t][i]` (which bounds investment), inventories `[t][i]`, capital stocks `[t][i]`
     /// and natural stocks `[t][s]` (t = 0…T, level at the start of period t). Infinite where
@@ -216,6 +313,8 @@ extension PlanCertificate {
         var inv = prod, cap = prod
         var stock = [[Double]](repeating: [Double](repeating: 0, count: S), count: T + 1)
         var K = (0..<n).map { me.capital[$0]?.initial ?? 0 }
+        // A product with a negative need somewhere can be stored or invested beyond what is made.
+        let negativeNeed = Set(me.needs.filter { n in (0..<T).contains { n.amount[$0] < 0 } }.map { Int($0.product) })
         for s in 0..<S { stock[0][s] = me.stocks[s].initial }
         for k in 0..<T {
             for i in 0..<n { cap[k][i] = K[i] }
@@ -238,10 +337,11 @@ extension PlanCertificate {
             }
             for i in 0..<n {
                 if let st = me.storage[i] {
-                    inv[k][i] = (k == 0 ? st.carryover * st.initial : st.carryover * inv[k - 1][i]) + prod[k][i]
+                    inv[k][i] = negativeNeed.contains(i) ? .infinity : (k == 0 ? st.carryover * st.initial : st.carryover * inv[k - 1][i]) + prod[k][i]
                 }
-                if let c = me.capital[i] { K[i] = (1 - c.depreciation) * K[i] + prod[k][i] }
+                if let c = me.capital[i] { K[i] = negativeNeed.contains(i) ? .infinity : (1 - c.depreciation) * K[i] + prod[k][i] }
             }
+            for i in negativeNeed { prod[k][i] = .infinity }
             for s in 0..<S {
                 stock[k + 1][s] = min(me.stocks[s].carryingCapacity ?? .infinity, (1 + me.stocks[s].regeneration) * stock[k][s])
             }
