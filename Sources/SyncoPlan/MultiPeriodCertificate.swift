@@ -250,55 +250,14 @@ extension PlanCertificate {
     }
 
 
-    /// An upper bound on Σ_j p_j·x_j over every feasible plan's activities x of one period, for
-    /// profits p (only positive ones count): each activity is at most its a-priori bound
-    /// `bound[j]`, and the activities using a resource limited in the period share its limit
-    /// (all coefficients are ≥ 0). For each such resource, the activities using it are a
-    /// fractional knapsack (best profit per unit of the resource first) and the others are
-    /// charged at their bounds; the smallest of these sums and of the plain sum of
-    /// profit × bound is returned. Without a limit to share, a positive profit on an unbounded
-    /// activity makes the charge infinite.
+    /// An upper bound on Σ_j p_j·x_j over every feasible plan's activities x of period k, for
+    /// profits p (only positive ones count), each activity at most its a-priori bound
+    /// `bound[j]`, those using a resource limited in the period sharing its limit
+    /// (`PlanCertificate.sharedLimitCharge`).
     static func activityCharge(_ me: MultiPeriodEconomy, period k: Int, profit: [Double], bound: [Double]) -> Double {
-        let t = me.economy.techniques
-        var paying: [Int] = []
-        var plain = 0.0
-        for j in 0..<profit.count where profit[j] > 0 {
-            paying.append(j)
-            plain += profit[j] * bound[j]
-        }
-        guard !paying.isEmpty else { return 0 }
-        var best = plain
-        let R = me.economy.resourceCount
-        guard R > 0 else { return best }
-        // Per limited resource: (profit per unit of the resource, units the activity can use) of
-        // the paying activities that use it.
-        var items = [[(rate: Double, room: Double)]](repeating: [], count: R)
-        var amount = [Double](repeating: 0, count: R)
-        for j in paying {
-            for q in t.resources.range(j) { amount[Int(t.resources.index[q])] += t.resources.amount[q] }
-            for q in t.resources.range(j) {
-                let r = Int(t.resources.index[q]), a = amount[r]
-                amount[r] = 0
-                guard a > 0, me.limits[r]?[k] != nil else { continue }
-                items[r].append((profit[j] / a, bound[j] * a))
-            }
-        }
-        for r in 0..<R {
-            guard let limit = me.limits[r]?[k], !items[r].isEmpty else { continue }
-            var left = limit, value = 0.0
-            for item in items[r].sorted(by: { $0.rate > $1.rate }) {
-                if left <= 0 { break }
-                let take = min(left, item.room)
-                value += item.rate * take
-                left -= take
-            }
-            // The paying activities that do not use r, at their bounds.
-            for j in paying where !t.resources.range(j).contains(where: { Int(t.resources.index[$0]) == r && t.resources.amount[$0] > 0 }) {
-                value += profit[j] * bound[j]
-            }
-            best = min(best, value)
-        }
-        return best
+        var paying: [(technique: Int, profit: Double, bound: Double)] = []
+        for j in 0..<profit.count where profit[j] > 0 { paying.append((j, profit[j], bound[j])) }
+        return PlanCertificate.sharedLimitCharge(me.economy.techniques, paying: paying, resourceCount: me.economy.resourceCount) { me.limits[$0]?[k] }
     }
 
     /// Upper bounds, valid for every feasible plan, on activities `[t][j]`, production of each

@@ -15,7 +15,10 @@ import SyncoModel
 ///   holds exactly) and repaired: each technique's positive reduced profit is charged to its
 ///   capacity or to a limited resource it uses (raising that valuation by θ_k = max profit/r_kt);
 ///   weak duality then gives λ* ≤ −gᵀy + (w + θ)ᵀL + Σ charged cap_t·profit_t (∞ if a
-///   technique with positive profit has neither). This makes the gap independent of the units the
+///   technique with positive profit has neither). A second charge replaces the last two terms
+///   when it is smaller: the paying techniques, each at most its capacity and limits allow,
+///   share one limited resource as a fractional knapsack, the others at their bounds
+///   (`sharedLimitCharge`, the cheapest resource). This makes the gap independent of the units the
 ///   economy is measured in: a plan is only called optimal when λ is provably within the gap
 ///   of the best possible λ;
 /// - the largest violation of a single row relative to its own size (`maxRowViolation`): a
@@ -73,6 +76,9 @@ public struct PlanCertificate: Sendable, Hashable {
         var bv = 0.0
         var dualViolation = 0.0
         var boundTerm = 0.0
+        // The techniques with a positive (rescaled) profit and their a-priori bounds, for the
+        // second charge (`sharedLimitCharge`).
+        var paying: [(technique: Int, profit: Double, bound: Double)] = []
         for j in 0..<t.count {
             let xj = x[j]
             if xj < 0 { bv = max(bv, -xj) }
@@ -99,6 +105,11 @@ public struct PlanCertificate: Sendable, Hashable {
             if profit > 0 {
                 if !cap.isFinite { dualViolation += profit * profit }
                 let pr = profit * rescale
+                var u = cap
+                for p in t.resources.range(j) where t.resources.amount[p] > 0 {
+                    if let l = e.resources[Int(t.resources.index[p])].limit { u = min(u, l / t.resources.amount[p]) }
+                }
+                paying.append((j, pr, u))
                 var best = cap.isFinite ? cap * pr : Double.infinity
                 var bestK = -1
                 for p in t.resources.range(j) {
@@ -143,14 +154,66 @@ public struct PlanCertificate: Sendable, Hashable {
         if lambdaProfit > 0 && !lambdaCap.isFinite { dualViolation += lambdaProfit * lambdaProfit }
         if lambda < 0 { bv = max(bv, -lambda) }
         let lambdaTerm = lambdaCap.isFinite ? max(0, lambdaProfit) * lambdaCap : 0
+        // Two valid charges for the positive profits; the smaller one counts.
+        let greedy = boundTerm + e.resources.indices.reduce(0.0) { $0 + theta[$1] * (e.resources[$1].limit ?? 0) }
+        let shared = PlanCertificate.sharedLimitCharge(t, paying: paying, resourceCount: e.resourceCount) { e.resources[$0].limit }
         let bound = rescale == 1 && !lambdaCap.isFinite && oy < 1 ? Double.infinity
-            : (-gy + lw) * rescale + boundTerm + lambdaTerm
-                + e.resources.indices.reduce(0.0) { $0 + theta[$1] * (e.resources[$1].limit ?? 0) }
+            : (-gy + lw) * rescale + min(greedy, shared) + lambdaTerm
         primalResidual = pr.squareRoot() / (1 + bn.squareRoot())
         dualResidual = dualViolation.squareRoot() / 2
         gap = bound.isFinite ? abs(lambda - bound) / (1 + abs(lambda) + abs(bound)) : .infinity
         maxBoundViolation = bv
         dualBound = bound
         maxRowViolation = rowViolation
+    }
+}
+
+extension PlanCertificate {
+    /// An upper bound on Σ_j p_j·x_j over the activities x of every feasible plan, for the
+    /// techniques `paying` (profit p_j > 0), each at most its a-priori bound u_j (capacity,
+    /// limits): activities using a limited resource share its limit (all resource coefficients
+    /// are ≥ 0). For each such resource, those using it are a fractional knapsack (best profit
+    /// per unit of the resource first, each using at most u_j·r_j of it) and the others are
+    /// charged p_j·u_j; the smallest of these sums and of the plain Σ p_j·u_j is returned
+    /// (infinite when a paying technique without a bound uses no limited resource).
+    static func sharedLimitCharge(_ t: TechniqueTable, paying: [(technique: Int, profit: Double, bound: Double)],
+                                  resourceCount R: Int, limit: (Int) -> Double?) -> Double {
+        guard !paying.isEmpty else { return 0 }
+        var plain = 0.0
+        for p in paying { plain += p.profit * p.bound }
+        var best = plain
+        // Per limited resource: (profit per unit of it, units the technique can use) of the
+        // paying techniques that use it; and the charge at their bounds of those that do not.
+        var items = [[(rate: Double, room: Double)]](repeating: [], count: R)
+        var outside = [Double](repeating: 0, count: R)
+        var amount = [Double](repeating: 0, count: R)
+        var uses = [Bool](repeating: false, count: R)
+        for p in paying {
+            let j = p.technique
+            for q in t.resources.range(j) { amount[Int(t.resources.index[q])] += t.resources.amount[q] }
+            for q in t.resources.range(j) {
+                let r = Int(t.resources.index[q]), a = amount[r]
+                amount[r] = 0
+                guard a > 0, limit(r) != nil else { continue }
+                items[r].append((p.profit / a, p.bound * a))
+                uses[r] = true
+            }
+            for r in 0..<R {
+                if !uses[r] { outside[r] += p.profit * p.bound }
+                uses[r] = false
+            }
+        }
+        for r in 0..<R {
+            guard let l = limit(r), !items[r].isEmpty else { continue }
+            var left = l, value = outside[r]
+            for item in items[r].sorted(by: { $0.rate > $1.rate }) {
+                if left <= 0 { break }
+                let take = min(left, item.room)
+                value += item.rate * take
+                left -= take
+            }
+            best = min(best, value)
+        }
+        return best
     }
 }

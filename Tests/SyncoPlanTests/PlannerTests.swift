@@ -172,6 +172,25 @@ import SyncoPlan
                        techniques: t, needs: [Need(product: 0, amount: need)])
     }
 
+    /// Positive profits the bound must absorb, worked by hand. Shoes (made with an hour and a
+    /// hectare, 5 ha in all) earn 1 a pair, hats (an hour) 0.5 each; no valuation on labour or
+    /// land, needs o = (0.5, 1) so Σ o·y = 1 at y = (1, 0.5). Charged one technique at a time
+    /// (shoes to land, 5 × 1; hats to labour, 100 × 0.5) the bound is 55. Shared, the 100 hours
+    /// go to shoes first (at most 5 pairs, by the land) and hats get the other 95: 5 + 47.5 =
+    /// 52.5, the most these profits can earn in any plan. λ* itself is 10 (land: 5 pairs for
+    /// 0.5·λ), below both.
+    @Test func positiveProfitsShareTheLimits() {
+        var t = TechniqueTable()
+        t.append(Technique(id: "shoemaker", outputs: [Entry(0, 1)], resources: [Entry(0, 1), Entry(1, 1)]))
+        t.append(Technique(id: "hatter", outputs: [Entry(1, 1)], resources: [Entry(0, 1)]))
+        let e = Economy(name: "shoes and hats", products: [Product(id: "shoes"), Product(id: "hats")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 100), Resource(id: "land", kind: .natural, limit: 5)],
+                        techniques: t, needs: [Need(product: 0, amount: 0.5), Need(product: 1, amount: 1)])
+        let c = PlanCertificate(economy: e, activities: [5, 10], fulfilment: 10, productValuation: [1, 0.5], resourceValuation: [0, 0])
+        #expect(abs(c.dualBound - 52.5) < 1e-12, "bound \(c.dualBound)")
+        #expect(c.dualBound >= 10)
+    }
+
     @Test func rowViolationIsRelativeToTheRow() {
         // The optimal activities (2.5, 10) make 12.5 loaves. Claiming λ = 1.3 asks for 13: half a
         // loaf short, 0.5/13 of the requirement, while the norm-based primal residual divides
