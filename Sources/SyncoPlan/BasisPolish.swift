@@ -287,7 +287,7 @@ struct BasisPolish: Sendable {
             }
             repairs = 0
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
-                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone")
+                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone (\(broken.count) limits broken at the accepted λ)")
                 // Techniques released from their capacity go first: their output, carried
                 // elsewhere, can break a limit however few switches come with it (each single
                 // switch fell to the same λ at 10 periods × 10^4 products, time-expanded).
@@ -317,11 +317,32 @@ struct BasisPolish: Sendable {
                 // loading ones by gain per load (gain = profit per unit × output switched) until
                 // 90 % of its slack at the accepted λ is spent (a first-order knapsack); a switch
                 // stays if every limit keeps it. Halve only if that keeps none or all.
-                let limits = [tight] + broken.filter { $0.resource != tight.resource || $0.index != tight.index }.prefix(7)
+                // Many limits can break at once (212 capacities in one trial at 10 periods × 10^5
+                // products, time-expanded), and eight a round dropped eight switches a round. The
+                // solve is widened where memory allows (32 limits up to 10^6 products, 8 at 10^7:
+                // the block is products × width doubles), and it goes to the limits that no
+                // switched technique uses directly; every other broken capacity gets its direct
+                // load (no solve), which removes the switches onto techniques that draw on it.
+                let others = broken.filter { $0.resource != tight.resource || $0.index != tight.index }
+                var touched = Set<Int>()
+                for sw in a.switches.prefix(take) {
+                    for j in [sw.technique, Int(a.basis.primary[sw.product])] where j >= 0 {
+                        for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) < n { touched.insert(Int(columns.colIndex[p])) }
+                    }
+                }
+                let width = min(32, max(8, (1 << 25) / max(n, 1)))
+                let unexplained = others.filter { $0.resource || !touched.contains($0.index) }
+                let explained = others.filter { !$0.resource && touched.contains($0.index) }
+                let solved = Array((unexplained + explained).prefix(width - 1))
+                let limits = [tight] + solved
+                let solvedSet = Set(solved.map { $0.index * 2 + ($0.resource ? 1 : 0) })
+                let direct = explained.filter { !solvedSet.contains($0.index * 2) }
                 if knapsack, take > 1, let (system, gross) = acceptedSystem,
-                   let loads = loadingSwitches(a.basis, system: system, gross: gross, limits: Array(limits), switches: Array(a.switches.prefix(take))) {
+                   let loads = loadingSwitches(a.basis, system: system, gross: gross, limits: Array(limits), direct: Array(direct),
+                                               switches: Array(a.switches.prefix(take))) {
                     var chosen = Set(a.switches.prefix(take).map(\.technique))
-                    for (l, limit) in limits.enumerated() {
+                    let order = Dictionary(a.switches.prefix(take).enumerated().map { ($1.technique, $0) }, uniquingKeysWith: min)
+                    for (l, limit) in (Array(limits) + direct).enumerated() {
                         var slack: Double
                         if limit.resource {
                             let rk = needs.limitedResources[limit.index]
@@ -334,11 +355,11 @@ struct BasisPolish: Sendable {
                         }
                         slack *= 0.9
                         var loading: [(technique: Int, ratio: Double, load: Double)] = []
-                        for sw in a.switches.prefix(take) where chosen.contains(sw.technique) {
-                            let d = loads[l][sw.technique] ?? 0
-                            if d > 0 { loading.append((sw.technique, (acceptedGain[sw.technique] ?? 0) / d, d)) }
+                        for (technique, d) in loads[l] where d > 0 && chosen.contains(technique) {
+                            loading.append((technique, (acceptedGain[technique] ?? 0) / d, d))
                         }
-                        loading.sort { $0.ratio > $1.ratio }
+                        // Ties in the switches' own order (most profitable first).
+                        loading.sort { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && order[$0.technique]! < order[$1.technique]!) }
                         var spent = 0.0
                         for x in loading {
                             if spent + x.load <= slack { spent += x.load } else { chosen.remove(x.technique) }
@@ -468,8 +489,11 @@ struct BasisPolish: Sendable {
     /// of `basis`' system and ΔM_i is the change of product i's column of I − A per unit of its
     /// output. Nil when the solve fails.
     /// The loads of `switches` on each of `limits` (one dictionary per limit, by technique b),
-    /// from one transposed block solve of width `limits.count`.
-    func loadingSwitches(_ basis: Basis, system sys: LeontiefSystem, gross: [Double], limits: [Limit],
+    /// from one transposed block solve of width `limits.count`; then, for each capacity in
+    /// `direct`, the direct part of the load alone (v = e_T, the first term of M⁻¹'s series:
+    /// how much more of that product the switched technique takes as input per unit of
+    /// output), which needs no solve.
+    func loadingSwitches(_ basis: Basis, system sys: LeontiefSystem, gross: [Double], limits: [Limit], direct: [Limit] = [],
                          switches: [(product: Int, technique: Int)]) -> [[Int: Double]]? {
         let n = needs.economy.productCount
         let w = limits.count
@@ -495,13 +519,29 @@ struct BasisPolish: Sendable {
             }
             return s
         }
-        var out = [[Int: Double]](repeating: [:], count: w)
+        var out = [[Int: Double]](repeating: [:], count: w + direct.count)
         for (l, limit) in limits.enumerated() {
             for (i, b) in switches {
                 let a = Int(basis.primary[i])
                 guard a >= 0 else { continue }
                 if !limit.resource && i == limit.index { out[l][b] = .infinity; continue }
                 out[l][b] = max(gross[i], 0) * (effect(b, l) - effect(a, l))
+            }
+        }
+        // Direct loads: −K[T, j] per unit of j's carried output, for the capacities' products T.
+        var position = [Int: Int]()
+        for (l, limit) in direct.enumerated() where !limit.resource { position[limit.index] = w + l }
+        guard !position.isEmpty else { return out }
+        for (i, b) in switches {
+            let a = Int(basis.primary[i])
+            guard a >= 0 else { continue }
+            if let l = position[i] { out[l][b] = .infinity }
+            for (j, sign) in [(b, 1.0), (a, -1.0)] {
+                for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                    let r = Int(columns.colIndex[p])
+                    guard r < n, r != i, let l = position[r] else { continue }
+                    out[l][b, default: 0] -= sign * max(gross[i], 0) * columns.values[p] / carriedOutput[j]
+                }
             }
         }
         return out
