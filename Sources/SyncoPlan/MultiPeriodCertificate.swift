@@ -142,8 +142,8 @@ extension PlanCertificate {
         let box = MultiPeriodCertificate.aPrioriBounds(me)
         // What the positive reduced profits can add to λ over any feasible plan. Capital and
         // natural stocks are charged through their a-priori bounds. Inventories and investment
-        // are bounded by the production behind them, inv[i,t] ≤ c_i·inv[i,t−1] + Σ_j out_ij·x[j,t]
-        // and investment[i,t] ≤ Σ_j out_ij·x[j,t] (each balance's requirement is ≥ 0), so their
+        // are bounded by the production behind them, inv[i,t] and investment[i,t] each
+        // ≤ c_i·inv[i,t−1] + Σ_j out_ij·x[j,t] (each balance's requirement is ≥ 0), so their
         // profits move onto the activities that make the product, where they meet the
         // activities' own reduced profits (negative ones included); each period's activities
         // are then charged together by `activityCharge`, which uses the resource limits.
@@ -160,27 +160,28 @@ extension PlanCertificate {
         var moved = [[Double]](repeating: [Double](repeating: 0, count: n), count: T)
         var anyMoved = [Bool](repeating: false, count: T)
         for i in 0..<n {
-            if let st = me.storage[i] {
-                // W_t = Σ_{k ≥ t} π_k·c^(k−t): the weight of production in t in every later inventory.
-                var weight = 0.0
-                for k in stride(from: T - 1, through: 0, by: -1) {
-                    let v = -y[k][i] + (k + 1 < T ? st.carryover * y[k + 1][i] : 0)
-                    if negativeNeed[i] { profit(v, cap: .infinity); continue }
-                    if v > 0 { dualViolation += v * v }
-                    weight = max(0, v) + st.carryover * weight
-                    if weight > 0 { moved[k][i] += weight; anyMoved[k] = true }
+            let st = me.storage[i], capital = me.capital[i] != nil
+            guard st != nil || capital else { continue }
+            // Inventory and investment in period k are each at most B_k = c·B_(k−1) + production
+            // in k (B_(−1) the initial inventory; c = 0 for a product that does not keep). With
+            // W_t = Σ_{k ≥ t} (π_k + ρ_k)·c^(k−t) over their positive profits π (inventory) and
+            // ρ (investment), production in t carries weight W_t and the initial inventory c·W_0.
+            let c = st?.carryover ?? 0
+            var weight = 0.0
+            for k in stride(from: T - 1, through: 0, by: -1) {
+                var here = 0.0
+                if st != nil {
+                    let v = -y[k][i] + (k + 1 < T ? c * y[k + 1][i] : 0)
+                    if negativeNeed[i] { profit(v, cap: .infinity) } else if v > 0 { dualViolation += v * v; here += v }
                 }
-                if weight > 0 { capped += st.carryover * st.initial * weight }
-            }
-            if me.capital[i] != nil {
-                for k in 0..<max(0, T - 1) {
+                if capital && k + 1 < T {
                     let v = -y[k][i] + alpha[k][i]
-                    if negativeNeed[i] { profit(v, cap: .infinity); continue }
-                    guard v > 0 else { continue }
-                    dualViolation += v * v
-                    moved[k][i] += v; anyMoved[k] = true
+                    if negativeNeed[i] { profit(v, cap: .infinity) } else if v > 0 { dualViolation += v * v; here += v }
                 }
+                weight = here + c * weight
+                if weight > 0 { moved[k][i] += weight; anyMoved[k] = true }
             }
+            if weight > 0, let st { capped += c * st.initial * weight }
         }
         for k in 0..<T {
             var activityProfit = [Double](repeating: 0, count: t.count)
@@ -298,7 +299,10 @@ extension PlanCertificate {
                 if let st = me.storage[i] {
                     inv[k][i] = negativeNeed.contains(i) ? .infinity : (k == 0 ? st.carryover * st.initial : st.carryover * inv[k - 1][i]) + prod[k][i]
                 }
-                if let c = me.capital[i] { K[i] = negativeNeed.contains(i) ? .infinity : (1 - c.depreciation) * K[i] + prod[k][i] }
+                // Investment is at most what was made plus what was kept (the inventory's bound).
+                if let c = me.capital[i] {
+                    K[i] = negativeNeed.contains(i) ? .infinity : (1 - c.depreciation) * K[i] + (me.storage[i] != nil ? inv[k][i] : prod[k][i])
+                }
             }
             for i in negativeNeed { prod[k][i] = .infinity }
             for s in 0..<S {
