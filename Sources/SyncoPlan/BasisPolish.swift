@@ -326,51 +326,52 @@ struct BasisPolish: Sendable {
                 // the block is products × width doubles), and it goes to the limits that no
                 // switched technique uses directly; every other broken capacity gets its direct
                 // load (no solve), which removes the switches onto techniques that draw on it.
-                let others = broken.filter { $0.resource != tight.resource || $0.index != tight.index }
-                var touched = Set<Int>()
-                for sw in a.switches.prefix(take) {
-                    for j in [sw.technique, Int(a.basis.primary[sw.product])] where j >= 0 {
-                        for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) < n { touched.insert(Int(columns.colIndex[p])) }
-                    }
-                }
-                let width = min(32, max(8, (1 << 25) / max(n, 1)))
-                let unexplained = others.filter { $0.resource || !touched.contains($0.index) }
-                let explained = others.filter { !$0.resource && touched.contains($0.index) }
-                let solved = Array((unexplained + explained).prefix(width - 1))
-                let limits = [tight] + solved
-                let solvedSet = Set(solved.map { $0.index * 2 + ($0.resource ? 1 : 0) })
-                let direct = explained.filter { !solvedSet.contains($0.index * 2) }
-                if knapsack, take > 1, let (system, gross) = acceptedSystem,
-                   let loads = loadingSwitches(a.basis, system: system, gross: gross, limits: Array(limits), direct: Array(direct),
-                                               switches: Array(a.switches.prefix(take))) {
-                    var chosen = Set(a.switches.prefix(take).map(\.technique))
-                    let order = Dictionary(a.switches.prefix(take).enumerated().map { ($1.technique, $0) }, uniquingKeysWith: min)
-                    for (l, limit) in (Array(limits) + direct).enumerated() {
-                        var slack: Double
-                        if limit.resource {
-                            let rk = needs.limitedResources[limit.index]
-                            var use = 0.0
-                            for p in system.r.rowStart[rk]..<system.r.rowStart[rk + 1] { use += system.r.values[p] * gross[Int(system.r.colIndex[p])] }
-                            slack = e.resources[rk].limit! - use
-                        } else {
-                            let i = limit.index
-                            slack = cap[Int(a.basis.primary[i])] * a.basis.primaryOut[i] - gross[i]
-                        }
-                        slack *= 0.9
-                        var loading: [(technique: Int, ratio: Double, load: Double)] = []
-                        for (technique, d) in loads[l] where d > 0 && chosen.contains(technique) {
-                            loading.append((technique, (acceptedGain[technique] ?? 0) / d, d))
-                        }
-                        // Ties in the switches' own order (most profitable first).
-                        loading.sort { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && order[$0.technique]! < order[$1.technique]!) }
-                        var spent = 0.0
-                        for x in loading {
-                            if spent + x.load <= slack { spent += x.load } else { chosen.remove(x.technique) }
+                if knapsack, take > 1, let (system, gross) = acceptedSystem {
+                    let others = broken.filter { $0.resource != tight.resource || $0.index != tight.index }
+                    var touched = Set<Int>()
+                    for sw in a.switches.prefix(take) {
+                        for j in [sw.technique, Int(a.basis.primary[sw.product])] where j >= 0 {
+                            for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) < n { touched.insert(Int(columns.colIndex[p])) }
                         }
                     }
-                    guard chosen.count < take, !chosen.isEmpty else { take /= 2; basis = apply(accepted!, take, fixed: fixedCapacity); continue }
-                    retry(a) { chosen.contains($0.technique) }
-                    continue
+                    let width = min(32, max(8, (1 << 25) / max(n, 1)))
+                    let unexplained = others.filter { $0.resource || !touched.contains($0.index) }
+                    let explained = others.filter { !$0.resource && touched.contains($0.index) }
+                    let solved = Array((unexplained + explained).prefix(width - 1))
+                    let limits = [tight] + solved
+                    // The explained capacities the solve did not take (it took them after the unexplained).
+                    let direct = Array(explained.dropFirst(max(0, solved.count - unexplained.count)))
+                    if let loads = loadingSwitches(a.basis, system: system, gross: gross, limits: limits, direct: direct,
+                                                   switches: Array(a.switches.prefix(take))) {
+                        var chosen = Set(a.switches.prefix(take).map(\.technique))
+                        let order = Dictionary(a.switches.prefix(take).enumerated().map { ($1.technique, $0) }, uniquingKeysWith: min)
+                        for (l, limit) in (limits + direct).enumerated() {
+                            var slack: Double
+                            if limit.resource {
+                                let rk = needs.limitedResources[limit.index]
+                                var use = 0.0
+                                for p in system.r.rowStart[rk]..<system.r.rowStart[rk + 1] { use += system.r.values[p] * gross[Int(system.r.colIndex[p])] }
+                                slack = e.resources[rk].limit! - use
+                            } else {
+                                let i = limit.index
+                                slack = cap[Int(a.basis.primary[i])] * a.basis.primaryOut[i] - gross[i]
+                            }
+                            slack *= 0.9
+                            var loading: [(technique: Int, ratio: Double, load: Double)] = []
+                            for (technique, d) in loads[l] where d > 0 && chosen.contains(technique) {
+                                loading.append((technique, (acceptedGain[technique] ?? 0) / d, d))
+                            }
+                            // Ties in the switches' own order (most profitable first).
+                            loading.sort { $0.ratio > $1.ratio || ($0.ratio == $1.ratio && order[$0.technique]! < order[$1.technique]!) }
+                            var spent = 0.0
+                            for x in loading {
+                                if spent + x.load <= slack { spent += x.load } else { chosen.remove(x.technique) }
+                            }
+                        }
+                        guard chosen.count < take, !chosen.isEmpty else { take /= 2; basis = apply(accepted!, take, fixed: fixedCapacity); continue }
+                        retry(a) { chosen.contains($0.technique) }
+                        continue
+                    }
                 }
                 if take == 1 {
                     // This one switch makes another limit bind first: it needs a basis with two

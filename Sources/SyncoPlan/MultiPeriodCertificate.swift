@@ -26,8 +26,7 @@ import SyncoModel
 ///   + Σ (1 + ρ)·S_0·σ_0 − Σ f·τ + (what positive profits can add over any feasible plan),
 /// the last term charged as follows: capital and natural stocks at their a-priori bounds; the
 /// profits of inventories and investment moved onto the activities that make the product
-/// (an inventory is at most what was made since plus what was kept, an investment at most what
-/// was made); then each period's activities together, those using a limited resource sharing
+/// (an inventory or an investment is at most what was made plus what was kept); then each period's activities together, those using a limited resource sharing
 /// its limit (a fractional knapsack per resource, the cheapest of them taken) and each at most
 /// its a-priori bound. It is
 /// computed after rescaling the valuations so that the λ column's dual constraint holds
@@ -135,10 +134,11 @@ extension PlanCertificate {
         }
         for r in 0..<R { if me.budgets[r] != nil { signed(beta[r]) } else if beta[r] != 0 { dr += beta[r] * beta[r] } }
         for s in 0..<S { signed(tau[s]) }
-        // A priori bounds on every variable of any feasible plan (period by period: capital
-        // available bounds activity, activity bounds production, production bounds inventory
-        // and investment, investment bounds later capital). They turn a positive reduced profit
-        // of a variable without a cap into a finite, proven addition to the bound.
+        // A priori bounds on activities, capital and natural stocks of any feasible plan (period
+        // by period: capital available bounds activity, activity bounds production, production
+        // bounds inventory and investment, investment bounds later capital). They turn a
+        // positive reduced profit of a variable without a cap into a finite, proven addition to
+        // the bound.
         let box = MultiPeriodCertificate.aPrioriBounds(me)
         // What the positive reduced profits can add to λ over any feasible plan. Capital and
         // natural stocks are charged through their a-priori bounds. Inventories and investment
@@ -154,9 +154,8 @@ extension PlanCertificate {
             if !cap.isFinite { dualViolation += v * v }
             capped += min(cap, b) * v
         }
-        // Products whose requirement can be negative (a negative non-guaranteed need): nothing
-        // bounds their inventory or investment by production.
-        let negativeNeed = (0..<n).map { i in (0..<T).contains { o[$0][i] < 0 || g[$0][i] < 0 } }
+        // Products with a negative need: nothing bounds their inventory or investment by production.
+        let negativeNeed = MultiPeriodCertificate.negativeNeeds(me)
         var moved = [[Double]](repeating: [Double](repeating: 0, count: n), count: T)
         var anyMoved = [Bool](repeating: false, count: T)
         for i in 0..<n {
@@ -172,11 +171,11 @@ extension PlanCertificate {
                 var here = 0.0
                 if st != nil {
                     let v = -y[k][i] + (k + 1 < T ? c * y[k + 1][i] : 0)
-                    if negativeNeed[i] { profit(v, cap: .infinity) } else if v > 0 { dualViolation += v * v; here += v }
+                    if negativeNeed.contains(i) { profit(v, cap: .infinity) } else if v > 0 { dualViolation += v * v; here += v }
                 }
                 if capital && k + 1 < T {
                     let v = -y[k][i] + alpha[k][i]
-                    if negativeNeed[i] { profit(v, cap: .infinity) } else if v > 0 { dualViolation += v * v; here += v }
+                    if negativeNeed.contains(i) { profit(v, cap: .infinity) } else if v > 0 { dualViolation += v * v; here += v }
                 }
                 weight = here + c * weight
                 if weight > 0 { moved[k][i] += weight; anyMoved[k] = true }
@@ -250,7 +249,6 @@ extension PlanCertificate {
         maxRowViolation = rowViolation
     }
 
-
     /// An upper bound on Σ_j p_j·x_j over every feasible plan's activities x of period k, for
     /// profits p (only positive ones count), each activity at most its a-priori bound
     /// `bound[j]`, those using a resource limited in the period sharing its limit
@@ -261,11 +259,17 @@ extension PlanCertificate {
         return PlanCertificate.sharedLimitCharge(me.economy.techniques, paying: paying, resourceCount: me.economy.resourceCount) { me.limits[$0]?[k] }
     }
 
-    /// Upper bounds, valid for every feasible plan, on activities `[t][j]`, production of each
-    /// product `[t][i]` (which bounds investment), inventories `[t][i]`, capital stocks `[t][i]`
-    /// and natural stocks `[t][s]` (t = 0…T, level at the start of period t). Infinite where
-    /// nothing in the economy limits the variable.
-    static func aPrioriBounds(_ me: MultiPeriodEconomy) -> (activity: [[Double]], production: [[Double]], inventory: [[Double]], capital: [[Double]], stock: [[Double]]) {
+    /// The products with a negative (non-guaranteed) need in some period: their requirement can
+    /// be below zero, so more of them can be stored or invested than was made.
+    static func negativeNeeds(_ me: MultiPeriodEconomy) -> Set<Int> {
+        Set(me.needs.filter { n in (0..<me.periods).contains { n.amount[$0] < 0 } }.map { Int($0.product) })
+    }
+
+    /// Upper bounds, valid for every feasible plan, on activities `[t][j]`, capital stocks
+    /// `[t][i]` and natural stocks `[t][s]` (t = 0…T, level at the start of period t), derived
+    /// period by period through production, inventories and investment. Infinite where nothing
+    /// in the economy limits the variable.
+    static func aPrioriBounds(_ me: MultiPeriodEconomy) -> (activity: [[Double]], capital: [[Double]], stock: [[Double]]) {
         let e = me.economy, t = e.techniques
         let T = me.periods, n = e.productCount, m = e.techniqueCount, S = me.stocks.count
         var act = [[Double]](repeating: [Double](repeating: .infinity, count: m), count: T)
@@ -273,8 +277,7 @@ extension PlanCertificate {
         var inv = prod, cap = prod
         var stock = [[Double]](repeating: [Double](repeating: 0, count: S), count: T + 1)
         var K = (0..<n).map { me.capital[$0]?.initial ?? 0 }
-        // A product with a negative need somewhere can be stored or invested beyond what is made.
-        let negativeNeed = Set(me.needs.filter { n in (0..<T).contains { n.amount[$0] < 0 } }.map { Int($0.product) })
+        let negativeNeed = negativeNeeds(me)
         for s in 0..<S { stock[0][s] = me.stocks[s].initial }
         for k in 0..<T {
             for i in 0..<n { cap[k][i] = K[i] }
@@ -304,11 +307,10 @@ extension PlanCertificate {
                     K[i] = negativeNeed.contains(i) ? .infinity : (1 - c.depreciation) * K[i] + (me.storage[i] != nil ? inv[k][i] : prod[k][i])
                 }
             }
-            for i in negativeNeed { prod[k][i] = .infinity }
             for s in 0..<S {
                 stock[k + 1][s] = min(me.stocks[s].carryingCapacity ?? .infinity, (1 + me.stocks[s].regeneration) * stock[k][s])
             }
         }
-        return (act, prod, inv, cap, stock)
+        return (act, cap, stock)
     }
 }
