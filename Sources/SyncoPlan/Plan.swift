@@ -41,6 +41,10 @@ public struct Plan: Sendable {
     /// The technique choices the decomposition over resource prices mixed, kept so that a
     /// re-plan of the same techniques starts from them (`BasisPolish.PriceState`). In-process only.
     var prices: BasisPolish.PriceState? = nil
+    /// The technique blocks the plan's fingerprint was taken of, with the fingerprint: a re-plan
+    /// whose blocks share their storage with these has the same techniques, and the hash of a
+    /// million techniques is not taken again. In-process only.
+    var techniqueKey: TechniqueKey? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
     public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double]) -> Plan {
@@ -98,6 +102,11 @@ struct LeontiefStructure: Sendable {
 
     /// A hash of the techniques' outputs, inputs and resource uses (what the system is built
     /// from; capacities, ids and needs may change without invalidating it).
+    static func fingerprint(_ t: TechniqueTable, kept: TechniqueKey?) -> TechniqueKey {
+        if let kept, kept.sharesStorage(with: t) { return kept }
+        return TechniqueKey(fingerprint: fingerprint(t), blocks: [t.outputs, t.inputs, t.resources])
+    }
+
     static func fingerprint(_ t: TechniqueTable) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         @inline(__always) func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01b3; h ^= h >> 29 }
@@ -108,5 +117,22 @@ struct LeontiefStructure: Sendable {
             block.amount.withUnsafeBufferPointer { for v in $0 { mix(v.bitPattern) } }
         }
         return h
+    }
+}
+
+/// A technique table's fingerprint and the blocks it was taken of (`LeontiefStructure.fingerprint`).
+struct TechniqueKey: Sendable {
+    var fingerprint: UInt64
+    var blocks: [EntryBlock]
+
+    /// True when `t`'s outputs, inputs and resource uses are the very arrays fingerprinted (one
+    /// copy-on-write storage each): then they hold the same values, without reading them.
+    func sharesStorage(with t: TechniqueTable) -> Bool {
+        func same<T>(_ a: [T], _ b: [T]) -> Bool {
+            a.count == b.count && a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in pa.baseAddress == pb.baseAddress } }
+        }
+        return zip(blocks, [t.outputs, t.inputs, t.resources]).allSatisfy { k, b in
+            same(k.start, b.start) && same(k.index, b.index) && same(k.amount, b.amount)
+        }
     }
 }

@@ -97,6 +97,8 @@ public enum Planner {
                 guard plan.certificate.passes(tolerance) else { return nil }
             }
             plan.structure = st
+            _ = techniqueFingerprint()
+            plan.techniqueKey = fingerprint
             plan.status = .optimal
             plan.seconds = elapsed()
             plan.message = "optimal: \(how); relative residuals and gap within \(tolerance)"
@@ -105,12 +107,12 @@ public enum Planner {
 
         // The square Leontief system: reused from the warm plan when the techniques are the same.
         let hasGuaranteed = needs.guaranteed.contains { $0 > 0 }
-        var fingerprint: UInt64? = nil
+        var fingerprint: TechniqueKey? = nil
         func techniqueFingerprint() -> UInt64 {
-            if let f = fingerprint { return f }
-            let f = LeontiefStructure.fingerprint(e.techniques)
+            if let f = fingerprint { return f.fingerprint }
+            let f = LeontiefStructure.fingerprint(e.techniques, kept: warmStart?.techniqueKey)
             fingerprint = f
-            return f
+            return f.fingerprint
         }
         var polishCache: BasisPolish? = nil
         func basisPolish() -> BasisPolish {
