@@ -93,6 +93,18 @@ public struct LeontiefSolver: Sendable {
                                 simdRow(SIMD8<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
                                 c += 8
                             }
+                            // The rest in four and two at a time: each pass reads the row's
+                            // entries again, so fewer, wider passes.
+                            if c + 4 <= w {
+                                var q = start
+                                simdRow(SIMD4<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
+                                c += 4
+                            }
+                            if c + 2 <= w {
+                                var q = start
+                                simdRow(SIMD2<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
+                                c += 2
+                            }
                             while c < w {
                                 var sum = db[o + c]
                                 var q = start
