@@ -616,6 +616,7 @@ struct BasisPolish: Sendable {
                 kept: Vertex? = nil, note: (@Sendable (String) -> Void)? = nil) -> Outcome? {
         let started = DispatchTime.now().uptimeNanoseconds
         var last: BasisPoint? = nil
+        var lastSystem: LeontiefSystem? = nil
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -648,7 +649,14 @@ struct BasisPolish: Sendable {
             // The first step of a kept vertex reuses its system and starts its solves from it;
             // later steps start from the last basis' solutions (one column of M changed).
             let first = step == 1 ? kept : nil
-            let sys = first?.system ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+            // M depends on the carriers only: an exchange that adds or drops a binding row or an
+            // extra keeps it, and the system (two transposes of every input at 10^7 products) is
+            // not built again.
+            let sys: LeontiefSystem
+            if let s = first?.system { sys = s }
+            else if let s = lastSystem, s.primaryTechnique == basis.primary, s.primaryOutput == basis.primaryOut { sys = s }
+            else { sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut) }
+            lastSystem = sys
             guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
                                       initialForward: first?.forward ?? predicted ?? last?.forward, initialDual: first?.dual ?? last?.dual)
             else { return stop(step, "a basis solve failed") }
