@@ -100,13 +100,15 @@ struct LeontiefStructure: Sendable {
     var embodied: [Double]?
     var bindingResource: Int?
 
-    /// A hash of the techniques' outputs, inputs and resource uses (what the system is built
-    /// from; capacities, ids and needs may change without invalidating it).
+    /// The fingerprint of `t` with the blocks it was taken of: `kept` itself when `t` holds the
+    /// very arrays `kept` was taken of, else a new hash.
     static func fingerprint(_ t: TechniqueTable, kept: TechniqueKey?) -> TechniqueKey {
         if let kept, kept.sharesStorage(with: t) { return kept }
         return TechniqueKey(fingerprint: fingerprint(t), blocks: [t.outputs, t.inputs, t.resources])
     }
 
+    /// A hash of the techniques' outputs, inputs and resource uses (what the system is built
+    /// from; capacities, ids and needs may change without invalidating it).
     static func fingerprint(_ t: TechniqueTable) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         @inline(__always) func mix(_ v: UInt64) { h = (h ^ v) &* 0x0000_0100_0000_01b3; h ^= h >> 29 }

@@ -97,8 +97,7 @@ public enum Planner {
                 guard plan.certificate.passes(tolerance) else { return nil }
             }
             plan.structure = st
-            _ = techniqueFingerprint()
-            plan.techniqueKey = fingerprint
+            plan.techniqueKey = techniqueKey()
             plan.status = .optimal
             plan.seconds = elapsed()
             plan.message = "optimal: \(how); relative residuals and gap within \(tolerance)"
@@ -107,13 +106,14 @@ public enum Planner {
 
         // The square Leontief system: reused from the warm plan when the techniques are the same.
         let hasGuaranteed = needs.guaranteed.contains { $0 > 0 }
-        var fingerprint: TechniqueKey? = nil
-        func techniqueFingerprint() -> UInt64 {
-            if let f = fingerprint { return f.fingerprint }
-            let f = LeontiefStructure.fingerprint(e.techniques, kept: warmStart?.techniqueKey)
-            fingerprint = f
-            return f.fingerprint
+        var key: TechniqueKey? = nil
+        func techniqueKey() -> TechniqueKey {
+            if let k = key { return k }
+            let k = LeontiefStructure.fingerprint(e.techniques, kept: warmStart?.techniqueKey)
+            key = k
+            return k
         }
+        func techniqueFingerprint() -> UInt64 { techniqueKey().fingerprint }
         var polishCache: BasisPolish? = nil
         func basisPolish() -> BasisPolish {
             if let b = polishCache { return b }
