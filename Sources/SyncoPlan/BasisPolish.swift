@@ -488,15 +488,14 @@ struct BasisPolish: Sendable {
         return changed
     }
 
-    /// How much each switch (product i to technique b) adds to the use of `limit` to first
-    /// order, by technique b: δ = u_i·(Δr_T − v·ΔM_i), where v = e_T·M⁻¹ comes from one transposed Leontief solve
-    /// of `basis`' system and ΔM_i is the change of product i's column of I − A per unit of its
-    /// output. Nil when the solve fails.
-    /// The loads of `switches` on each of `limits` (one dictionary per limit, by technique b),
-    /// from one transposed block solve of width `limits.count`; then, for each capacity in
-    /// `direct`, the direct part of the load alone (v = e_T, the first term of M⁻¹'s series:
-    /// how much more of that product the switched technique takes as input per unit of
-    /// output), which needs no solve.
+    /// The loads of `switches` (product i to technique b) on each of `limits` and then of
+    /// `direct`, one dictionary per limit, by technique b: to first order a switch adds
+    /// δ = u_i·(Δr_T − v·ΔM_i) to a limit's use, where ΔM_i is the change of product i's column
+    /// of I − A per unit of its output and v = e_T·M⁻¹ for `limits` comes from one transposed
+    /// block solve of width `limits.count` on `basis`' system. For each capacity in `direct`
+    /// only the direct part of the load is taken (v = e_T, the first term of M⁻¹'s series: how
+    /// much more of that product the switched technique takes as input per unit of output),
+    /// which needs no solve. Nil when the solve fails.
     func loadingSwitches(_ basis: Basis, system sys: LeontiefSystem, gross: [Double], limits: [Limit], direct: [Limit] = [],
                          switches: [(product: Int, technique: Int)]) -> [[Int: Double]]? {
         let n = needs.economy.productCount

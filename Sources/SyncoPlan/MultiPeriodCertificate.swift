@@ -26,9 +26,9 @@ import SyncoModel
 ///   + Σ (1 + ρ)·S_0·σ_0 − Σ f·τ + (what positive profits can add over any feasible plan),
 /// the last term charged as follows: capital and natural stocks at their a-priori bounds; the
 /// profits of inventories and investment moved onto the activities that make the product
-/// (an inventory or an investment is at most what was made plus what was kept); then each period's activities together, those using a limited resource sharing
-/// its limit (a fractional knapsack per resource, the cheapest of them taken) and each at most
-/// its a-priori bound. It is
+/// (an inventory or an investment is at most what was made plus what was kept); then each
+/// period's activities together, those using a limited resource sharing its limit (a fractional
+/// knapsack per resource, the cheapest of them taken) and each at most its a-priori bound. It is
 /// computed after rescaling the valuations so that the λ column's dual constraint holds
 /// exactly (Σ y·o = 1); it bounds the best λ from above when the dual residual is zero, and the
 /// gap is |λ − bound| / (1 + |λ| + |bound|).
