@@ -265,6 +265,7 @@ struct BasisPolish: Sendable {
         // Accepted rounds that raised λ by less than 1e-9 of itself in a row: policy iteration
         // is going round the same few switches (each cycle blocks one), and pivots take over.
         var staleRounds = 0
+        var roundSystem: LeontiefSystem? = nil
         let started = DispatchTime.now().uptimeNanoseconds
         for round in 1...max(rounds, 1) {
             // Rounds are timed too: at 10^5 products × 10 periods each takes over a second, and
@@ -275,6 +276,9 @@ struct BasisPolish: Sendable {
             }
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+            // A round changes a few carriers: the last round's Perron pair starts this one's.
+            if let p = roundSystem { sys.seedPerron(from: p) }
+            roundSystem = sys
             guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda)
             else { return finish() }
             // Joint production (what a technique makes besides its product: the capital a
@@ -511,7 +515,7 @@ struct BasisPolish: Sendable {
                 rows[limit.index * w + l] = 1
             }
         }
-        let v = LeontiefSolver(tolerance: 1e-10, maxIterations: 20_000).solve(sys.aTransposed, rows, width: w)
+        let v = sys.solveTransposed(rows, width: w, tolerance: 1e-10)
         guard v.converged else { return nil }
         // Column of I − A (and −r on the resource row) per unit of output: K's column / output.
         func effect(_ j: Int, _ l: Int) -> Double {
@@ -575,7 +579,7 @@ struct BasisPolish: Sendable {
         }
         var rhs = [Double](repeating: 0, count: 2 * n)
         for i in 0..<n { rhs[2 * i] = h[i]; rhs[2 * i + 1] = needs.other[i] }
-        let sol = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: 2)
+        let sol = sys.solve(rhs, width: 2, tolerance: 1e-12)
         guard sol.converged else { return nil }
         var lambda = needs.lambdaUpper
         var tight: Limit? = nil
@@ -654,7 +658,10 @@ struct BasisPolish: Sendable {
             let sys: LeontiefSystem
             if let s = first?.system { sys = s }
             else if let s = lastSystem, s.primaryTechnique == basis.primary, s.primaryOutput == basis.primaryOut { sys = s }
-            else { sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut) }
+            else {
+                sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+                if let p = lastSystem ?? kept?.system { sys.seedPerron(from: p) }
+            }
             lastSystem = sys
             guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
                                       initialForward: first?.forward ?? predicted ?? last?.forward, initialDual: first?.dual ?? last?.dual)
@@ -1153,7 +1160,7 @@ struct BasisPolish: Sendable {
             // The basis' own columns are solved: only the entering one is new.
             var column = [Double](repeating: 0, count: n)
             for i in 0..<n { column[i] = rhs[i * w + q + 1] }
-            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, column)
+            let solved = sys.solve(column, tolerance: 1e-12)
             guard solved.converged else { return nil }
             var u = [Double](repeating: 0, count: n * w)
             for i in 0..<n {
@@ -1164,7 +1171,7 @@ struct BasisPolish: Sendable {
         } else {
             // A solution of a similar basis (same width: h, λ, the extras) starts the iteration.
             let start = initialForward.flatMap { $0.count == n * w ? $0 : nil }
-            let solved = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.a, rhs, width: w, initial: start)
+            let solved = sys.solve(rhs, width: w, initial: start, tolerance: 1e-12)
             guard solved.converged else { return nil }
             u0 = solved.x
         }
@@ -1247,8 +1254,7 @@ struct BasisPolish: Sendable {
         // 8. Duals: Mᵀ y = −Rᵀ w on the product rows, w on the binding resource rows.
         var dr = [Double](repeating: 0, count: n)
         for k in 0..<q where wDual[k] != 0 { for (i, v) in rows[k] { dr[i] -= v * wDual[k] } }
-        let dual = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000).solve(sys.aTransposed, dr,
-                                                                                   initial: initialDual.flatMap { $0.count == n ? $0 : nil })
+        let dual = sys.solveTransposed(dr, initial: initialDual.flatMap { $0.count == n ? $0 : nil }, tolerance: 1e-12)
         guard dual.converged else { return nil }
         var ys = [Double](repeating: 0, count: n + limited.count)
         for i in 0..<n { ys[i] = max(dual.x[i], 0) }

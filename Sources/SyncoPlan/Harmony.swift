@@ -233,7 +233,7 @@ enum Harmony {
                 net[2 * i] = min(u[q], 1) * target[i]
                 net[2 * i + 1] = max(0, u[q] - 1) * target[i]
             }
-            let sol = LeontiefSolver(tolerance: 1e-10, maxIterations: 2000).solve(sys.a, net, width: 2)
+            let sol = sys.solve(net, width: 2, tolerance: 1e-10, maxIterations: 2000)
             guard sol.converged else { continue }
             var x = sys.activities(gross: (0..<n).map { sol.x[2 * $0] + sol.x[2 * $0 + 1] }, techniques: m)
             for q in targets.indices { x.append(h(u[q])) }

@@ -147,10 +147,10 @@ extension Harmony {
             var column = pieceTarget, cost = pieceCost, upper = pieceLength
             for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(columnBound[j]) }
             let sys = LeontiefSystem(e, primary: primary, output: primaryOut)
-            let forward = LeontiefSolver(tolerance: 1e-12, maxIterations: 20_000)
+            if let p = previous?.system { sys.seedPerron(from: p) }
             // From scratch: `start` solved other demands, and with g = 0 the iteration from it
             // would only shrink towards zero.
-            let u0 = forward.solve(sys.a, g)
+            let u0 = sys.solve(g, tolerance: 1e-12)
             guard u0.converged else { return nil }
             var rows: [ReducedRow] = limited.indices.map { .resource($0) }
             var inSet = Set(rows)
@@ -204,7 +204,7 @@ extension Harmony {
                             }
                         }
                     }
-                    let sol = LeontiefSolver(tolerance: 1e-13, maxIterations: 20_000).solve(sys.aTransposed, rhs, width: k, initial: initial)
+                    let sol = sys.solveTransposed(rhs, width: k, initial: initial, tolerance: 1e-13)
                     guard sol.converged else { return false }
                     solved = sol.x.withUnsafeBufferPointer { x in (0..<k).map { c in (0..<n).map { x[$0 * k + c] } } }
                 }
@@ -312,7 +312,7 @@ extension Harmony {
                     if new.isEmpty, let v = simplex.unboundedRay.first, v < pieceTarget.count {
                         var d = [Double](repeating: 0, count: n)
                         for (i, a) in directions[pieceTarget[v]] { d[i] += a }
-                        let need = forward.solve(sys.a, d)
+                        let need = sys.solve(d, tolerance: 1e-12)
                         var top = 0.0
                         for l in 0..<n { top = max(top, abs(need.x[l])) }
                         for l in 0..<n where primary[l] >= 0 && cap[Int(primary[l])].isFinite && need.x[l] > 1e-12 * top {
@@ -340,7 +340,7 @@ extension Harmony {
                         demand[Int(columns.colIndex[p])] -= columns.values[p] * z
                     }
                 }
-                let sol = forward.solve(sys.a, demand, initial: gross)
+                let sol = sys.solve(demand, initial: gross, tolerance: 1e-12)
                 guard sol.converged else { return nil }
                 gross = sol.x
                 // Limits the solution breaks that are not rows yet.

@@ -1,3 +1,4 @@
+import Synchronization
 import SyncoModel
 import SyncoSparse
 
@@ -51,6 +52,7 @@ public struct LeontiefSystem: Sendable {
         primaryTechnique = primary
         primaryOutput = mainOut
         aTransposedStorage = at
+        perronCache = PerronCache()
     }
 
     /// The columns of a choice's system without transposing them: Aᵀ (row j: what one unit of
@@ -101,6 +103,46 @@ public struct LeontiefSystem: Sendable {
     /// Aᵀ in CSR form (the columns of A), kept from construction for transposed solves.
     public var aTransposed: CSRMatrix { aTransposedStorage }
 
+    private let perronCache: PerronCache
+
+    /// A's dominant eigenpair for the solves' deflation (`PerronPair`), found by power
+    /// iteration on first use and kept (with this system, by every plan that keeps it); for
+    /// transposed solves its `transposed` form. Nil when the power iteration does not settle.
+    public var perron: (forward: PerronPair, transposed: PerronPair)? {
+        perronCache.value(force: true) { PerronPair.estimate(a, transposed: aTransposedStorage, seed: $0) }
+    }
+
+    /// The pair for a solve of `width` right-hand sides, when it pays: the pair's power
+    /// iteration (about six steps of two products, from scratch at ρ ≈ 0.4) costs about what
+    /// deflation saves one single-column solve, so a system's first narrow solve goes without
+    /// it unless the pair is known or seeded (a seeded pair settles in a step or two).
+    private func deflation(width: Int) -> (forward: PerronPair, transposed: PerronPair)? {
+        perronCache.value(force: width >= 4) { PerronPair.estimate(a, transposed: aTransposedStorage, seed: $0) }
+    }
+
+    /// Starts this system's power iteration from `other`'s pair (a system that differs in a
+    /// few carriers) when `other` has one and this system has none yet.
+    public func seedPerron(from other: LeontiefSystem) {
+        guard let p = other.perronCache.known, p.forward.right.count == a.rows else { return }
+        perronCache.seed(p.forward)
+    }
+
+    /// Solves (I − A)·X = D (`width` right-hand sides, interleaved) by the deflated Neumann
+    /// iteration; for D ≥ 0 the net outputs of X meet D (`LeontiefSolver.Side.above`).
+    public func solve(_ d: [Double], width: Int = 1, initial: [Double]? = nil, tolerance: Double,
+                      maxIterations: Int = 20_000) -> LeontiefSolver.Result {
+        LeontiefSolver(tolerance: tolerance, maxIterations: maxIterations)
+            .solve(a, d, width: width, initial: initial, deflation: deflation(width: width)?.forward, side: .above)
+    }
+
+    /// Solves (I − A)ᵀ·Y = D (prices: rows of D are products) by the deflated Neumann iteration;
+    /// for D ≥ 0 no technique of the system pays at Y (`LeontiefSolver.Side.below`).
+    public func solveTransposed(_ d: [Double], width: Int = 1, initial: [Double]? = nil, tolerance: Double,
+                                maxIterations: Int = 20_000) -> LeontiefSolver.Result {
+        LeontiefSolver(tolerance: tolerance, maxIterations: maxIterations)
+            .solve(aTransposedStorage, d, width: width, initial: initial, deflation: deflation(width: width)?.transposed)
+    }
+
     /// The amount of resource `k` embodied in one unit of each product, v = ℓ_k(I − A)⁻¹ (a solve
     /// with Aᵀ; ℓ_k is row k of `r`), or nil when the solve does not converge. `initial` is an
     /// earlier answer to start from.
@@ -108,7 +150,7 @@ public struct LeontiefSystem: Sendable {
         let n = a.rows
         var ell = [Double](repeating: 0, count: n)
         for q in r.rowStart[k]..<r.rowStart[k + 1] { ell[Int(r.colIndex[q])] = r.values[q] }
-        let sol = LeontiefSolver(tolerance: tolerance, maxIterations: 2000).solve(aTransposed, ell, initial: initial)
+        let sol = solveTransposed(ell, initial: initial, tolerance: tolerance, maxIterations: 2000)
         return sol.converged ? sol.x : nil
     }
 
@@ -128,4 +170,32 @@ public struct LeontiefSystem: Sendable {
         for need in e.needs { d[Int(need.product)] += need.amount }
         return d
     }
+}
+
+/// The system's Perron pair, computed at most once; shared by the copies of a system.
+private final class PerronCache: Sendable {
+    private struct State {
+        var computed = false
+        var pair: (forward: PerronPair, transposed: PerronPair)? = nil
+        var seed: PerronPair? = nil
+        var asked = 0
+    }
+    private let state = Mutex(State())
+
+    /// The pair, computed now if `force`, if seeded, or if the system was asked before.
+    func value(force: Bool, _ compute: (PerronPair?) -> PerronPair?) -> (forward: PerronPair, transposed: PerronPair)? {
+        state.withLock { s in
+            defer { s.asked += 1 }
+            if !s.computed && (force || s.seed != nil || s.asked > 0) {
+                s.computed = true
+                s.pair = compute(s.seed).map { ($0, $0.transposed) }
+                s.seed = nil
+            }
+            return s.pair
+        }
+    }
+
+    var known: (forward: PerronPair, transposed: PerronPair)? { state.withLock { $0.pair } }
+
+    func seed(_ p: PerronPair) { state.withLock { s in if !s.computed { s.seed = p } } }
 }

@@ -384,11 +384,10 @@ public enum Planner {
     static func leontiefActivities(_ e: Economy, demand: [Double], system: LeontiefSystem? = nil,
                                    initial: [Double]? = nil) -> (x: [Double], gross: [Double])? {
         let sys = system ?? LeontiefSystem(e)
-        let solver = LeontiefSolver(tolerance: 1e-9, maxIterations: 2000)
         let start = initial.flatMap { $0.count == e.productCount ? $0 : nil }
-        var r = solver.solve(sys.a, demand, initial: start)
+        var r = sys.solve(demand, initial: start, tolerance: 1e-9, maxIterations: 2000)
         if demand.contains(where: { $0 < 0 }) && (!r.converged || r.x.contains { $0 < 0 }) {
-            r = solver.solve(sys.a, demand.map { max(0, $0) })
+            r = sys.solve(demand.map { max(0, $0) }, tolerance: 1e-9, maxIterations: 2000)
         }
         guard r.converged else { return nil }
         return (sys.activities(gross: r.x, techniques: e.techniqueCount), r.x)

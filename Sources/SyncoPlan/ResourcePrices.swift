@@ -249,7 +249,6 @@ extension BasisPolish {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let k = needs.limitedResources.count
-        let solver = LeontiefSolver(tolerance: 1e-11, maxIterations: 20_000)
         var x = [Double](repeating: 0, count: m + 1)
         // The plans of g and of o separately (one solve of width 2): a re-plan's new weights
         // then leave the kept solutions a good start (one of μg + ρo was no start for other μ, ρ).
@@ -258,6 +257,7 @@ extension BasisPolish {
         var kept: [PriceChoice] = []
         var lastSolution: [Double]? = nil
         var lastSystem: LeontiefSystem? = nil
+        var seedSystem: LeontiefSystem? = choices.lazy.compactMap { $0.system }.first
         // A choice new to this re-plan starts from a kept choice's plans: choices differ in few
         // products, so those are closer than the needs themselves.
         let keptStart = solutions.lazy.compactMap { $0 }.first { $0.count == 2 * n }
@@ -265,8 +265,11 @@ extension BasisPolish {
             let mu = master.solution[k + 2 * c], rho = master.solution[k + 2 * c + 1]
             guard mu > 0 || rho > 0 else { continue }
             let sys = choice.system ?? LeontiefSystem(e, primary: choice.primary, output: choice.output)
+            // Choices differ in a few carriers: the last system's Perron pair starts this one's.
+            if let p = seedSystem { sys.seedPerron(from: p) }
+            seedSystem = sys
             let initial = (c < solutions.count ? solutions[c].flatMap { $0.count == 2 * n ? $0 : nil } : nil) ?? keptStart
-            let sol = solver.solve(sys.a, rhs, width: 2, initial: initial)
+            let sol = sys.solve(rhs, width: 2, initial: initial, tolerance: 1e-11)
             guard sol.converged else { return nil }
             var keep = choice
             keep.solution = sol.x

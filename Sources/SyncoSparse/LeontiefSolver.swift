@@ -20,6 +20,12 @@ public struct LeontiefSolver: Sendable {
         self.maxIterations = maxIterations
     }
 
+    /// Where a deflated solve of a right-hand side D ≥ 0 ends. Plain Neumann from D ends below
+    /// the solution, with residual D − (I − A)·X ≥ 0: as prices, values at which no technique
+    /// pays. `above` ends on the other side, residual ≤ 0: as gross outputs, net outputs that
+    /// meet D (a hair more, never short).
+    public enum Side: Sendable { case below, above }
+
     public struct Result: Sendable {
         /// Solution, interleaved by right-hand side: x[i*width + k].
         public var x: [Double]
@@ -33,23 +39,42 @@ public struct LeontiefSolver: Sendable {
     }
 
     /// Solves (I − A)·X = D for `width` right-hand sides stored interleaved in `d`.
-    public func solve(_ a: CSRMatrix, _ d: [Double], width: Int = 1, initial: [Double]? = nil) -> Result {
+    /// `deflation`, the dominant eigenpair of `a` (`PerronPair`), takes the slowest mode out of
+    /// the Neumann iteration; it is dropped, and the iteration starts again without it, when
+    /// the residual grows instead of shrinking. `side` says where a deflated solve of a
+    /// right-hand side without negative entries ends (`Side`).
+    public func solve(_ a: CSRMatrix, _ d: [Double], width: Int = 1, initial: [Double]? = nil,
+                      deflation: PerronPair? = nil, side: Side = .below) -> Result {
         precondition(a.rows == a.columns, "Leontief matrix must be square")
         precondition(d.count == a.rows * width, "right-hand side has wrong length")
         switch method {
-        case .neumann: return neumann(a, d, width: width, initial: initial)
+        case .neumann:
+            let pair = deflation.flatMap { $0.right.count == a.rows ? $0 : nil }
+            return neumann(a, d, width: width, initial: initial, deflation: pair, side: side)
         case .gaussSeidel: return gaussSeidel(a, d, width: width, initial: initial)
         }
     }
 
-    private func neumann(_ a: CSRMatrix, _ d: [Double], width w: Int, initial: [Double]?) -> Result {
+    private func neumann(_ a: CSRMatrix, _ d: [Double], width w: Int, initial: [Double]?, deflation: PerronPair?,
+                         side: Side) -> Result {
         let n = a.rows
         var x = initial ?? d
         var next = [Double](repeating: 0, count: n * w)
         let blocks = a.partition.blockCount
         var blockDiff = [Double](repeating: 0, count: blocks * w)
         var blockMax = [Double](repeating: 0, count: blocks * w)
-        var it = 0
+        // uᵀr per block and right-hand side, r = next − x the residual of x (deflation only).
+        var blockDot = [Double](repeating: 0, count: deflation == nil ? 0 : blocks * w)
+        var pair = deflation
+        // Right-hand sides without a negative entry (see the last step below).
+        var nonnegative = [Bool](repeating: true, count: deflation == nil ? 0 : w)
+        if deflation != nil {
+            for i in 0..<n { for k in 0..<w where d[i * w + k] < 0 { nonnegative[k] = false } }
+        }
+        var beta = [Double](repeating: 0, count: w)
+        var residual = [Double](repeating: 0, count: w)
+        var smallest = Double.infinity
+        var it = 0, spent = 0
         var change = Double.infinity
         while it < maxIterations {
             it += 1
@@ -61,14 +86,20 @@ public struct LeontiefSolver: Sendable {
             next.withUnsafeMutableBufferPointer { np in
             blockDiff.withUnsafeMutableBufferPointer { bdp in
             blockMax.withUnsafeMutableBufferPointer { bmp in
+            blockDot.withUnsafeMutableBufferPointer { bdotp in
+            (pair?.left ?? []).withUnsafeBufferPointer { up in
                 let rs = SharedBuffer(rsp), c = SharedBuffer(cp), v = SharedBuffer(vp), ds = SharedBuffer(dp)
                 let xs = SharedBuffer(xp), ns = SharedMutableBuffer(np)
-                let bd = SharedMutableBuffer(bdp), bm = SharedMutableBuffer(bmp)
+                let bd = SharedMutableBuffer(bdp), bm = SharedMutableBuffer(bmp), bdot = SharedMutableBuffer(bdotp)
+                let us = SharedBuffer(up)
+                let deflating = pair != nil
                 let bounds = a.partition.bounds
                 Parallelism.run(parts: blocks, parallel: a.nonzeros * w >= Parallelism.minimumParallelWork) { b in
                     let rsb = rs.base, cb = c.base, vb = v.base, db = ds.base, xb = xs.base, nb = ns.base
+                    let ub: UnsafePointer<Double>? = deflating ? us.base.baseAddress : nil
                     var p = rsb[bounds[b]]
                     var dmax = [Double](repeating: 0, count: w), xmax = [Double](repeating: 0, count: w)
+                    var udot = [Double](repeating: 0, count: w)
                     for i in bounds[b]..<bounds[b + 1] {
                         let end = rsb[i + 1]
                         let o = i * w
@@ -76,13 +107,15 @@ public struct LeontiefSolver: Sendable {
                             var s = db[i]
                             while p < end { s += vb[p] * xb[Int(cb[p])]; p += 1 }
                             nb[i] = s
-                            dmax[0] = max(dmax[0], abs(s - xb[i]))
+                            let dv = s - xb[i]
+                            if let ub { udot[0] += ub[i] * dv }
+                            dmax[0] = max(dmax[0], abs(dv))
                             xmax[0] = max(xmax[0], abs(s))
                         } else if w == 4 {
                             // Four (two) right-hand sides as one SIMD vector: one gather per nonzero.
-                            simdRow(SIMD4<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax)
+                            simdRow(SIMD4<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot)
                         } else if w == 2 {
-                            simdRow(SIMD2<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax)
+                            simdRow(SIMD2<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot)
                         } else {
                             // Wide blocks: eight right-hand sides at a time, their sums kept in
                             // one SIMD register over the row's entries, then the rest one by one.
@@ -90,19 +123,22 @@ public struct LeontiefSolver: Sendable {
                             var c = 0
                             while c + 8 <= w {
                                 var q = start
-                                simdRow(SIMD8<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
+                                simdRow(SIMD8<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
+                                        column: c, width: w)
                                 c += 8
                             }
                             // The rest in four and two at a time: each pass reads the row's
                             // entries again, so fewer, wider passes.
                             if c + 4 <= w {
                                 var q = start
-                                simdRow(SIMD4<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
+                                simdRow(SIMD4<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
+                                        column: c, width: w)
                                 c += 4
                             }
                             if c + 2 <= w {
                                 var q = start
-                                simdRow(SIMD2<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, column: c, width: w)
+                                simdRow(SIMD2<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
+                                        column: c, width: w)
                                 c += 2
                             }
                             while c < w {
@@ -110,7 +146,9 @@ public struct LeontiefSolver: Sendable {
                                 var q = start
                                 while q < end { sum += vb[q] * xb[Int(cb[q]) * w + c]; q += 1 }
                                 nb[o + c] = sum
-                                dmax[c] = max(dmax[c], abs(sum - xb[o + c]))
+                                let dv = sum - xb[o + c]
+                                if let ub { udot[c] += ub[i] * dv }
+                                dmax[c] = max(dmax[c], abs(dv))
                                 xmax[c] = max(xmax[c], abs(sum))
                                 c += 1
                             }
@@ -118,21 +156,57 @@ public struct LeontiefSolver: Sendable {
                         }
                     }
                     for k in 0..<w { bd.base[b * w + k] = dmax[k]; bm.base[b * w + k] = xmax[k] }
+                    if deflating { for k in 0..<w { bdot.base[b * w + k] = udot[k] } }
                 }
-            }}}}}}}}
-            swap(&x, &next)
+            }}}}}}}}}}
             change = 0
             for k in 0..<w {
                 var dm = 0.0, xm = 0.0
                 for b in 0..<blocks { dm = max(dm, blockDiff[b * w + k]); xm = max(xm, blockMax[b * w + k]) }
                 change = max(change, relativeChange(dm, xm))
+                residual[k] = dm
             }
+            if let pr = pair {
+                // The deflation must make the residual shrink; when it grows well past the
+                // smallest seen (rough vectors, ρ near 1), start again without it.
+                smallest = min(smallest, change)
+                if !change.isFinite || change > 100 * smallest {
+                    pair = nil
+                    blockDot = []
+                    spent += it
+                    it = 0
+                    x = initial ?? d
+                    change = .infinity
+                    continue
+                }
+                if change > tolerance {
+                    // next += ρ/(1 − ρ)·(uᵀr)·v per right-hand side (uᵀv = 1).
+                    let f = pr.rho / (1 - pr.rho)
+                    for k in 0..<w {
+                        var dot = 0.0
+                        for b in 0..<blocks { dot += blockDot[b * w + k] }
+                        beta[k] = f * dot
+                    }
+                    addDeflation(&next, pr.right, beta, width: w, partition: a.partition, parallel: a.nonzeros * w >= Parallelism.minimumParallelWork)
+                } else if change.isFinite {
+                    // The deflated iterate's residual has both signs. For right-hand sides
+                    // ≥ 0, a step along v of four residuals' worth gives it one sign wherever
+                    // v is not tiny: back (below) or on (above), see `Side`.
+                    let f = (side == .below ? -4 : 4) / (1 - pr.rho)
+                    for k in 0..<w { beta[k] = nonnegative[k] ? f * residual[k] : 0 }
+                    if beta.contains(where: { $0 != 0 }) {
+                        addDeflation(&next, pr.right, beta, width: w, partition: a.partition,
+                                     parallel: a.nonzeros * w >= Parallelism.minimumParallelWork)
+                    }
+                }
+            }
+            swap(&x, &next)
             if !change.isFinite { break }
             if change <= tolerance { break }
             _ = n
         }
-        return Result(x: x, width: w, iterations: it, relativeChange: change, converged: change <= tolerance,
-                      nonzerosStreamed: a.nonzeros * it)
+        return Result(x: x, width: w, iterations: it + spent, relativeChange: change, converged: change <= tolerance,
+                      nonzerosStreamed: a.nonzeros * (it + spent))
     }
 
     private func gaussSeidel(_ a: CSRMatrix, _ d: [Double], width w: Int, initial: [Double]?) -> Result {
@@ -188,6 +262,7 @@ public struct LeontiefSolver: Sendable {
 private func simdRow<V: SIMD>(_: V.Type, _ o: Int, _ p: inout Int, _ end: Int, _ vb: UnsafeBufferPointer<Double>,
                               _ cb: UnsafeBufferPointer<Int32>, _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
                               _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double],
+                              _ u: Double?, _ udot: inout [Double],
                               column c: Int = 0, width w: Int = V.scalarCount)
     where V.Scalar == Double {
     var s = UnsafeRawPointer(db.baseAddress! + o + c).loadUnaligned(as: V.self)
@@ -198,6 +273,30 @@ private func simdRow<V: SIMD>(_: V.Type, _ o: Int, _ p: inout Int, _ end: Int, _
     UnsafeMutableRawPointer(nb.baseAddress! + o + c).storeBytes(of: s, as: V.self)
     let dv = s - UnsafeRawPointer(xb.baseAddress! + o + c).loadUnaligned(as: V.self)
     for k in 0..<V.scalarCount { dmax[c + k] = max(dmax[c + k], abs(dv[k])); xmax[c + k] = max(xmax[c + k], abs(s[k])) }
+    if let u { for k in 0..<V.scalarCount { udot[c + k] += u * dv[k] } }
+}
+
+/// x[i·w + k] += β_k·v_i over the row blocks (the deflation's correction of a Neumann step).
+private func addDeflation(_ x: inout [Double], _ v: [Double], _ beta: [Double], width w: Int,
+                          partition: RowPartition, parallel: Bool) {
+    x.withUnsafeMutableBufferPointer { xp in
+    v.withUnsafeBufferPointer { vp in
+    beta.withUnsafeBufferPointer { bp in
+        let xs = SharedMutableBuffer(xp), vs = SharedBuffer(vp), bs = SharedBuffer(bp)
+        let bounds = partition.bounds
+        Parallelism.run(parts: partition.blockCount, parallel: parallel) { b in
+            let xb = xs.base, vb = vs.base, bb = bs.base
+            if w == 1 {
+                let f = bb[0]
+                for i in bounds[b]..<bounds[b + 1] { xb[i] += f * vb[i] }
+            } else {
+                for i in bounds[b]..<bounds[b + 1] {
+                    let vi = vb[i], o = i * w
+                    for k in 0..<w { xb[o + k] += bb[k] * vi }
+                }
+            }
+        }
+    }}}
 }
 
 /// max-norm change relative to the iterate; infinite (not NaN) once the iteration overflows,
