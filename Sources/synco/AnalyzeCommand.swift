@@ -17,6 +17,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Iteration cap.") var maxIterations: Int = 10_000
     @Option(help: "Rows in the table (largest gross output first).") var top: Int = 20
     @Flag(help: "JSON without the per-product rows (for very large economies).") var summary = false
+    @Flag(inversion: .prefixedNo, help: "Take the dominant (Perron) mode out of the Neumann iteration: a third to a half fewer iterations; the pair's power iteration is counted in the time.")
+    var deflation = true
 
     func validate() throws {
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
@@ -30,10 +32,14 @@ struct AnalyzeCommand: ParsableCommand {
         let sys = LeontiefSystem(e)
         Log.progress("solving (I − A)q = d and (I − Aᵀ)c = r with \(method.rawValue), \(sys.a.nonzeros) nonzeros")
         let a: LeontiefAnalysis
-        do { a = try LeontiefAnalysis(e, system: sys, solver: LeontiefSolver(method: method, tolerance: tolerance, maxIterations: maxIterations)) }
+        do { a = try LeontiefAnalysis(e, system: sys, solver: LeontiefSolver(method: method, tolerance: tolerance, maxIterations: maxIterations),
+                                   deflate: deflation) }
         catch { throw InputError("\(file): \(error.issue)") }
         let seconds = Log.elapsed - t0
-        Log.progress("done: \(a.iterations.gross) + \(a.iterations.content) iterations in \(format3(seconds)) s")
+        // The pair the solves used (kept by the system; nil when off or not found).
+        let pair = deflation && method == .neumann ? sys.perron?.forward : nil
+        Log.progress("done: \(a.iterations.gross) + \(a.iterations.content) iterations in \(format3(seconds)) s"
+                     + (pair.map { ", Perron mode deflated (ρ \(format3($0.rho)), \($0.iterations) power steps)" } ?? ""))
         let res = e.resources
         switch format {
         case .json:
@@ -41,6 +47,7 @@ struct AnalyzeCommand: ParsableCommand {
             out += "  \"economy\": \(JSONWriter.quoted(e.name)),\n  \"products\": \(e.productCount),\n  \"techniques\": \(e.techniqueCount),\n"
             out += "  \"method\": \"\(method.rawValue)\",\n  \"tolerance\": \(tolerance),\n"
             out += "  \"iterations\": {\"gross_output\": \(a.iterations.gross), \"content\": \(a.iterations.content)},\n"
+            out += "  \"deflation\": " + (pair.map { "{\"rho\": \(JSONWriter.number($0.rho)), \"power_steps\": \($0.iterations)}" } ?? "null") + ",\n"
             out += "  \"converged\": \(a.converged),\n  \"seconds\": \(seconds),\n"
             out += "  \"resource_use\": {" + res.indices.map { "\(JSONWriter.quoted(res[$0].id)): \(JSONWriter.number(a.resourceUse[$0]))" }.joined(separator: ", ") + "},\n"
             out += "  \"resource_limits\": {" + res.map { "\(JSONWriter.quoted($0.id)): \($0.limit.map(JSONWriter.number) ?? "null")" }.joined(separator: ", ") + "}"
