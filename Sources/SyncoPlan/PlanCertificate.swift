@@ -55,6 +55,17 @@ public struct PlanCertificate: Sendable, Hashable {
 
     public init(economy e: Economy, activities x: [Double], fulfilment lambda: Double,
                 productValuation y: [Double], resourceValuation w: [Double], lambdaCap: Double = .infinity) {
+        var net: [Double] = [], use: [Double] = []
+        self.init(economy: e, activities: x, fulfilment: lambda, productValuation: y, resourceValuation: w,
+                  lambdaCap: lambdaCap, net: &net, use: &use)
+    }
+
+    /// The certificate, handing back the net output per product and the use per resource of
+    /// the activities (`Planner.flows`), which it computes on the way: the plan needs them too,
+    /// and at 10^5 products another pass over the technique table costs a few milliseconds.
+    init(economy e: Economy, activities x: [Double], fulfilment lambda: Double,
+         productValuation y: [Double], resourceValuation w: [Double], lambdaCap: Double = .infinity,
+         net netOut: inout [Double], use useOut: inout [Double]) {
         let n = e.productCount
         let t = e.techniques
         var net = [Double](repeating: 0, count: n)
@@ -165,6 +176,8 @@ public struct PlanCertificate: Sendable, Hashable {
         maxBoundViolation = bv
         dualBound = bound
         maxRowViolation = rowViolation
+        netOut = net
+        useOut = use
     }
 }
 

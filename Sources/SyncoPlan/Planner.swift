@@ -324,12 +324,12 @@ public enum Planner {
         var plan = emptyPlan(e, status: .stopped, seconds: 0)
         plan.fulfilment = lambda
         plan.activities = act
-        (plan.netOutput, plan.resourceUse) = flows(e, act)
         plan.productValuation = pv
         plan.resourceValuation = rv
         plan.numeraire = numeraire(e, rv)
         plan.certificate = PlanCertificate(economy: e, activities: act, fulfilment: lambda, productValuation: pv,
-                                           resourceValuation: rv, lambdaCap: p.lambdaUpper)
+                                           resourceValuation: rv, lambdaCap: p.lambdaUpper,
+                                           net: &plan.netOutput, use: &plan.resourceUse)
         return plan
     }
 
@@ -337,6 +337,16 @@ public enum Planner {
     static func numeraire(_ e: Economy, _ rv: [Double]) -> Int? {
         if let l = e.resources.indices.first(where: { e.resources[$0].kind == .labour && rv[$0] > 0 }) { return l }
         return e.resources.indices.filter { rv[$0] > 0 }.max { rv[$0] * (e.resources[$0].limit ?? 0) < rv[$1] * (e.resources[$1].limit ?? 0) }
+    }
+
+    /// Use per resource of given activities (the resource part of `flows`).
+    static func resourceUse(_ e: Economy, _ x: [Double]) -> [Double] {
+        var use = [Double](repeating: 0, count: e.resourceCount)
+        let t = e.techniques
+        for j in 0..<t.count where x[j] != 0 {
+            for p in t.resources.range(j) { use[Int(t.resources.index[p])] += t.resources.amount[p] * x[j] }
+        }
+        return use
     }
 
     /// Net output per product and use per resource of given activities.
@@ -410,7 +420,7 @@ public enum Planner {
         guard let (xo, gross) = leontiefActivities(e, demand: p.other, system: sys, initial: st.grossOther) else { return nil }
         st.grossOther = gross
         let xg = guaranteedActivity ?? [Double](repeating: 0, count: e.techniqueCount)
-        let (_, ug) = flows(e, xg), (_, uo) = flows(e, xo)
+        let ug = resourceUse(e, xg), uo = resourceUse(e, xo)
         var lambda = Double.infinity
         var binding: Int? = nil
         for (k, r) in e.resources.enumerated() {
