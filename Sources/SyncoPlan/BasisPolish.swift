@@ -265,7 +265,7 @@ struct BasisPolish: Sendable {
         // Accepted rounds that raised λ by less than 1e-9 of itself in a row: policy iteration
         // is going round the same few switches (each cycle blocks one), and pivots take over.
         var staleRounds = 0
-        var roundSystem: LeontiefSystem? = nil
+        var roundPair: PerronPair? = nil
         let started = DispatchTime.now().uptimeNanoseconds
         for round in 1...max(rounds, 1) {
             // Rounds are timed too: at 10^5 products × 10 periods each takes over a second, and
@@ -276,9 +276,10 @@ struct BasisPolish: Sendable {
             }
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             let sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
-            // A round changes a few carriers: the last round's Perron pair starts this one's.
-            if let p = roundSystem { sys.seedPerron(from: p) }
-            roundSystem = sys
+            // A round changes a few carriers: the last round's Perron pair starts this one's
+            // (the pair only is kept: the last round's system may go).
+            sys.seedPerron(roundPair)
+            defer { roundPair = sys.knownPerron ?? roundPair }
             guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda)
             else { return finish() }
             // Joint production (what a technique makes besides its product: the capital a

@@ -123,9 +123,18 @@ public struct LeontiefSystem: Sendable {
     /// Starts this system's power iteration from `other`'s pair (a system that differs in a
     /// few carriers) when `other` has one and this system has none yet.
     public func seedPerron(from other: LeontiefSystem) {
-        guard let p = other.perronCache.known, p.forward.right.count == a.rows else { return }
-        perronCache.seed(p.forward)
+        seedPerron(other.knownPerron)
     }
+
+    /// Starts this system's power iteration from `pair` (see above). Keeping only the pair of
+    /// a system that is done with, not the system, saves its matrices (1.8 GB at 10^7).
+    public func seedPerron(_ pair: PerronPair?) {
+        guard let p = pair, p.right.count == a.rows else { return }
+        perronCache.seed(p)
+    }
+
+    /// The pair if this system has found it (no power iteration started here).
+    public var knownPerron: PerronPair? { perronCache.known?.forward }
 
     /// Solves (I − A)·X = D (`width` right-hand sides, interleaved) by the deflated Neumann
     /// iteration; for D ≥ 0 the net outputs of X meet D (`LeontiefSolver.Side.above`).

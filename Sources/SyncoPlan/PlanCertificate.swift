@@ -1,4 +1,5 @@
 import SyncoModel
+import SyncoSparse
 
 /// An independent check of a fulfilment plan against the economy itself — it reads the
 /// technique table directly and shares no code with the LP builder or the solver.
@@ -68,71 +69,37 @@ public struct PlanCertificate: Sendable, Hashable {
          net netOut: inout [Double], use useOut: inout [Double]) {
         let n = e.productCount
         let t = e.techniques
-        var net = [Double](repeating: 0, count: n)
-        var flow = [Double](repeating: 0, count: n)
-        var use = [Double](repeating: 0, count: e.resourceCount)
         var g = [Double](repeating: 0, count: n), o = [Double](repeating: 0, count: n)
         for need in e.needs {
             if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount }
         }
-        // Dual repair: a technique's positive reduced profit is charged either to its capacity
-        // (cap·profit) or to the limited resource that absorbs it most cheaply, raising that
-        // resource's valuation by θ_k = max profit/r_kt; weak duality then bounds λ* by the
-        // repaired dual objective.
-        var theta = [Double](repeating: 0, count: e.resourceCount)
         var oyRaw = 0.0
         for i in 0..<n { oyRaw += o[i] * max(0, y[i]) }
         // Rescale the valuations so the λ column's dual constraint Σ y_i o_i ≥ 1 holds.
         let rescale = lambdaCap.isFinite || oyRaw <= 0 ? 1.0 : 1 / oyRaw
-        var bv = 0.0
-        var dualViolation = 0.0
-        var boundTerm = 0.0
-        // The techniques with a positive (rescaled) profit and their a-priori bounds, for the
-        // second charge (`sharedLimitCharge`).
-        var paying: [(technique: Int, profit: Double, bound: Double)] = []
-        for j in 0..<t.count {
-            let xj = x[j]
-            if xj < 0 { bv = max(bv, -xj) }
-            let cap = t.capacity[j]
-            if cap.isFinite && xj > cap { bv = max(bv, (xj - cap) / (1 + cap)) }
-            var profit = 0.0
-            for p in t.outputs.range(j) {
-                let i = Int(t.outputs.index[p]), a = t.outputs.amount[p]
-                net[i] += a * xj
-                flow[i] += abs(a * xj)
-                profit += y[i] * a
+        // The pass over the technique table, in two halves on both cores when it is large
+        // (each half its own sums, merged below; see `TechniquePass`).
+        let m = t.count
+        let halves = (t.inputs.entryCount + m) >= Parallelism.minimumParallelWork ? 2 : 1
+        var passes = [TechniquePass](repeating: TechniquePass(), count: halves)
+        passes.withUnsafeMutableBufferPointer { pp in
+            let ps = SharedMutableBuffer(pp)
+            Parallelism.run(parts: halves, parallel: halves > 1) { h in
+                ps.base[h] = TechniquePass(e, activities: x, productValuation: y, resourceValuation: w, rescale: rescale,
+                                           techniques: (m * h / halves)..<(m * (h + 1) / halves))
             }
-            for p in t.inputs.range(j) {
-                let i = Int(t.inputs.index[p]), a = t.inputs.amount[p]
-                net[i] -= a * xj
-                flow[i] += abs(a * xj)
-                profit -= y[i] * a
-            }
-            for p in t.resources.range(j) {
-                let k = Int(t.resources.index[p]), a = t.resources.amount[p]
-                use[k] += a * xj
-                profit -= w[k] * a
-            }
-            if profit > 0 {
-                if !cap.isFinite { dualViolation += profit * profit }
-                let pr = profit * rescale
-                var u = cap
-                for p in t.resources.range(j) where t.resources.amount[p] > 0 {
-                    if let l = e.resources[Int(t.resources.index[p])].limit { u = min(u, l / t.resources.amount[p]) }
-                }
-                paying.append((j, pr, u))
-                var best = cap.isFinite ? cap * pr : Double.infinity
-                var bestK = -1
-                for p in t.resources.range(j) {
-                    let k = Int(t.resources.index[p]), a = t.resources.amount[p]
-                    if let l = e.resources[k].limit, a > 0, max(theta[k], pr / a) * l - theta[k] * l < best {
-                        best = max(theta[k], pr / a) * l - theta[k] * l
-                        bestK = k
-                    }
-                }
-                if bestK >= 0 { theta[bestK] = max(theta[bestK], pr / t.resources.amount[t.resources.range(j).first { Int(t.resources.index[$0]) == bestK }!]) }
-                else { boundTerm += best }
-            }
+        }
+        var net = passes[0].net, flow = passes[0].flow, use = passes[0].use, theta = passes[0].theta
+        var bv = passes[0].boundViolation, dualViolation = passes[0].dualViolation, boundTerm = passes[0].boundTerm
+        var paying = passes[0].paying
+        for h in 1..<halves {
+            let q = passes[h]
+            for i in 0..<n { net[i] += q.net[i]; flow[i] += q.flow[i] }
+            for k in 0..<e.resourceCount { use[k] += q.use[k]; theta[k] = max(theta[k], q.theta[k]) }
+            bv = max(bv, q.boundViolation)
+            dualViolation += q.dualViolation
+            boundTerm += q.boundTerm
+            paying += q.paying
         }
         var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0
         var rowViolation = 0.0
@@ -252,5 +219,91 @@ extension PlanCertificate {
             lo = b
         }
         return value
+    }
+}
+
+/// One pass of the certificate over a range of the technique table: net output, gross flow
+/// and resource use of the activities; the largest bound violation; the reduced profits'
+/// dual violation; and their charges (each paying technique's profit charged to its capacity
+/// or to the limited resource that absorbs it most cheaply, θ_k = max profit/r_kt). The
+/// halves of a large table run on both cores and are merged: sums added, θ as the larger of
+/// the two (every technique charged to k then has profit/r ≤ θ_k, so the charge stays an
+/// upper bound), the paying techniques in order.
+struct TechniquePass: Sendable {
+    var net: [Double] = []
+    var flow: [Double] = []
+    var use: [Double] = []
+    var theta: [Double] = []
+    var boundViolation = 0.0
+    var dualViolation = 0.0
+    var boundTerm = 0.0
+    var paying: [(technique: Int, profit: Double, bound: Double)] = []
+
+    init() {}
+
+    init(_ e: Economy, activities x: [Double], productValuation y: [Double], resourceValuation w: [Double],
+         rescale: Double, techniques range: Range<Int>) {
+        let n = e.productCount
+        let t = e.techniques
+        var net = [Double](repeating: 0, count: n)
+        var flow = [Double](repeating: 0, count: n)
+        var use = [Double](repeating: 0, count: e.resourceCount)
+        var theta = [Double](repeating: 0, count: e.resourceCount)
+        var bv = 0.0
+        var dualViolation = 0.0
+        var boundTerm = 0.0
+        var paying: [(technique: Int, profit: Double, bound: Double)] = []
+        for j in range {
+            let xj = x[j]
+            if xj < 0 { bv = max(bv, -xj) }
+            let cap = t.capacity[j]
+            if cap.isFinite && xj > cap { bv = max(bv, (xj - cap) / (1 + cap)) }
+            var profit = 0.0
+            for p in t.outputs.range(j) {
+                let i = Int(t.outputs.index[p]), a = t.outputs.amount[p]
+                net[i] += a * xj
+                flow[i] += abs(a * xj)
+                profit += y[i] * a
+            }
+            for p in t.inputs.range(j) {
+                let i = Int(t.inputs.index[p]), a = t.inputs.amount[p]
+                net[i] -= a * xj
+                flow[i] += abs(a * xj)
+                profit -= y[i] * a
+            }
+            for p in t.resources.range(j) {
+                let k = Int(t.resources.index[p]), a = t.resources.amount[p]
+                use[k] += a * xj
+                profit -= w[k] * a
+            }
+            if profit > 0 {
+                if !cap.isFinite { dualViolation += profit * profit }
+                let pr = profit * rescale
+                var u = cap
+                for p in t.resources.range(j) where t.resources.amount[p] > 0 {
+                    if let l = e.resources[Int(t.resources.index[p])].limit { u = min(u, l / t.resources.amount[p]) }
+                }
+                paying.append((j, pr, u))
+                var best = cap.isFinite ? cap * pr : Double.infinity
+                var bestK = -1
+                for p in t.resources.range(j) {
+                    let k = Int(t.resources.index[p]), a = t.resources.amount[p]
+                    if let l = e.resources[k].limit, a > 0, max(theta[k], pr / a) * l - theta[k] * l < best {
+                        best = max(theta[k], pr / a) * l - theta[k] * l
+                        bestK = k
+                    }
+                }
+                if bestK >= 0 { theta[bestK] = max(theta[bestK], pr / t.resources.amount[t.resources.range(j).first { Int(t.resources.index[$0]) == bestK }!]) }
+                else { boundTerm += best }
+            }
+        }
+        self.net = net
+        self.flow = flow
+        self.use = use
+        self.theta = theta
+        self.boundViolation = bv
+        self.dualViolation = dualViolation
+        self.boundTerm = boundTerm
+        self.paying = paying
     }
 }
