@@ -255,7 +255,8 @@ public enum Planner {
             policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2),
                                 roundSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, knapsack: true, decompose: true,
-                                decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept)
+                                decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept,
+                                system: structure?.system)
         }
         if let z = policy, z.certified {
             let how = z.priceRounds > 0 ? "Leontief structure, several resources binding: decomposition over the resource prices (\(z.priceRounds) rounds)"

@@ -31,10 +31,10 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
         #expect(abs(pair.right[0] - v[0] / vs) < 1e-9 && abs(pair.right[1] - v[1] / vs) < 1e-9)
         let us = (u[0] * v[0] + u[1] * v[1]) / vs
         #expect(abs(pair.left[0] - u[0] / us) < 1e-9 && abs(pair.left[1] - u[1] / us) < 1e-9)
-        // The transposed pair swaps the roles and keeps both normalisations.
+        // The transposed pair swaps the roles and keeps uᵀv = 1.
         let t = pair.transposed
         #expect(abs(t.rho - rho) < 1e-12)
-        #expect(abs(max(t.right[0], t.right[1]) - 1) < 1e-12)
+        #expect(t.right == pair.left && t.left == pair.right)
         #expect(abs(t.left[0] * t.right[0] + t.left[1] * t.right[1] - 1) < 1e-12)
 
         // The deflated solve gives the textbook gross outputs (1247.52, 1841.58 for final
