@@ -284,7 +284,8 @@ struct BasisPolish: Sendable {
             // (the pair only is kept: the last round's system may go).
             sys.seedPerron(roundPair)
             defer { roundPair = sys.knownPerron ?? roundPair }
-            guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda)
+            guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda),
+                  scale > 0 || accepted != nil
             else { return finish() }
             // Joint production (what a technique makes besides its product: the capital a
             // holding passes on to the next period) can leave more of a product than the plan
@@ -292,7 +293,7 @@ struct BasisPolish: Sendable {
             // inputs back and overstates λ. Such a product is left to its by-products (free
             // disposal: no carrier, price 0) and the basis solved again; a product without a
             // carrier that the plan does take gets its first technique back.
-            if repairs < 3, repairDisposal(&basis, gross: { (forward[2 * $0] + scale * forward[2 * $0 + 1],
+            if repairs < 3, scale > 0, repairDisposal(&basis, gross: { (forward[2 * $0] + scale * forward[2 * $0 + 1],
                                                              max(abs(forward[2 * $0]), abs(scale * forward[2 * $0 + 1]), 1)) }) {
                 repairs += 1
                 continue
@@ -565,7 +566,9 @@ struct BasisPolish: Sendable {
     /// Returns the limit, the scale λ at which it binds and the two Leontief solutions
     /// (guaranteed needs, other needs; interleaved).
     ///
-    /// With `brokenAt`, also every limit the plan at that scale breaks.
+    /// With `brokenAt`, also every limit the plan at that scale breaks. The scale may be zero or
+    /// negative: the guaranteed needs alone already break that limit (a trial's switches can
+    /// put a needed product on a carrier without capacity), which the caller undoes.
     func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem, brokenAt: Double? = nil)
         -> (limit: Limit, lambda: Double, solution: [Double], broken: [Limit])? {
         let e = needs.economy
@@ -606,7 +609,7 @@ struct BasisPolish: Sendable {
             if v < lambda { lambda = v; tight = (false, i) }
             if let at = brokenAt, sol.x[2 * i] + at * sol.x[2 * i + 1] > room * (1 + 1e-12) { broken.append((false, i)) }
         }
-        guard lambda > 0, let t = tight else { return nil }
+        guard let t = tight else { return nil }
         return (t, lambda, sol.x, broken)
     }
 
