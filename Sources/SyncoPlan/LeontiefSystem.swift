@@ -108,16 +108,15 @@ public struct LeontiefSystem: Sendable {
     /// A's dominant eigenpair for the solves' deflation (`PerronPair`), found by power
     /// iteration on first use and kept (with this system, by every plan that keeps it); for
     /// transposed solves its `transposed` form. Nil when the power iteration does not settle.
-    public var perron: (forward: PerronPair, transposed: PerronPair)? {
-        perronCache.value(force: true) { PerronPair.estimate(a, transposed: aTransposedStorage, seed: $0) }
-    }
+    public var perron: (forward: PerronPair, transposed: PerronPair)? { deflation(force: true) }
 
-    /// The pair for a solve of `width` right-hand sides, when it pays: the pair's power
-    /// iteration (about six steps of two products, from scratch at ρ ≈ 0.4) costs about what
-    /// deflation saves one single-column solve, so a system's first narrow solve goes without
-    /// it unless the pair is known or seeded (a seeded pair settles in a step or two).
-    private func deflation(width: Int) -> (forward: PerronPair, transposed: PerronPair)? {
-        perronCache.value(force: width >= 4) { PerronPair.estimate(a, transposed: aTransposedStorage, seed: $0) }
+    /// The pair for a solve, when it pays: its power iteration (about six steps of two
+    /// products, from scratch at ρ ≈ 0.4) costs about what deflation saves one single-column
+    /// solve, so a system's first solve goes without it unless the pair is known or seeded (a
+    /// seeded pair settles in a step or two) or `force` (the caller's, or a solve of four or
+    /// more right-hand sides).
+    private func deflation(force: Bool) -> (forward: PerronPair, transposed: PerronPair)? {
+        perronCache.value(force: force) { PerronPair.estimate(a, transposed: aTransposedStorage, seed: $0) }
     }
 
     /// Starts this system's power iteration from `other`'s pair (a system that differs in a
@@ -141,7 +140,7 @@ public struct LeontiefSystem: Sendable {
     public func solve(_ d: [Double], width: Int = 1, initial: [Double]? = nil, tolerance: Double,
                       maxIterations: Int = 20_000) -> LeontiefSolver.Result {
         LeontiefSolver(tolerance: tolerance, maxIterations: maxIterations)
-            .solve(a, d, width: width, initial: initial, deflation: deflation(width: width)?.forward, side: .above)
+            .solve(a, d, width: width, initial: initial, deflation: deflation(force: width >= 4)?.forward, side: .above)
     }
 
     /// Solves (I − A)ᵀ·Y = D (prices: rows of D are products) by the deflated Neumann iteration;
@@ -149,7 +148,7 @@ public struct LeontiefSystem: Sendable {
     public func solveTransposed(_ d: [Double], width: Int = 1, initial: [Double]? = nil, tolerance: Double,
                                 maxIterations: Int = 20_000) -> LeontiefSolver.Result {
         LeontiefSolver(tolerance: tolerance, maxIterations: maxIterations)
-            .solve(aTransposedStorage, d, width: width, initial: initial, deflation: deflation(width: width)?.transposed)
+            .solve(aTransposedStorage, d, width: width, initial: initial, deflation: deflation(force: width >= 4)?.transposed)
     }
 
     /// The amount of resource `k` embodied in one unit of each product, v = ℓ_k(I − A)⁻¹ (a solve
