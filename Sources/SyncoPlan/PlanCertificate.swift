@@ -89,29 +89,52 @@ public struct PlanCertificate: Sendable, Hashable {
                                            techniques: (m * h / halves)..<(m * (h + 1) / halves))
             }
         }
-        var net = passes[0].net, flow = passes[0].flow, use = passes[0].use, theta = passes[0].theta
+        var net = passes[0].net, use = passes[0].use, theta = passes[0].theta
         var bv = passes[0].boundViolation, dualViolation = passes[0].dualViolation, boundTerm = passes[0].boundTerm
         var paying = passes[0].paying
+        passes[0].net = []
         for h in 1..<halves {
             let q = passes[h]
-            for i in 0..<n { net[i] += q.net[i]; flow[i] += q.flow[i] }
             for k in 0..<e.resourceCount { use[k] += q.use[k]; theta[k] = max(theta[k], q.theta[k]) }
             bv = max(bv, q.boundViolation)
             dualViolation += q.dualViolation
             boundTerm += q.boundTerm
             paying += q.paying
         }
-        var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0
+        // The other halves' net outputs merged into the first's, and the product rows' sums,
+        // in one loop over raw buffers.
+        var pr = 0.0, bn = 0.0, gy = 0.0, oy = 0.0, dy = 0.0
+        var short = false
+        let others = passes.dropFirst().map(\.net)
+        net.withUnsafeMutableBufferPointer { np in
+        g.withUnsafeBufferPointer { gp in
+        o.withUnsafeBufferPointer { op in
+        y.withUnsafeBufferPointer { yp in
+            for q in others {
+                q.withUnsafeBufferPointer { qp in for i in 0..<n { np[i] += qp[i] } }
+            }
+            for i in 0..<n {
+                let gi = gp[i], oi = op[i], yi = yp[i]
+                let s = max(0, gi + lambda * oi - np[i])
+                if s > 0 { short = true }
+                pr += s * s
+                bn += gi * gi
+                gy += gi * yi
+                oy += oi * yi
+                if yi < 0 { dy += yi * yi }
+            }
+        }}}}
+        dualViolation += dy
+        // A product's shortfall relative to its throughput (all of it made and used): the
+        // throughput is only summed when some product falls short.
         var rowViolation = 0.0
-        for i in 0..<n {
-            let req = g[i] + lambda * o[i]
-            let s = max(0, req - net[i])
-            if s > 0 { rowViolation = max(rowViolation, s / max(abs(req), flow[i], 1e-300)) }
-            pr += s * s
-            bn += g[i] * g[i]
-            gy += g[i] * y[i]
-            oy += o[i] * y[i]
-            if y[i] < 0 { dualViolation += y[i] * y[i] }
+        if short {
+            let flow = TechniquePass.throughput(t, activities: x, products: n)
+            for i in 0..<n {
+                let req = g[i] + lambda * o[i]
+                let s = max(0, req - net[i])
+                if s > 0 { rowViolation = max(rowViolation, s / max(abs(req), flow[i], 1e-300)) }
+            }
         }
         var lw = 0.0
         for (k, r) in e.resources.enumerated() {
@@ -222,8 +245,8 @@ extension PlanCertificate {
     }
 }
 
-/// One pass of the certificate over a range of the technique table: net output, gross flow
-/// and resource use of the activities; the largest bound violation; the reduced profits'
+/// One pass of the certificate over a range of the technique table: net output and resource
+/// use of the activities; the largest bound violation; the reduced profits'
 /// dual violation; and their charges (each paying technique's profit charged to its capacity
 /// or to the limited resource that absorbs it most cheaply, θ_k = max profit/r_kt). The
 /// halves of a large table run on both cores and are merged: sums added, θ as the larger of
@@ -231,7 +254,6 @@ extension PlanCertificate {
 /// upper bound), the paying techniques in order.
 struct TechniquePass: Sendable {
     var net: [Double] = []
-    var flow: [Double] = []
     var use: [Double] = []
     var theta: [Double] = []
     var boundViolation = 0.0
@@ -246,64 +268,97 @@ struct TechniquePass: Sendable {
         let n = e.productCount
         let t = e.techniques
         var net = [Double](repeating: 0, count: n)
-        var flow = [Double](repeating: 0, count: n)
         var use = [Double](repeating: 0, count: e.resourceCount)
         var theta = [Double](repeating: 0, count: e.resourceCount)
         var bv = 0.0
         var dualViolation = 0.0
         var boundTerm = 0.0
         var paying: [(technique: Int, profit: Double, bound: Double)] = []
-        for j in range {
-            let xj = x[j]
-            if xj < 0 { bv = max(bv, -xj) }
-            let cap = t.capacity[j]
-            if cap.isFinite && xj > cap { bv = max(bv, (xj - cap) / (1 + cap)) }
-            var profit = 0.0
-            for p in t.outputs.range(j) {
-                let i = Int(t.outputs.index[p]), a = t.outputs.amount[p]
-                net[i] += a * xj
-                flow[i] += abs(a * xj)
-                profit += y[i] * a
-            }
-            for p in t.inputs.range(j) {
-                let i = Int(t.inputs.index[p]), a = t.inputs.amount[p]
-                net[i] -= a * xj
-                flow[i] += abs(a * xj)
-                profit -= y[i] * a
-            }
-            for p in t.resources.range(j) {
-                let k = Int(t.resources.index[p]), a = t.resources.amount[p]
-                use[k] += a * xj
-                profit -= w[k] * a
-            }
-            if profit > 0 {
-                if !cap.isFinite { dualViolation += profit * profit }
-                let pr = profit * rescale
-                var u = cap
-                for p in t.resources.range(j) where t.resources.amount[p] > 0 {
-                    if let l = e.resources[Int(t.resources.index[p])].limit { u = min(u, l / t.resources.amount[p]) }
+        // The hot loop reads the table through raw buffers (no bounds checks, no retains);
+        // the rare paying technique is charged by `charge` below, through the safe API.
+        t.outputs.start.withUnsafeBufferPointer { os in
+        t.outputs.index.withUnsafeBufferPointer { oi in
+        t.outputs.amount.withUnsafeBufferPointer { oa in
+        t.inputs.start.withUnsafeBufferPointer { ins in
+        t.inputs.index.withUnsafeBufferPointer { ii in
+        t.inputs.amount.withUnsafeBufferPointer { ia in
+        t.resources.start.withUnsafeBufferPointer { rs in
+        t.resources.index.withUnsafeBufferPointer { ri in
+        t.resources.amount.withUnsafeBufferPointer { ra in
+        t.capacity.withUnsafeBufferPointer { cp in
+        x.withUnsafeBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+        w.withUnsafeBufferPointer { wp in
+        net.withUnsafeMutableBufferPointer { np in
+        use.withUnsafeMutableBufferPointer { up in
+            for j in range {
+                let xj = xp[j]
+                if xj < 0 { bv = max(bv, -xj) }
+                let cap = cp[j]
+                if cap.isFinite && xj > cap { bv = max(bv, (xj - cap) / (1 + cap)) }
+                var profit = 0.0
+                for p in os[j]..<os[j + 1] {
+                    let i = Int(oi[p]), a = oa[p]
+                    np[i] += a * xj
+                    profit += yp[i] * a
                 }
-                paying.append((j, pr, u))
-                var best = cap.isFinite ? cap * pr : Double.infinity
-                var bestK = -1
-                for p in t.resources.range(j) {
-                    let k = Int(t.resources.index[p]), a = t.resources.amount[p]
-                    if let l = e.resources[k].limit, a > 0, max(theta[k], pr / a) * l - theta[k] * l < best {
-                        best = max(theta[k], pr / a) * l - theta[k] * l
-                        bestK = k
-                    }
+                for p in ins[j]..<ins[j + 1] {
+                    let i = Int(ii[p]), a = ia[p]
+                    np[i] -= a * xj
+                    profit -= yp[i] * a
                 }
-                if bestK >= 0 { theta[bestK] = max(theta[bestK], pr / t.resources.amount[t.resources.range(j).first { Int(t.resources.index[$0]) == bestK }!]) }
-                else { boundTerm += best }
+                for p in rs[j]..<rs[j + 1] {
+                    let k = Int(ri[p]), a = ra[p]
+                    up[k] += a * xj
+                    profit -= wp[k] * a
+                }
+                if profit > 0 {
+                    if !cap.isFinite { dualViolation += profit * profit }
+                    TechniquePass.charge(e, technique: j, profit: profit * rescale, capacity: cap,
+                                         theta: &theta, boundTerm: &boundTerm, paying: &paying)
+                }
             }
-        }
+        }}}}}}}}}}}}}}}
         self.net = net
-        self.flow = flow
         self.use = use
         self.theta = theta
         self.boundViolation = bv
         self.dualViolation = dualViolation
         self.boundTerm = boundTerm
         self.paying = paying
+    }
+
+    /// All of each product made and used by the activities (Σ_t |a_it·x_t| over outputs and inputs).
+    static func throughput(_ t: TechniqueTable, activities x: [Double], products n: Int) -> [Double] {
+        var flow = [Double](repeating: 0, count: n)
+        for j in 0..<t.count where x[j] != 0 {
+            for p in t.outputs.range(j) { flow[Int(t.outputs.index[p])] += abs(t.outputs.amount[p] * x[j]) }
+            for p in t.inputs.range(j) { flow[Int(t.inputs.index[p])] += abs(t.inputs.amount[p] * x[j]) }
+        }
+        return flow
+    }
+
+    /// A paying technique's charge: to its capacity or to the limited resource that absorbs
+    /// its profit most cheaply (θ_k = max profit/r_kt), and its entry for the shared charge.
+    private static func charge(_ e: Economy, technique j: Int, profit pr: Double, capacity cap: Double,
+                               theta: inout [Double], boundTerm: inout Double,
+                               paying: inout [(technique: Int, profit: Double, bound: Double)]) {
+        let t = e.techniques
+        var u = cap
+        for p in t.resources.range(j) where t.resources.amount[p] > 0 {
+            if let l = e.resources[Int(t.resources.index[p])].limit { u = min(u, l / t.resources.amount[p]) }
+        }
+        paying.append((j, pr, u))
+        var best = cap.isFinite ? cap * pr : Double.infinity
+        var bestK = -1
+        for p in t.resources.range(j) {
+            let k = Int(t.resources.index[p]), a = t.resources.amount[p]
+            if let l = e.resources[k].limit, a > 0, max(theta[k], pr / a) * l - theta[k] * l < best {
+                best = max(theta[k], pr / a) * l - theta[k] * l
+                bestK = k
+            }
+        }
+        if bestK >= 0 { theta[bestK] = max(theta[bestK], pr / t.resources.amount[t.resources.range(j).first { Int(t.resources.index[$0]) == bestK }!]) }
+        else { boundTerm += best }
     }
 }

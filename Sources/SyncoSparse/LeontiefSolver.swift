@@ -191,8 +191,12 @@ public struct LeontiefSolver: Sendable {
                 } else if change.isFinite {
                     // The deflated iterate's residual has both signs. For right-hand sides
                     // ≥ 0, a step along v of four residuals' worth gives it one sign wherever
-                    // v is not tiny: back (below) or on (above), see `Side`.
-                    let f = (side == .below ? -4 : 4) / (1 - pr.rho)
+                    // v is not tiny: back (below) or on (above), see `Side`. v is measured in
+                    // its largest entry: a transposed pair's v is the other side's u, scaled
+                    // by 1/uᵀv, not to ‖v‖∞ = 1.
+                    var vmax = 0.0
+                    for vi in pr.right { vmax = max(vmax, abs(vi)) }
+                    let f = vmax > 0 ? (side == .below ? -4 : 4) / ((1 - pr.rho) * vmax) : 0
                     for k in 0..<w { beta[k] = nonnegative[k] ? f * residual[k] : 0 }
                     if beta.contains(where: { $0 != 0 }) {
                         addDeflation(&next, pr.right, beta, width: w, partition: a.partition,

@@ -47,7 +47,7 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
     /// On a random productive matrix, deflated block solves of several widths agree with plain
     /// Neumann and take fewer iterations; the residual of a non-negative right-hand side keeps
     /// the plain iteration's sign (no row made more than asked), or with `side: .above` the
-    /// other sign (no row short).
+    /// other sign (no row short); and for Aᵀ with the transposed pair as well.
     @Test(arguments: [1, 2, 4, 5, 13])
     func deflatedAgreesWithPlainAndIsFaster(width: Int) throws {
         let n = 400
@@ -74,6 +74,19 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
             #expect((0..<n).map { abs(xp[$0] - xa[$0]) }.max()! < 1e-10 * top)
             let ra = residual(m, xa, (0..<n).map { rhs[$0 * width + k] })
             #expect(ra.max()! <= 1e-14 * top, "column \(k): a row \(ra.max()!) short of what was asked")
+        }
+        // The same with Aᵀ and the transposed pair (a price solve): its v is u/uᵀv, far from
+        // ‖v‖∞ = 1, and the last step must still leave every row at or below what was asked.
+        let mt = m.transposed()
+        let prices = solver.solve(mt, rhs, width: width, deflation: pair.transposed)
+        let pricesPlain = solver.solve(mt, rhs, width: width)
+        #expect(prices.converged && pricesPlain.converged)
+        for k in 0..<width {
+            let xp = (0..<n).map { pricesPlain.x[$0 * width + k] }, xd = (0..<n).map { prices.x[$0 * width + k] }
+            let top = xp.map(abs).max()!
+            #expect((0..<n).map { abs(xp[$0] - xd[$0]) }.max()! < 1e-10 * top)
+            let r = residual(mt, xd, (0..<n).map { rhs[$0 * width + k] })
+            #expect(r.min()! >= -1e-14 * top, "transposed, column \(k): a row made \(-r.min()!) more than asked")
         }
     }
 
