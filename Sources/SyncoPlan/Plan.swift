@@ -97,6 +97,8 @@ struct LeontiefStructure: Sendable {
     var fingerprint: UInt64
     var system: LeontiefSystem
     var grossOther: [Double]?
+    /// The demand `grossOther` was solved for (nil when it had negative entries).
+    var demandOther: [Double]? = nil
     var embodied: [Double]?
     var bindingResource: Int?
 

@@ -418,8 +418,13 @@ public enum Planner {
                               structure st: inout LeontiefStructure) -> LeontiefStart? {
         let e = p.economy
         let sys = st.system
-        guard let (xo, gross) = leontiefActivities(e, demand: p.other, system: sys, initial: st.grossOther) else { return nil }
+        // A re-plan of other needs starts from the kept gross outputs, moved by the change of
+        // the needs (`LeontiefSystem.restart`).
+        var initial = st.grossOther
+        if let g = initial, let d0 = st.demandOther { initial = sys.restart(from: g, demand: d0, for: p.other) ?? g }
+        guard let (xo, gross) = leontiefActivities(e, demand: p.other, system: sys, initial: initial) else { return nil }
         st.grossOther = gross
+        st.demandOther = p.other.contains { $0 < 0 } ? nil : p.other
         let xg = guaranteedActivity ?? [Double](repeating: 0, count: e.techniqueCount)
         let ug = resourceUse(e, xg), uo = resourceUse(e, xo)
         var lambda = Double.infinity
@@ -450,7 +455,15 @@ public enum Planner {
     static func embodiedValuations(_ p: FulfilmentNeeds, binding s: LeontiefStart, structure st: inout LeontiefStructure) -> [Double]? {
         guard let k = s.bindingResource, let row = p.limitedResources.firstIndex(of: k) else { return nil }
         let e = p.economy, n = e.productCount
-        guard let v = s.system.embodied(resource: k, tolerance: 1e-10, initial: st.bindingResource == k ? st.embodied : nil) else { return nil }
+        // The embodied amounts depend on the system and the resource alone, not on the needs:
+        // a re-plan with the same system and the same binding resource keeps them.
+        let v: [Double]
+        if st.bindingResource == k, let kept = st.embodied, kept.count == n {
+            v = kept
+        } else {
+            guard let solved = s.system.embodied(resource: k, tolerance: 1e-10) else { return nil }
+            v = solved
+        }
         st.embodied = v
         st.bindingResource = k
         var vo = 0.0
@@ -469,9 +482,10 @@ public enum Planner {
         let e = p.economy
         guard p.lambdaUpper == .infinity else { return nil }
         let t = e.techniques
-        let limited = Set(p.limitedResources)
+        var limited = [Bool](repeating: false, count: e.resourceCount)
+        for k in p.limitedResources { limited[k] = true }
         let free = (0..<t.count).filter { j in
-            !t.capacity[j].isFinite && !t.resources.range(j).contains { limited.contains(Int(t.resources.index[$0])) && t.resources.amount[$0] > 0 }
+            !t.capacity[j].isFinite && !t.resources.range(j).contains { limited[Int(t.resources.index[$0])] && t.resources.amount[$0] > 0 }
         }
         guard !free.isEmpty else { return nil }
         // A ray's free techniques take only what free techniques of the ray make, and they make

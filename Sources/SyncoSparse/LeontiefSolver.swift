@@ -98,20 +98,37 @@ public struct LeontiefSolver: Sendable {
                     let rsb = rs.base, cb = c.base, vb = v.base, db = ds.base, xb = xs.base, nb = ns.base
                     let ub: UnsafePointer<Double>? = deflating ? us.base.baseAddress : nil
                     var p = rsb[bounds[b]]
+                    if w == 1 {
+                        // One right-hand side: the row's sum in two accumulators, the block's
+                        // maxima and uᵀr in registers.
+                        var dm = 0.0, xm = 0.0, ud = 0.0
+                        for i in bounds[b]..<bounds[b + 1] {
+                            let end = rsb[i + 1]
+                            var s0 = db[i], s1 = 0.0
+                            while p + 1 < end {
+                                s0 += vb[p] * xb[Int(cb[p])]
+                                s1 += vb[p + 1] * xb[Int(cb[p + 1])]
+                                p += 2
+                            }
+                            if p < end { s0 += vb[p] * xb[Int(cb[p])]; p += 1 }
+                            let s = s0 + s1
+                            nb[i] = s
+                            let dv = s - xb[i]
+                            if let ub { ud += ub[i] * dv }
+                            dm = max(dm, abs(dv))
+                            xm = max(xm, abs(s))
+                        }
+                        bd.base[b] = dm
+                        bm.base[b] = xm
+                        if deflating { bdot.base[b] = ud }
+                        return
+                    }
                     var dmax = [Double](repeating: 0, count: w), xmax = [Double](repeating: 0, count: w)
                     var udot = [Double](repeating: 0, count: w)
                     for i in bounds[b]..<bounds[b + 1] {
                         let end = rsb[i + 1]
                         let o = i * w
-                        if w == 1 {
-                            var s = db[i]
-                            while p < end { s += vb[p] * xb[Int(cb[p])]; p += 1 }
-                            nb[i] = s
-                            let dv = s - xb[i]
-                            if let ub { udot[0] += ub[i] * dv }
-                            dmax[0] = max(dmax[0], abs(dv))
-                            xmax[0] = max(xmax[0], abs(s))
-                        } else if w == 4 {
+                        if w == 4 {
                             // Four (two) right-hand sides as one SIMD vector: one gather per nonzero.
                             simdRow(SIMD4<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot)
                         } else if w == 2 {
