@@ -158,36 +158,41 @@ public struct LeontiefSystem: Sendable {
     /// |λ₂|²: two Neumann steps fewer than from `x` (uniform 10^5: 12 → 10). A second sparse
     /// product would save another, but its scattered reads (64 000 at 10^5 with 1 % of the needs
     /// changed) cost more than the step. Nil when Δ touches more than an eighth of the products
-    /// (and more than 16) or the sizes do not match.
-    public func restart(from x: [Double], demand d0: [Double], for d: [Double]) -> [Double]? {
+    /// (and more than 16) or the sizes do not match. With `width` right-hand sides, interleaved
+    /// as in `solve`, each moves by its own change.
+    public func restart(from x: [Double], demand d0: [Double], for d: [Double], width w: Int = 1) -> [Double]? {
         let n = a.rows
-        guard x.count == n, d0.count == n, d.count == n else { return nil }
+        guard w >= 1, x.count == n * w, d0.count == n * w, d.count == n * w else { return nil }
         var changed = 0
-        for i in 0..<n where d[i] != d0[i] {
+        for i in 0..<n * w where d[i] != d0[i] {
             changed += 1
-            if changed > max(n / 8, 16) { return nil }
+            if changed > max(n * w / 8, 16) { return nil }
         }
         var start = x
         if changed == 0 { return start }
         let pair = knownPerron
-        var dot = 0.0
+        var dot = [Double](repeating: 0, count: w)
         let at = aTransposedStorage
         start.withUnsafeMutableBufferPointer { sp in
         at.rowStart.withUnsafeBufferPointer { rs in
         at.colIndex.withUnsafeBufferPointer { ci in
         at.values.withUnsafeBufferPointer { va in
-            for j in 0..<n where d[j] != d0[j] {
-                let delta = d[j] - d0[j]
-                sp[j] += delta
-                if let u = pair?.left { dot += u[j] * delta }
-                // Column j of A is row j of Aᵀ.
-                for q in rs[j]..<rs[j + 1] { sp[Int(ci[q])] += va[q] * delta }
+            for j in 0..<n {
+                for k in 0..<w where d[j * w + k] != d0[j * w + k] {
+                    let delta = d[j * w + k] - d0[j * w + k]
+                    sp[j * w + k] += delta
+                    if let u = pair?.left { dot[k] += u[j] * delta }
+                    // Column j of A is row j of Aᵀ.
+                    for q in rs[j]..<rs[j + 1] { sp[Int(ci[q]) * w + k] += va[q] * delta }
+                }
             }
         }}}}
         if let pr = pair {
-            let c = pr.rho * pr.rho / (1 - pr.rho) * dot
+            let c = dot.map { pr.rho * pr.rho / (1 - pr.rho) * $0 }
             pr.right.withUnsafeBufferPointer { v in
-                start.withUnsafeMutableBufferPointer { sp in for i in 0..<n { sp[i] += c * v[i] } }
+                start.withUnsafeMutableBufferPointer { sp in
+                    for i in 0..<n { for k in 0..<w { sp[i * w + k] += c[k] * v[i] } }
+                }
             }
         }
         return start

@@ -123,17 +123,29 @@ public struct LeontiefSolver: Sendable {
                         if deflating { bdot.base[b] = ud }
                         return
                     }
+                    if w == 2 || w == 4 {
+                        // Two or four right-hand sides as one SIMD vector (one gather per
+                        // nonzero), the block's maxima and uᵀr in SIMD registers.
+                        func put<V: SIMD>(_ r: (dmax: V, xmax: V, udot: V)) where V.Scalar == Double {
+                            for k in 0..<w {
+                                bd.base[b * w + k] = r.dmax[k]
+                                bm.base[b * w + k] = r.xmax[k]
+                                if deflating { bdot.base[b * w + k] = r.udot[k] }
+                            }
+                        }
+                        if w == 2 {
+                            put(simdBlock(SIMD2<Double>.self, bounds[b]..<bounds[b + 1], &p, rsb, vb, cb, db, xb, nb, ub))
+                        } else {
+                            put(simdBlock(SIMD4<Double>.self, bounds[b]..<bounds[b + 1], &p, rsb, vb, cb, db, xb, nb, ub))
+                        }
+                        return
+                    }
                     var dmax = [Double](repeating: 0, count: w), xmax = [Double](repeating: 0, count: w)
                     var udot = [Double](repeating: 0, count: w)
                     for i in bounds[b]..<bounds[b + 1] {
                         let end = rsb[i + 1]
                         let o = i * w
-                        if w == 4 {
-                            // Four (two) right-hand sides as one SIMD vector: one gather per nonzero.
-                            simdRow(SIMD4<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot)
-                        } else if w == 2 {
-                            simdRow(SIMD2<Double>.self, o, &p, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot)
-                        } else {
+                        do {
                             // Wide blocks: eight right-hand sides at a time, their sums kept in
                             // one SIMD register over the row's entries, then the rest one by one.
                             let start = p
@@ -274,6 +286,36 @@ public struct LeontiefSolver: Sendable {
         return Result(x: x, width: w, iterations: it, relativeChange: change, converged: change <= tolerance,
                       nonzerosStreamed: a.nonzeros * it)
     }
+}
+
+/// A block's rows of a Neumann step for a block of width V.scalarCount (two or four right-hand
+/// sides): next = d + A·x row by row, returning the block's largest change and size per
+/// right-hand side and uᵀ(next − x) (when `u` is given), all kept in SIMD registers.
+@inline(__always)
+private func simdBlock<V: SIMD>(_: V.Type, _ rows: Range<Int>, _ p: inout Int, _ rsb: UnsafeBufferPointer<Int>,
+                                _ vb: UnsafeBufferPointer<Double>, _ cb: UnsafeBufferPointer<Int32>,
+                                _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
+                                _ nb: UnsafeMutableBufferPointer<Double>, _ u: UnsafePointer<Double>?)
+    -> (dmax: V, xmax: V, udot: V) where V.Scalar == Double {
+    let w = V.scalarCount
+    var dm = V(), xm = V(), ud = V()
+    let xbase = UnsafeRawPointer(xb.baseAddress!), dbase = UnsafeRawPointer(db.baseAddress!)
+    let nbase = UnsafeMutableRawPointer(nb.baseAddress!)
+    let stride = w * MemoryLayout<Double>.stride
+    for i in rows {
+        let end = rsb[i + 1]
+        var s = dbase.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+        while p < end {
+            s += vb[p] * xbase.loadUnaligned(fromByteOffset: Int(cb[p]) * stride, as: V.self)
+            p += 1
+        }
+        nbase.storeBytes(of: s, toByteOffset: i * stride, as: V.self)
+        let dv = s - xbase.loadUnaligned(fromByteOffset: i * stride, as: V.self)
+        dm = pointwiseMax(dm, pointwiseMax(dv, -dv))
+        xm = pointwiseMax(xm, pointwiseMax(s, -s))
+        if let u { ud += u[i] * dv }
+    }
+    return (dm, xm, ud)
 }
 
 /// One row of a block Neumann step, for the right-hand sides c..<c + V.scalarCount of a block of

@@ -63,6 +63,11 @@ import SyncoSparse
         _ = try #require(sys.perron)
         let start = try #require(sys.restart(from: [103 / 0.9, 300], demand: [100, 300], for: [100, 330]))
         #expect(abs(start[0] - 103.3 / 0.9) < 1e-9 && abs(start[1] - 330) < 1e-12)
+        // Two right-hand sides, interleaved: the second moves from M⁻¹(0, 0) = 0 to d = (10, 0):
+        // Δ + AΔ + 0.01/0.9·10·v = (10 + 1 + 1/9, 0) = M⁻¹(10, 0) = (10/0.9, 0).
+        let two = try #require(sys.restart(from: [103 / 0.9, 0, 300, 0], demand: [100, 0, 300, 0], for: [100, 10, 330, 0], width: 2))
+        #expect(abs(two[0] - 103.3 / 0.9) < 1e-9 && abs(two[2] - 330) < 1e-12)
+        #expect(abs(two[1] - 10 / 0.9) < 1e-12 && abs(two[3]) < 1e-12)
         // Unchanged demand: the old solution itself; sizes that do not match: none.
         #expect(sys.restart(from: [1, 2], demand: [100, 300], for: [100, 300]) == [1, 2])
         #expect(sys.restart(from: [1, 2, 3], demand: [100, 300], for: [100, 330]) == nil)
