@@ -4,6 +4,17 @@ import SyncoPlan
 import SyncoData
 import SyncoSparse
 
+/// The two-sector economy of the architecture note with labour as its only resource:
+/// A = [[0.1, 0.01], [0, 0]], labour 2 and 1.1, needs 100 grain and 300 care.
+private func twoSectorLabourOnly() -> Economy {
+    var t = TechniqueTable()
+    t.append(Technique(id: "farm", outputs: [Entry(0, 1)], inputs: [Entry(0, 0.1)], resources: [Entry(0, 2)]))
+    t.append(Technique(id: "care-home", outputs: [Entry(1, 1)], inputs: [Entry(0, 0.01)], resources: [Entry(0, 1.1)]))
+    return Economy(name: "two", products: [Product(id: "grain"), Product(id: "care")],
+                   resources: [Resource(id: "labour", kind: .labour, limit: 1000)], techniques: t,
+                   needs: [Need(product: 0, amount: 100), Need(product: 1, amount: 300)])
+}
+
 @Suite struct LeontiefKnownAnswers {
     /// The architecture note's two-sector example, solved by hand:
     /// grain: q = 100 + 0.1 q + 0.01·300 ⇒ q = 103 / 0.9; care: q = 300.
@@ -30,13 +41,7 @@ import SyncoSparse
     /// [0, 0]] has ρ = 0.1 with right vector (1, 0) and left vector (1, 0.1) (by hand), and
     /// the solves give the gross outputs and labour values above.
     @Test func twoSectorThroughTheDeflatedSystem() throws {
-        var t = TechniqueTable()
-        t.append(Technique(id: "farm", outputs: [Entry(0, 1)], inputs: [Entry(0, 0.1)], resources: [Entry(0, 2)]))
-        t.append(Technique(id: "care-home", outputs: [Entry(1, 1)], inputs: [Entry(0, 0.01)], resources: [Entry(0, 1.1)]))
-        let e = Economy(name: "two", products: [Product(id: "grain"), Product(id: "care")],
-                        resources: [Resource(id: "labour", kind: .labour, limit: 1000)], techniques: t,
-                        needs: [Need(product: 0, amount: 100), Need(product: 1, amount: 300)])
-        let sys = LeontiefSystem(e)
+        let sys = LeontiefSystem(twoSectorLabourOnly())
         let pair = try #require(sys.perron)
         #expect(abs(pair.forward.rho - 0.1) < 1e-9)
         #expect(abs(pair.forward.right[0] - 1) < 1e-6 && abs(pair.forward.right[1]) < 1e-6)
@@ -53,13 +58,7 @@ import SyncoSparse
     /// ρ²/(1 − ρ)·uᵀΔ·v = 0.01/0.9·3 = 1/30 along v. A's other eigenvalue is 0, so the start is
     /// the exact answer M⁻¹d = (103.3/0.9, 330).
     @Test func restartAfterAChangeOfNeedsByHand() throws {
-        var t = TechniqueTable()
-        t.append(Technique(id: "farm", outputs: [Entry(0, 1)], inputs: [Entry(0, 0.1)], resources: [Entry(0, 2)]))
-        t.append(Technique(id: "care-home", outputs: [Entry(1, 1)], inputs: [Entry(0, 0.01)], resources: [Entry(0, 1.1)]))
-        let e = Economy(name: "two", products: [Product(id: "grain"), Product(id: "care")],
-                        resources: [Resource(id: "labour", kind: .labour, limit: 1000)], techniques: t,
-                        needs: [Need(product: 0, amount: 100), Need(product: 1, amount: 300)])
-        let sys = LeontiefSystem(e)
+        let sys = LeontiefSystem(twoSectorLabourOnly())
         _ = try #require(sys.perron)
         let start = try #require(sys.restart(from: [103 / 0.9, 300], demand: [100, 300], for: [100, 330]))
         #expect(abs(start[0] - 103.3 / 0.9) < 1e-9 && abs(start[1] - 330) < 1e-12)
