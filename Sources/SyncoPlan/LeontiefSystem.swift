@@ -199,13 +199,13 @@ public struct LeontiefSystem: Sendable {
     }
 
     /// The amount of resource `k` embodied in one unit of each product, v = ℓ_k(I − A)⁻¹ (a solve
-    /// with Aᵀ; ℓ_k is row k of `r`), or nil when the solve does not converge. `initial` is an
-    /// earlier answer to start from.
-    public func embodied(resource k: Int, tolerance: Double, initial: [Double]? = nil) -> [Double]? {
+    /// with Aᵀ; ℓ_k is row k of `r`), or nil when the solve does not converge. (They do not depend
+    /// on the needs: a re-plan of the same system keeps them instead of solving again.)
+    public func embodied(resource k: Int, tolerance: Double) -> [Double]? {
         let n = a.rows
         var ell = [Double](repeating: 0, count: n)
         for q in r.rowStart[k]..<r.rowStart[k + 1] { ell[Int(r.colIndex[q])] = r.values[q] }
-        let sol = solveTransposed(ell, initial: initial, tolerance: tolerance, maxIterations: 2000)
+        let sol = solveTransposed(ell, tolerance: tolerance, maxIterations: 2000)
         return sol.converged ? sol.x : nil
     }
 
