@@ -145,44 +145,42 @@ public struct LeontiefSolver: Sendable {
                     for i in bounds[b]..<bounds[b + 1] {
                         let end = rsb[i + 1]
                         let o = i * w
-                        do {
-                            // Wide blocks: eight right-hand sides at a time, their sums kept in
-                            // one SIMD register over the row's entries, then the rest one by one.
-                            let start = p
-                            var c = 0
-                            while c + 8 <= w {
-                                var q = start
-                                simdRow(SIMD8<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
-                                        column: c, width: w)
-                                c += 8
-                            }
-                            // The rest in four and two at a time: each pass reads the row's
-                            // entries again, so fewer, wider passes.
-                            if c + 4 <= w {
-                                var q = start
-                                simdRow(SIMD4<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
-                                        column: c, width: w)
-                                c += 4
-                            }
-                            if c + 2 <= w {
-                                var q = start
-                                simdRow(SIMD2<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
-                                        column: c, width: w)
-                                c += 2
-                            }
-                            while c < w {
-                                var sum = db[o + c]
-                                var q = start
-                                while q < end { sum += vb[q] * xb[Int(cb[q]) * w + c]; q += 1 }
-                                nb[o + c] = sum
-                                let dv = sum - xb[o + c]
-                                if let ub { udot[c] += ub[i] * dv }
-                                dmax[c] = max(dmax[c], abs(dv))
-                                xmax[c] = max(xmax[c], abs(sum))
-                                c += 1
-                            }
-                            p = end
+                        // Wide blocks: eight right-hand sides at a time, their sums kept in
+                        // one SIMD register over the row's entries, then the rest one by one.
+                        let start = p
+                        var c = 0
+                        while c + 8 <= w {
+                            var q = start
+                            simdRow(SIMD8<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
+                                    column: c, width: w)
+                            c += 8
                         }
+                        // The rest in four and two at a time: each pass reads the row's
+                        // entries again, so fewer, wider passes.
+                        if c + 4 <= w {
+                            var q = start
+                            simdRow(SIMD4<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
+                                    column: c, width: w)
+                            c += 4
+                        }
+                        if c + 2 <= w {
+                            var q = start
+                            simdRow(SIMD2<Double>.self, o, &q, end, vb, cb, db, xb, nb, &dmax, &xmax, ub.map { $0[i] }, &udot,
+                                    column: c, width: w)
+                            c += 2
+                        }
+                        while c < w {
+                            var sum = db[o + c]
+                            var q = start
+                            while q < end { sum += vb[q] * xb[Int(cb[q]) * w + c]; q += 1 }
+                            nb[o + c] = sum
+                            let dv = sum - xb[o + c]
+                            if let ub { udot[c] += ub[i] * dv }
+                            dmax[c] = max(dmax[c], abs(dv))
+                            xmax[c] = max(xmax[c], abs(sum))
+                            c += 1
+                        }
+                        p = end
                     }
                     for k in 0..<w { bd.base[b * w + k] = dmax[k]; bm.base[b * w + k] = xmax[k] }
                     if deflating { for k in 0..<w { bdot.base[b * w + k] = udot[k] } }
@@ -318,15 +316,15 @@ private func simdBlock<V: SIMD>(_: V.Type, _ rows: Range<Int>, _ p: inout Int, _
     return (dm, xm, ud)
 }
 
-/// One row of a block Neumann step, for the right-hand sides c..<c + V.scalarCount of a block of
-/// width w (by default the whole block, when its width is the SIMD vector's): next = d + A·x on
-/// the row's entries starting at `p`, with their change and size folded into `dmax` and `xmax`.
+/// One row of a wide block Neumann step, for the right-hand sides c..<c + V.scalarCount of a block
+/// of width w: next = d + A·x on the row's entries starting at `p`, with their change and size
+/// folded into `dmax` and `xmax` (and uᵀ(next − x) into `udot` when `u` is given).
 @inline(__always)
 private func simdRow<V: SIMD>(_: V.Type, _ o: Int, _ p: inout Int, _ end: Int, _ vb: UnsafeBufferPointer<Double>,
                               _ cb: UnsafeBufferPointer<Int32>, _ db: UnsafeBufferPointer<Double>, _ xb: UnsafeBufferPointer<Double>,
                               _ nb: UnsafeMutableBufferPointer<Double>, _ dmax: inout [Double], _ xmax: inout [Double],
                               _ u: Double?, _ udot: inout [Double],
-                              column c: Int = 0, width w: Int = V.scalarCount)
+                              column c: Int, width w: Int)
     where V.Scalar == Double {
     var s = UnsafeRawPointer(db.baseAddress! + o + c).loadUnaligned(as: V.self)
     while p < end {
