@@ -47,7 +47,15 @@ enum DenseKernels {
     /// on the columns in `range` only (the others stay zero).
     static func combineRows(_ g: [Double], rows m: Int, width: Int, _ c: [Double], range: Range<Int>? = nil) -> [Double] {
         var out = [Double](repeating: 0, count: width)
-        let first = range?.lowerBound ?? 0, span = (range?.count ?? width)
+        combineRows(into: &out, g, rows: m, width: width, c, range: range ?? 0..<width)
+        return out
+    }
+
+    /// The same into `out` (at least `width` long), on `range` only: the rest of `out` is left
+    /// as it is (a pricing loop reuses one buffer instead of a fresh page-faulting array).
+    static func combineRows(into out: inout [Double], _ g: [Double], rows m: Int, width: Int, _ c: [Double], range: Range<Int>) {
+        let first = range.lowerBound, span = range.count
+        for q in range { out[q] = 0 }
         let used = (0..<m).filter { c[$0] != 0 }
         g.withUnsafeBufferPointer { gp in
             c.withUnsafeBufferPointer { cp in
@@ -64,7 +72,6 @@ enum DenseKernels {
                 }
             }
         }
-        return out
     }
 
     /// The product-form update of a row-major n × n inverse when the basic variable of row

@@ -187,6 +187,13 @@ extension Harmony {
                 var found: [Int: [Double]] = [:]
                 if sameCarriers, let previous {
                     for row in rowsToAdd { if let r = previousRow[row] { found[r] = previous.weights[r] } }
+                } else if let previous {
+                    let kept = rowsToAdd.compactMap { previousRow[$0] }
+                    let resource = kept.map { r -> Int? in if case .resource(let l) = previous.rows[r] { return limited[l] } else { return nil } }
+                    if !kept.isEmpty,
+                       let updated = Harmony.updatedWeights(previous.system, sys, weights: kept.map { previous.weights[$0] }, resourceRow: resource) {
+                        for (r, w) in zip(kept, updated) { found[r] = w }
+                    }
                 }
                 let new = rowsToAdd.filter { previousRow[$0].map { found[$0] == nil } ?? true }
                 let k = new.count
@@ -270,7 +277,7 @@ extension Harmony {
                     // columns, made dual feasible by bound flips and finished by the dual simplex.
                     var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
-                    let (basis, atUpper) = carriedBasis(previous, rows: rows, alternatives: alternatives)
+                    let (basis, atUpper) = carriedBasis(previous, rows: rows, alternatives: alternatives, primary: primary)
                     if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 20)) {
                         outcome = sx.solveDual(maxPivots: limit)
                         if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
@@ -389,13 +396,15 @@ extension Harmony {
         /// alternatives: basic variables that still exist stay basic; the other positions take
         /// slacks (of rows new to the program first). Pieces keep their bounds; a basic piece or
         /// alternative that leaves the basis goes to the bound nearer its value.
-        func carriedBasis(_ prev: ReducedEvaluation, rows: [ReducedRow], alternatives: [Int]) -> (basis: [Int], atUpper: [Bool]) {
+        func carriedBasis(_ prev: ReducedEvaluation, rows: [ReducedRow], alternatives: [Int], primary primaryNow: [Int32]) -> (basis: [Int], atUpper: [Bool]) {
             let pieces = pieceTarget.count, count = pieces + alternatives.count
             let rowIndex = Dictionary(rows.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
             let altIndex = Dictionary(alternatives.enumerated().map { ($1, pieces + $0) }, uniquingKeysWith: { a, _ in a })
             var atUpper = pieceTarget.indices.map { prev.pieceValue[$0] >= 0.5 * pieceLength[$0] }
                 + [Bool](repeating: false, count: alternatives.count)
-            for (c, j) in alternatives.enumerated() where columnBound[j].isFinite && prev.activity[j] >= columnBound[j] * (1 - 1e-12) {
+            // Activities of the previous point, its carriers' too (a former carrier is a column now).
+            let before = prev.activities(techniques: m)
+            for (c, j) in alternatives.enumerated() where columnBound[j].isFinite && before[j] >= columnBound[j] * (1 - 1e-12) {
                 atUpper[pieces + c] = true
             }
             var taken = Set<Int>()
@@ -404,7 +413,13 @@ extension Harmony {
                 let v: Int?
                 switch variable {
                 case .piece(let p): v = p
-                case .technique(let j): v = altIndex[j]
+                case .technique(let j):
+                    // A column that now carries its product (a swap): its place goes to the
+                    // product's former carrier, now a column — the same vertex in the new
+                    // coordinates (a swap used to restart the program cold: 7 300 pivots at 10^5).
+                    if let a = altIndex[j] { v = a }
+                    else if case let l = Int(polish.carried[j]), l >= 0, Int(primaryNow[l]) == j { v = altIndex[Int(prev.primary[l])] }
+                    else { v = nil }
                 case .slack(let row): v = rowIndex[row].map { count + $0 }
                 }
                 // A variable that is not basic any more goes to the bound nearer its value.
@@ -444,8 +459,12 @@ extension Harmony {
         }
         func rowsFor(_ active: [Int], keep: [ReducedRow], primary: [Int32]) -> [ReducedRow] {
             var rows = keep.filter { if case .capacity(let l) = $0 { return cap[Int(primary[l])].isFinite } else { return true } }
-            // Unbounded columns need their product's carrier kept non-negative to stay bounded.
-            for j in active where !columnBound[j].isFinite { rows.append(.nonNegative(Int(polish.carried[j]))) }
+            // A column's product keeps its carrier non-negative: unbounded columns need it to stay
+            // bounded, and a column that makes more of its product than the plan takes would
+            // run the carrier backwards, giving back its inputs, so that hundreds of products
+            // upstream break their signs (405 rows broken at once at 10^5 products, 288 of them
+            // signs, from 25 columns).
+            for j in active { rows.append(.nonNegative(Int(polish.carried[j]))) }
             return rows
         }
         var current = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil)
@@ -505,14 +524,104 @@ extension Harmony {
             }
             if swapped > 0 {
                 let cols = columnsInUse(ev, primary: primary, extra: [], keepingFormer: true)
-                current = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: ev.bindingCapacities, primary: primary),
-                                   previous: ev)
-                pivots += current?.pivots ?? 0
+                let next = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: ev.bindingCapacities, primary: primary),
+                                    previous: ev)
+                pivots += next?.pivots ?? 0
+                // The swapped program is the same LP in other coordinates, but its optimum came
+                // out lower at 10^5 products (by 4e-7), and the rounds then went round a cycle of
+                // four (swap, three mixes): a swap that loses harmony is not taken.
+                if let next, next.value >= ev.value - 1e-12 * max(1, abs(ev.value)) {
+                    current = next
+                } else {
+                    primary = ev.primary; primaryOut = ev.primaryOut
+                    current = ev
+                }
             } else {
                 current = ev
             }
         }
         return unfinished()
+    }
+
+    /// Weights w = s·M⁻¹ (rows of a program, `weights`, solved with `old`'s carriers) for `new`,
+    /// whose carriers differ in a few products only (a swap, a policy step of few switches):
+    /// with M' = M + U·Vᵀ (U: the change of those products' columns, V: their unit vectors),
+    /// Z = Vᵀ·M⁻¹ (those rows of the old inverse, one transposed block solve of width k) and
+    /// C = I + Z·U, Woodbury gives s·M'⁻¹ = w − (w·U)·C⁻¹·Z and Vᵀ·M'⁻¹ = C⁻¹·Z. A row that
+    /// selects a resource (`resourceRow[r]`, its row in the systems' r) also changes its
+    /// selector at those products, by Δs (the new carriers' use per unit), so
+    /// w' = w + (Δs − w·U)·C⁻¹·Z; other rows select fixed products. A rows × k × products update
+    /// instead of a solve of width rows: at 10^5 products and 786 rows about a second, against
+    /// 7–9 s. Nil when nothing or more than `maxChanged` products changed, the solve does not
+    /// converge or C is singular.
+    static func updatedWeights(_ old: LeontiefSystem, _ new: LeontiefSystem, weights: [[Double]], resourceRow: [Int?],
+                               maxChanged: Int = 48) -> [[Double]]? {
+        let n = old.primaryTechnique.count
+        guard new.primaryTechnique.count == n, weights.count == resourceRow.count else { return nil }
+        let changed = (0..<n).filter { old.primaryTechnique[$0] != new.primaryTechnique[$0] || old.primaryOutput[$0] != new.primaryOutput[$0] }
+        let k = changed.count
+        guard k > 0, k <= maxChanged else { return nil }
+        // U's columns: M's column l is e_l − (row l of Aᵀ).
+        let oldAt = old.aTransposed, newAt = new.aTransposed
+        var u: [[(Int, Double)]] = []
+        for l in changed {
+            var d: [Int: Double] = [:]
+            for p in oldAt.rowStart[l]..<oldAt.rowStart[l + 1] { d[Int(oldAt.colIndex[p]), default: 0] += oldAt.values[p] }
+            for p in newAt.rowStart[l]..<newAt.rowStart[l + 1] { d[Int(newAt.colIndex[p]), default: 0] -= newAt.values[p] }
+            u.append(d.filter { $0.value != 0 }.map { ($0.key, $0.value) })
+        }
+        var rhs = [Double](repeating: 0, count: n * k)
+        for (c, l) in changed.enumerated() { rhs[l * k + c] = 1 }
+        let zs = old.solveTransposed(rhs, width: k, tolerance: 1e-13)
+        guard zs.converged else { return nil }
+        let z = zs.x
+        // C = I + Z·U, inverted by Gauss–Jordan with partial pivoting.
+        var cm = [Double](repeating: 0, count: k * k), inv = [Double](repeating: 0, count: k * k)
+        for a in 0..<k {
+            cm[a * k + a] = 1
+            inv[a * k + a] = 1
+            for b in 0..<k { for (i, v) in u[b] { cm[a * k + b] += z[i * k + a] * v } }
+        }
+        var scale = 0.0
+        for v in cm { scale = max(scale, abs(v)) }
+        for c in 0..<k {
+            var piv = c
+            for r in c..<k where abs(cm[r * k + c]) > abs(cm[piv * k + c]) { piv = r }
+            guard abs(cm[piv * k + c]) > 1e-12 * scale else { return nil }
+            if piv != c { for q in 0..<k { cm.swapAt(c * k + q, piv * k + q); inv.swapAt(c * k + q, piv * k + q) } }
+            let d = cm[c * k + c]
+            for q in 0..<k { cm[c * k + q] /= d; inv[c * k + q] /= d }
+            for r in 0..<k where r != c && cm[r * k + c] != 0 {
+                let f = cm[r * k + c]
+                for q in 0..<k { cm[r * k + q] -= f * cm[c * k + q]; inv[r * k + q] -= f * inv[c * k + q] }
+            }
+        }
+        let position = Dictionary(uniqueKeysWithValues: changed.enumerated().map { ($1, $0) })
+        return weights.indices.map { r in
+            var w = weights[r]
+            // x = (Δs − w·U)·C⁻¹, then w += x·Z.
+            var wu = [Double](repeating: 0, count: k)
+            if let rk = resourceRow[r] {
+                for (rm, sign) in [(new.r, 1.0), (old.r, -1.0)] {
+                    for p in rm.rowStart[rk]..<rm.rowStart[rk + 1] {
+                        if let b = position[Int(rm.colIndex[p])] { wu[b] += sign * rm.values[p] }
+                    }
+                }
+            }
+            for b in 0..<k { for (i, v) in u[b] { wu[b] -= w[i] * v } }
+            var x = [Double](repeating: 0, count: k)
+            for b in 0..<k where wu[b] != 0 { for q in 0..<k { x[q] += wu[b] * inv[b * k + q] } }
+            w.withUnsafeMutableBufferPointer { wp in
+                z.withUnsafeBufferPointer { zp in
+                    for i in 0..<n {
+                        var t = 0.0
+                        for q in 0..<k { t += x[q] * zp[i * k + q] }
+                        wp[i] += t
+                    }
+                }
+            }
+            return w
+        }
     }
 
     /// Harmony by `reducedProgram`: the targets' pieces from their guaranteed share up, then the

@@ -26,6 +26,11 @@ struct PackingSimplex {
     let upper: [Double]
     /// Per column: 0 at zero, 1 at its upper bound, 2 basic.
     private(set) var status: [UInt8]
+    /// Columns held at zero by `start` (no upper bound, and a reduced cost that would take them
+    /// off it): the dual simplex leaves them out, and the primal simplex, which is entitled to
+    /// them, frees them when it starts.
+    private var held: [Int] = []
+    private var isHeld: [Bool] = []
     private var slackBasic: [Bool]
     /// Basic variable of each row: a column p < P, or P + r for row r's slack.
     private(set) var basic: [Int]
@@ -99,6 +104,8 @@ struct PackingSimplex {
 
     mutating func solve(maxPivots: Int) -> Outcome {
         let count = cost.count
+        for p in held { isHeld[p] = false }
+        held = []
         let startPivots = pivots
         var degenerate = 0
         // Pricing divides a column's gain by how much of the rows' room one unit of it takes
@@ -116,20 +123,36 @@ struct PackingSimplex {
         // whole for every pivot: hundreds of rows by tens of thousands of columns), and moves to
         // the next segment when the current one has no candidate; optimal when none has one.
         let segments = max(1, min(16, width / 4096))
+        // The variables of each column of G (several pieces share one), so that a pricing visits
+        // only its segment's variables, and one buffer for the segment's priced columns.
+        var columnStart = [Int](repeating: 0, count: width + 1)
+        for p in 0..<count { columnStart[column[p] + 1] += 1 }
+        for q in 0..<width { columnStart[q + 1] += columnStart[q] }
+        var byColumn = [Int](repeating: 0, count: count)
+        do {
+            var fill = columnStart
+            for p in 0..<count { byColumn[fill[column[p]]] = p; fill[column[p]] += 1 }
+        }
+        var z = [Double](repeating: 0, count: width)
         var segment = 0, emptySegments = 0
         while true {
             let mu = duals
             let range = (width * segment / segments)..<(width * (segment + 1) / segments)
-            let z = rowCombination(mu, range: range)
+            DenseKernels.combineRows(into: &z, g, rows: m, width: width, mu, range: range)
             // Once rows have prices, a column's gain is divided by its priced use of them (its
             // ratio to the marginal column), else by its load on the rows' room.
             let priced = mu.contains { $0 > 0 }
             // Candidates: columns that gain by moving off their bound, slacks with a negative dual.
             var candidates: [(v: Int, score: Double)] = []
-            for p in 0..<count where status[p] != 2 && range.contains(column[p]) {
-                let d = cost[p] - z[column[p]]
-                let tol = 1e-11 * max(abs(cost[p]), abs(z[column[p]]))
-                if (status[p] == 0 && d > tol) || (status[p] == 1 && d < -tol) { candidates.append((p, abs(d) / (priced ? max(z[column[p]], 1e-12 * abs(cost[p])) : load[column[p]]))) }
+            for q in range {
+                let zq = z[q]
+                for k in columnStart[q]..<columnStart[q + 1] {
+                    let p = byColumn[k]
+                    guard status[p] != 2 else { continue }
+                    let d = cost[p] - zq
+                    let tol = 1e-11 * max(abs(cost[p]), abs(zq))
+                    if (status[p] == 0 && d > tol) || (status[p] == 1 && d < -tol) { candidates.append((p, abs(d) / (priced ? max(zq, 1e-12 * abs(cost[p])) : load[q]))) }
+                }
             }
             for r in 0..<m where !slackBasic[r] && mu[r] < -1e-12 { candidates.append((count + r, -mu[r])) }
             if candidates.isEmpty {
@@ -300,7 +323,7 @@ struct PackingSimplex {
                     bestRatio = ratio; enter = v; bestPivot = abs(alpha)
                 }
             }
-            for p in 0..<count where status[p] != 2 { consider(p, alpha: t[column[p]], dj: d[p], atUpper: status[p] == 1) }
+            for p in 0..<count where status[p] != 2 && (held.isEmpty || !isHeld[p]) { consider(p, alpha: t[column[p]], dj: d[p], atUpper: status[p] == 1) }
             for r in 0..<m where !slackBasic[r] { consider(count + r, alpha: rho[r], dj: slackD[r], atUpper: false) }
             if enter < 0 { return .infeasible }
             let alphaRow = enter < count ? t[column[enter]] : rho[enter - count]
@@ -372,7 +395,15 @@ struct PackingSimplex {
             let d = cost[p] - z[column[p]]
             let tol = 1e-11 * max(abs(cost[p]), abs(z[column[p]]))
             if status[p] == 0 && d > tol {
-                guard upper[p].isFinite else { return false }
+                guard upper[p].isFinite else {
+                    // It cannot flip: held at zero until the primal simplex (a harmony piece
+                    // above its target, whose value crossed its slope: it used to force a cold
+                    // start, 7 300 pivots at 10^5 products).
+                    if isHeld.isEmpty { isHeld = [Bool](repeating: false, count: count) }
+                    isHeld[p] = true
+                    held.append(p)
+                    continue
+                }
                 status[p] = 1
                 flipped = true
             } else if status[p] == 1 && d < -tol {

@@ -35,3 +35,57 @@ import SyncoModel
         #expect(first.ev.value < full.ev.value)
     }
 }
+
+/// The rows' weights after a few products change carrier, by the Woodbury update, against
+/// transposed solves on the new system from scratch.
+@Suite struct HarmonyWeightUpdate {
+    @Test func updateAgreesWithAFreshSolve() throws {
+        let e = SyntheticEconomy(products: 600, seed: 3).generate()
+        let n = e.productCount
+        let old = LeontiefSystem(e)
+        // Three products with an alternative technique change carrier (alternatives trade CO2
+        // against labour and energy, so their columns and resource uses differ).
+        var primary = old.primaryTechnique, output = old.primaryOutput
+        var switched = 0
+        for j in 0..<e.techniqueCount where switched < 3 {
+            let t = e.techniques
+            var best = -1, amount = 0.0
+            for p in t.outputs.range(j) where t.outputs.amount[p] > amount { best = Int(t.outputs.index[p]); amount = t.outputs.amount[p] }
+            guard best >= 0, primary[best] >= 0, Int(primary[best]) != j, primary[best] == old.primaryTechnique[best] else { continue }
+            primary[best] = Int32(j)
+            output[best] = amount
+            switched += 1
+        }
+        #expect(switched == 3)
+        let new = LeontiefSystem(e, primary: primary, output: output)
+        // Rows: every resource (its selector is r's row, which the switches change) and two
+        // single products (a capacity, a sign).
+        let resources = Array(0..<e.resourceCount)
+        let products = [0, n / 2]
+        func selectors(_ sys: LeontiefSystem) -> [[(Int, Double)]] {
+            resources.map { rk in (sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1]).map { (Int(sys.r.colIndex[$0]), sys.r.values[$0]) } }
+                + products.map { [($0, 1.0)] }
+        }
+        func solve(_ sys: LeontiefSystem) throws -> [[Double]] {
+            try selectors(sys).map { sel in
+                var d = [Double](repeating: 0, count: n)
+                for (i, v) in sel { d[i] += v }
+                let s = sys.solveTransposed(d, tolerance: 1e-14)
+                try #require(s.converged)
+                return s.x
+            }
+        }
+        let before = try solve(old), after = try solve(new)
+        let rows: [Int?] = resources.map { $0 } + products.map { _ in nil }
+        let updated = try #require(Harmony.updatedWeights(old, new, weights: before, resourceRow: rows))
+        for (w, x) in zip(updated, after) {
+            let top = x.map(abs).max()!
+            for i in 0..<n { #expect(abs(w[i] - x[i]) <= 1e-10 * max(top, 1e-300)) }
+        }
+        // The switches matter: the old weights are not the new ones.
+        #expect(zip(before, after).contains { b, a in zip(b, a).contains { abs($0 - $1) > 1e-6 * max(abs($1), 1e-12) } })
+        // Nothing changed, or more than allowed: no update.
+        #expect(Harmony.updatedWeights(old, old, weights: before, resourceRow: rows) == nil)
+        #expect(Harmony.updatedWeights(old, new, weights: before, resourceRow: rows, maxChanged: 2) == nil)
+    }
+}

@@ -71,6 +71,26 @@ import Testing
         #expect(s.pivots <= 2)
     }
 
+    /// A start where a column without an upper bound would gain by leaving zero (a harmony
+    /// piece above its target whose value crossed its slope): it cannot flip, so it is held at
+    /// zero through the dual simplex, and the primal simplex takes it in. max 3x + 2y + w with
+    /// x + y ≤ 4, x + 3y + 2w ≤ 6, 2x + y ≤ 6.5, x ≤ 3: from x at its bound and y basic in row
+    /// one (y = 1, row three broken by 0.5; w prices at 1 > 0), the optimum is x = 3 (it gains
+    /// 1.5 at its bound), y = 0.5 (row three), w = 0.75 (row two): 10.75, μ = (0, 0.5, 0.5) from
+    /// 2μ₂ = 1 (w) and 3μ₂ + μ₃ = 2 (y).
+    @Test func aColumnWithoutBoundWaitsForThePrimal() {
+        var s = PackingSimplex(rows: 3, width: 3, g: [1, 1, 0, 1, 3, 2, 2, 1, 0], b: [4, 6, 6.5],
+                               column: [0, 1, 2], cost: [3, 2, 1], upper: [3, .infinity, .infinity])
+        let started = s.start(basis: [1, 4, 5], atUpper: [true, false, false], maxInfeasible: 1)
+        #expect(started)
+        #expect(s.solveDual(maxPivots: 100) == .optimal)
+        #expect(s.solve(maxPivots: 100) == .optimal)
+        let x = s.values, mu = s.duals
+        #expect(abs(value(s) - 10.75) < 1e-12)
+        #expect(abs(x[0] - 3) < 1e-12 && abs(x[1] - 0.5) < 1e-12 && abs(x[2] - 0.75) < 1e-12)
+        #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.5) < 1e-12 && abs(mu[2] - 0.5) < 1e-12)
+    }
+
     /// Warm starts agree with cold solves on random packing programs whose limits moved by up to
     /// 20 %: the old optimal basis, carried over, ends at the same optimum (the cold simplex is
     /// the one checked by hand above).
