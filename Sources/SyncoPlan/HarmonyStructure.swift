@@ -1,6 +1,7 @@
 import SyncoModel
 import SyncoSparse
 import Dispatch
+import Synchronization
 
 /// Harmony over the economy's Leontief structure, for economies where several limits bind
 /// (capacities, ecological caps) and products have alternative techniques — the case the
@@ -138,7 +139,7 @@ extension Harmony {
         }
 
         func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow],
-                      previous: ReducedEvaluation?) -> ReducedEvaluation? {
+                      previous: ReducedEvaluation?, relaxed: Bool = false) -> ReducedEvaluation? {
             let start = previous?.gross
             for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
             for dir in directions { for (i, _) in dir where primary[i] < 0 { return nil } }
@@ -354,7 +355,9 @@ extension Harmony {
                 var scale = 0.0
                 for l in 0..<n { scale = max(scale, abs(gross[l])) }
                 var broken: [(row: ReducedRow, by: Double)] = []
-                for l in 0..<n where primary[l] >= 0 {
+                // `relaxed`: the limited resources' program alone (capacities and signs not
+                // generated), whose prices choose the carriers before any capacity row exists.
+                for l in 0..<n where primary[l] >= 0 && !relaxed {
                     let j = Int(primary[l])
                     if cap[j].isFinite {
                         let c = cap[j] * primaryOut[l]
@@ -467,7 +470,39 @@ extension Harmony {
             for j in active { rows.append(.nonNegative(Int(polish.carried[j]))) }
             return rows
         }
-        var current = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil)
+        // Techniques that pay at an evaluation's values (profit per unit of what they carry),
+        // the best one per product.
+        func payingTechniques(_ ev: ReducedEvaluation, primary: [Int32]) -> (best: [Int], paying: [Int]) {
+            let profit = columns.multiply(ev.prices)
+            var best = [Int](repeating: -1, count: n), bestRate = [Double](repeating: 0, count: n)
+            let isPrimary = carriers(primary)
+            for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 && ev.activity[j] < cap[j] {
+                let l = Int(polish.carried[j])
+                let rate = profit[j] / polish.carriedOutput[j]
+                if rate > 1e-9 * max(ev.prices[l], 1e-300) && rate > bestRate[l] { best[l] = j; bestRate[l] = rate }
+            }
+            return (best, (0..<n).filter { best[$0] >= 0 })
+        }
+        // Policy steps on the limited resources alone first: the carriers that their prices
+        // choose. The first program with capacities is built on these carriers, so the rounds
+        // after it switch few products (a few at once are a Woodbury update of the weights and a
+        // warm start). Without it, the first round's prices switched 8 972 of 10^5 products at
+        // once, which cost a solve of all the capacity rows' weights and a cold program (about
+        // 20 s). Each step here is a program of four rows.
+        var relaxedPoint = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil, relaxed: true)
+        for _ in 0..<8 {
+            guard let ev = relaxedPoint, elapsed() < seconds else { break }
+            let (best, paying) = payingTechniques(ev, primary: primary)
+            guard !paying.isEmpty else { break }
+            var p2 = primary, o2 = primaryOut
+            for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
+            guard let next = evaluate(p2, o2, alternatives: [], rows: [], previous: ev, relaxed: true),
+                  next.value > ev.value + 1e-12 * max(1, abs(ev.value)) else { break }
+            note?("structure: resources alone, \(paying.count) products switch, program objective \(next.value)")
+            primary = p2; primaryOut = o2
+            relaxedPoint = next
+        }
+        var current = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: relaxedPoint)
         var pivots = current?.pivots ?? 0
         // Every program's point is feasible for the whole LP (row generation leaves no limit
         // broken) and harmony never falls: when time runs out or a step fails, the last one is
@@ -479,16 +514,7 @@ extension Harmony {
         for round in 1...maxRounds {
             guard var ev = current else { return unfinished() }
             last = (ev, round)
-            // Techniques that pay at these values (profit per unit of what they carry).
-            let profit = columns.multiply(ev.prices)
-            var best = [Int](repeating: -1, count: n), bestRate = [Double](repeating: 0, count: n)
-            let isPrimary = carriers(primary)
-            for j in 0..<m where !isPrimary[j] && polish.carried[j] >= 0 && ev.activity[j] < cap[j] {
-                let l = Int(polish.carried[j])
-                let rate = profit[j] / polish.carriedOutput[j]
-                if rate > 1e-9 * max(ev.prices[l], 1e-300) && rate > bestRate[l] { best[l] = j; bestRate[l] = rate }
-            }
-            let paying = (0..<n).filter { best[$0] >= 0 }
+            let (best, paying) = payingTechniques(ev, primary: primary)
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
             let keep = ev.bindingCapacities
             if paying.isEmpty { return (ev, round, pivots, true) }
@@ -552,10 +578,10 @@ extension Harmony {
     /// selector at those products, by Δs (the new carriers' use per unit), so
     /// w' = w + (Δs − w·U)·C⁻¹·Z; other rows select fixed products. A rows × k × products update
     /// instead of a solve of width rows: at 10^5 products and 786 rows about a second, against
-    /// 7–9 s. Nil when nothing or more than `maxChanged` products changed, the solve does not
+    /// 7–9 s; 98 changes about 2 s. Nil when nothing or more than `maxChanged` products changed, the solve does not
     /// converge or C is singular.
     static func updatedWeights(_ old: LeontiefSystem, _ new: LeontiefSystem, weights: [[Double]], resourceRow: [Int?],
-                               maxChanged: Int = 48) -> [[Double]]? {
+                               maxChanged: Int = 160) -> [[Double]]? {
         let n = old.primaryTechnique.count
         guard new.primaryTechnique.count == n, weights.count == resourceRow.count else { return nil }
         let changed = (0..<n).filter { old.primaryTechnique[$0] != new.primaryTechnique[$0] || old.primaryOutput[$0] != new.primaryOutput[$0] }
@@ -597,7 +623,21 @@ extension Harmony {
             }
         }
         let position = Dictionary(uniqueKeysWithValues: changed.enumerated().map { ($1, $0) })
-        return weights.indices.map { r in
+        let uc = u, ci = inv
+        // Rows on both cores: each row's update is independent (k × products each).
+        var out = [[Double]](repeating: [], count: weights.count)
+        let pieces = Parallelism.threads
+        let parts: [[(Int, [Double])]] = (0..<pieces).map { _ in [] }
+        let results = Mutex(parts)
+        Parallelism.run(parts: pieces, parallel: weights.count > 1 && n * k * weights.count >= Parallelism.minimumParallelWork) { part in
+            var mine: [(Int, [Double])] = []
+            for r in stride(from: part, to: weights.count, by: pieces) { mine.append((r, updated(r))) }
+            results.withLock { $0[part] = mine }
+        }
+        for list in results.withLock({ $0 }) { for (r, w) in list { out[r] = w } }
+        return out
+
+        @Sendable func updated(_ r: Int) -> [Double] {
             var w = weights[r]
             // x = (Δs − w·U)·C⁻¹, then w += x·Z.
             var wu = [Double](repeating: 0, count: k)
@@ -608,9 +648,9 @@ extension Harmony {
                     }
                 }
             }
-            for b in 0..<k { for (i, v) in u[b] { wu[b] -= w[i] * v } }
+            for b in 0..<k { for (i, v) in uc[b] { wu[b] -= w[i] * v } }
             var x = [Double](repeating: 0, count: k)
-            for b in 0..<k where wu[b] != 0 { for q in 0..<k { x[q] += wu[b] * inv[b * k + q] } }
+            for b in 0..<k where wu[b] != 0 { for q in 0..<k { x[q] += wu[b] * ci[b * k + q] } }
             w.withUnsafeMutableBufferPointer { wp in
                 z.withUnsafeBufferPointer { zp in
                     for i in 0..<n {
