@@ -43,11 +43,10 @@ enum DenseKernels {
         return y
     }
 
-    /// Σ_r c[r]·G[r, ·] for a row-major rows × width matrix G (columns split between the cores),
-    /// on the columns in `range` only (the others stay zero).
-    static func combineRows(_ g: [Double], rows m: Int, width: Int, _ c: [Double], range: Range<Int>? = nil) -> [Double] {
+    /// Σ_r c[r]·G[r, ·] for a row-major rows × width matrix G (columns split between the cores).
+    static func combineRows(_ g: [Double], rows m: Int, width: Int, _ c: [Double]) -> [Double] {
         var out = [Double](repeating: 0, count: width)
-        combineRows(into: &out, g, rows: m, width: width, c, range: range ?? 0..<width)
+        combineRows(into: &out, g, rows: m, width: width, c, range: 0..<width)
         return out
     }
 

@@ -577,9 +577,9 @@ extension Harmony {
     /// selects a resource (`resourceRow[r]`, its row in the systems' r) also changes its
     /// selector at those products, by Δs (the new carriers' use per unit), so
     /// w' = w + (Δs − w·U)·C⁻¹·Z; other rows select fixed products. A rows × k × products update
-    /// instead of a solve of width rows: at 10^5 products and 786 rows about a second, against
-    /// 7–9 s; 98 changes about 2 s. Nil when nothing or more than `maxChanged` products changed, the solve does not
-    /// converge or C is singular.
+    /// instead of a solve of width rows: at 10^5 products and 786 rows about a second (98 changes:
+    /// about 2 s), against 7–9 s. Nil when nothing or more than `maxChanged` products changed, the
+    /// solve does not converge or C is singular.
     static func updatedWeights(_ old: LeontiefSystem, _ new: LeontiefSystem, weights: [[Double]], resourceRow: [Int?],
                                maxChanged: Int = 160) -> [[Double]]? {
         let n = old.primaryTechnique.count
@@ -626,12 +626,11 @@ extension Harmony {
         let uc = u, ci = inv
         // Rows on both cores: each row's update is independent (k × products each).
         var out = [[Double]](repeating: [], count: weights.count)
-        let pieces = Parallelism.threads
-        let parts: [[(Int, [Double])]] = (0..<pieces).map { _ in [] }
-        let results = Mutex(parts)
-        Parallelism.run(parts: pieces, parallel: weights.count > 1 && n * k * weights.count >= Parallelism.minimumParallelWork) { part in
+        let threads = Parallelism.threads
+        let results = Mutex([[(Int, [Double])]](repeating: [], count: threads))
+        Parallelism.run(parts: threads, parallel: weights.count > 1 && n * k * weights.count >= Parallelism.minimumParallelWork) { part in
             var mine: [(Int, [Double])] = []
-            for r in stride(from: part, to: weights.count, by: pieces) { mine.append((r, updated(r))) }
+            for r in stride(from: part, to: weights.count, by: threads) { mine.append((r, updated(r))) }
             results.withLock { $0[part] = mine }
         }
         for list in results.withLock({ $0 }) { for (r, w) in list { out[r] = w } }

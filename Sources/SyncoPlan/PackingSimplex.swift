@@ -84,10 +84,9 @@ struct PackingSimplex {
         return mu
     }
 
-    /// Σ_r c_r·G[r, ·]: the rows of G weighted by c (pricing with duals, or a pivot row of B⁻¹·G),
-    /// on the columns in `range` (all by default).
-    private func rowCombination(_ c: [Double], range: Range<Int>? = nil) -> [Double] {
-        DenseKernels.combineRows(g, rows: m, width: width, c, range: range)
+    /// Σ_r c_r·G[r, ·]: the rows of G weighted by c (pricing with duals, or a pivot row of B⁻¹·G).
+    private func rowCombination(_ c: [Double]) -> [Double] {
+        DenseKernels.combineRows(g, rows: m, width: width, c)
     }
 
     /// α = B⁻¹·a for variable v (a column of G, or a slack's unit column).
