@@ -1283,7 +1283,8 @@ struct DenseLU {
     private var pivot: [Int]
     let size: Int
 
-    init?(_ a: [Double], size n: Int) {
+    /// Nil when a pivot falls below `relativePivot` times the largest entry of `a`.
+    init?(_ a: [Double], size n: Int, relativePivot: Double = 1e-14) {
         precondition(a.count == n * n)
         lu = a
         pivot = Array(0..<n)
@@ -1293,7 +1294,7 @@ struct DenseLU {
         for k in 0..<n {
             var p = k, big = abs(lu[k * n + k])
             for i in (k + 1)..<max(n, k + 1) where abs(lu[i * n + k]) > big { p = i; big = abs(lu[i * n + k]) }
-            guard big > 1e-14 * max(scale, 1e-300) else { return nil }
+            guard big > relativePivot * max(scale, 1e-300) else { return nil }
             if p != k {
                 for c in 0..<n { lu.swapAt(k * n + c, p * n + c) }
                 pivot.swapAt(k, p)

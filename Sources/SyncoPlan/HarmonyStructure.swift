@@ -601,29 +601,15 @@ extension Harmony {
         let zs = old.solveTransposed(rhs, width: k, tolerance: 1e-13)
         guard zs.converged else { return nil }
         let z = zs.x
-        // C = I + Z·U, inverted by Gauss–Jordan with partial pivoting.
-        var cm = [Double](repeating: 0, count: k * k), inv = [Double](repeating: 0, count: k * k)
+        // C = I + Z·U, factored (LU with partial pivoting).
+        var cm = [Double](repeating: 0, count: k * k)
         for a in 0..<k {
             cm[a * k + a] = 1
-            inv[a * k + a] = 1
             for b in 0..<k { for (i, v) in u[b] { cm[a * k + b] += z[i * k + a] * v } }
         }
-        var scale = 0.0
-        for v in cm { scale = max(scale, abs(v)) }
-        for c in 0..<k {
-            var piv = c
-            for r in c..<k where abs(cm[r * k + c]) > abs(cm[piv * k + c]) { piv = r }
-            guard abs(cm[piv * k + c]) > 1e-12 * scale else { return nil }
-            if piv != c { for q in 0..<k { cm.swapAt(c * k + q, piv * k + q); inv.swapAt(c * k + q, piv * k + q) } }
-            let d = cm[c * k + c]
-            for q in 0..<k { cm[c * k + q] /= d; inv[c * k + q] /= d }
-            for r in 0..<k where r != c && cm[r * k + c] != 0 {
-                let f = cm[r * k + c]
-                for q in 0..<k { cm[r * k + q] -= f * cm[c * k + q]; inv[r * k + q] -= f * inv[c * k + q] }
-            }
-        }
+        guard let c = DenseLU(cm, size: k, relativePivot: 1e-12) else { return nil }
         let position = Dictionary(uniqueKeysWithValues: changed.enumerated().map { ($1, $0) })
-        let uc = u, ci = inv
+        let uc = u
         // Rows on both cores: each row's update is independent (k × products each).
         var out = [[Double]](repeating: [], count: weights.count)
         let threads = Parallelism.threads
@@ -648,8 +634,8 @@ extension Harmony {
                 }
             }
             for b in 0..<k { for (i, v) in uc[b] { wu[b] -= w[i] * v } }
-            var x = [Double](repeating: 0, count: k)
-            for b in 0..<k where wu[b] != 0 { for q in 0..<k { x[q] += wu[b] * ci[b * k + q] } }
+            // x·C = wu: Cᵀ·xᵀ = wuᵀ.
+            let x = c.solve(wu, transposed: true)
             w.withUnsafeMutableBufferPointer { wp in
                 z.withUnsafeBufferPointer { zp in
                     for i in 0..<n {
