@@ -82,8 +82,21 @@ public enum Planner {
         // hands BasisPolish the certificate and keeps the plan it built.
         var acceptedPlan: Plan? = nil
         let tolerance = options.solver.tolerance
-        let accept: ([Double], [Double]) -> Bool = { x, y in
+        // The plan of a point, checked. Where only its valuations fail (a degenerate vertex
+        // whose basis leaves techniques below capacity earning a crumb), the valuations lowered
+        // to cost of production (`DualRepair`) are checked instead.
+        func checkedPoint(_ x: [Double], _ y: [Double]) -> Plan {
             let plan = checked(extract(needs, x: x, y: y))
+            guard !plan.certificate.passes(tolerance), plan.certificate.primalFeasible(tolerance) else { return plan }
+            let r0 = DispatchTime.now().uptimeNanoseconds
+            guard let r = DualRepair.lowered(needs, activities: x, valuations: y) else { return plan }
+            let again = checked(extract(needs, x: x, y: r.valuations))
+            let took = Double(DispatchTime.now().uptimeNanoseconds - r0) / 1e9
+            options.note?("valuations lowered to cost of production (\(Int(r.sweeps.rounded())) sweeps' work, \((took * 1000).rounded() / 1000) s): gap \(plan.certificate.gap) → \(again.certificate.gap), dual residual \(plan.certificate.dualResidual) → \(again.certificate.dualResidual)")
+            return again.certificate.passes(tolerance) ? again : plan
+        }
+        let accept: ([Double], [Double]) -> Bool = { x, y in
+            let plan = checkedPoint(x, y)
             guard plan.certificate.passes(tolerance) else { return false }
             acceptedPlan = plan
             return true
@@ -93,7 +106,7 @@ public enum Planner {
             if let a = acceptedPlan, a.fulfilment == x[m], a.activities.elementsEqual(x.prefix(m), by: { $0 == max(0, $1) }) {
                 plan = a
             } else {
-                plan = checked(extract(needs, x: x, y: y))
+                plan = checkedPoint(x, y)
                 guard plan.certificate.passes(tolerance) else { return nil }
             }
             plan.structure = st
