@@ -718,6 +718,15 @@ struct BasisPolish: Sendable {
                 return stop(step, "pivot limit")
             }
 
+            // A binding row whose dual has the wrong sign is released first: a carrier at its
+            // capacity that earns less than its costs runs below it (or a resource is used below
+            // its limit) while λ grows, until the ratio test finds what binds instead. Pricing
+            // only techniques would never move it: the carrier is not a candidate.
+            if releaseRow(pt, &basis, &resourceRows, &capacityRows, &extras) {
+                predicted = nil
+                continue
+            }
+
             // Pricing.
             var isPrimary = [Bool](repeating: false, count: m)
             for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
@@ -847,6 +856,100 @@ struct BasisPolish: Sendable {
             if 1 + extras.count > maxExtra { return stop(step, "more than \(maxExtra) binding limits") }
         }
         return best
+    }
+
+    /// Releases the binding row with the most negative dual whose release raises λ (see
+    /// `BasisPoint.release`): a ratio test along the row's direction, then the exchange that
+    /// keeps the basis square (what reaches its bound takes the row's place). False when no
+    /// such row can be released.
+    func releaseRow(_ pt: BasisPoint, _ basis: inout Basis, _ resourceRows: inout [Int], _ capacityRows: inout [Int],
+                    _ extras: inout [Int]) -> Bool {
+        let e = needs.economy
+        let n = e.productCount
+        let cap = e.techniques.capacity
+        let limited = needs.limitedResources
+        let q = 1 + extras.count, w = q + 1
+        guard pt.forward.count == n * w else { return false }
+        enum Leave { case primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int), disposalEnds(Int) }
+        let use = limitedUse(pt.x)
+        for r in pt.release.sorted(by: { $0.gain > $1.gain }).prefix(4) {
+            // λ must grow along the direction (by more than rounding).
+            guard r.dz[0] > 1e-12 * max(1, abs(pt.z[0])) else { continue }
+            let k = r.row
+            var rowsAfter = Set(capacityRows)
+            if k >= resourceRows.count { rowsAfter.remove(capacityRows[k - resourceRows.count]) }
+            var du = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                var d = 0.0
+                for c in 0..<q { d -= pt.forward[i * w + 1 + c] * r.dz[c] }
+                du[i] = d
+            }
+            var tMax = Double.infinity
+            var leave: Leave? = nil
+            for i in 0..<n where basis.primary[i] >= 0 && !rowsAfter.contains(i) {
+                let eps = 1e-12 * max(abs(pt.u[i]), 1)
+                if du[i] < -eps, max(pt.u[i], 0) / -du[i] < tMax { tMax = max(pt.u[i], 0) / -du[i]; leave = .primaryZero(i) }
+                let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
+                if c.isFinite, du[i] > eps, max(c - pt.u[i], 0) / du[i] < tMax { tMax = max(c - pt.u[i], 0) / du[i]; leave = .primaryCap(i) }
+            }
+            for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && !rowsAfter.contains(i) {
+                if du[i] > 1e-12 * max(abs(pt.u[i]), 1), max(-pt.u[i], 0) / du[i] < tMax { tMax = max(-pt.u[i], 0) / du[i]; leave = .disposalEnds(i) }
+            }
+            for (x, j) in extras.enumerated() {
+                let dz = r.dz[x + 1], z = pt.z[x + 1]
+                let eps = 1e-12 * max(abs(z), 1)
+                if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(x) }
+                if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(x) }
+            }
+            let binding = Set(resourceRows)
+            for (l, rk) in limited.enumerated() where !binding.contains(l) {
+                // Carriers change by du in gross units (the LP's columns hold −r per unit of
+                // activity), extras by dz.
+                var d = 0.0
+                for i in 0..<n where du[i] != 0 && basis.primary[i] >= 0 {
+                    let j = Int(basis.primary[i])
+                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l {
+                        d -= columns.values[p] * du[i] / basis.primaryOut[i]
+                    }
+                }
+                for (x, j) in extras.enumerated() {
+                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { d -= columns.values[p] * r.dz[x + 1] }
+                }
+                let limit = e.resources[rk].limit!
+                if d > 1e-12 * max(limit, 1), max(limit - use[l], 0) / d < tMax { tMax = max(limit - use[l], 0) / d; leave = .resource(l) }
+            }
+            guard tMax.isFinite, let leave else { continue }
+            if k < resourceRows.count { resourceRows.remove(at: k) } else { capacityRows.remove(at: k - resourceRows.count) }
+            switch leave {
+            case .primaryZero(let i):
+                let old = Int(basis.primary[i])
+                if let x = extras.firstIndex(where: { Int(carried[$0]) == i }) {
+                    basis.primary[i] = Int32(extras[x]); basis.primaryOut[i] = carriedOutput[extras[x]]
+                    extras.remove(at: x)
+                } else {
+                    basis.primary[i] = -1; basis.primaryOut[i] = 0
+                    capacityRows.append(i)
+                }
+                basis.state[old] = .zero
+            case .primaryCap(let i):
+                capacityRows.append(i)
+            case .extraZero(let x):
+                basis.state[extras[x]] = .zero; extras.remove(at: x)
+            case .extraCap(let x):
+                basis.state[extras[x]] = .atCapacity; extras.remove(at: x)
+            case .resource(let l):
+                resourceRows.append(l)
+            case .disposalEnds(let i):
+                if let x = extras.firstIndex(where: { output($0, of: i) != nil }) {
+                    basis.primary[i] = Int32(extras[x]); basis.primaryOut[i] = output(extras[x], of: i)!
+                    extras.remove(at: x)
+                } else {
+                    capacityRows.append(i)
+                }
+            }
+            return true
+        }
+        return false
     }
 
     /// The solutions M'⁻¹[h', λ, E'] of the basis a pivot made, predicted from those of the basis
@@ -1113,6 +1216,9 @@ struct BasisPolish: Sendable {
         /// clamped infeasible basis can look nearly feasible on the LP's residual norm when a
         /// few products fall short among many.
         var infeasibility: Double
+        /// The binding rows (resource rows, then capacity rows) whose dual has the wrong sign,
+        /// with λ's gain and the change of (λ, extras) per unit the row moves into its interior.
+        var release: [(row: Int, gain: Double, dz: [Double])] = []
     }
 
     /// `forward`: M⁻¹ of the right-hand sides, already solved — all of them, or, with an
@@ -1272,8 +1378,24 @@ struct BasisPolish: Sendable {
             enteringColumn = [Double](repeating: 0, count: n)
             for i in 0..<n { enteringColumn[i] = u0[i * w + q + 1] }
         }
+        // A binding row whose dual has the wrong sign (λ would grow with the row left: a carrier
+        // at its capacity earning less than its costs, a resource worth less than nothing): the
+        // change of (λ, extras) per unit the row moves into its interior. A capacity or disposal
+        // row (u_i/out = b) moves in as b falls, S⁻¹(−e_k); a resource row (−use = −limit) as b
+        // rises, S⁻¹e_k. λ changes by −wDual_k, resp. +wDual_k, per unit (λ's cost is −1).
+        var release: [(row: Int, gain: Double, dz: [Double])] = []
+        if entering == nil {
+            for k in 0..<q {
+                let inward = k < resourceRows.count ? 1.0 : -1.0
+                guard -inward * wDual[k] > 0 else { continue }
+                var unit = [Double](repeating: 0, count: q)
+                unit[k] = inward
+                let dz = factors.solve(unit)
+                if dz[0] > 0 { release.append((k, dz[0], dz)) }
+            }
+        }
         return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: entering == nil ? u0 : [], dual: dual.x,
-                          entering: enteringColumn, infeasibility: infeasibility)
+                          entering: enteringColumn, infeasibility: infeasibility, release: release)
     }
 }
 
