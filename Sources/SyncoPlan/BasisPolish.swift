@@ -722,7 +722,7 @@ struct BasisPolish: Sendable {
             // capacity that earns less than its costs runs below it (or a resource is used below
             // its limit) while λ grows, until the ratio test finds what binds instead. Pricing
             // only techniques would never move it: the carrier is not a candidate.
-            if releaseRow(pt, &basis, &resourceRows, &capacityRows, &extras) {
+            if releaseRow(pt, sys: sys, &basis, &resourceRows, &capacityRows, &extras) {
                 predicted = nil
                 continue
             }
@@ -858,11 +858,10 @@ struct BasisPolish: Sendable {
         return best
     }
 
-    /// Releases the binding row with the most negative dual whose release raises λ (see
-    /// `BasisPoint.release`): a ratio test along the row's direction, then the exchange that
-    /// keeps the basis square (what reaches its bound takes the row's place). False when no
-    /// such row can be released.
-    func releaseRow(_ pt: BasisPoint, _ basis: inout Basis, _ resourceRows: inout [Int], _ capacityRows: inout [Int],
+    /// Releases the binding row whose release raises λ most per unit (see `BasisPoint.release`):
+    /// a ratio test along the row's direction, then the exchange that keeps the basis square
+    /// (what reaches its bound takes the row's place). False when no such row can be released.
+    func releaseRow(_ pt: BasisPoint, sys: LeontiefSystem, _ basis: inout Basis, _ resourceRows: inout [Int], _ capacityRows: inout [Int],
                     _ extras: inout [Int]) -> Bool {
         let e = needs.economy
         let n = e.productCount
@@ -903,15 +902,10 @@ struct BasisPolish: Sendable {
             }
             let binding = Set(resourceRows)
             for (l, rk) in limited.enumerated() where !binding.contains(l) {
-                // Carriers change by du in gross units (the LP's columns hold −r per unit of
-                // activity), extras by dz.
+                // The use's change per unit, as in the pivots' ratio test: carriers in gross
+                // units, extras by their own coefficients (Kᵀ holds −r).
                 var d = 0.0
-                for i in 0..<n where du[i] != 0 && basis.primary[i] >= 0 {
-                    let j = Int(basis.primary[i])
-                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l {
-                        d -= columns.values[p] * du[i] / basis.primaryOut[i]
-                    }
-                }
+                for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { d += sys.r.values[p] * du[Int(sys.r.colIndex[p])] }
                 for (x, j) in extras.enumerated() {
                     for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { d -= columns.values[p] * r.dz[x + 1] }
                 }
