@@ -631,7 +631,6 @@ struct BasisPolish: Sendable {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
-        let limited = needs.limitedResources
         var basis = start
         var resourceRows = startRows, capacityRows = startCaps, extras = startExtras
         var best: Outcome? = nil
@@ -769,40 +768,11 @@ struct BasisPolish: Sendable {
                 else { continue candidate }
 
                 // Ratio test.
-                enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int), disposalEnds(Int) }
-                var tMax = cap[enter].isFinite ? cap[enter] : Double.infinity
-                var leave = Leave.bound
-                for i in 0..<n where basis.primary[i] >= 0 && !capRows.contains(i) {
-                    let du = sign * d.du[i], u = pt.u[i]
-                    let eps = 1e-12 * max(abs(u), 1)
-                    if du < -eps, max(u, 0) / -du < tMax { tMax = max(u, 0) / -du; leave = .primaryZero(i) }
-                    let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
-                    if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
-                }
-                // A disposed product's surplus (−u) must stay ≥ 0.
-                for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && !capRows.contains(i) {
-                    let du = sign * d.du[i], u = pt.u[i]
-                    if du > 1e-12 * max(abs(u), 1), max(-u, 0) / du < tMax { tMax = max(-u, 0) / du; leave = .disposalEnds(i) }
-                }
-                for (k, j) in extras.enumerated() {
-                    let dz = sign * d.dz[k + 1], z = pt.z[k + 1]
-                    let eps = 1e-12 * max(abs(z), 1)
-                    if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(k) }
-                    if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(k) }
-                }
                 if sign * d.dz[0] < 0 { continue candidate }
-                for (l, rk) in limited.enumerated() where !binding.contains(l) {
-                    // The use's change per unit: carrying techniques in gross units, extras and the
-                    // entering technique by their own coefficients (Kᵀ holds −r).
-                    var du = 0.0
-                    for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { du += sys.r.values[p] * sign * d.du[Int(sys.r.colIndex[p])] }
-                    for (k, j) in extras.enumerated() {
-                        for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign * d.dz[k + 1] }
-                    }
-                    for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) == n + l { du -= columns.values[p] * sign }
-                    let limit = e.resources[rk].limit!
-                    if du > 1e-12 * max(limit, 1), max(limit - use[l], 0) / du < tMax { tMax = max(limit - use[l], 0) / du; leave = .resource(l) }
-                }
+                let (tMax, found) = ratioTest(pt, basis: basis, sys: sys, held: capRows, extras: extras, binding: binding, use: use,
+                                              du: sign > 0 ? d.du : d.du.map { -$0 }, dz: sign > 0 ? d.dz : d.dz.map { -$0 },
+                                              entering: (enter, sign), start: cap[enter].isFinite ? cap[enter] : .infinity)
+                let leave = found ?? .bound
                 guard tMax.isFinite else { continue candidate }
 
                 // Exchange.
@@ -858,18 +828,66 @@ struct BasisPolish: Sendable {
         return best
     }
 
+    /// What leaves a basis when a pivot moves along a direction: the technique's own bound, a
+    /// carrier reaching zero or its capacity, a disposed product's surplus running out, an extra
+    /// reaching zero or its capacity, or a limit starting to bind.
+    enum Leave { case bound, primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int), disposalEnds(Int) }
+
+    /// The ratio test along a direction (per unit step): `du` the carriers' gross outputs, `dz`
+    /// λ and the extras; `held` the products whose row holds them (capacity and disposal rows);
+    /// `entering` a technique moving by `sign` per unit, whose own resource use counts, and
+    /// `start` its own bound (∞ for none). The step to the first bound met and what meets it
+    /// (nil when only `start` limits the step).
+    func ratioTest(_ pt: BasisPoint, basis: Basis, sys: LeontiefSystem, held: Set<Int>, extras: [Int], binding: Set<Int>, use: [Double],
+                   du: [Double], dz: [Double], entering: (technique: Int, sign: Double)?, start: Double) -> (Double, Leave?) {
+        let e = needs.economy
+        let n = e.productCount
+        let cap = e.techniques.capacity
+        var tMax = start
+        var leave: Leave? = nil
+        for i in 0..<n where basis.primary[i] >= 0 && !held.contains(i) {
+            let du = du[i], u = pt.u[i]
+            let eps = 1e-12 * max(abs(u), 1)
+            if du < -eps, max(u, 0) / -du < tMax { tMax = max(u, 0) / -du; leave = .primaryZero(i) }
+            let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
+            if c.isFinite, du > eps, max(c - u, 0) / du < tMax { tMax = max(c - u, 0) / du; leave = .primaryCap(i) }
+        }
+        // A disposed product's surplus (−u) must stay ≥ 0.
+        for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && !held.contains(i) {
+            let du = du[i], u = pt.u[i]
+            if du > 1e-12 * max(abs(u), 1), max(-u, 0) / du < tMax { tMax = max(-u, 0) / du; leave = .disposalEnds(i) }
+        }
+        for (k, j) in extras.enumerated() {
+            let dz = dz[k + 1], z = pt.z[k + 1]
+            let eps = 1e-12 * max(abs(z), 1)
+            if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(k) }
+            if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(k) }
+        }
+        for (l, rk) in needs.limitedResources.enumerated() where !binding.contains(l) {
+            // The use's change per unit: carrying techniques in gross units, extras and the
+            // entering technique by their own coefficients (Kᵀ holds −r).
+            var d = 0.0
+            for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { d += sys.r.values[p] * du[Int(sys.r.colIndex[p])] }
+            for (k, j) in extras.enumerated() {
+                for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { d -= columns.values[p] * dz[k + 1] }
+            }
+            if let (enter, sign) = entering {
+                for p in columns.rowStart[enter]..<columns.rowStart[enter + 1] where Int(columns.colIndex[p]) == n + l { d -= columns.values[p] * sign }
+            }
+            let limit = e.resources[rk].limit!
+            if d > 1e-12 * max(limit, 1), max(limit - use[l], 0) / d < tMax { tMax = max(limit - use[l], 0) / d; leave = .resource(l) }
+        }
+        return (tMax, leave)
+    }
+
     /// Releases the binding row whose release raises λ most per unit (see `BasisPoint.release`):
     /// a ratio test along the row's direction, then the exchange that keeps the basis square
     /// (what reaches its bound takes the row's place). False when no such row can be released.
     func releaseRow(_ pt: BasisPoint, sys: LeontiefSystem, _ basis: inout Basis, _ resourceRows: inout [Int], _ capacityRows: inout [Int],
                     _ extras: inout [Int]) -> Bool {
-        let e = needs.economy
-        let n = e.productCount
-        let cap = e.techniques.capacity
-        let limited = needs.limitedResources
+        let n = needs.economy.productCount
         let q = 1 + extras.count, w = q + 1
         guard pt.forward.count == n * w else { return false }
-        enum Leave { case primaryZero(Int), primaryCap(Int), extraZero(Int), extraCap(Int), resource(Int), disposalEnds(Int) }
         let use = limitedUse(pt.x)
         for r in pt.release.sorted(by: { $0.gain > $1.gain }).prefix(4) {
             // λ must grow along the direction (by more than rounding).
@@ -883,38 +901,15 @@ struct BasisPolish: Sendable {
                 for c in 0..<q { d -= pt.forward[i * w + 1 + c] * r.dz[c] }
                 du[i] = d
             }
-            var tMax = Double.infinity
-            var leave: Leave? = nil
-            for i in 0..<n where basis.primary[i] >= 0 && !rowsAfter.contains(i) {
-                let eps = 1e-12 * max(abs(pt.u[i]), 1)
-                if du[i] < -eps, max(pt.u[i], 0) / -du[i] < tMax { tMax = max(pt.u[i], 0) / -du[i]; leave = .primaryZero(i) }
-                let c = cap[Int(basis.primary[i])] * basis.primaryOut[i]
-                if c.isFinite, du[i] > eps, max(c - pt.u[i], 0) / du[i] < tMax { tMax = max(c - pt.u[i], 0) / du[i]; leave = .primaryCap(i) }
-            }
-            for i in 0..<n where basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i] && !rowsAfter.contains(i) {
-                if du[i] > 1e-12 * max(abs(pt.u[i]), 1), max(-pt.u[i], 0) / du[i] < tMax { tMax = max(-pt.u[i], 0) / du[i]; leave = .disposalEnds(i) }
-            }
-            for (x, j) in extras.enumerated() {
-                let dz = r.dz[x + 1], z = pt.z[x + 1]
-                let eps = 1e-12 * max(abs(z), 1)
-                if dz < -eps, max(z, 0) / -dz < tMax { tMax = max(z, 0) / -dz; leave = .extraZero(x) }
-                if cap[j].isFinite, dz > eps, max(cap[j] - z, 0) / dz < tMax { tMax = max(cap[j] - z, 0) / dz; leave = .extraCap(x) }
-            }
-            let binding = Set(resourceRows)
-            for (l, rk) in limited.enumerated() where !binding.contains(l) {
-                // The use's change per unit, as in the pivots' ratio test: carriers in gross
-                // units, extras by their own coefficients (Kᵀ holds −r).
-                var d = 0.0
-                for p in sys.r.rowStart[rk]..<sys.r.rowStart[rk + 1] { d += sys.r.values[p] * du[Int(sys.r.colIndex[p])] }
-                for (x, j) in extras.enumerated() {
-                    for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) == n + l { d -= columns.values[p] * r.dz[x + 1] }
-                }
-                let limit = e.resources[rk].limit!
-                if d > 1e-12 * max(limit, 1), max(limit - use[l], 0) / d < tMax { tMax = max(limit - use[l], 0) / d; leave = .resource(l) }
-            }
-            guard tMax.isFinite, let leave else { continue }
+            let (tMax, found) = ratioTest(pt, basis: basis, sys: sys, held: rowsAfter, extras: extras, binding: Set(resourceRows), use: use,
+                                          du: du, dz: r.dz, entering: nil, start: .infinity)
+            // No start bound here, so nil means nothing limits the step (`ratioTest` never
+            // returns .bound itself).
+            guard tMax.isFinite, let leave = found else { continue }
             if k < resourceRows.count { resourceRows.remove(at: k) } else { capacityRows.remove(at: k - resourceRows.count) }
             switch leave {
+            case .bound:
+                break
             case .primaryZero(let i):
                 let old = Int(basis.primary[i])
                 if let x = extras.firstIndex(where: { Int(carried[$0]) == i }) {
