@@ -132,6 +132,21 @@ public enum MultiPeriodPlanner {
                 return done
             }
         }
+        // The structure methods stopped short at a feasible vertex (their pivots creep through
+        // degenerate vertices, or policy iteration left a basis that is not primal feasible):
+        // the sparse simplex from it, within half of the time left, where the LU stays small.
+        // The LU of a basis fills in each period's Leontief block (about n²/3 per period: 3·10^6
+        // nonzeros and 3–6 s at 10 × 1 000 products), so the products per period are bounded too.
+        if let sp = structurePlan, options.crossoverRows > 0, lp.rows <= options.crossoverRows,
+           me.economy.productCount <= options.crossoverRows / 8 {
+            let x = point(problem, plan: sp)
+            let seconds = max(0, options.solver.timeLimit - elapsed()) / 2
+            if let done = pivoted(problem, start: basisGuess(lp, x: x), options: options, elapsed: elapsed,
+                                  method: "simplex from the structure methods' vertex", seconds: seconds) {
+                return done
+            }
+            options.note?("the simplex from the structure methods' vertex did not finish in \((seconds * 10).rounded() / 10) s: the first-order solver goes on")
+        }
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.x.count == lp.columns, w.y.count == lp.rows { warm = (w.x, w.y) }
         else if let s = start { warm = (s, [Double](repeating: 0, count: lp.rows)) }
@@ -168,11 +183,11 @@ public enum MultiPeriodPlanner {
     /// optimal and the certificate agrees, nil otherwise (the caller goes on with the
     /// first-order solver).
     static func pivoted(_ problem: MultiPeriodProblem, start: [SparseSimplex.VariableStatus]?, options: PlannerOptions,
-                        elapsed: () -> Double, method: String) -> (plan: MultiPeriodPlan, point: WarmStart?)? {
+                        elapsed: () -> Double, method: String, seconds: Double = .infinity) -> (plan: MultiPeriodPlan, point: WarmStart?)? {
         var simplex = SparseSimplex(problem.lp)
         // A guard against a run that wanders: a cold solve of a window takes about m pivots.
         simplex.maxIterations = 20 * problem.lp.rows + 1000
-        let limit = options.solver.timeLimit - elapsed()
+        let limit = min(seconds, options.solver.timeLimit - elapsed())
         if limit.isFinite { simplex.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, limit) * 1e9) }
         let r = simplex.solve(start: start)
         guard r.status == .optimal else { return nil }
@@ -183,6 +198,50 @@ public enum MultiPeriodPlanner {
         plan.message = "optimal: relative residuals and gap within \(options.solver.tolerance) (\(method), \(r.iterations) pivots)"
         plan.seconds = elapsed()
         return (plan, WarmStart(x: r.x, y: r.y, basis: r.basis))
+    }
+
+    /// The program's point of a plan: activities, inventories, investments and λ as planned,
+    /// capital and natural stocks by the plan's recursions (`fillFlows`).
+    static func point(_ p: MultiPeriodProblem, plan: MultiPeriodPlan) -> [Double] {
+        var x = [Double](repeating: 0, count: p.lp.columns)
+        for (c, col) in p.columns.enumerated() {
+            switch col {
+            case .activity(let j, let t): x[c] = plan.activities[t][j]
+            case .inventory(let i, let t): x[c] = plan.inventory[t][i]
+            case .investment(let i, let t): x[c] = plan.investment[t][i]
+            case .capitalStock(let i, let t): x[c] = plan.capitalStock[t][i]
+            case .naturalStock(let s, let t): x[c] = plan.stockLevels[t][s]
+            case .lambda: x[c] = plan.fulfilment
+            }
+        }
+        return x
+    }
+
+    /// A basis guessed from a point (`SparseSimplex` repairs what is not one): a column at a
+    /// bound is nonbasic there, a column strictly inside its bounds basic; a row's logical is
+    /// basic where the row is slack by more than 1e-9 of its flows, nonbasic at the bound it
+    /// meets otherwise.
+    public static func basisGuess(_ lp: LinearProgram, x: [Double]) -> [SparseSimplex.VariableStatus] {
+        func status(_ v: Double, _ lo: Double, _ up: Double, scale: Double) -> SparseSimplex.VariableStatus {
+            let tol = 1e-9 * max(1, scale)
+            if up.isFinite && v >= up - tol { return .upper }
+            if lo.isFinite && v <= lo + tol { return .lower }
+            if !lo.isFinite && !up.isFinite && abs(v) <= tol { return .zero }
+            return .basic
+        }
+        var st: [SparseSimplex.VariableStatus] = []
+        st.reserveCapacity(lp.columns + lp.rows)
+        for c in 0..<lp.columns { st.append(status(x[c], lp.lower[c], lp.upper[c], scale: abs(x[c]))) }
+        let k = lp.matrix
+        for row in 0..<lp.rows {
+            var v = 0.0, flow = 0.0
+            for q in k.rowStart[row]..<k.rowStart[row + 1] {
+                let f = k.values[q] * x[Int(k.colIndex[q])]
+                v += f; flow += abs(f)
+            }
+            st.append(status(v, lp.rowLower[row], lp.rowUpper[row], scale: flow))
+        }
+        return st
     }
 
     /// The plan read off an LP point: quantities per period (capital and natural stocks by
