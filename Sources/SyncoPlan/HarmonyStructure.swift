@@ -279,7 +279,11 @@ extension Harmony {
                     var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
                     let (basis, atUpper) = carriedBasis(previous, rows: rows, alternatives: alternatives, primary: primary)
-                    if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 20)) {
+                    // Up to a third of the rows off their bounds: with the long-step ratio test
+                    // the dual simplex repairs them in few pivots (10^5 products: 98 switches, 44
+                    // pivots and 2 505 flips, 1.4 s, where the cold start took 6 500 pivots, 10 s;
+                    // with one flip per pivot it took 2 400 pivots and a twentieth was the limit).
+                    if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) {
                         outcome = sx.solveDual(maxPivots: limit)
                         if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
                         pivots += sx.pivots
@@ -610,21 +614,56 @@ extension Harmony {
         guard let c = DenseLU(cm, size: k, relativePivot: 1e-12) else { return nil }
         let position = Dictionary(uniqueKeysWithValues: changed.enumerated().map { ($1, $0) })
         let uc = u
-        // Rows on both cores: each row's update is independent (k × products each).
+        // Rows on both cores, eight at a time: each block of rows reads Z (products × k) once,
+        // the block's eight coefficients per column of Z in one SIMD register (row by row, Z was
+        // read once per row: at 10^5 products, 98 changes and 688 rows 55 GB, about 4 s).
+        let block = 8
+        let blocks = (weights.count + block - 1) / block
         var out = [[Double]](repeating: [], count: weights.count)
         let threads = Parallelism.threads
         let results = Mutex([[(Int, [Double])]](repeating: [], count: threads))
-        Parallelism.run(parts: threads, parallel: weights.count > 1 && n * k * weights.count >= Parallelism.minimumParallelWork) { part in
+        Parallelism.run(parts: threads, parallel: blocks > 1 && n * k * weights.count >= Parallelism.minimumParallelWork) { part in
             var mine: [(Int, [Double])] = []
-            for r in stride(from: part, to: weights.count, by: threads) { mine.append((r, updated(r))) }
+            var xt = [Double](repeating: 0, count: k * block)
+            var delta = [Double](repeating: 0, count: n * block)
+            for bi in stride(from: part, to: blocks, by: threads) {
+                let r0 = bi * block, r1 = min(r0 + block, weights.count)
+                for q in 0..<(k * block) { xt[q] = 0 }
+                for r in r0..<r1 {
+                    let x = coefficients(r)
+                    for q in 0..<k { xt[q * block + r - r0] = x[q] }
+                }
+                z.withUnsafeBufferPointer { zp in
+                    xt.withUnsafeBufferPointer { xp in
+                        delta.withUnsafeMutableBufferPointer { dp in
+                            let xr = UnsafeRawPointer(xp.baseAddress!), dr = UnsafeMutableRawPointer(dp.baseAddress!)
+                            let stride8 = block * MemoryLayout<Double>.stride
+                            for i in 0..<n {
+                                var acc = SIMD8<Double>()
+                                let zi = i * k
+                                for q in 0..<k { acc += xr.loadUnaligned(fromByteOffset: q * stride8, as: SIMD8<Double>.self) * zp[zi + q] }
+                                dr.storeBytes(of: acc, toByteOffset: i * stride8, as: SIMD8<Double>.self)
+                            }
+                        }
+                    }
+                }
+                for r in r0..<r1 {
+                    var w = weights[r]
+                    let c = r - r0
+                    w.withUnsafeMutableBufferPointer { wp in
+                        delta.withUnsafeBufferPointer { dp in for i in 0..<n { wp[i] += dp[i * block + c] } }
+                    }
+                    mine.append((r, w))
+                }
+            }
             results.withLock { $0[part] = mine }
         }
         for list in results.withLock({ $0 }) { for (r, w) in list { out[r] = w } }
         return out
 
-        @Sendable func updated(_ r: Int) -> [Double] {
-            var w = weights[r]
-            // x = (Δs − w·U)·C⁻¹, then w += x·Z.
+        /// Row r's x = (Δs − w·U)·C⁻¹ (its update is x·Z).
+        @Sendable func coefficients(_ r: Int) -> [Double] {
+            let w = weights[r]
             var wu = [Double](repeating: 0, count: k)
             if let rk = resourceRow[r] {
                 for (rm, sign) in [(new.r, 1.0), (old.r, -1.0)] {
@@ -635,17 +674,7 @@ extension Harmony {
             }
             for b in 0..<k { for (i, v) in uc[b] { wu[b] -= w[i] * v } }
             // x·C = wu: Cᵀ·xᵀ = wuᵀ.
-            let x = c.solve(wu, transposed: true)
-            w.withUnsafeMutableBufferPointer { wp in
-                z.withUnsafeBufferPointer { zp in
-                    for i in 0..<n {
-                        var t = 0.0
-                        for q in 0..<k { t += x[q] * zp[i * k + q] }
-                        wp[i] += t
-                    }
-                }
-            }
-            return w
+            return c.solve(wu, transposed: true)
         }
     }
 

@@ -307,27 +307,65 @@ struct PackingSimplex {
             // The leaving variable must rise (below zero) or fall (above its bound): an entering
             // variable x_j changes x_B[leave] by −α_j·Δx_j.
             let need: Double = toUpper ? -1 : 1
-            var enter = -1, bestRatio = Double.infinity, bestPivot = 0.0
             var largest = 0.0
             for q in 0..<width { largest = max(largest, abs(t[q])) }
             for k in 0..<m { largest = max(largest, abs(rho[k])) }
             let pivotTol = 1e-9 * max(largest, 1e-300)
+            // Candidates: variables whose move (up from zero, down from the upper bound) takes
+            // the leaving variable towards its bound, with the ratio at which their reduced
+            // cost reaches zero.
+            var candidates: [(v: Int, alpha: Double, ratio: Double)] = []
             func consider(_ v: Int, alpha: Double, dj: Double, atUpper: Bool) {
                 guard abs(alpha) > pivotTol else { return }
-                // Δx_j > 0 from zero, < 0 from the upper bound.
                 let step: Double = atUpper ? -1 : 1
                 guard -alpha * step * need > 0 else { return }
-                let ratio = abs(dj) / abs(alpha)
-                if ratio < bestRatio * (1 - 1e-12) || (ratio <= bestRatio * (1 + 1e-12) && abs(alpha) > bestPivot) {
-                    bestRatio = ratio; enter = v; bestPivot = abs(alpha)
-                }
+                candidates.append((v, alpha, abs(dj) / abs(alpha)))
             }
             for p in 0..<count where status[p] != 2 && (held.isEmpty || !isHeld[p]) { consider(p, alpha: t[column[p]], dj: d[p], atUpper: status[p] == 1) }
             for r in 0..<m where !slackBasic[r] { consider(count + r, alpha: rho[r], dj: slackD[r], atUpper: false) }
-            if enter < 0 { return .infeasible }
-            let alphaRow = enter < count ? t[column[enter]] : rho[enter - count]
-            let alpha = direction(enter)
+            if candidates.isEmpty { return .infeasible }
+            // Bound-flipping ratio test (the long step): in order of ratio, a boxed candidate is
+            // passed — flipped to its other bound, its reduced cost changing sign as the duals
+            // move past it — while the leaving variable stays infeasible after its flip; the first
+            // that cannot be passed enters (ties to the largest pivot). One pivot then does the
+            // work of as many short steps as candidates were passed: a target's pieces are boxed,
+            // and the row generation's dual simplex crossed them one pivot at a time.
+            candidates.sort { $0.ratio < $1.ratio }
             let target = toUpper ? upper[basic[leave]] : 0
+            var slope = abs(xB[leave] - target)
+            let slopeTol = 1e-9 * max(1, slope)
+            var k = 0
+            while k < candidates.count - 1 {
+                let c = candidates[k]
+                let range = c.v < count ? upper[c.v] : .infinity
+                guard range.isFinite, slope - abs(c.alpha) * range > slopeTol else { break }
+                slope -= abs(c.alpha) * range
+                k += 1
+            }
+            var pick = k
+            var q = k + 1
+            while q < candidates.count && candidates[q].ratio <= candidates[k].ratio * (1 + 1e-12) {
+                if abs(candidates[q].alpha) > abs(candidates[pick].alpha) { pick = q }
+                q += 1
+            }
+            candidates.swapAt(k, pick)
+            if k > 0 {
+                // The passed candidates move to their other bound: x_B −= B⁻¹·Σ a_j·Δx_j.
+                var a = [Double](repeating: 0, count: m)
+                for c in candidates[0..<k] {
+                    let p = c.v
+                    let dx = status[p] == 0 ? upper[p] : -upper[p]
+                    status[p] = status[p] == 0 ? 1 : 0
+                    let col = column[p]
+                    for r in 0..<m { a[r] += g[r * width + col] * dx }
+                }
+                let da = DenseKernels.multiply(inverse, size: m, a)
+                for r in 0..<m { xB[r] -= da[r] }
+                flips += k
+            }
+            let enter = candidates[k].v
+            let alphaRow = candidates[k].alpha
+            let alpha = direction(enter)
             let delta = (xB[leave] - target) / alphaRow
             for r in 0..<m { xB[r] -= alpha[r] * delta }
             let enteringValue = (enter < count && status[enter] == 1 ? upper[enter] : 0) + delta
