@@ -43,6 +43,28 @@ import Testing
         expectTheCutOptimum(&s)
     }
 
+    /// The long-step dual ratio test. max Σ c_p·y_p + 0.5x with y in four pieces of one column
+    /// (bounds 1, costs 4, 3, 2, 1: a concave target) and y + x ≤ 10: every piece at its bound,
+    /// x = 6, μ = 0.5, value 13. The row y ≤ 0.5 then cuts by 3.5. The pieces' reduced costs are
+    /// 3.5, 2.5, 1.5, 0.5 against α = 1 each: passing the three cheapest leaves 0.5 of the
+    /// infeasibility, so one pivot flips them to zero and the first piece enters at 0.5 (one
+    /// piece at a time took four pivots). Optimum: y = 0.5, x = 9.5, value 6.75, μ = (0.5, 3.5).
+    @Test func longStepPassesSeveralPiecesInOnePivot() {
+        var s = PackingSimplex(rows: 1, width: 2, g: [1, 1], b: [10], column: [0, 0, 0, 0, 1],
+                               cost: [4, 3, 2, 1, 0.5], upper: [1, 1, 1, 1, .infinity])
+        #expect(s.solve(maxPivots: 100) == .optimal)
+        #expect(abs(value(s) - 13) < 1e-12)
+        s.addRows([1, 0], b: [0.5])
+        let pivots = s.pivots, flips = s.flips
+        #expect(s.solveDual(maxPivots: 100) == .optimal)
+        #expect(s.pivots - pivots == 1 && s.flips - flips == 3)
+        #expect(s.solve(maxPivots: 100) == .optimal)
+        let x = s.values, mu = s.duals
+        #expect(abs(value(s) - 6.75) < 1e-12)
+        #expect(abs(x[0] - 0.5) < 1e-12 && x[1] == 0 && x[2] == 0 && x[3] == 0 && abs(x[4] - 9.5) < 1e-12)
+        #expect(abs(mu[0] - 0.5) < 1e-12 && abs(mu[1] - 3.5) < 1e-12)
+    }
+
     /// A column no row bounds is reported with the ray that grows with it.
     @Test func unboundedColumnIsNamed() {
         var s = PackingSimplex(rows: 1, width: 2, g: [1, -1], b: [1], column: [0, 1], cost: [0, 1],
