@@ -76,8 +76,12 @@ public struct SparseLU: Sendable {
         var colDone = [Bool](repeating: false, count: m)
         var work = [Double](repeating: 0, count: m)
         var mark = [Int32](repeating: -1, count: m)
+        // Column patterns drop pivoted rows lazily (skipped where read); `colCount` is each
+        // column's count of active rows. Removing the pivot row from every column it meets
+        // searched each column (a dense block's factorisation spent most of its time there).
+        var colCount = colRows.map(\.count)
         var singletons: [Int] = []
-        for c in 0..<m where colRows[c].count == 1 { singletons.append(c) }
+        for c in 0..<m where colCount[c] == 1 { singletons.append(c) }
         pivotRow.reserveCapacity(m)
         pivotColumn.reserveCapacity(m)
 
@@ -86,8 +90,8 @@ public struct SparseLU: Sendable {
             // Choose the pivot: singletons, then Markowitz.
             var pr = -1, pc = -1
             while pc < 0, let c = singletons.popLast() {
-                guard !colDone[c], colRows[c].count == 1 else { continue }
-                let i = Int(colRows[c][0])
+                guard !colDone[c], colCount[c] == 1, let live = colRows[c].first(where: { !rowDone[Int($0)] }) else { continue }
+                let i = Int(live)
                 if abs(SparseLU.entry(rowCols[i], rowVals[i], c)) > tiny { pr = i; pc = c; break }
             }
             if pc < 0 {
@@ -111,7 +115,7 @@ public struct SparseLU: Sendable {
                             let v = abs(rowVals[i][q])
                             guard v >= threshold * rmax else { continue }
                             let c = Int(c32)
-                            let cost = (count - 1) * (colRows[c].count - 1)
+                            let cost = (count - 1) * (colCount[c] - 1)
                             if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
                         }
                     }
@@ -121,9 +125,10 @@ public struct SparseLU: Sendable {
             // The column's values (needed for the multipliers anyway); a row-search pivot that
             // fails the threshold along its column gives way to the column's largest entry, so
             // that every multiplier stays below 1/threshold.
-            var colVals = [Double](repeating: 0, count: colRows[pc].count)
+            let liveRows = colRows[pc].filter { !rowDone[Int($0)] }
+            var colVals = [Double](repeating: 0, count: liveRows.count)
             var cmax = 0.0, cmaxRow = pr
-            for (q, r) in colRows[pc].enumerated() {
+            for (q, r) in liveRows.enumerated() {
                 let v = SparseLU.entry(rowCols[Int(r)], rowVals[Int(r)], pc)
                 colVals[q] = v
                 if abs(v) > cmax { cmax = abs(v); cmaxRow = Int(r) }
@@ -132,12 +137,11 @@ public struct SparseLU: Sendable {
                 // Among the column's entries that pass, the sparsest row.
                 var bestCount = Int.max
                 pr = cmaxRow
-                for (q, r) in colRows[pc].enumerated() where abs(colVals[q]) >= threshold * cmax {
+                for (q, r) in liveRows.enumerated() where abs(colVals[q]) >= threshold * cmax {
                     let count = rowCols[Int(r)].count
                     if count < bestCount { bestCount = count; pr = Int(r) }
                 }
             }
-            let colRowsBefore = colRows[pc]
             // Eliminate.
             let piv = SparseLU.entry(rowCols[pr], rowVals[pr], pc)
             pivotRow.append(Int32(pr))
@@ -150,17 +154,17 @@ public struct SparseLU: Sendable {
             let prCols = rowCols[pr], prVals = rowVals[pr]
             for q in prCols.indices {
                 let c = Int(prCols[q])
-                if let at = colRows[c].firstIndex(of: Int32(pr)) { colRows[c].swapAt(at, colRows[c].count - 1); colRows[c].removeLast() }
+                colCount[c] -= 1
                 if c == pc { continue }
                 uColumn.append(prCols[q])
                 uValue.append(prVals[q])
-                if !colDone[c] && colRows[c].count == 1 { singletons.append(c) }
+                if !colDone[c] && colCount[c] == 1 { singletons.append(c) }
             }
             uStart.append(uColumn.count)
             // Scatter the pivot row once; update every other row of the pivot column.
             for q in prCols.indices where Int(prCols[q]) != pc { work[Int(prCols[q])] = prVals[q] }
-            for (q, r) in colRowsBefore.enumerated() where Int(r) != pr { rowValue[Int(r)] = colVals[q] }
-            let below = colRows[pc]
+            for (q, r) in liveRows.enumerated() where Int(r) != pr { rowValue[Int(r)] = colVals[q] }
+            let below = liveRows.filter { Int($0) != pr }
             for r in below {
                 let i = Int(r)
                 let l = rowValue[i] / piv
@@ -186,6 +190,7 @@ public struct SparseLU: Sendable {
                     rowCols[i].append(Int32(c))
                     rowVals[i].append(-l * work[c])
                     colRows[c].append(r)
+                    colCount[c] += 1
                 }
                 for q2 in prCols.indices { mark[Int(prCols[q2])] = -1 }
             }
@@ -194,7 +199,7 @@ public struct SparseLU: Sendable {
             lStart.append(lRow.count)
             rowCols[pr] = []
             rowVals[pr] = []
-            for c in prCols.map({ Int($0) }) where !colDone[c] && colRows[c].count == 1 { singletons.append(c) }
+            for c in prCols.map({ Int($0) }) where !colDone[c] && colCount[c] == 1 { singletons.append(c) }
         }
         for c in 0..<m where !colDone[c] { singularColumns.append(c) }
         for i in 0..<m where !rowDone[i] { singularRows.append(i) }
