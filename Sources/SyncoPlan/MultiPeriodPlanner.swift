@@ -140,7 +140,9 @@ public enum MultiPeriodPlanner {
         if let sp = structurePlan, options.crossoverRows > 0, lp.rows <= options.crossoverRows,
            me.economy.productCount <= options.crossoverRows / 8 {
             let x = point(problem, plan: sp)
-            let seconds = max(0, options.solver.timeLimit - elapsed()) / 2
+            // Half the time left, and at most two minutes (without a time limit as well: its
+            // refactorisations can take half a minute each where the LU fills in).
+            let seconds = min(120, max(0, options.solver.timeLimit - elapsed()) / 2)
             if let done = pivoted(problem, start: basisGuess(lp, x: x), options: options, elapsed: elapsed,
                                   method: "simplex from the structure methods' vertex", seconds: seconds) {
                 return done

@@ -26,7 +26,7 @@ public struct PlannerOptions: Sendable {
     /// Several periods: when the structure methods stop short with a feasible plan and the
     /// time-expanded program has at most this many rows (and at most an eighth of them
     /// products per period), the sparse simplex starts from that plan's vertex, within half of
-    /// the time left, before the first-order solver is tried (0: never). Its LU fills in each
+    /// the time left (at most two minutes), before the first-order solver is tried (0: never). Its LU fills in each
     /// period's Leontief block, so larger programs are left to the first-order solver
     /// (docs/multiperiod.md, "From the structure methods' vertex").
     public var crossoverRows = 12_000
