@@ -47,10 +47,15 @@ public enum MultiPeriodPlanner {
         if options.timeExpansion, !(options.simplexRows > 0 && (options.keepBasis || warmStart?.basis != nil)) {
             let ex = warmStart?.expansion?.renewed(for: me) ?? TimeExpansion(me)
             var o = options
-            // A quarter of the time limit bounds their pivots and price rounds (policy iteration's
-            // rounds are not timed): at 10 × 10^4 products they stop short after about 14 s, and
-            // the program then needs the rest.
-            o.solver.timeLimit = max(0, options.solver.timeLimit - elapsed()) / 4
+            // A share of the time limit bounds their rounds, pivots and price rounds; the rest is
+            // the program's (the crossover and the first-order solver). A quarter up to 250 000
+            // expanded products; beyond, three quarters: there PDHG on the program cannot finish
+            // in minutes (about 10^5 iterations at 10 × 10^4 products, 232 s; 31 ms an iteration
+            // at 10 × 10^5), and the structure methods' plan, with its valuations lowered to cost
+            // of production, is the answer when they stop (10 × 10^5 in 120 s: gap 0.93 with a
+            // quarter, the pivots cut short; see docs/multiperiod.md).
+            let share = ex.economy.productCount > 250_000 ? 0.75 : 0.25
+            o.solver.timeLimit = max(0, options.solver.timeLimit - elapsed()) * share
             o.certify = { ex.plan(from: $0).certificate }
             o.solverFallback = false
             let p = Planner.solve(ex.economy, options: o, warmStart: warmStart?.expanded)
