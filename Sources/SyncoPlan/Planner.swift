@@ -284,7 +284,7 @@ public enum Planner {
         if policy == nil, let bp = polish() {
             policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2),
-                                roundSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, knapsack: true, decompose: true,
+                                roundSeconds: max(0, options.solver.timeLimit - elapsed()) * 2 / 3, knapsack: true, decompose: true,
                                 decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept,
                                 system: structure?.system)
         }
