@@ -196,7 +196,7 @@ struct BasisPolish: Sendable {
     func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, pivotSeconds: Double = .infinity,
                  roundSeconds: Double = .infinity, knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
                  note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil,
-                 system known: LeontiefSystem? = nil) -> Outcome? {
+                 system known: LeontiefSystem? = nil, forward startForward: [Double]? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -267,6 +267,9 @@ struct BasisPolish: Sendable {
         // is going round the same few switches (each cycle blocks one), and pivots take over.
         var staleRounds = 0
         var roundPair: PerronPair? = nil
+        // Each round's forward solve starts from the last round's solution (a round switches a
+        // few carriers); the first from the caller's, for the start's carriers.
+        var lastForward = startForward
         let started = DispatchTime.now().uptimeNanoseconds
         for round in 1...max(rounds, 1) {
             // Rounds are timed too: at 10^5 products × 10 periods each takes over a second, and
@@ -278,15 +281,19 @@ struct BasisPolish: Sendable {
             for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = .basic }
             // `known`, the caller's system (the structure path's), when its carriers are this
             // round's: at 10^7 products a system takes 15 s to build and 2 GB.
+            // Else the accepted round's system (or the caller's) patched where the carriers
+            // changed, when few did.
             let sys = known.flatMap { $0.primaryTechnique == basis.primary && $0.primaryOutput == basis.primaryOut ? $0 : nil }
+                ?? (acceptedSystem?.0 ?? known).flatMap { LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut, patching: $0) }
                 ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
             // A round changes a few carriers: the last round's Perron pair starts this one's
             // (the pair only is kept: the last round's system may go).
             sys.seedPerron(roundPair)
             defer { roundPair = sys.knownPerron ?? roundPair }
-            guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda),
+            guard let (tight, scale, forward, broken) = tightestLimitAndScale(basis, sys: sys, brokenAt: accepted?.lambda, initial: lastForward),
                   scale > 0 || accepted != nil
             else { return finish() }
+            lastForward = forward
             // Joint production (what a technique makes besides its product: the capital a
             // holding passes on to the next period) can leave more of a product than the plan
             // takes. Its carrier then runs backwards — a negative gross output, which gives its
@@ -575,7 +582,7 @@ struct BasisPolish: Sendable {
     /// With `brokenAt`, also every limit the plan at that scale breaks. The scale may be zero or
     /// negative: the guaranteed needs alone already break that limit (a trial's switches can
     /// put a needed product on a carrier without capacity), which the caller undoes.
-    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem, brokenAt: Double? = nil)
+    func tightestLimitAndScale(_ basis: Basis, sys: LeontiefSystem, brokenAt: Double? = nil, initial: [Double]? = nil)
         -> (limit: Limit, lambda: Double, solution: [Double], broken: [Limit])? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
@@ -593,7 +600,7 @@ struct BasisPolish: Sendable {
         }
         var rhs = [Double](repeating: 0, count: 2 * n)
         for i in 0..<n { rhs[2 * i] = h[i]; rhs[2 * i + 1] = needs.other[i] }
-        let sol = sys.solve(rhs, width: 2, tolerance: 1e-12)
+        let sol = sys.solve(rhs, width: 2, initial: initial.flatMap { $0.count == 2 * n ? $0 : nil }, tolerance: 1e-12)
         guard sol.converged else { return nil }
         var lambda = needs.lambdaUpper
         var tight: Limit? = nil
@@ -672,12 +679,17 @@ struct BasisPolish: Sendable {
             if let s = first?.system { sys = s }
             else if let s = lastSystem, s.primaryTechnique == basis.primary, s.primaryOutput == basis.primaryOut { sys = s }
             else {
-                sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
-                if let p = lastSystem ?? kept?.system { sys.seedPerron(from: p) }
+                let near = lastSystem ?? kept?.system
+                sys = near.flatMap { LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut, patching: $0) }
+                    ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+                if let p = near { sys.seedPerron(from: p) }
             }
             lastSystem = sys
+            // An infeasible basis ends the pivots (its duals are not solved) unless a disposal
+            // move is being repaired.
             guard let pt = solveBasis(basis, sys: sys, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: nil,
-                                      initialForward: first?.forward ?? predicted ?? last?.forward, initialDual: first?.dual ?? last?.dual)
+                                      initialForward: first?.forward ?? predicted ?? last?.forward, initialDual: first?.dual ?? last?.dual,
+                                      dualIfInfeasible: lambdaFloor != nil)
             else { return stop(step, "a basis solve failed") }
             predicted = nil
             last = pt
@@ -1219,10 +1231,12 @@ struct BasisPolish: Sendable {
     /// `forward`: M⁻¹ of the right-hand sides, already solved — all of them, or, with an
     /// `entering` technique, the basis' own columns [h, E] (then only the entering column is
     /// solved here). `initialForward` and `initialDual`: a similar basis' solutions to start the
-    /// iterations from.
+    /// iterations from. Without `dualIfInfeasible`, a basis found primal infeasible returns
+    /// without its duals (`y` zero, `dual` empty): a caller that stops there saves the transposed
+    /// solve (a warm re-plan at 10^6 products whose kept basis no longer fits: 0.2 s).
     func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
                     entering: Int?, forward: [Double]? = nil, initialForward: [Double]? = nil,
-                    initialDual: [Double]? = nil) -> BasisPoint? {
+                    initialDual: [Double]? = nil, dualIfInfeasible: Bool = true) -> BasisPoint? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -1359,6 +1373,10 @@ struct BasisPolish: Sendable {
         xs[m] = z[0]
         for (c, j) in extras.enumerated() { xs[j] = z[c + 1] }
         for j in 0...m { xs[j] = min(max(xs[j], lp.lower[j]), lp.upper[j]) }
+        if !dualIfInfeasible && infeasibility > 1e-9 {
+            return BasisPoint(x: xs, y: [Double](repeating: 0, count: n + limited.count), u: gross, z: z, du: du, dz: dz,
+                              forward: entering == nil ? u0 : [], dual: [], infeasibility: infeasibility)
+        }
 
         // 8. Duals: Mᵀ y = −Rᵀ w on the product rows, w on the binding resource rows.
         var dr = [Double](repeating: 0, count: n)

@@ -283,12 +283,26 @@ public enum Planner {
         //    time-expanded, need about 450 of them, 30 s, where the first-order solver takes 170 s.
         //    The rounds get two thirds: at 10 periods × 10^5 products the pivots finish in 15 s
         //    from the fifth accepted round (about 55 s in), and take over a minute from the third.
+        // The structure path's solutions of the guaranteed and the other needs, interleaved: the
+        // first round's forward solve starts from them (same carriers when it starts from the
+        // primary techniques).
+        func structureForward() -> [Double]? {
+            guard let st = structure, let go = st.grossOther, go.count == n else { return nil }
+            var u = [Double](repeating: 0, count: 2 * n)
+            let sys = st.system
+            if let xg = start {
+                guard xg.count >= m else { return nil }
+                for i in 0..<n where sys.primaryTechnique[i] >= 0 { u[2 * i] = xg[Int(sys.primaryTechnique[i])] * sys.primaryOutput[i] }
+            }
+            for i in 0..<n { u[2 * i + 1] = go[i] }
+            return u
+        }
         if policy == nil, let bp = polish() {
             policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2),
                                 roundSeconds: max(0, options.solver.timeLimit - elapsed()) * 2 / 3, knapsack: true, decompose: true,
                                 decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept,
-                                system: structure?.system)
+                                system: structure?.system, forward: structureForward())
         }
         if let z = policy, z.certified {
             let how = z.priceRounds > 0 ? "Leontief structure, several resources binding: decomposition over the resource prices (\(z.priceRounds) rounds)"

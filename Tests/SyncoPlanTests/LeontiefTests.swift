@@ -131,6 +131,41 @@ private func twoSectorLabourOnly() -> Economy {
         #expect(abs(fromSeed.forward.rho - fromScratch.forward.rho) < 1e-2 * pair.forward.rho)
     }
 
+    /// A system patched for a few changed carriers (`init(_:primary:output:patching:)`) has
+    /// the very matrices of one built from scratch for them: A, Aᵀ and r, entry for entry. The
+    /// changes: every product with an alternative technique switches to it (about a tenth of a
+    /// generated economy), and one product loses its carrier.
+    @Test func patchedSystemEqualsAFreshOne() throws {
+        let e = SyntheticEconomy(products: 2000, seed: 5).generate()
+        let sys = LeontiefSystem(e)
+        var primary = sys.primaryTechnique, output = sys.primaryOutput
+        let t = e.techniques
+        var switched = 0
+        for j in 0..<t.count {
+            for p in t.outputs.range(j) where primary[Int(t.outputs.index[p])] != Int32(j) && primary[Int(t.outputs.index[p])] >= 0 {
+                primary[Int(t.outputs.index[p])] = Int32(j)
+                output[Int(t.outputs.index[p])] = t.outputs.amount[p]
+                switched += 1
+            }
+        }
+        #expect(switched > 20)
+        let dropped = try #require((0..<e.productCount).first { primary[$0] >= 0 && primary[$0] == sys.primaryTechnique[$0] })
+        primary[dropped] = -1
+        output[dropped] = 0
+        let fresh = LeontiefSystem(e, primary: primary, output: output)
+        let patched = try #require(LeontiefSystem(e, primary: primary, output: output, patching: sys, maxChanged: e.productCount))
+        for (x, y) in [(fresh.a, patched.a), (fresh.aTransposed, patched.aTransposed), (fresh.r, patched.r)] {
+            #expect(x.rowStart == y.rowStart)
+            #expect(x.colIndex == y.colIndex)
+            #expect(x.values == y.values)
+        }
+        // And back: the fresh system patched to the first choice is the first system.
+        let back = try #require(LeontiefSystem(e, primary: sys.primaryTechnique, output: sys.primaryOutput, patching: fresh, maxChanged: e.productCount))
+        #expect(back.a.colIndex == sys.a.colIndex && back.a.values == sys.a.values && back.r.values == sys.r.values)
+        // More changes than allowed: no patch.
+        #expect(LeontiefSystem(e, primary: primary, output: output, patching: sys, maxChanged: 3) == nil)
+    }
+
     /// Joint production: a refinery makes 1 fuel and 0.5 heat; heat has its own boiler.
     /// Needs 10 fuel, 20 heat: refinery runs 10, supplying 5 heat, so the boiler makes 15.
     @Test func jointProductionCountsByProducts() throws {
