@@ -196,7 +196,7 @@ struct BasisPolish: Sendable {
     func improve(_ start: Basis, rounds: Int, tolerance: Double, pivotLimit: Int = 40, pivotSeconds: Double = .infinity,
                  roundSeconds: Double = .infinity, knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
                  note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil,
-                 system known: LeontiefSystem? = nil, forward startForward: [Double]? = nil) -> Outcome? {
+                 system known: LeontiefSystem? = nil, forward startForward: consuming [Double]? = nil) -> Outcome? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -269,7 +269,7 @@ struct BasisPolish: Sendable {
         var roundPair: PerronPair? = nil
         // Each round's forward solve starts from the last round's solution (a round switches a
         // few carriers); the first from the caller's, for the start's carriers.
-        var lastForward = startForward
+        var lastForward = consume startForward
         let started = DispatchTime.now().uptimeNanoseconds
         for round in 1...max(rounds, 1) {
             // Rounds are timed too: at 10^5 products × 10 periods each takes over a second, and
@@ -374,8 +374,10 @@ struct BasisPolish: Sendable {
                                 for p in system.r.rowStart[rk]..<system.r.rowStart[rk + 1] { use += system.r.values[p] * gross[Int(system.r.colIndex[p])] }
                                 slack = e.resources[rk].limit! - use
                             } else {
-                                let i = limit.index
-                                slack = cap[Int(a.basis.primary[i])] * a.basis.primaryOut[i] - gross[i]
+                                // A product without a carrier in the accepted basis (disposed
+                                // of) has no room there: what loads its new carrier goes.
+                                let i = limit.index, carrier = Int(a.basis.primary[i])
+                                slack = carrier >= 0 ? cap[carrier] * a.basis.primaryOut[i] - gross[i] : 0
                             }
                             slack *= 0.9
                             var loading: [(technique: Int, ratio: Double, load: Double)] = []
