@@ -273,16 +273,6 @@ public enum Planner {
             }
             structure = st
         }
-        // 5. More than the first technique per product, or a capacity, matters: policy
-        //    iteration on the Leontief structure (BasisPolish.improve) — each product switches
-        //    to the technique that is profitable at the prices of the one limit that binds,
-        //    until none is, then simplex pivots add further binding limits. Certified like
-        //    everything else; when it stops short, the solver starts from its best point (and
-        //    tries the same polish on its iterates).
-        //    The pivots get up to 30 s (half the time left at most): 10 000 products × 5 periods,
-        //    time-expanded, need about 450 of them, 30 s, where the first-order solver takes 170 s.
-        //    The rounds get two thirds: at 10 periods × 10^5 products the pivots finish in 15 s
-        //    from the fifth accepted round (about 55 s in), and take over a minute from the third.
         // The structure path's solutions of the guaranteed and the other needs, interleaved: the
         // first round's forward solve starts from them (same carriers when it starts from the
         // primary techniques).
@@ -297,6 +287,16 @@ public enum Planner {
             for i in 0..<n { u[2 * i + 1] = go[i] }
             return u
         }
+        // 5. More than the first technique per product, or a capacity, matters: policy
+        //    iteration on the Leontief structure (BasisPolish.improve) — each product switches
+        //    to the technique that is profitable at the prices of the one limit that binds,
+        //    until none is, then simplex pivots add further binding limits. Certified like
+        //    everything else; when it stops short, the solver starts from its best point (and
+        //    tries the same polish on its iterates).
+        //    The pivots get up to 30 s (half the time left at most): 10 000 products × 5 periods,
+        //    time-expanded, need about 450 of them, 30 s, where the first-order solver takes 170 s.
+        //    The rounds get two thirds: at 10 periods × 10^5 products the pivots finish in 15 s
+        //    from the fifth accepted round (about 55 s in), and take over a minute from the third.
         if policy == nil, let bp = polish() {
             policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: 2_000,
                                 pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2),
