@@ -146,7 +146,7 @@ public struct LeontiefSystem: Sendable {
                                  fresh: (start: [Int], index: [Int32], value: [Double])) -> CSRMatrix {
         var isChanged = [Bool](repeating: false, count: t.columns)
         for j in columns { isChanged[j] = true }
-        // The new entries by row of t, in column order (columns ascend; ties broken by column).
+        // The new entries, sorted by row of t and within a row by column.
         var added: [(row: Int32, col: Int32, value: Double)] = []
         var touched: [Int] = []
         for (k, j) in columns.enumerated() {
