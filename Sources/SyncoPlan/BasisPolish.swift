@@ -284,8 +284,7 @@ struct BasisPolish: Sendable {
             // Else the accepted round's system (or the caller's) patched where the carriers
             // changed, when few did.
             let sys = known.flatMap { $0.primaryTechnique == basis.primary && $0.primaryOutput == basis.primaryOut ? $0 : nil }
-                ?? (acceptedSystem?.0 ?? known).flatMap { LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut, patching: $0) }
-                ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+                ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut, near: acceptedSystem?.0 ?? known)
             // A round changes a few carriers: the last round's Perron pair starts this one's
             // (the pair only is kept: the last round's system may go).
             sys.seedPerron(roundPair)
@@ -682,8 +681,7 @@ struct BasisPolish: Sendable {
             else if let s = lastSystem, s.primaryTechnique == basis.primary, s.primaryOutput == basis.primaryOut { sys = s }
             else {
                 let near = lastSystem ?? kept?.system
-                sys = near.flatMap { LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut, patching: $0) }
-                    ?? LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+                sys = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut, near: near)
                 if let p = near { sys.seedPerron(from: p) }
             }
             lastSystem = sys

@@ -147,9 +147,8 @@ extension Harmony {
             let width = tcount + alternatives.count
             var column = pieceTarget, cost = pieceCost, upper = pieceLength
             for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(columnBound[j]) }
-            // The last program's system, patched where carriers changed (a round switches few).
-            let sys = previous.flatMap { LeontiefSystem(e, primary: primary, output: primaryOut, patching: $0.system) }
-                ?? LeontiefSystem(e, primary: primary, output: primaryOut)
+            // The last program's system, kept or patched where carriers changed (a round switches few).
+            let sys = LeontiefSystem(e, primary: primary, output: primaryOut, near: previous?.system)
             if let p = previous?.system { sys.seedPerron(from: p) }
             // From scratch: `start` solved other demands, and with g = 0 the iteration from it
             // would only shrink towards zero.

@@ -88,6 +88,18 @@ public struct LeontiefSystem: Sendable {
         perronCache = PerronCache()
     }
 
+    /// The system of a choice, from a system `near` it: `near` itself when its carriers are
+    /// these, patched from it when few differ (`init(_:primary:output:patching:)`), else built.
+    public init(_ e: Economy, primary: [Int32], output mainOut: [Double], near old: LeontiefSystem?) {
+        if let old, old.primaryTechnique == primary, old.primaryOutput == mainOut {
+            self = old
+        } else if let old, let patched = LeontiefSystem(e, primary: primary, output: mainOut, patching: old) {
+            self = patched
+        } else {
+            self.init(e, primary: primary, output: mainOut)
+        }
+    }
+
     /// Some products' columns of A and r, one after the other (CSR over those products).
     struct Columns {
         var start = [0], index: [Int32] = [], value: [Double] = []
