@@ -1330,7 +1330,7 @@ struct BasisPolish: Sendable {
         let z = factors.solve(t)
         var cz = [Double](repeating: 0, count: q)
         cz[0] = lp.objective[m]
-        let wDual = factors.solve(cz, transposed: true)
+        var wDual = factors.solve(cz, transposed: true)
         var gross = [Double](repeating: 0, count: n)
         for i in 0..<n {
             var u = u0[i * w]
@@ -1381,10 +1381,54 @@ struct BasisPolish: Sendable {
         // 8. Duals: Mᵀ y = −Rᵀ w on the product rows, w on the binding resource rows.
         var dr = [Double](repeating: 0, count: n)
         for k in 0..<q where wDual[k] != 0 { for (i, v) in rows[k] { dr[i] -= v * wDual[k] } }
-        let dual = sys.solveTransposed(dr, initial: initialDual.flatMap { $0.count == n ? $0 : nil }, tolerance: 1e-12)
+        var dual = sys.solveTransposed(dr, initial: initialDual.flatMap { $0.count == n ? $0 : nil }, tolerance: 1e-12)
         guard dual.converged else { return nil }
+        // The stop test is relative to the largest valuation, often a binding capacity's
+        // product far above the rest, while the gap weighs every product's residual by its gross
+        // output: a few more steps, at most as many as it took to get here, to 1e-14.
+        let tighter = sys.solveTransposed(dr, initial: dual.x, tolerance: 1e-14, maxIterations: max(4, dual.iterations))
+        if tighter.converged || tighter.relativeChange < dual.relativeChange { dual = tighter }
+        var yDual = dual.x
+        // 8b. The equations of λ and the extras (reduced cost zero) hold only as well as the
+        //     transposed solve's stop test allows: it watches the largest valuation's change,
+        //     while λ's equation sums every product's valuation (realistic 10^5, one capacity
+        //     binding: o·y off by 5e-6, the dual residual over the tolerance, and the solver
+        //     called in for minutes). One step of refinement through S puts them right: with
+        //     one binding row it is a rescaling of (y, w); with more, one transposed solve.
+        func extrasResidual() -> [Double] {
+            var r = [Double](repeating: 0, count: q)
+            for (c, j) in extraColumns.prefix(q).enumerated() {
+                var v = lp.objective[j]
+                for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
+                    let row = Int(columns.colIndex[p])
+                    if row < n { v -= columns.values[p] * yDual[row] } else if rowOfResource[row - n] >= 0 { v -= columns.values[p] * wDual[rowOfResource[row - n]] }
+                }
+                r[c] = v
+            }
+            return r
+        }
+        let residual = extrasResidual()
+        if residual.contains(where: { abs($0) > 1e-11 }) {
+            if q == 1 {
+                // (y, w) scaled by α: the products' equations are homogeneous and keep holding.
+                let alpha = cz[0] / (cz[0] - residual[0])
+                if alpha.isFinite, abs(alpha - 1) < 0.01 {
+                    for i in 0..<n { yDual[i] *= alpha }
+                    wDual[0] *= alpha
+                }
+            } else {
+                let dw = factors.solve(residual, transposed: true)
+                var ddr = [Double](repeating: 0, count: n)
+                for k in 0..<q where dw[k] != 0 { for (i, v) in rows[k] { ddr[i] -= v * dw[k] } }
+                let step = sys.solveTransposed(ddr, tolerance: 1e-12)
+                if step.converged {
+                    for i in 0..<n { yDual[i] += step.x[i] }
+                    for k in 0..<q { wDual[k] += dw[k] }
+                }
+            }
+        }
         var ys = [Double](repeating: 0, count: n + limited.count)
-        for i in 0..<n { ys[i] = max(dual.x[i], 0) }
+        for i in 0..<n { ys[i] = max(yDual[i], 0) }
         for (k, l) in resourceRows.enumerated() { ys[n + l] = max(wDual[k], 0) }
         var enteringColumn: [Double] = []
         if entering != nil {
@@ -1407,7 +1451,7 @@ struct BasisPolish: Sendable {
                 if dz[0] > 0 { release.append((k, dz[0], dz)) }
             }
         }
-        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: entering == nil ? u0 : [], dual: dual.x,
+        return BasisPoint(x: xs, y: ys, u: gross, z: z, du: du, dz: dz, forward: entering == nil ? u0 : [], dual: yDual,
                           entering: enteringColumn, infeasibility: infeasibility, release: release)
     }
 }
