@@ -96,29 +96,30 @@ public enum Planner {
         // products: gap 9.8e-6 instead of 0.11). The last point checked is remembered: the
         // pivots' last vertex comes back as the stopped plan, and the repair takes seconds at
         // 10^6 techniques.
-        // While the structure paths still search (`searching`), a point whose gap is large gets
-        // only two sweeps of repair: far from optimal, lowering the valuations takes many sweeps,
-        // each a pass of scattered reads over all techniques, and often still fails (realistic
-        // 10^6, seed 4: gap 0.24, 22 sweeps, 11 s, failed at 2e-6; realistic 10^5, seeds 4 and
-        // 10: gaps 0.03 and 0.06, 16–17 sweeps, 0.5 s each, one failed), while a round of
-        // policy iteration costs a fraction of that. Near-optimal points take one sweep.
+        // While the structure paths still search (`searching`), a point whose gap is above 1e-3
+        // gets two sweeps of repair, not 200: lowering valuations far from optimal may take one
+        // sweep (realistic 10^6, seed 1: gap 0.08, 0.4 s, certified) or many, each a pass of
+        // scattered reads over all techniques, and then mostly still fails (seed 4: gap 0.24,
+        // 22 sweeps, 11 s, failed at 2e-6; realistic 10^5, seeds 4 and 10: gaps 0.03 and 0.06,
+        // 16–17 sweeps, 0.5 s each, one failed), while a round of policy iteration costs a
+        // fraction of that. Near-optimal points take one sweep.
         var lastChecked: (x: [Double], y: [Double], plan: Plan, limited: Bool)? = nil
         func checkedPoint(_ x: [Double], _ y: [Double], searching: Bool = false) -> Plan {
             if let c = lastChecked, c.x == x, c.y == y, !c.limited || searching { return c.plan }
             var plan = checked(extract(needs, x: x, y: y))
-            let repairPasses = searching && plan.certificate.gap > 1e-3 ? 2 : 200
+            let limited = searching && plan.certificate.gap > 1e-3
             if !plan.certificate.passes(tolerance), plan.certificate.primalFeasible(tolerance) {
                 let r0 = DispatchTime.now().uptimeNanoseconds
-                if let r = DualRepair.lowered(needs, activities: x, valuations: y, passes: repairPasses) {
+                if let r = DualRepair.lowered(needs, activities: x, valuations: y, passes: limited ? 2 : 200) {
                     let again = checked(extract(needs, x: x, y: r.valuations))
                     let took = Double(DispatchTime.now().uptimeNanoseconds - r0) / 1e9
                     options.note?("valuations lowered to cost of production (\(Int(r.sweeps.rounded())) sweeps' work, \((took * 1000).rounded() / 1000) s): gap \(plan.certificate.gap) → \(again.certificate.gap), dual residual \(plan.certificate.dualResidual) → \(again.certificate.dualResidual)")
                     if again.certificate.passes(tolerance) || again.certificate.gap < plan.certificate.gap { plan = again }
-                } else if repairPasses < 200 {
-                    options.note?("valuations not repaired within \(repairPasses) sweeps (gap \(plan.certificate.gap)): the search goes on")
+                } else if limited {
+                    options.note?("valuations not repaired within 2 sweeps (gap \(plan.certificate.gap)): the search goes on")
                 }
             }
-            lastChecked = (x, y, plan, repairPasses < 200)
+            lastChecked = (x, y, plan, limited)
             return plan
         }
         let accept: ([Double], [Double]) -> Bool = { x, y in
