@@ -266,7 +266,9 @@ struct BasisPolish: Sendable {
         // Accepted rounds that raised λ by less than 1e-9 of itself in a row: policy iteration
         // is going round the same few switches (each cycle blocks one), and pivots take over.
         var staleRounds = 0
-        var roundPair: PerronPair? = nil
+        // The caller's system's Perron pair seeds the first round's when that system is patched
+        // (a warm re-plan: the kept basis' system, some carriers switched since).
+        var roundPair: PerronPair? = known?.knownPerron
         // Each round's forward solve starts from the last round's solution (a round switches a
         // few carriers); the first from the caller's, for the start's carriers.
         var lastForward = consume startForward
@@ -638,7 +640,8 @@ struct BasisPolish: Sendable {
     /// solve prices and moves, one more solves the new basis.
     func pivots(_ start: Basis, resourceRows startRows: [Int], capacityRows startCaps: [Int], extras startExtras: [Int],
                 maxPivots: Int, seconds: Double = .infinity, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil,
-                kept: Vertex? = nil, note: (@Sendable (String) -> Void)? = nil) -> Outcome? {
+                kept: Vertex? = nil, note: (@Sendable (String) -> Void)? = nil,
+                firstSolve: ((LeontiefSystem, [Double]) -> Void)? = nil) -> Outcome? {
         let started = DispatchTime.now().uptimeNanoseconds
         var last: BasisPoint? = nil
         var lastSystem: LeontiefSystem? = nil
@@ -693,6 +696,9 @@ struct BasisPolish: Sendable {
             else { return stop(step, "a basis solve failed") }
             predicted = nil
             last = pt
+            // The start basis' system and forward solutions, for a caller that goes on from them
+            // when the pivots stop here (a warm re-plan whose kept basis no longer fits).
+            if step == 1 { firstSolve?(sys, pt.forward) }
             // Pivots keep the basis primal feasible; a kept basis re-solved for new needs may not
             // be (another limit now blocks), and then it is no start for them. A disposal move
             // must keep λ too.
