@@ -1389,18 +1389,15 @@ struct BasisPolish: Sendable {
         for k in 0..<q where wDual[k] != 0 { for (i, v) in rows[k] { dr[i] -= v * wDual[k] } }
         var dual = sys.solveTransposed(dr, initial: initialDual.flatMap { $0.count == n ? $0 : nil }, tolerance: 1e-12)
         guard dual.converged else { return nil }
-        // The stop test is relative to the largest valuation, often a binding capacity's
-        // product far above the rest, while the gap weighs every product's residual by its gross
-        // output: a few more steps, at most as many as it took to get here, to 1e-14.
-        let tighter = sys.solveTransposed(dr, initial: dual.x, tolerance: 1e-14, maxIterations: max(4, dual.iterations))
-        if tighter.converged || tighter.relativeChange < dual.relativeChange { dual = tighter }
         var yDual = dual.x
         // 8b. The equations of λ and the extras (reduced cost zero) hold only as well as the
         //     transposed solve's stop test allows: it watches the largest valuation's change,
-        //     while λ's equation sums every product's valuation (realistic 10^5, one capacity
-        //     binding: o·y off by 5e-6, the dual residual over the tolerance, and the solver
-        //     called in for minutes). One step of refinement through S puts them right: with
-        //     one binding row it is a rescaling of (y, w); with more, one transposed solve.
+        //     often a binding capacity's product far above the rest, while λ's equation and the
+        //     gap sum every product's valuation (realistic 10^5, one capacity binding: o·y off by
+        //     5e-6, the certificate failed and the solver was called in for minutes). When they
+        //     are off by more than 1e-10, the solve goes on to 1e-14 (at most as many steps
+        //     again) and one step of refinement through S puts them right: with one binding row a
+        //     rescaling of (y, w); with more, one transposed solve.
         func extrasResidual() -> [Double] {
             var r = [Double](repeating: 0, count: q)
             for (c, j) in extraColumns.prefix(q).enumerated() {
@@ -1413,23 +1410,27 @@ struct BasisPolish: Sendable {
             }
             return r
         }
-        let residual = extrasResidual()
-        if residual.contains(where: { abs($0) > 1e-11 }) {
-            if q == 1 {
-                // (y, w) scaled by α: the products' equations are homogeneous and keep holding.
-                let alpha = cz[0] / (cz[0] - residual[0])
-                if alpha.isFinite, abs(alpha - 1) < 0.01 {
-                    for i in 0..<n { yDual[i] *= alpha }
-                    wDual[0] *= alpha
-                }
-            } else {
-                let dw = factors.solve(residual, transposed: true)
-                var ddr = [Double](repeating: 0, count: n)
-                for k in 0..<q where dw[k] != 0 { for (i, v) in rows[k] { ddr[i] -= v * dw[k] } }
-                let step = sys.solveTransposed(ddr, tolerance: 1e-12)
-                if step.converged {
-                    for i in 0..<n { yDual[i] += step.x[i] }
-                    for k in 0..<q { wDual[k] += dw[k] }
+        if extrasResidual().contains(where: { abs($0) > 1e-10 }) {
+            let tighter = sys.solveTransposed(dr, initial: dual.x, tolerance: 1e-14, maxIterations: max(4, dual.iterations))
+            if tighter.converged || tighter.relativeChange < dual.relativeChange { dual = tighter; yDual = tighter.x }
+            let residual = extrasResidual()
+            if residual.contains(where: { abs($0) > 1e-11 }) {
+                if q == 1 {
+                    // (y, w) scaled by α: the products' equations are homogeneous and keep holding.
+                    let alpha = cz[0] / (cz[0] - residual[0])
+                    if alpha.isFinite, abs(alpha - 1) < 0.01 {
+                        for i in 0..<n { yDual[i] *= alpha }
+                        wDual[0] *= alpha
+                    }
+                } else {
+                    let dw = factors.solve(residual, transposed: true)
+                    var ddr = [Double](repeating: 0, count: n)
+                    for k in 0..<q where dw[k] != 0 { for (i, v) in rows[k] { ddr[i] -= v * dw[k] } }
+                    let step = sys.solveTransposed(ddr, tolerance: 1e-12)
+                    if step.converged {
+                        for i in 0..<n { yDual[i] += step.x[i] }
+                        for k in 0..<q { wDual[k] += dw[k] }
+                    }
                 }
             }
         }
