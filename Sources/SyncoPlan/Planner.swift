@@ -108,15 +108,16 @@ public enum Planner {
             if let c = lastChecked, c.x == x, c.y == y, !c.limited || searching { return c.plan }
             var plan = checked(extract(needs, x: x, y: y))
             let limited = searching && plan.certificate.gap > 1e-3
+            let passes = limited ? 2 : 200
             if !plan.certificate.passes(tolerance), plan.certificate.primalFeasible(tolerance) {
                 let r0 = DispatchTime.now().uptimeNanoseconds
-                if let r = DualRepair.lowered(needs, activities: x, valuations: y, passes: limited ? 2 : 200) {
+                if let r = DualRepair.lowered(needs, activities: x, valuations: y, passes: passes) {
                     let again = checked(extract(needs, x: x, y: r.valuations))
                     let took = Double(DispatchTime.now().uptimeNanoseconds - r0) / 1e9
                     options.note?("valuations lowered to cost of production (\(Int(r.sweeps.rounded())) sweeps' work, \((took * 1000).rounded() / 1000) s): gap \(plan.certificate.gap) → \(again.certificate.gap), dual residual \(plan.certificate.dualResidual) → \(again.certificate.dualResidual)")
                     if again.certificate.passes(tolerance) || again.certificate.gap < plan.certificate.gap { plan = again }
                 } else if limited {
-                    options.note?("valuations not repaired within 2 sweeps (gap \(plan.certificate.gap)): the search goes on")
+                    options.note?("valuations not repaired within \(passes) sweeps (gap \(plan.certificate.gap)): the search goes on")
                 }
             }
             lastChecked = (x, y, plan, limited)
