@@ -1385,8 +1385,13 @@ struct BasisPolish: Sendable {
         }
 
         // 8. Duals: Mᵀ y = −Rᵀ w on the product rows, w on the binding resource rows.
-        var dr = [Double](repeating: 0, count: n)
-        for k in 0..<q where wDual[k] != 0 { for (i, v) in rows[k] { dr[i] -= v * wDual[k] } }
+        // −Rᵀw: the binding rows' duals on the product rows.
+        func productSide(_ w: [Double]) -> [Double] {
+            var d = [Double](repeating: 0, count: n)
+            for k in 0..<q where w[k] != 0 { for (i, v) in rows[k] { d[i] -= v * w[k] } }
+            return d
+        }
+        let dr = productSide(wDual)
         var dual = sys.solveTransposed(dr, initial: initialDual.flatMap { $0.count == n ? $0 : nil }, tolerance: 1e-12)
         guard dual.converged else { return nil }
         var yDual = dual.x
@@ -1424,9 +1429,7 @@ struct BasisPolish: Sendable {
                     }
                 } else {
                     let dw = factors.solve(residual, transposed: true)
-                    var ddr = [Double](repeating: 0, count: n)
-                    for k in 0..<q where dw[k] != 0 { for (i, v) in rows[k] { ddr[i] -= v * dw[k] } }
-                    let step = sys.solveTransposed(ddr, tolerance: 1e-12)
+                    let step = sys.solveTransposed(productSide(dw), tolerance: 1e-12)
                     if step.converged {
                         for i in 0..<n { yDual[i] += step.x[i] }
                         for k in 0..<q { wDual[k] += dw[k] }
