@@ -75,6 +75,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
         @Option(help: "Economy file instead of a generated one.") var economy: String?
         @Option(help: "Uniform shape: labour limit as a share of what the full needs take.") var labourShare: Double = 0.9
+        @OptionGroup var variant: BenchVariant
         @Option(help: "Mode.") var mode: PlannerOptions.Mode = .fulfilment
         @Option(help: "Tolerance.") var tolerance: Double = 1e-6
         @Option(help: "Time limit for our solve, seconds.") var timeLimit: Double = 600
@@ -83,7 +84,7 @@ struct BenchCommand: ParsableCommand {
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
 
         func run() throws {
-            let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, labourShare: labourShare)
+            let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, labourShare: labourShare, variant: variant)
             var o = PlannerOptions()
             if progress { o.note = { Log.progress($0) } }
             o.mode = mode
@@ -119,10 +120,11 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Seed.") var seed: UInt64 = 1
         @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
         @Option(help: "Economy file instead of a generated one.") var economy: String?
+        @OptionGroup var variant: BenchVariant
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
 
         func run() throws {
-            let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape)
+            let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, variant: variant)
             var o = PlannerOptions()
             if progress { o.note = { Log.progress($0) } }
             let first = Planner.solve(e, options: o)
@@ -143,12 +145,36 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
+/// The generator's realistic-shape variants for a benchmark, as `synco generate` takes them:
+/// more alternative techniques, or several workplaces per technique (the classes where the
+/// structure paths struggle; BENCHMARKS.md).
+struct BenchVariant: ParsableArguments {
+    @Option(help: "Generated economy: share of products with 2–3 alternative techniques (as synco generate).") var alternatives: Double?
+    @Option(help: "Generated economy, realistic shape: workplaces per technique (as synco generate).") var workplaces: Int?
+
+    func validate() throws {
+        if let a = alternatives, !(0...1).contains(a) { throw ValidationError("--alternatives must be between 0 and 1") }
+        if let w = workplaces, !(1...10_000).contains(w) { throw ValidationError("--workplaces must be between 1 and 10000") }
+    }
+}
+
 /// The economy a planner benchmark runs on: the file when one is given, else a generated one.
-func benchEconomy(file: String?, products: Int, seed: UInt64, shape: SyntheticEconomy.Shape, labourShare: Double? = nil) throws -> Economy {
-    if let file { return try loadEconomy(file) }
+func benchEconomy(file: String?, products: Int, seed: UInt64, shape: SyntheticEconomy.Shape, labourShare: Double? = nil,
+                  variant: BenchVariant? = nil) throws -> Economy {
+    if let file {
+        guard variant?.alternatives == nil && variant?.workplaces == nil else {
+            throw ValidationError("--alternatives and --workplaces shape a generated economy; they do not apply to --economy \(file)")
+        }
+        return try loadEconomy(file)
+    }
     var g = SyntheticEconomy(products: products, seed: seed)
     g.shape = shape
     if let labourShare { g.uniformLabourShare = labourShare }
+    if let a = variant?.alternatives { g.alternativeShare = a }
+    if let w = variant?.workplaces {
+        guard w == 1 || shape == .realistic else { throw ValidationError("--workplaces needs --shape realistic") }
+        g.workplaces = w
+    }
     return g.generate()
 }
 
