@@ -109,7 +109,7 @@ extension Harmony {
     /// marked not finished.
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
-                               rounds maxRounds: Int = 30, seconds: Double,
+                               rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil,
                                note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
@@ -477,7 +477,7 @@ extension Harmony {
         }
         // Techniques that pay at an evaluation's values (profit per unit of what they carry),
         // the best one per product.
-        func payingTechniques(_ ev: ReducedEvaluation, primary: [Int32]) -> (best: [Int], paying: [Int]) {
+        func payingTechniques(_ ev: ReducedEvaluation, primary: [Int32]) -> (best: [Int], paying: [Int], rate: [Double]) {
             let profit = columns.multiply(ev.prices)
             var best = [Int](repeating: -1, count: n), bestRate = [Double](repeating: 0, count: n)
             let isPrimary = carriers(primary)
@@ -486,7 +486,7 @@ extension Harmony {
                 let rate = profit[j] / polish.carriedOutput[j]
                 if rate > 1e-9 * max(ev.prices[l], 1e-300) && rate > bestRate[l] { best[l] = j; bestRate[l] = rate }
             }
-            return (best, (0..<n).filter { best[$0] >= 0 })
+            return (best, (0..<n).filter { best[$0] >= 0 }, bestRate)
         }
         // Policy steps on the limited resources alone first: the carriers that their prices
         // choose. The first program with capacities is built on these carriers, so the rounds
@@ -497,7 +497,7 @@ extension Harmony {
         var relaxedPoint = evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil, relaxed: true)
         for _ in 0..<8 {
             guard let ev = relaxedPoint, elapsed() < seconds else { break }
-            let (best, paying) = payingTechniques(ev, primary: primary)
+            let (best, paying, _) = payingTechniques(ev, primary: primary)
             guard !paying.isEmpty else { break }
             var p2 = primary, o2 = primaryOut
             for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
@@ -519,7 +519,7 @@ extension Harmony {
         for round in 1...maxRounds {
             guard var ev = current else { return unfinished() }
             last = (ev, round)
-            let (best, paying) = payingTechniques(ev, primary: primary)
+            let (best, paying, rate) = payingTechniques(ev, primary: primary)
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
             let keep = ev.bindingCapacities
             if paying.isEmpty { return (ev, round, pivots, true) }
@@ -536,8 +536,20 @@ extension Harmony {
                 continue
             }
             // Harmony did not rise: the paying techniques enter as columns beside their carriers,
-            // and the simplex decides how much of each.
-            let mixed = columnsInUse(ev, primary: primary, extra: paying.map { best[$0] })
+            // and the simplex decides how much of each. Each column brings its product's sign
+            // row, and every row a weight vector over the products and a row of the dense
+            // program: the most paying ones enter, as many as keep the rows within about 2 GiB
+            // (at 10^5 products with alternatives for 60 % of them, 53 447 products had one, and
+            // their rows asked for 43 GB); the others can enter in a later round.
+            // (`mixLimit`, when given, caps the columns a step takes in as well.)
+            let maxRows = max(64, (1 << 31) / (8 * max(1, n + tcount)))
+            let room = min(maxRows - ev.rows.count - ev.alternatives.count, mixLimit ?? .max)
+            guard room > 0 else { note?("structure round \(round): no room for more columns in the program"); return unfinished() }
+            // Ranked by profit per unit relative to the product's value.
+            func gain(_ l: Int) -> Double { rate[l] / max(ev.prices[l], 1e-300) }
+            let entering = paying.count <= room ? paying
+                : Array(paying.sorted { gain($0) > gain($1) || (gain($0) == gain($1) && $0 < $1) }.prefix(room))
+            let mixed = columnsInUse(ev, primary: primary, extra: entering.map { best[$0] })
             guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), previous: ev),
                   next.value >= ev.value - 1e-9 * max(1, abs(ev.value)) else { return unfinished() }
             pivots += next.pivots
