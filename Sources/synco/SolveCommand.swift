@@ -25,6 +25,10 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "Plans over several periods: skip the time-expanded economy's structure methods and solve the time-expanded program with the first-order solver alone (for comparison).")
     var noTimeExpansion = false
     @Option(help: .hidden) var restartArtificial: Double?
+    @Flag(help: .hidden) var noBasisPolish = false
+    @Option(help: .hidden) var restartSufficient: Double?
+    @Option(help: .hidden) var restartNecessary: Double?
+    @Option(help: .hidden) var primalWeightSmoothing: Double?
     @Option(help: "Also write the LP being solved (free MPS, maximise λ) to this file; works for v1 and v2 economies.") var exportMps: String?
 
     func validate() throws {
@@ -69,6 +73,10 @@ extension SolveCommand {
         if let r = reflection { options.solver.reflection = r }
         if let r = restartArtificial { options.solver.restartArtificial = r }
         options.leontiefStart = !noLeontiefStart
+        options.basisPolish = !noBasisPolish
+        if let r = restartSufficient { options.solver.restartSufficient = r }
+        if let r = restartNecessary { options.solver.restartNecessary = r }
+        if let r = primalWeightSmoothing { options.solver.primalWeightSmoothing = r }
         options.timeExpansion = !noTimeExpansion
         if !quiet {
             options.note = { Log.progress($0) }
