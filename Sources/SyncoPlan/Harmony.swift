@@ -48,6 +48,18 @@ enum Harmony {
         }
         let target = (0..<n).map { base.guaranteed[$0] + base.other[$0] }
         let targets = (0..<n).filter { target[$0] > 0 && base.other[$0] > 0 }
+        // A target made without any limited resource or capacity (its whole upstream too) has a
+        // surplus that costs nothing, and every unit of it is harmony: no plan is best.
+        if let ray = Planner.harmonyRay(e, limitedResources: base.limitedResources, targets: targets, target: target, options: options) {
+            var plan = Planner.emptyPlan(e, status: .unbounded, seconds: elapsed())
+            let (net, _) = Planner.flows(e, ray)
+            let growing = targets.filter { net[$0] > 0 }.sorted { net[$0] / target[$0] > net[$1] / target[$1] }
+            let used = (0..<m).filter { ray[$0] > 0 }.sorted { ray[$0] > ray[$1] }
+            func list(_ ids: [String]) -> String { ids.prefix(5).joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "") }
+            plan.message = "unbounded: \(list(growing.map { e.products[$0].id })) can be made without any limited resource or capacity"
+                + " (techniques \(list(used.map { e.techniques.ids[$0] }))), so harmony grows without end; give them a capacity or a limited resource"
+            return plan
+        }
         // Rows: products (net ≥ g), limited resources, then 3 piece rows per target.
         let lp0 = base.lp
         let pieceRow0 = lp0.rows

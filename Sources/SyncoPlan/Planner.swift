@@ -551,20 +551,63 @@ public enum Planner {
 
     static func unboundedRay(_ p: FulfilmentNeeds, options: PlannerOptions) -> [Double]? {
         let e = p.economy
-        guard p.lambdaUpper == .infinity else { return nil }
+        guard p.lambdaUpper == .infinity, let (rayTechniques, makers) = rayTechniques(e, limitedResources: p.limitedResources) else { return nil }
+        let n = e.productCount
+        guard (0..<n).allSatisfy({ p.other[$0] <= 0 || makers[$0] > 0 }) else { return nil }
+        // maximise μ: N_free·d − μ·o ≥ 0, Σ d ≤ 1, d ≥ 0, 0 ≤ μ ≤ 1.
+        var b = rayProgram(e, rayTechniques)
+        b.addColumn((0..<n).filter { p.other[$0] != 0 }.map { (Int32($0), -p.other[$0]) }, cost: -1, upper: 1, name: "mu")
+        var o = options.solver
+        o.progress = nil
+        let r = PDHGSolver(b.build(), options: o).solve()
+        let mu = r.x.last ?? 0
+        guard r.status == .optimal, mu > 1e-6 else { return nil }
+        var ray = [Double](repeating: 0, count: e.techniqueCount)
+        for (k, j) in rayTechniques.enumerated() { ray[j] = r.x[k] / mu }
+        return ray
+    }
+
+    /// Harmony's ray: techniques that use no limited resource and have no capacity, run so that
+    /// no product's net output falls and some target's rises (each target's harmony grows by
+    /// 0.01/t per unit of surplus, without end). maximise Σ_targets (N·d)_i / t_i subject to
+    /// N_free·d ≥ 0, Σ d ≤ 1, d ≥ 0: a positive optimum is such a ray. Its techniques'
+    /// activities, nil when there is none. (The BEA detail table makes customs duties from
+    /// nothing: every unit more of that need is harmony for free.)
+    static func harmonyRay(_ e: Economy, limitedResources: [Int], targets: [Int], target: [Double], options: PlannerOptions) -> [Double]? {
+        guard let (rayTechniques, makers) = rayTechniques(e, limitedResources: limitedResources),
+              targets.contains(where: { makers[$0] > 0 }) else { return nil }
+        let t = e.techniques
+        var weight = [Double](repeating: 0, count: e.productCount)
+        for i in targets { weight[i] = 1 / target[i] }
+        let b = rayProgram(e, rayTechniques) { j in
+            var c = 0.0
+            for q in t.outputs.range(j) { c += weight[Int(t.outputs.index[q])] * t.outputs.amount[q] }
+            for q in t.inputs.range(j) { c -= weight[Int(t.inputs.index[q])] * t.inputs.amount[q] }
+            return -c
+        }
+        var o = options.solver
+        o.progress = nil
+        let r = PDHGSolver(b.build(), options: o).solve()
+        guard r.status == .optimal, -r.residuals.primalObjective > 1e-9 * max(1, weight.max() ?? 1) else { return nil }
+        var ray = [Double](repeating: 0, count: e.techniqueCount)
+        for (k, j) in rayTechniques.enumerated() { ray[j] = r.x[k] }
+        return ray
+    }
+
+    /// The techniques a ray can use: no capacity and no use of a limited resource, and (pruned
+    /// until it holds) every input made by another such technique. A ray's free techniques take
+    /// only what free techniques of the ray make, so the techniques in any ray lie within that
+    /// set. (A plan over time has many free techniques — storage, holding and building capital —
+    /// but each chain of them starts from a product that only limited techniques make.) Also
+    /// how many of them make each product; nil when there are none.
+    static func rayTechniques(_ e: Economy, limitedResources: [Int]) -> (techniques: [Int], makers: [Int])? {
         let t = e.techniques
         var limited = [Bool](repeating: false, count: e.resourceCount)
-        for k in p.limitedResources { limited[k] = true }
+        for k in limitedResources { limited[k] = true }
         let free = (0..<t.count).filter { j in
             !t.capacity[j].isFinite && !t.resources.range(j).contains { limited[Int(t.resources.index[$0])] && t.resources.amount[$0] > 0 }
         }
         guard !free.isEmpty else { return nil }
-        // A ray's free techniques take only what free techniques of the ray make, and they make
-        // every product with a non-guaranteed need. So the techniques that can be in a ray are
-        // within the largest set whose every input some technique of the set makes; if that set
-        // leaves a needed product unmade there is no ray, and no LP to solve. (A plan over time
-        // has many free techniques — storage, holding and building capital — but each chain of
-        // them starts from a product that only limited techniques make.)
         let n = e.productCount
         var viable = [Bool](repeating: false, count: t.count)
         for j in free { viable[j] = true }
@@ -589,26 +632,23 @@ public enum Planner {
                 }
             }
         }
-        guard (0..<n).allSatisfy({ p.other[$0] <= 0 || makers[$0] > 0 }) else { return nil }
-        let rayTechniques = free.filter { viable[$0] }
-        // maximise μ: N_free·d − μ·o ≥ 0, Σ d ≤ 1, d ≥ 0, 0 ≤ μ ≤ 1.
+        let techniques = free.filter { viable[$0] }
+        return techniques.isEmpty ? nil : (techniques, makers)
+    }
+
+    /// The ray LP's rows (every product's net output ≥ 0, Σ d ≤ 1) and a column per technique,
+    /// with `cost(j)` as its objective coefficient (minimised).
+    static func rayProgram(_ e: Economy, _ techniques: [Int], cost: (Int) -> Double = { _ in 0 }) -> LPBuilder {
+        let n = e.productCount, t = e.techniques
         var b = LPBuilder(rowLower: [Double](repeating: 0, count: n) + [-1], rowUpper: [Double](repeating: .infinity, count: n + 1),
                           rowNames: e.products.map { "p:" + $0.id } + ["normalise"])
-        for j in rayTechniques {
+        for j in techniques {
             var net = [Int32: Double]()
             for q in t.outputs.range(j) { net[t.outputs.index[q], default: 0] += t.outputs.amount[q] }
             for q in t.inputs.range(j) { net[t.inputs.index[q], default: 0] -= t.inputs.amount[q] }
-            b.addColumn(net.map { ($0.key, $0.value) } + [(Int32(n), -1)], cost: 0, name: t.ids[j])
+            b.addColumn(net.map { ($0.key, $0.value) } + [(Int32(n), -1)], cost: cost(j), name: t.ids[j])
         }
-        b.addColumn((0..<n).filter { p.other[$0] != 0 }.map { (Int32($0), -p.other[$0]) }, cost: -1, upper: 1, name: "mu")
-        var o = options.solver
-        o.progress = nil
-        let r = PDHGSolver(b.build(), options: o).solve()
-        let mu = r.x.last ?? 0
-        guard r.status == .optimal, mu > 1e-6 else { return nil }
-        var ray = [Double](repeating: 0, count: t.count)
-        for (k, j) in rayTechniques.enumerated() { ray[j] = r.x[k] / mu }
-        return ray
+        return b
     }
 
     // MARK: - Infeasibility: minimum shortfall and its Farkas certificate

@@ -46,6 +46,29 @@ import SyncoPlan
         #expect(abs(pdhg.harmony!.harmony + 0.25) < 1e-5)
     }
 
+    /// A need met by a technique with no inputs, no limited resource and no capacity (customs
+    /// duties in the BEA detail table): its surplus costs nothing and every unit adds 0.01/t of
+    /// harmony, so harmony has no maximum. The plan says unbounded and names the product (the
+    /// solver used to run to its time limit). With a capacity on that technique there is an
+    /// optimum: a gets all 5 h (u = 0.5, h = −0.5), duties run at capacity 4 (u = 2, h = 0.01).
+    @Test func aTargetMadeFromNothingMakesHarmonyUnbounded() {
+        func economy(dutiesCapacity: Double?) -> Economy {
+            var t = TechniqueTable()
+            t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
+            t.append(Technique(id: "collect", outputs: [Entry(1, 1)], capacity: dutiesCapacity))
+            return Economy(name: "free", products: [Product(id: "a"), Product(id: "duties")],
+                           resources: [Resource(id: "labour", kind: .labour, limit: 5)], techniques: t,
+                           needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 2)])
+        }
+        let plan = Planner.solve(economy(dutiesCapacity: nil), options: options())
+        #expect(plan.status == .unbounded)
+        #expect(plan.message.contains("duties") && plan.message.contains("collect"), "\(plan.message)")
+        let capped = Planner.solve(economy(dutiesCapacity: 4), options: options())
+        #expect(capped.status == .optimal, "\(capped.message)")
+        #expect(abs(capped.harmony!.harmony + 0.49) < 1e-6)
+        #expect(abs(capped.activities[1] - 4) < 1e-6)
+    }
+
     /// Two products of 1 h each, targets 100 each, 150 h: the harmony optimum is −0.5 (half a
     /// target short in total, all within the slope-1 piece), and no output is below half its target.
     @Test func shortfallsAreSpreadByConcavity() {
