@@ -588,9 +588,19 @@ public enum Planner {
         var o = options.solver
         o.progress = nil
         let r = PDHGSolver(b.build(), options: o).solve()
-        guard r.status == .optimal, -r.residuals.primalObjective > 1e-9 * max(1, weight.max() ?? 1) else { return nil }
+        guard r.status == .optimal else { return nil }
         var ray = [Double](repeating: 0, count: e.techniqueCount)
-        for (k, j) in rayTechniques.enumerated() { ray[j] = r.x[k] }
+        for (k, j) in rayTechniques.enumerated() { ray[j] = max(0, r.x[k]) }
+        // Checked on the technique table, not on the solver's tolerance: no product's net output
+        // falls (below 1e-9 of what the ray makes of it), and the targets' surplus is at least a
+        // thousandth of what the ray makes of them — a loop of free techniques that cannot
+        // produce anything nets zero, which the solver returns only to within its tolerance.
+        let (net, _) = flows(e, ray)
+        var made = [Double](repeating: 0, count: e.productCount)
+        for j in rayTechniques { for q in t.outputs.range(j) { made[Int(t.outputs.index[q])] += t.outputs.amount[q] * ray[j] } }
+        var gain = 0.0, gross = 0.0
+        for i in targets { gain += max(0, net[i]) * weight[i]; gross += made[i] * weight[i] }
+        guard gross > 0, gain >= 1e-3 * gross, (0..<e.productCount).allSatisfy({ net[$0] >= -1e-9 * made[$0] }) else { return nil }
         return ray
     }
 
