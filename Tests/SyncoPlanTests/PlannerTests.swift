@@ -333,6 +333,38 @@ import SyncoPlan
     }
 }
 
+@Suite struct StoppedSolves {
+    /// When the solver stops short (here after 64 iterations) and its last iterate is
+    /// infeasible or lower, the plan reported is the one it started from: the structure paths'
+    /// best, primal feasible. Checked on the technique table: every need met at the reported λ,
+    /// every limit and capacity kept. (300
+    /// products run by three workplaces each: the structure paths do not certify, and the
+    /// solver's 64th iterate breaks limits.)
+    @Test func aStoppedSolveReportsItsFeasibleStart() throws {
+        var g = SyntheticEconomy(products: 300, seed: 1)
+        g.alternativeShare = 0.3
+        g.workplaces = 3
+        let e = g.generate()
+        var o = PlannerOptions()
+        o.solver.maxIterations = 64
+        // The structure paths get their shares of three seconds (they do not certify this
+        // economy in any time): the point they hand over is what is checked.
+        o.solver.timeLimit = 3
+        let plan = Planner.solve(e, options: o)
+        #expect(plan.status == .stopped)
+        #expect(plan.message.contains("the plan it started from"), "\(plan.message)")
+        let (net, use) = Planner.flows(e, plan.activities)
+        let needs = FulfilmentProblem(e)
+        for i in 0..<e.productCount {
+            let required = needs.guaranteed[i] + plan.fulfilment * needs.other[i]
+            #expect(net[i] >= required - 1e-9 * max(1, required))
+        }
+        for (k, r) in e.resources.enumerated() { if let limit = r.limit { #expect(use[k] <= limit * (1 + 1e-9)) } }
+        for j in 0..<e.techniqueCount { #expect(plan.activities[j] <= e.techniques.capacity[j] * (1 + 1e-9)) }
+        #expect(plan.fulfilment > 0)
+    }
+}
+
 @Suite struct Explanation {
     /// Grain's valuation 0.01 = 0.3 t CO2 × 0.03 + 0.1 t grain × 0.01: 90 % CO2, 10 % grain.
     @Test func partsAddUpToTheValuation() {
