@@ -60,7 +60,10 @@ import SyncoPlan
                            resources: [Resource(id: "labour", kind: .labour, limit: 5)], techniques: t,
                            needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 2)])
         }
-        let plan = Planner.solve(economy(dutiesCapacity: nil), options: options())
+        // A time limit, so that a build without the check fails here instead of running on.
+        var o = options()
+        o.solver.timeLimit = 20
+        let plan = Planner.solve(economy(dutiesCapacity: nil), options: o)
         #expect(plan.status == .unbounded)
         #expect(plan.message.contains("duties") && plan.message.contains("collect"), "\(plan.message)")
         let capped = Planner.solve(economy(dutiesCapacity: 4), options: options())
