@@ -151,11 +151,6 @@ struct BenchCommand: ParsableCommand {
 struct BenchVariant: ParsableArguments {
     @Option(help: "Generated economy: share of products with 2–3 alternative techniques (as synco generate).") var alternatives: Double?
     @Option(help: "Generated economy, realistic shape: workplaces per technique (as synco generate).") var workplaces: Int?
-
-    func validate() throws {
-        if let a = alternatives, !(0...1).contains(a) { throw ValidationError("--alternatives must be between 0 and 1") }
-        if let w = workplaces, !(1...10_000).contains(w) { throw ValidationError("--workplaces must be between 1 and 10000") }
-    }
 }
 
 /// The economy a planner benchmark runs on: the file when one is given, else a generated one.
@@ -170,11 +165,9 @@ func benchEconomy(file: String?, products: Int, seed: UInt64, shape: SyntheticEc
     var g = SyntheticEconomy(products: products, seed: seed)
     g.shape = shape
     if let labourShare { g.uniformLabourShare = labourShare }
+    try validateGeneratorVariant(alternatives: variant?.alternatives, workplaces: variant?.workplaces, shape: shape)
     if let a = variant?.alternatives { g.alternativeShare = a }
-    if let w = variant?.workplaces {
-        guard w == 1 || shape == .realistic else { throw ValidationError("--workplaces needs --shape realistic") }
-        g.workplaces = w
-    }
+    if let w = variant?.workplaces { g.workplaces = w }
     return g.generate()
 }
 

@@ -17,9 +17,7 @@ struct GenerateCommand: ParsableCommand {
     func validate() throws {
         guard products >= 2 else { throw ValidationError("--products must be at least 2") }
         guard products <= 100_000_000 else { throw ValidationError("--products must be at most 10^8") }
-        guard (0...1).contains(alternatives) else { throw ValidationError("--alternatives must be between 0 and 1") }
-        guard workplaces >= 1 && workplaces <= 10_000 else { throw ValidationError("--workplaces must be between 1 and 10000") }
-        guard workplaces == 1 || shape == .realistic else { throw ValidationError("--workplaces needs --shape realistic") }
+        try validateGeneratorVariant(alternatives: alternatives, workplaces: workplaces, shape: shape)
         if let p = periods {
             guard p >= 1 && p <= 100_000 else { throw ValidationError("--periods must be between 1 and 100000") }
             guard !(out?.hasSuffix(".sebin") ?? false) else { throw ValidationError("--periods writes JSON (synco-economy/2); .sebin holds one period") }
@@ -57,3 +55,13 @@ struct GenerateCommand: ParsableCommand {
 }
 
 extension SyntheticEconomy.Shape: ExpressibleByArgument {}
+
+/// The generator's checks on its variants, shared by `synco generate` and the benchmarks that
+/// generate their economy (`synco bench solve|warm --alternatives A --workplaces W`).
+func validateGeneratorVariant(alternatives: Double?, workplaces: Int?, shape: SyntheticEconomy.Shape) throws {
+    if let a = alternatives, !(0...1).contains(a) { throw ValidationError("--alternatives must be between 0 and 1") }
+    if let w = workplaces {
+        guard w >= 1 && w <= 10_000 else { throw ValidationError("--workplaces must be between 1 and 10000") }
+        guard w == 1 || shape == .realistic else { throw ValidationError("--workplaces needs --shape realistic") }
+    }
+}

@@ -26,9 +26,6 @@ struct SolveCommand: ParsableCommand {
     var noTimeExpansion = false
     @Option(help: .hidden) var restartArtificial: Double?
     @Flag(help: .hidden) var noBasisPolish = false
-    @Option(help: .hidden) var restartSufficient: Double?
-    @Option(help: .hidden) var restartNecessary: Double?
-    @Option(help: .hidden) var primalWeightSmoothing: Double?
     @Option(help: "Also write the LP being solved (free MPS, maximise λ) to this file; works for v1 and v2 economies.") var exportMps: String?
 
     func validate() throws {
@@ -74,9 +71,6 @@ extension SolveCommand {
         if let r = restartArtificial { options.solver.restartArtificial = r }
         options.leontiefStart = !noLeontiefStart
         options.basisPolish = !noBasisPolish
-        if let r = restartSufficient { options.solver.restartSufficient = r }
-        if let r = restartNecessary { options.solver.restartNecessary = r }
-        if let r = primalWeightSmoothing { options.solver.primalWeightSmoothing = r }
         options.timeExpansion = !noTimeExpansion
         if !quiet {
             options.note = { Log.progress($0) }
