@@ -353,6 +353,23 @@ public enum Planner {
         } else if warm == nil, let s = start {
             warm = (s + [0], [Double](repeating: 0, count: needs.rows))
         }
+        // The solver's start. When policy iteration and the pivots stop short with several
+        // resources limited and capacities present, the decomposition over the resource prices
+        // with the capacities left out (a relaxation: its λ bounds the optimum from above, and
+        // it is cheap) gives a better one: its mixture breaks capacities (the solver clips them)
+        // but its valuations are close to the optimum's. At 10^4 products with alternatives for
+        // every product it reaches λ 1.052998 (optimum 1.05293) in 10 rounds, 0.06 s, where the
+        // pivots stop at 0.993; PDHG from it needs 16 896 iterations instead of 28 864 (fewer
+        // on 11 of 12 such economies, docs/planner.md). The feasible point stays `warm`, the
+        // plan reported when the solver stops short.
+        var solverStartPoint = warm
+        if options.solverFallback, warmStart == nil, let z = policy, !z.certified, needs.limitedResources.count > 1,
+           e.techniques.capacity.contains(where: { $0.isFinite }), let bp = polish(),
+           let d = bp.resourcePrices(startBasis(bp), prices: nil, tolerance: tolerance,
+                                     seconds: max(0, options.solver.timeLimit - elapsed()) / 10, brokenCapacities: true),
+           d.x.count == m + 1, d.x[m] > z.x[m] {
+            solverStartPoint = (d.x, d.y)
+        }
         if !options.solverFallback {
             // The caller solves on its own program from here (a plan over time).
             var plan = warm.map { checkedPoint($0.x, $0.y) } ?? emptyPlan(e, status: .stopped, seconds: 0)
@@ -372,7 +389,7 @@ public enum Planner {
             solverOptions.polish = { bp.polish(x: $0, y: $1, tolerance: tolerance) }
         }
         let solver = PDHGSolver(problem().lp, options: solverOptions)
-        let run = CertifiedSolve(solver, warmStart: warm, options: solverOptions, elapsed: { elapsed() - solverStart },
+        let run = CertifiedSolve(solver, warmStart: solverStartPoint, options: solverOptions, elapsed: { elapsed() - solverStart },
                                  extract: { checked(extract(needs, x: $0, y: $1)) }, certificate: \.certificate)
         var plan = run.plan
         plan.message = run.message

@@ -70,12 +70,15 @@ extension BasisPolish {
     /// the kept choices.
     ///
     /// Capacities are not rows of the master: if the mixture breaks one, the result is nil (the
-    /// caller goes on with pivots or the solver). Nil too when a need is negative (the
+    /// caller goes on with pivots or the solver), unless `brokenCapacities`: then the mixture as
+    /// it is, the optimum of the relaxation without capacities, which the planner hands to the
+    /// solver as its start when the structure paths stop short. Nil too when a need is negative (the
     /// least-cost argument needs y ≥ 0), a solve fails to converge, the master cannot start
     /// (the first choice cannot make the guaranteed needs within the limits) or `seconds` run
     /// out.
     func resourcePrices(_ start: Basis, prices initial: [Double]?, tolerance: Double, seconds: Double = .infinity,
-                        maxRounds: Int = 500, kept: PriceState? = nil, note: (@Sendable (String) -> Void)? = nil) -> PriceDecomposition? {
+                        maxRounds: Int = 500, kept: PriceState? = nil, brokenCapacities: Bool = false,
+                        note: (@Sendable (String) -> Void)? = nil) -> PriceDecomposition? {
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
         let e = needs.economy
@@ -238,7 +241,7 @@ extension BasisPolish {
             if gap <= tolerance / 2 || (!isNew && !smoothed) {
                 guard gap <= tolerance else { return nil }
                 return mixture(master!, choices: choices, solutions: solutions, demands: demands, last: seen[policy]!, y: b.y, lambda: lambda,
-                               rounds: round, gap: gap)
+                               rounds: round, gap: gap, brokenCapacities: brokenCapacities)
             }
             let duals = (0..<k).map { max(0, -master!.duals[$0]) }
             smoothed = isNew && round > 1
@@ -248,9 +251,9 @@ extension BasisPolish {
     }
 
     /// The master's mixture of Leontief plans as LP activities (λ last), or nil when it breaks a
-    /// capacity (the master has no capacity rows).
+    /// capacity (the master has no capacity rows) and `brokenCapacities` is false.
     private func mixture(_ master: SparseMaster, choices: [PriceChoice], solutions: [[Double]?], demands: [[Double]?], last: Int, y: [Double], lambda: Double,
-                         rounds: Int, gap: Double) -> PriceDecomposition? {
+                         rounds: Int, gap: Double, brokenCapacities: Bool = false) -> PriceDecomposition? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let k = needs.limitedResources.count
@@ -294,7 +297,7 @@ extension BasisPolish {
         }
         x[m] = lambda
         let cap = e.techniques.capacity
-        for j in 0..<m where x[j] > cap[j] * (1 + 1e-9) { return nil }
+        for j in 0..<m where x[j] > cap[j] * (1 + 1e-9) && !brokenCapacities { return nil }
         var lastChoice = choices[last]
         lastChoice.solution = lastSolution ?? (last < solutions.count ? solutions[last] : nil)
         lastChoice.system = lastSystem ?? lastChoice.system

@@ -143,3 +143,37 @@ import SyncoModel
         #expect(worst < 1e-10, "|Σ o·y − 1| = \(worst)")
     }
 }
+
+/// The solver's start when the structure paths stop short with capacities present: the
+/// decomposition over the resource prices with the capacities left out. It solves a relaxation,
+/// so its λ may not fall below the optimum of the economy with its capacities (here with two or
+/// three techniques for every product, each with a capacity, where policy iteration stalls with
+/// a capacity binding first).
+@Suite struct RelaxedStart {
+    @Test func theDecompositionWithoutCapacitiesBoundsTheOptimum() throws {
+        var g = SyntheticEconomy(products: 300, seed: 7)
+        g.alternativeShare = 1.0
+        let e = g.generate()
+        let needs = FulfilmentNeeds(e)
+        let p = FulfilmentProblem(needs)
+        let bp = BasisPolish(needs, lp: p.lp, columns: p.columns)
+        let m = e.techniqueCount
+        let plan = Planner.solve(e)
+        #expect(plan.status == .optimal, "\(plan.message)")
+        let relaxed = try #require(bp.resourcePrices(bp.structureBasis(), prices: nil, tolerance: 1e-6, brokenCapacities: true))
+        #expect(relaxed.x[m] >= plan.fulfilment * (1 - 2e-6), "relaxation λ \(relaxed.x[m]) below the optimum \(plan.fulfilment)")
+        // The mixture breaks capacities (else it would be a plan, and the flag untested), and
+        // without the flag it is refused.
+        let broken = (0..<m).filter { relaxed.x[$0] > e.techniques.capacity[$0] * (1 + 1e-9) }
+        #expect(!broken.isEmpty)
+        #expect(bp.resourcePrices(bp.structureBasis(), prices: nil, tolerance: 1e-6) == nil)
+        // Its activities meet the needs at its λ and keep the resource limits (only capacities
+        // are left out).
+        let (net, use) = Planner.flows(e, Array(relaxed.x[0..<m]))
+        for i in 0..<e.productCount {
+            let required = needs.guaranteed[i] + relaxed.x[m] * needs.other[i]
+            #expect(net[i] >= required - 1e-6 * max(1, required))
+        }
+        for (k, r) in e.resources.enumerated() { if let limit = r.limit { #expect(use[k] <= limit * (1 + 1e-6)) } }
+    }
+}
