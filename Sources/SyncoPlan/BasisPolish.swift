@@ -312,7 +312,7 @@ struct BasisPolish: Sendable {
             }
             repairs = 0
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
-                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone (\(broken.count) limits broken at the accepted λ)")
+                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone (\(broken.count) limits broken at the accepted λ\(broken.isEmpty ? "" : ": " + broken.prefix(3).map { limitName($0, basis) }.joined(separator: ", ") + (broken.count > 3 ? ", …" : "")))")
                 // Techniques released from their capacity go first: their output, carried
                 // elsewhere, can break a limit however few switches come with it (each single
                 // switch fell to the same λ at 10 periods × 10^4 products, time-expanded).
@@ -485,6 +485,15 @@ struct BasisPolish: Sendable {
             basis = apply(a, take, fixed: fixedCapacity)
         }
         return finish()
+    }
+
+    /// A limit as the progress lines name it: the resource, or the capacity of the technique
+    /// carrying the product in `basis`.
+    func limitName(_ limit: Limit, _ basis: Basis) -> String {
+        let e = needs.economy
+        if limit.resource { return "resource " + e.resources[needs.limitedResources[limit.index]].id }
+        let j = Int(basis.primary[limit.index])
+        return j >= 0 ? "capacity of " + e.techniques.ids[j] : "product " + e.products[limit.index].id
     }
 
     /// Free disposal: a product whose gross output (`gross(i)`: the output and the size it is

@@ -193,7 +193,7 @@ public enum Planner {
                 keptStart = (sys, f)
             }
             if let z = bp.pivots(v.basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
-                                 maxPivots: 40, tolerance: tolerance, accept: accept, kept: v, firstSolve: keep),
+                                 maxPivots: 40, tolerance: tolerance, accept: accept, kept: v, note: options.note, firstSolve: keep),
                z.certified, var vertex = z.vertex,
                var plan = certified(z.x, z.y, warmStart?.structure, z.pivots == 0 ? "the warm plan's basis, re-solved" : "the warm plan's basis and \(z.pivots) pivots") {
                 vertex.fingerprint = v.fingerprint

@@ -139,7 +139,7 @@ struct BenchCommand: ParsableCommand {
             out += "  after changing 1 % of needs by 10 %: cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
             out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
             out += "  worst violation of one need or limit relative to its size (certificate): cold \(fmt(cold.certificate.maxRowViolation)), warm \(fmt(warm.certificate.maxRowViolation)); of a capacity: \(fmt(cold.certificate.maxBoundViolation)), \(fmt(warm.certificate.maxBoundViolation))\n"
-            out += "  cold: \(cold.message)\n  warm: \(warm.message)\n"
+            out += "  first: \(first.message)\n  cold: \(cold.message)\n  warm: \(warm.message)\n"
             writeStdout(out)
         }
     }
