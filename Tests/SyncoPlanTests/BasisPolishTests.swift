@@ -177,3 +177,72 @@ import SyncoModel
         for (k, r) in e.resources.enumerated() { if let limit = r.limit { #expect(use[k] <= limit * (1 + 1e-6)) } }
     }
 }
+
+/// Policy iteration's first-order prediction of the limits a round's switches break
+/// (`BasisPolish.predictedBreaks`), on a two-product economy worked by hand: bread made with
+/// much flour and little labour (t0a) or little flour and much labour (t0b), flour by one
+/// technique with a capacity. Flour is not an input of flour, so the first order is exact here,
+/// and it must agree with the basis solved again after the switch.
+@Suite struct PredictedBreaks {
+    func economy(labour: Double, flourCapacity: Double) -> Economy {
+        var t = TechniqueTable()
+        t.append(Technique(id: "t0a", outputs: [Entry(0, 1)], inputs: [Entry(1, 0.5)], resources: [Entry(0, 1)]))
+        t.append(Technique(id: "t0b", outputs: [Entry(0, 1)], inputs: [Entry(1, 0.1)], resources: [Entry(0, 2)]))
+        t.append(Technique(id: "t1", outputs: [Entry(1, 1)], inputs: [], resources: [Entry(0, 1)], capacity: flourCapacity))
+        return Economy(name: "bread", products: [Product(id: "bread", category: "food"), Product(id: "flour", category: "food")],
+                       resources: [Resource(id: "labour", kind: .labour, limit: labour)],
+                       techniques: t, needs: [Need(product: 0, amount: 10)])
+    }
+
+    /// The prediction for switching bread from the basis' technique to `to`, and the limits the
+    /// switched basis breaks at the same λ when solved exactly.
+    func predictAndSolve(_ e: Economy, from activities: [Double], to: Int)
+        throws -> (lambda: Double, predicted: [(limit: BasisPolish.Limit, over: Double)], exact: [BasisPolish.Limit]) {
+        let needs = FulfilmentNeeds(e)
+        let p = FulfilmentProblem(needs)
+        let bp = BasisPolish(needs, lp: p.lp, columns: p.columns)
+        let n = e.productCount, m = e.techniqueCount
+        let b0 = bp.basis(from: activities)
+        let sys0 = LeontiefSystem(e, primary: b0.primary, output: b0.primaryOut)
+        let first = try #require(bp.tightestLimitAndScale(b0, sys: sys0))
+        let u = (0..<n).map { first.solution[2 * $0] + first.lambda * first.solution[2 * $0 + 1] }
+        let x = sys0.activities(gross: u, techniques: m) + [first.lambda]
+        var b1 = b0
+        let former = Int(b1.primary[0])
+        b1.state[former] = .zero
+        b1.primary[0] = Int32(to)
+        b1.primaryOut[0] = 1
+        b1.state[to] = .basic
+        let predicted = try #require(bp.predictedBreaks(b0, next: b1, system: sys0, gross: u, activities: x,
+                                                        switches: [(product: 0, technique: to)], fixed: nil))
+        let sys1 = LeontiefSystem(e, primary: b1.primary, output: b1.primaryOut)
+        let exact = try #require(bp.tightestLimitAndScale(b1, sys: sys1, brokenAt: first.lambda)).broken
+        return (first.lambda, predicted, exact)
+    }
+
+    @Test func lessFlourMoreLabourBreaksTheLabourLimit() throws {
+        // With t0a the flour capacity binds first: 5λ ≤ 3, λ = 0.6 (labour: 15λ ≤ 12 would allow
+        // 0.8). At λ = 0.6 bread is 6, flour 3, labour 9. With t0b instead: flour 0.6, labour
+        // 2·6 + 0.6 = 12.6, which passes the limit of 12 by 0.05 of it; the capacity holds.
+        let r = try predictAndSolve(economy(labour: 12, flourCapacity: 3), from: [1, 0, 1], to: 1)
+        #expect(abs(r.lambda - 0.6) < 1e-12)
+        #expect(r.predicted.count == 1)
+        let labour = try #require(r.predicted.first)
+        #expect(labour.limit.resource && labour.limit.index == 0)
+        #expect(abs(labour.over - 0.05) < 1e-9)
+        #expect(r.exact.count == 1 && r.exact[0].resource && r.exact[0].index == 0)
+    }
+
+    @Test func moreFlourBreaksTheFlourCapacity() throws {
+        // With t0b labour binds first: 21λ ≤ 12, λ = 4/7 (the capacity, λ ≤ 2.5, would allow
+        // more). Bread is 40/7, flour 4/7. With t0a instead flour is 20/7, past the capacity of
+        // 2.5 by (20/7 − 2.5)/2.5 = 1/7; labour 60/7 stays under 12.
+        let r = try predictAndSolve(economy(labour: 12, flourCapacity: 2.5), from: [0, 1, 1], to: 0)
+        #expect(abs(r.lambda - 4.0 / 7.0) < 1e-12)
+        #expect(r.predicted.count == 1)
+        let flour = try #require(r.predicted.first)
+        #expect(!flour.limit.resource && flour.limit.index == 1)
+        #expect(abs(flour.over - 1.0 / 7.0) < 1e-9)
+        #expect(r.exact.count == 1 && !r.exact[0].resource && r.exact[0].index == 1)
+    }
+}
