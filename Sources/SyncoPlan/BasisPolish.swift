@@ -348,9 +348,8 @@ struct BasisPolish: Sendable {
             // trial with all of them that breaks a capacity, is undone and then chooses the same
             // way (at realistic 10^6 products such a round costs 1.2 s: the system patched for
             // 9 218 switches and solved; the prediction one forward solve through the accepted
-            // system, done here, after that round's arrays are gone: at 10^7 products, done at
-            // its end, it raised the peak by 0.35 GiB). A break it misses, or one of a resource,
-            // is left to the trial and the undone round.
+            // system, done here, after that round's arrays are gone). A break it misses, or one
+            // of a resource, is left to the trial and the undone round.
             if predictNext, predicting, var a = accepted, let (system, gross) = acceptedSystem, let x = best?.x {
                 predictNext = false
                 func predict() -> [Limit]? {
