@@ -115,13 +115,20 @@ struct BenchCommand: ParsableCommand {
     }
 
     struct Warm: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Replanning: change 1 % of needs by 10 %, warm start from the old plan vs a cold solve.")
+        static let configuration = CommandConfiguration(abstract: "Replanning: change a share of the needs (1 % by default) by a factor (10 % more), warm start from the old plan vs a cold solve.")
         @Option(help: "Products.") var products: Int = 100_000
+        @Option(help: "Share of the needs changed (0 < share ≤ 1).") var share: Double = 0.01
+        @Option(help: "Factor each changed need is multiplied by (> 0; 1.1 is 10 % more).") var factor: Double = 1.1
         @Option(help: "Seed.") var seed: UInt64 = 1
         @Option(help: "Shape: realistic or uniform.") var shape: SyntheticEconomy.Shape = .uniform
         @Option(help: "Economy file instead of a generated one.") var economy: String?
         @OptionGroup var variant: BenchVariant
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
+
+        func validate() throws {
+            guard share > 0 && share <= 1 else { throw ValidationError("--share must be in (0, 1], the share of the needs changed; got \(share)") }
+            guard factor > 0 && factor.isFinite else { throw ValidationError("--factor must be a positive number, what each changed need is multiplied by; got \(factor)") }
+        }
 
         func run() throws {
             let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, variant: variant)
@@ -130,13 +137,14 @@ struct BenchCommand: ParsableCommand {
             let first = Planner.solve(e, options: o)
             var rng = SeededGenerator(seed: seed ^ 99)
             let changed = Economy(name: e.name + " (changed)", products: e.products, resources: e.resources, techniques: e.techniques,
-                                  needs: e.needs.map { rng.unit() < 0.01 ? Need(product: $0.product, amount: $0.amount * 1.1, guaranteed: $0.guaranteed) : $0 })
+                                  needs: e.needs.map { rng.unit() < share ? Need(product: $0.product, amount: $0.amount * factor, guaranteed: $0.guaranteed) : $0 })
             if progress { Log.progress("cold solve of the changed economy") }
             let cold = Planner.solve(changed, options: o)
             if progress { Log.progress("warm solve of the changed economy") }
             let warm = Planner.solve(changed, options: o, warmStart: first)
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
-            out += "  after changing 1 % of needs by 10 %: cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
+            let change = factor >= 1 ? "by \(fmt((factor - 1) * 100)) %" : "by −\(fmt((1 - factor) * 100)) %"
+            out += "  after changing \(fmt(share * 100)) % of needs \(change): cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
             out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
             out += "  worst violation of one need or limit relative to its size (certificate): cold \(fmt(cold.certificate.maxRowViolation)), warm \(fmt(warm.certificate.maxRowViolation)); of a capacity: \(fmt(cold.certificate.maxBoundViolation)), \(fmt(warm.certificate.maxBoundViolation))\n"
             out += "  first: \(first.message)\n  cold: \(cold.message)\n  warm: \(warm.message)\n"
