@@ -372,7 +372,7 @@ struct BasisPolish: Sendable {
                 } else if let predicted, !predicted.isEmpty, take > 1,
                    let chosen = chooseByLoads(a, tight: predicted[0], broken: predicted), chosen.count < take, !chosen.isEmpty {
                     predictedTrial = true
-                    note?("policy iteration round \(round): to first order the switches break \(predicted.count) \(predicted.count == 1 ? "capacity" : "capacities") (\(predicted.prefix(3).map { limitName($0, basis) }.joined(separator: ", "))\(predicted.count > 3 ? ", …" : "")): \(chosen.count) of \(take) switches kept")
+                    note?("policy iteration round \(round): to first order the switches break \(predicted.count) \(predicted.count == 1 ? "capacity" : "capacities") (\(limitNames(predicted, basis))): \(chosen.count) of \(take) switches kept")
                     retry(a) { chosen.contains($0.technique) }
                 }
             }
@@ -420,7 +420,7 @@ struct BasisPolish: Sendable {
             }
             predictedTrial = false
             if let a = accepted, scale < a.lambda * (1 - 1e-12) {
-                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone (\(broken.count) limits broken at the accepted λ\(broken.isEmpty ? "" : ": " + broken.prefix(3).map { limitName($0, basis) }.joined(separator: ", ") + (broken.count > 3 ? ", …" : "")))")
+                note?("policy iteration round \(round): λ \(scale) < \(a.lambda) with \(take) of \(a.switches.count) switches: undone (\(broken.count) limits broken at the accepted λ\(broken.isEmpty ? "" : ": " + limitNames(broken, basis)))")
                 // Techniques released from their capacity go first: their output, carried
                 // elsewhere, can break a limit however few switches come with it (each single
                 // switch fell to the same λ at 10 periods × 10^4 products, time-expanded).
@@ -621,6 +621,11 @@ struct BasisPolish: Sendable {
         if limit.resource { return "resource " + e.resources[needs.limitedResources[limit.index]].id }
         let j = Int(basis.primary[limit.index])
         return j >= 0 ? "capacity of " + e.techniques.ids[j] : "product " + e.products[limit.index].id
+    }
+
+    /// The first three of `limits` by name, then "…" if there are more.
+    func limitNames(_ limits: [Limit], _ basis: Basis) -> String {
+        limits.prefix(3).map { limitName($0, basis) }.joined(separator: ", ") + (limits.count > 3 ? ", …" : "")
     }
 
     /// Free disposal: a product whose gross output (`gross(i)`: the output and the size it is
