@@ -48,6 +48,10 @@ struct BasisPolish: Sendable {
     let group: [Int32]
     /// Give up on guesses with more binding limits than this (the Schur complement is dense).
     var maxExtra = 96
+    /// True for a re-plan's check of its kept basis (`renewedForCheck`): the bounds are the new
+    /// needs', λ's column in `lp.matrix` and `columns` still the earlier ones' (λ's column is read
+    /// from `needs` by `solveBasis`, the one method such a polish runs).
+    private(set) var lambdaStale = false
 
     enum State: Sendable { case zero, basic, atCapacity }
     /// A limit: a limited resource (`index` among the limited ones) or the capacity of the
@@ -128,7 +132,7 @@ struct BasisPolish: Sendable {
         self.group = group
     }
 
-    private init(renewing old: BasisPolish, needs: FulfilmentNeeds, lp: LinearProgram, columns: CSRMatrix) {
+    private init(renewing old: BasisPolish, needs: FulfilmentNeeds, lp: LinearProgram, columns: CSRMatrix, lambdaStale: Bool = false) {
         self.needs = needs
         self.lp = lp
         self.columns = columns
@@ -137,6 +141,7 @@ struct BasisPolish: Sendable {
         groupStart = old.groupStart
         group = old.group
         maxExtra = old.maxExtra
+        self.lambdaStale = lambdaStale
     }
 
     /// The same polish for changed needs, limits or capacities of the same techniques (the
@@ -148,6 +153,73 @@ struct BasisPolish: Sendable {
               needs.economy.techniqueCount == self.needs.economy.techniqueCount,
               let (lp, columns) = FulfilmentProblem.renewed(lp, columns: columns, for: needs) else { return nil }
         return BasisPolish(renewing: self, needs: needs, lp: lp, columns: columns)
+    }
+
+    /// `renewed` without patching λ's column (`FulfilmentProblem.renewedBounds`): the program a
+    /// re-plan checks its kept basis on (`keptCheck`), sharing the matrix with this polish.
+    func renewedForCheck(for needs: FulfilmentNeeds) -> BasisPolish? {
+        guard needs.limitedResources == self.needs.limitedResources,
+              needs.economy.productCount == self.needs.economy.productCount,
+              needs.economy.techniqueCount == self.needs.economy.techniqueCount,
+              let lp = FulfilmentProblem.renewedBounds(lp, columns: columns, for: needs) else { return nil }
+        return BasisPolish(renewing: self, needs: needs, lp: lp, columns: columns, lambdaStale: true)
+    }
+
+    /// What re-solving a kept vertex for new needs found (`keptCheck`).
+    enum KeptCheck {
+        /// Still optimal: the caller's certificate accepted it.
+        case certified(Outcome)
+        /// No longer primal feasible (another limit binds first): no pivots from it.
+        case infeasible
+        /// Feasible but not accepted: pivots go on from it, with its solves.
+        case feasible(forward: [Double], dual: [Double])
+    }
+
+    /// A re-plan's first step: the kept vertex re-solved for these needs (its solves started
+    /// from the kept solutions) and offered to `accept`, the caller's certificate. This is the
+    /// first step of `pivots` from the vertex, without the LP's residuals (they read the whole
+    /// program, which a polish from `renewedForCheck` has not patched): when the basis still
+    /// fits, the re-plan is one forward and one transposed solve and the certificate.
+    /// `firstSolve` gets the system and the forward solutions, as in `pivots`. `valuations`,
+    /// when given, is tried first on the basis' primal point, before its duals are solved: it
+    /// returns the valuations that passed the caller's certificate, or nil.
+    func keptCheck(_ v: Vertex, valuations: (([Double]) -> [Double]?)? = nil, accept: ([Double], [Double]) -> Bool,
+                   note: (@Sendable (String) -> Void)? = nil, firstSolve: ((LeontiefSystem, [Double]) -> Void)? = nil) -> KeptCheck {
+        let n = needs.economy.productCount
+        var basis = v.basis
+        let capRows = Set(v.capacityRows)
+        for i in 0..<n where basis.primary[i] >= 0 { basis.state[Int(basis.primary[i])] = capRows.contains(i) ? .atCapacity : .basic }
+        for j in v.extras { basis.state[j] = .basic }
+        func vertex(_ forward: [Double], _ dual: [Double]) -> Vertex {
+            Vertex(basis: basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
+                   system: v.system, forward: forward, dual: dual, polish: self)
+        }
+        guard var pt = solveBasis(basis, sys: v.system, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
+                                  entering: nil, initialForward: v.forward, initialDual: v.dual, dualIfInfeasible: false,
+                                  withDual: valuations == nil)
+        else {
+            note?("the kept basis could not be solved for the new needs")
+            return .infeasible
+        }
+        firstSolve?(v.system, pt.forward)
+        if pt.infeasibility > 1e-9 {
+            note?("the kept basis is not primal feasible for the new needs (a basic variable off its bounds by \(pt.infeasibility) of itself)")
+            return .infeasible
+        }
+        if let valuations {
+            // The kept duals stay the next re-plan's starting point.
+            if let y = valuations(pt.x) {
+                return .certified(Outcome(x: pt.x, y: y, rounds: 1, certified: true, pivots: 0, vertex: vertex(pt.forward, v.dual)))
+            }
+            guard let solved = solveBasis(basis, sys: v.system, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
+                                          entering: nil, initialForward: pt.forward, initialDual: v.dual)
+            else { return .infeasible }
+            pt = solved
+        }
+        if accept(pt.x, pt.y) {
+            return .certified(Outcome(x: pt.x, y: pt.y, rounds: 1, certified: true, pivots: 0, vertex: vertex(pt.forward, pt.dual)))
+        }
+        return .feasible(forward: pt.forward, dual: pt.dual)
     }
 
     /// The structure path's choice: the first technique carrying each product, nothing fixed.
@@ -197,6 +269,7 @@ struct BasisPolish: Sendable {
                  roundSeconds: Double = .infinity, knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
                  note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil,
                  system known: LeontiefSystem? = nil, forward startForward: consuming [Double]? = nil) -> Outcome? {
+        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -783,6 +856,7 @@ struct BasisPolish: Sendable {
                 maxPivots: Int, seconds: Double = .infinity, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil,
                 kept: Vertex? = nil, note: (@Sendable (String) -> Void)? = nil,
                 firstSolve: ((LeontiefSystem, [Double]) -> Void)? = nil) -> Outcome? {
+        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
         let started = DispatchTime.now().uptimeNanoseconds
         var last: BasisPoint? = nil
         var lastSystem: LeontiefSystem? = nil
@@ -1241,6 +1315,7 @@ struct BasisPolish: Sendable {
     /// An exact basic point from the guess the iterate (x, y) suggests, meeting `tolerance` on
     /// the LP, or nil.
     func polish(x: [Double], y: [Double], tolerance: Double) -> (x: [Double], y: [Double])? {
+        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -1389,10 +1464,11 @@ struct BasisPolish: Sendable {
     /// solved here). `initialForward` and `initialDual`: a similar basis' solutions to start the
     /// iterations from. Without `dualIfInfeasible`, a basis found primal infeasible returns
     /// without its duals (`y` zero, `dual` empty): a caller that stops there saves the transposed
-    /// solve (a warm re-plan at 10^6 products whose kept basis no longer fits: 0.2 s).
+    /// solve (a warm re-plan at 10^6 products whose kept basis no longer fits: 0.2 s); without
+    /// `withDual`, any basis does (a re-plan tries its kept valuations first).
     func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
                     entering: Int?, forward: [Double]? = nil, initialForward: [Double]? = nil,
-                    initialDual: [Double]? = nil, dualIfInfeasible: Bool = true) -> BasisPoint? {
+                    initialDual: [Double]? = nil, dualIfInfeasible: Bool = true, withDual: Bool = true) -> BasisPoint? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
@@ -1424,11 +1500,20 @@ struct BasisPolish: Sendable {
         var f = [Double](repeating: 0, count: q * q)
         var fEnter = [Double](repeating: 0, count: q)
         let extraColumns = [m] + extras + (entering.map { [$0] } ?? [])
+        // Column j of K: λ's (−o on the product rows) from the needs, so that a polish whose
+        // program still holds earlier needs' λ column (`renewedForCheck`) solves for these.
+        let other = needs.other
+        func entries(_ j: Int, _ body: (Int, Double) -> Void) {
+            if j == m {
+                for i in 0..<n where other[i] != 0 { body(i, -other[i]) }
+            } else {
+                for p in columns.rowStart[j]..<columns.rowStart[j + 1] { body(Int(columns.colIndex[p]), columns.values[p]) }
+            }
+        }
         for (c, j) in extraColumns.enumerated() {
-            for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
-                let r = Int(columns.colIndex[p])
-                if r < n { rhs[r * w + 1 + c] = columns.values[p] } else if rowOfResource[r - n] >= 0 {
-                    if c < q { f[rowOfResource[r - n] * q + c] = columns.values[p] } else { fEnter[rowOfResource[r - n]] = columns.values[p] }
+            entries(j) { r, value in
+                if r < n { rhs[r * w + 1 + c] = value } else if rowOfResource[r - n] >= 0 {
+                    if c < q { f[rowOfResource[r - n] * q + c] = value } else { fEnter[rowOfResource[r - n]] = value }
                 }
             }
         }
@@ -1529,7 +1614,7 @@ struct BasisPolish: Sendable {
         xs[m] = z[0]
         for (c, j) in extras.enumerated() { xs[j] = z[c + 1] }
         for j in 0...m { xs[j] = min(max(xs[j], lp.lower[j]), lp.upper[j]) }
-        if !dualIfInfeasible && infeasibility > 1e-9 {
+        if !withDual || (!dualIfInfeasible && infeasibility > 1e-9) {
             return BasisPoint(x: xs, y: [Double](repeating: 0, count: n + limited.count), u: gross, z: z, du: du, dz: dz,
                               forward: entering == nil ? u0 : [], dual: [], infeasibility: infeasibility)
         }
@@ -1557,9 +1642,8 @@ struct BasisPolish: Sendable {
             var r = [Double](repeating: 0, count: q)
             for (c, j) in extraColumns.prefix(q).enumerated() {
                 var v = lp.objective[j]
-                for p in columns.rowStart[j]..<columns.rowStart[j + 1] {
-                    let row = Int(columns.colIndex[p])
-                    if row < n { v -= columns.values[p] * yDual[row] } else if rowOfResource[row - n] >= 0 { v -= columns.values[p] * wDual[rowOfResource[row - n]] }
+                entries(j) { row, value in
+                    if row < n { v -= value * yDual[row] } else if rowOfResource[row - n] >= 0 { v -= value * wDual[rowOfResource[row - n]] }
                 }
                 r[c] = v
             }

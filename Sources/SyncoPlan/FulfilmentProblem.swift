@@ -107,6 +107,22 @@ public struct FulfilmentProblem: Sendable {
     /// the shape differs: other products carry non-guaranteed needs, or other resources are
     /// limited.
     static func renewed(_ lp: LinearProgram, columns kt: CSRMatrix, for needs: FulfilmentNeeds) -> (lp: LinearProgram, columns: CSRMatrix)? {
+        guard var lp = renewedBounds(lp, columns: kt, for: needs) else { return nil }
+        let n = needs.economy.productCount, m = needs.economy.techniqueCount
+        let o = needs.other
+        let k = lp.matrix
+        let kt = kt.changingValues { v in for p in kt.rowStart[m]..<kt.rowStart[m + 1] { v[p] = -o[Int(kt.colIndex[p])] } }
+        lp.matrix = k.changingValues { v in for i in 0..<n where o[i] != 0 { v[k.rowStart[i + 1] - 1] = -o[i] } }
+        return (lp, kt)
+    }
+
+    /// `renewed` without λ's column: the bounds (guaranteed needs, limits, capacities, λ's cap)
+    /// are these needs', the matrix and `kt` keep the earlier needs' values in λ's column. Patching
+    /// that column copies K and Kᵀ whole (0.5–0.7 s at realistic 10^6, where re-solving a kept
+    /// basis takes 0.6 s): a re-plan checks its kept basis on this program, reading λ's column
+    /// from the needs (`BasisPolish.keptCheck`), and patches only when it goes on. Nil when
+    /// the shape differs, as for `renewed`.
+    static func renewedBounds(_ lp: LinearProgram, columns kt: CSRMatrix, for needs: FulfilmentNeeds) -> LinearProgram? {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         guard lp.columns == m + 1, lp.rows == n + needs.limitedResources.count, kt.rows == m + 1 else { return nil }
@@ -126,9 +142,7 @@ public struct FulfilmentProblem: Sendable {
             let last = k.rowStart[i + 1] - 1
             guard last >= k.rowStart[i], Int(k.colIndex[last]) == m else { return nil }
         }
-        let kt = kt.changingValues { v in for p in lambdaEntries { v[p] = -o[Int(kt.colIndex[p])] } }
         var lp = lp
-        lp.matrix = k.changingValues { v in for i in 0..<n where o[i] != 0 { v[k.rowStart[i + 1] - 1] = -o[i] } }
         for (k, r) in needs.limitedResources.enumerated() {
             guard lp.rowNames[n + k] == "r:" + e.resources[r].id else { return nil }
             lp.rowLower[n + k] = -e.resources[r].limit!
@@ -136,7 +150,7 @@ public struct FulfilmentProblem: Sendable {
         for i in 0..<n { lp.rowLower[i] = needs.guaranteed[i] }
         for j in 0..<m { lp.upper[j] = e.techniques.capacity[j] }
         lp.upper[m] = o.contains { $0 != 0 } ? needs.lambdaCap : min(1, needs.lambdaCap)
-        return (lp, kt)
+        return lp
     }
 }
 

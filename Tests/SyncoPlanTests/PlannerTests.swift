@@ -238,6 +238,40 @@ import SyncoPlan
         #expect(abs(warm.resourceValuation[1]) < 1e-12)
     }
 
+    /// A re-plan whose kept basis fits leaves its program unpatched (λ's column is read from the
+    /// needs); the next re-plan from that plan must still work from it, both where the basis fits
+    /// again and where it does not and the program is patched then. By hand, as above: need 12,
+    /// then 15 (both limits bind: λ = 12.5/15, bread valued 1/15, labour 1/30, CO2 1/15), then
+    /// CO2 20 with need 10 (labour alone: λ = 1.5).
+    @Test func replanOfAReplan() {
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: 100))
+        let second = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: 100), warmStart: first)
+        #expect(second.message.contains("warm plan's basis, re-solved"), "\(second.message)")
+        let third = Planner.solve(twoLimitBread(need: 15, co2: 5, handCapacity: 100), warmStart: second)
+        #expect(third.status == .optimal && third.message.contains("warm plan's basis, re-solved"), "\(third.message)")
+        #expect(abs(third.fulfilment - 12.5 / 15) < 1e-9)
+        #expect(abs(third.productValuation[0] - 1.0 / 15) < 1e-9)
+        #expect(abs(third.resourceValuation[0] - 1.0 / 30) < 1e-9 && abs(third.resourceValuation[1] - 1.0 / 15) < 1e-9)
+        let fourth = Planner.solve(twoLimitBread(need: 10, co2: 20, handCapacity: 100), warmStart: third)
+        #expect(fourth.status == .optimal, "\(fourth.message)")
+        #expect(abs(fourth.fulfilment - 1.5) < 1e-9)
+        #expect(abs(fourth.activities[0]) < 1e-9 && abs(fourth.activities[1] - 15) < 1e-9)
+    }
+
+    /// The warm plan's valuations are only a first try for a kept basis that fits: where they do
+    /// not certify (here: a plan carrying wrong ones), the basis' own duals are solved and the
+    /// re-plan is the same, by hand as in `replanReusesTheOptimalBasis`.
+    @Test func replanWithValuationsThatNoLongerFit() {
+        var first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: 100))
+        first.productValuation = [0.3]
+        first.resourceValuation = [0.01, 0.2]
+        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: 100), warmStart: first)
+        #expect(warm.status == .optimal && warm.message.contains("warm plan's basis, re-solved"), "\(warm.message)")
+        #expect(abs(warm.fulfilment - 12.5 / 12) < 1e-9)
+        #expect(abs(warm.productValuation[0] - 1.0 / 12) < 1e-9)
+        #expect(abs(warm.resourceValuation[0] - 1.0 / 24) < 1e-9 && abs(warm.resourceValuation[1] - 1.0 / 12) < 1e-9)
+    }
+
     @Test func infeasibleGuaranteedNeedsAreDiagnosed() {
         // 1000 h of labour cannot give 1000 h of care (1.1 h each).
         let plan = Planner.solve(twoSector(careGuaranteed: 1000))
