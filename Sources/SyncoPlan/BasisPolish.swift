@@ -194,9 +194,11 @@ struct BasisPolish: Sendable {
             Vertex(basis: basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
                    system: v.system, forward: forward, dual: dual, polish: self)
         }
+        // The right-hand sides the kept solutions solved: the warm plan's needs and capacities.
+        let before = v.polish.basisSides(basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras, entering: nil).rhs
         guard var pt = solveBasis(basis, sys: v.system, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
-                                  entering: nil, initialForward: v.forward, initialDual: v.dual, dualIfInfeasible: false,
-                                  withDual: valuations == nil)
+                                  entering: nil, initialForward: v.forward, initialDual: v.dual, initialRHS: before,
+                                  dualIfInfeasible: false, withDual: valuations == nil)
         else {
             note?("the kept basis could not be solved for the new needs")
             return .infeasible
@@ -1459,22 +1461,39 @@ struct BasisPolish: Sendable {
         var release: [(row: Int, gain: Double, dz: [Double])] = []
     }
 
-    /// `forward`: M⁻¹ of the right-hand sides, already solved — all of them, or, with an
-    /// `entering` technique, the basis' own columns [h, E] (then only the entering column is
-    /// solved here). `initialForward` and `initialDual`: a similar basis' solutions to start the
-    /// iterations from. Without `dualIfInfeasible`, a basis found primal infeasible returns
-    /// without its duals (`y` zero, `dual` empty): a caller that stops there saves the transposed
-    /// solve (a warm re-plan at 10^6 products whose kept basis no longer fits: 0.2 s); without
-    /// `withDual`, any basis does (a re-plan tries its kept valuations first).
-    func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
-                    entering: Int?, forward: [Double]? = nil, initialForward: [Double]? = nil,
-                    initialDual: [Double]? = nil, dualIfInfeasible: Bool = true, withDual: Bool = true) -> BasisPoint? {
+    /// Column j of K: λ's (−o on the product rows) from the needs, so that a polish whose
+    /// program still holds earlier needs' λ column (`renewedForCheck`) reads these; a
+    /// technique's from `columns`.
+    func columnEntries(_ j: Int, _ body: (Int, Double) -> Void) {
+        let n = needs.economy.productCount, m = needs.economy.techniqueCount
+        if j == m {
+            let other = needs.other
+            for i in 0..<n where other[i] != 0 { body(i, -other[i]) }
+        } else {
+            for p in columns.rowStart[j]..<columns.rowStart[j + 1] { body(Int(columns.colIndex[p]), columns.values[p]) }
+        }
+    }
+
+    /// A basis solve's right-hand sides for this polish's needs (`solveBasis`, steps 5–6):
+    /// `rhs` interleaved, width `w` (h, λ's column, the extras', the entering one's), the
+    /// binding rows' `b`, F and the entering column's F, and which techniques carry.
+    struct BasisSides {
+        var isPrimary: [Bool]
+        var rowOfResource: [Int]
+        var b: [Double]
+        var w: Int
+        var rhs: [Double]
+        var f: [Double]
+        var fEnter: [Double]
+        var extraColumns: [Int]
+    }
+
+    func basisSides(_ basis: Basis, resourceRows: [Int], capacityRows: [Int], extras: [Int], entering: Int?) -> BasisSides {
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources
         let cap = e.techniques.capacity
         let q = 1 + extras.count
-        guard resourceRows.count + capacityRows.count == q else { return nil }
         var isPrimary = [Bool](repeating: false, count: m)
         for i in 0..<n where basis.primary[i] >= 0 { isPrimary[Int(basis.primary[i])] = true }
         // 5. Right-hand sides: guaranteed needs and limits less what techniques fixed at
@@ -1500,23 +1519,37 @@ struct BasisPolish: Sendable {
         var f = [Double](repeating: 0, count: q * q)
         var fEnter = [Double](repeating: 0, count: q)
         let extraColumns = [m] + extras + (entering.map { [$0] } ?? [])
-        // Column j of K: λ's (−o on the product rows) from the needs, so that a polish whose
-        // program still holds earlier needs' λ column (`renewedForCheck`) solves for these.
-        let other = needs.other
-        func entries(_ j: Int, _ body: (Int, Double) -> Void) {
-            if j == m {
-                for i in 0..<n where other[i] != 0 { body(i, -other[i]) }
-            } else {
-                for p in columns.rowStart[j]..<columns.rowStart[j + 1] { body(Int(columns.colIndex[p]), columns.values[p]) }
-            }
-        }
         for (c, j) in extraColumns.enumerated() {
-            entries(j) { r, value in
+            columnEntries(j) { r, value in
                 if r < n { rhs[r * w + 1 + c] = value } else if rowOfResource[r - n] >= 0 {
                     if c < q { f[rowOfResource[r - n] * q + c] = value } else { fEnter[rowOfResource[r - n]] = value }
                 }
             }
         }
+        return BasisSides(isPrimary: isPrimary, rowOfResource: rowOfResource, b: b, w: w, rhs: rhs, f: f, fEnter: fEnter,
+                          extraColumns: extraColumns)
+    }
+
+    /// `forward`: M⁻¹ of the right-hand sides, already solved — all of them, or, with an
+    /// `entering` technique, the basis' own columns [h, E] (then only the entering column is
+    /// solved here). `initialForward` and `initialDual`: a similar basis' solutions to start the
+    /// iterations from. Without `dualIfInfeasible`, a basis found primal infeasible returns
+    /// without its duals (`y` zero, `dual` empty): a caller that stops there saves the transposed
+    /// solve (a warm re-plan at 10^6 products whose kept basis no longer fits: 0.2 s); without
+    /// `withDual`, any basis does (a re-plan tries its kept valuations first).
+    func solveBasis(_ basis: Basis, sys: LeontiefSystem, resourceRows: [Int], capacityRows: [Int], extras: [Int],
+                    entering: Int?, forward: [Double]? = nil, initialForward: [Double]? = nil,
+                    initialDual: [Double]? = nil, initialRHS: [Double]? = nil, dualIfInfeasible: Bool = true,
+                    withDual: Bool = true) -> BasisPoint? {
+        let e = needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        let limited = needs.limitedResources
+        let cap = e.techniques.capacity
+        let q = 1 + extras.count
+        guard resourceRows.count + capacityRows.count == q else { return nil }
+        let sides = basisSides(basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, entering: entering)
+        let (isPrimary, rowOfResource, b, w, rhs, f, fEnter, extraColumns) =
+            (sides.isPrimary, sides.rowOfResource, sides.b, sides.w, sides.rhs, sides.f, sides.fEnter, sides.extraColumns)
         let u0: [Double]
         if let forward, forward.count == n * w {
             u0 = forward
@@ -1532,6 +1565,11 @@ struct BasisPolish: Sendable {
                 u[i * w + q + 1] = solved.x[i]
             }
             u0 = u
+        } else if let x0 = initialForward, let d0 = initialRHS,
+                  let solved = sys.solveChange(from: x0, demand: d0, for: rhs, width: w, tolerance: 1e-12) {
+            // The same basis solved for other right-hand sides (a re-plan): only their change.
+            guard solved.converged else { return nil }
+            u0 = solved.x
         } else {
             // A solution of a similar basis (same width: h, λ, the extras) starts the iteration.
             let start = initialForward.flatMap { $0.count == n * w ? $0 : nil }
@@ -1642,7 +1680,7 @@ struct BasisPolish: Sendable {
             var r = [Double](repeating: 0, count: q)
             for (c, j) in extraColumns.prefix(q).enumerated() {
                 var v = lp.objective[j]
-                entries(j) { row, value in
+                columnEntries(j) { row, value in
                     if row < n { v -= value * yDual[row] } else if rowOfResource[row - n] >= 0 { v -= value * wDual[rowOfResource[row - n]] }
                 }
                 r[c] = v

@@ -345,6 +345,41 @@ public struct LeontiefSystem: Sendable {
         return start
     }
 
+    /// The solve of demand `d` (width `w`, interleaved as in `solve`) from the solution `x` of an
+    /// earlier demand `d0`: only the change is solved, M⁻¹(d − d0), for the right-hand sides that
+    /// changed (the others keep `x`), started from `restart`'s estimate of it, to `tolerance`
+    /// relative to the whole solution's size, not the change's. A re-plan whose needs moved in
+    /// one right-hand side of two (λ's column of a kept basis) solves one column instead of two,
+    /// and a change a thousandth of the solution stops three orders of magnitude earlier than a
+    /// solve of the whole from `x`, with the same error in the sum. Nil when the sizes do not
+    /// match.
+    public func solveChange(from x: [Double], demand d0: [Double], for d: [Double], width w: Int, tolerance: Double,
+                            maxIterations: Int = 20_000) -> (x: [Double], converged: Bool, iterations: Int)? {
+        let n = a.rows
+        guard w >= 1, x.count == n * w, d0.count == n * w, d.count == n * w else { return nil }
+        var changed: [Int] = []
+        for k in 0..<w where (0..<n).contains(where: { d[$0 * w + k] != d0[$0 * w + k] }) { changed.append(k) }
+        if changed.isEmpty { return (x, true, 0) }
+        let c = changed.count
+        var delta = [Double](repeating: 0, count: n * c)
+        for i in 0..<n { for (t, k) in changed.enumerated() { delta[i * c + t] = d[i * w + k] - d0[i * w + k] } }
+        let zero = [Double](repeating: 0, count: n * c)
+        let start = restart(from: zero, demand: zero, for: delta, width: c) ?? delta
+        // The stop test is relative to the iterate, here the change: scaled by how much larger
+        // the whole solution is (at most to 1e-3 of the change itself).
+        var scale = Double.infinity
+        for (t, k) in changed.enumerated() {
+            var xm = 0.0, sm = 0.0
+            for i in 0..<n { xm = max(xm, abs(x[i * w + k])); sm = max(sm, abs(start[i * c + t])) }
+            if sm > 0 { scale = min(scale, xm / sm) }
+        }
+        let tol = scale.isFinite ? min(1e-3, tolerance * max(1, scale)) : tolerance
+        let r = solve(delta, width: c, initial: start, tolerance: tol, maxIterations: maxIterations)
+        var out = x
+        for i in 0..<n { for (t, k) in changed.enumerated() { out[i * w + k] += r.x[i * c + t] } }
+        return (out, r.converged, r.iterations)
+    }
+
     /// The amount of resource `k` embodied in one unit of each product, v = ℓ_k(I − A)⁻¹ (a solve
     /// with Aᵀ; ℓ_k is row k of `r`), or nil when the solve does not converge. (They do not depend
     /// on the needs: a re-plan of the same system keeps them instead of solving again.)

@@ -72,6 +72,22 @@ private func twoSectorLabourOnly() -> Economy {
         #expect(sys.restart(from: [1, 2, 3], demand: [100, 300], for: [100, 330]) == nil)
     }
 
+    /// Solving only the change of the needs, by hand as above: from x = M⁻¹(100, 300) =
+    /// (103/0.9, 300), grain's need to 110 and care's to 330: M⁻¹(10, 30) = ((10 + 0.3)/0.9, 30),
+    /// so M⁻¹(110, 330) = (113.3/0.9, 330). With two right-hand sides the unchanged one keeps
+    /// its old solution, bit for bit (here a deliberately rounded one).
+    @Test func solvingTheChangeOfNeedsByHand() throws {
+        let sys = LeontiefSystem(twoSectorLabourOnly())
+        let one = try #require(sys.solveChange(from: [103 / 0.9, 300], demand: [100, 300], for: [110, 330], width: 1, tolerance: 1e-14))
+        #expect(one.converged)
+        #expect(abs(one.x[0] - 113.3 / 0.9) < 1e-9 && abs(one.x[1] - 330) < 1e-9)
+        let two = try #require(sys.solveChange(from: [114.4, 103 / 0.9, 7, 300], demand: [1, 100, 2, 300], for: [1, 110, 2, 330],
+                                               width: 2, tolerance: 1e-14))
+        #expect(two.x[0] == 114.4 && two.x[2] == 7)
+        #expect(abs(two.x[1] - 113.3 / 0.9) < 1e-9 && abs(two.x[3] - 330) < 1e-9)
+        #expect(sys.solveChange(from: [1, 2, 3], demand: [100, 300], for: [100, 330], width: 1, tolerance: 1e-14) == nil)
+    }
+
     /// On a generated economy, a re-solve after 1 % of the needs grew by 10 % from the restart
     /// point agrees with a cold solve and takes fewer iterations than one from the old solution.
     @Test func restartSavesIterationsOnAGeneratedEconomy() throws {
