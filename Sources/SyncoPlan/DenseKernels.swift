@@ -63,9 +63,21 @@ enum DenseKernels {
                     let parts = used.count * span >= minimumParallelWork ? Parallelism.threads : 1
                     Parallelism.run(parts: parts, parallel: parts > 1) { part in
                         let lo = first + span * part / parts, hi = first + span * (part + 1) / parts
-                        for r in used {
-                            let w = cs.base[r], base = r * width
-                            for q in lo..<hi { os.base[q] += w * gs.base[base + q] }
+                        let o = os.base.baseAddress!, g = gs.base.baseAddress!
+                        // Four rows per pass over `out`: a quarter of its reads and writes (one
+                        // row at a time, `out` was read and written once per row of G).
+                        var k = 0
+                        while k + 4 <= used.count {
+                            let r0 = used[k], r1 = used[k + 1], r2 = used[k + 2], r3 = used[k + 3]
+                            let w0 = cs.base[r0], w1 = cs.base[r1], w2 = cs.base[r2], w3 = cs.base[r3]
+                            let g0 = g + r0 * width, g1 = g + r1 * width, g2 = g + r2 * width, g3 = g + r3 * width
+                            for q in lo..<hi { o[q] += (w0 * g0[q] + w1 * g1[q]) + (w2 * g2[q] + w3 * g3[q]) }
+                            k += 4
+                        }
+                        while k < used.count {
+                            let r = used[k], w = cs.base[r], gr = g + r * width
+                            for q in lo..<hi { o[q] += w * gr[q] }
+                            k += 1
                         }
                     }
                 }
