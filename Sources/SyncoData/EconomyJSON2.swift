@@ -29,8 +29,7 @@ public enum EconomyJSON2 {
     /// The declared format of a JSON document (nil when absent or not JSON): lets callers
     /// dispatch between the v1 and v2 readers without parsing twice in the common case.
     public static func declaredFormat(_ bytes: [UInt8]) -> String? {
-        guard let root = try? JSONParser.parse(bytes), case .string(let f)? = root["format"] else { return nil }
-        return f
+        JSONParser.topLevelString(bytes, key: "format")
     }
 
     /// Decodes a parsed document (v1 or v2) and the problems found.

@@ -78,6 +78,70 @@ public struct JSONParser {
 
     public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue { try parse(Array(text.utf8)) }
 
+    /// The string value of `key` in the top-level object, read without building the document:
+    /// the other members' values are skipped, not parsed (a 10^6-product economy parsed whole
+    /// only to read its "format" took 7 s). Nil when the document is not an object, has no such
+    /// string member, or ends early; it does not validate what it skips (the full parse that
+    /// follows reports any error).
+    public static func topLevelString(_ bytes: [UInt8], key: String) -> String? {
+        var p = JSONParser(b: bytes)
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { p.i = 3 }
+        p.skipSpace()
+        guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "{") else { return nil }
+        p.i += 1
+        while true {
+            p.skipSpace()
+            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "\""), let k = try? p.string() else { return nil }
+            p.skipSpace()
+            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: ":") else { return nil }
+            p.i += 1
+            p.skipSpace()
+            if k == key {
+                guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "\""), let v = try? p.string() else { return nil }
+                return v
+            }
+            guard p.skipValue() else { return nil }
+            p.skipSpace()
+            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: ",") else { return nil }
+            p.i += 1
+        }
+    }
+
+    /// Moves past one value (brackets counted, strings' escapes honoured, nothing built).
+    private mutating func skipValue() -> Bool {
+        var depth = 0
+        while true {
+            skipSpace()
+            guard i < b.count else { return false }
+            switch b[i] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                i += 1
+                if depth <= 0 { return depth == 0 }
+            case UInt8(ascii: ","), UInt8(ascii: ":"):
+                guard depth > 0 else { return false }
+                i += 1
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < b.count && b[i] != UInt8(ascii: "\"") { i += b[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                guard i < b.count else { return false }
+                i += 1
+                if depth == 0 { return true }
+            default:
+                scalar: while i < b.count {
+                    switch b[i] {
+                    case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09: break scalar
+                    default: i += 1
+                    }
+                }
+                if depth == 0 { return true }
+            }
+        }
+    }
+
     private init(b: [UInt8]) { self.b = b }
 
     private func error(_ message: String) -> JSONSyntaxError {

@@ -24,6 +24,19 @@ func issues(_ json: String) -> [ValidationIssue] {
 }
 
 @Suite struct JSONParsing {
+    /// A top-level member read without parsing the rest: the members before it skipped whole
+    /// (nested brackets, brackets and escaped quotes inside strings, numbers, literals).
+    @Test func readsOneTopLevelStringWithoutParsing() {
+        let doc = #"{"a": [1, {"x": "}]\"{"}, -2.5e3, true, null], "b": {"c": [[]]}, "format": "synco-economy/2", "n": 1}"#
+        #expect(JSONParser.topLevelString(Array(doc.utf8), key: "format") == "synco-economy/2")
+        #expect(JSONParser.topLevelString(Array(doc.utf8), key: "n") == nil, "not a string")
+        #expect(JSONParser.topLevelString(Array(doc.utf8), key: "x") == nil, "not at the top level")
+        #expect(JSONParser.topLevelString(Array(twoSectorJSON.utf8), key: "name") == "Two-sector example")
+        #expect(JSONParser.topLevelString(Array("[1, 2]".utf8), key: "format") == nil)
+        #expect(JSONParser.topLevelString(Array(#"{"a": [1, 2"#.utf8), key: "format") == nil, "ends early")
+        #expect(EconomyJSON2.declaredFormat(Array(twoSectorJSON.utf8)) == "synco-economy/1")
+    }
+
     @Test func parsesValuesInOrder() throws {
         let v = try JSONParser.parse(#"{"b": [1, -2.5e3, true, null], "a": "x\u00e9\n", "c": {}}"#)
         guard case .object(let o) = v else { Issue.record("not an object"); return }
