@@ -111,7 +111,7 @@ public enum Planner {
             let passes = limited ? 2 : 200
             if !plan.certificate.passes(tolerance), plan.certificate.primalFeasible(tolerance) {
                 let r0 = DispatchTime.now().uptimeNanoseconds
-                if let r = DualRepair.lowered(needs, activities: x, valuations: y, passes: passes) {
+                if let r = DualRepair.lowered(needs, activities: x, valuations: y, passes: passes, program: built?.lp.matrix) {
                     let again = checked(extract(needs, x: x, y: r.valuations))
                     let took = Double(DispatchTime.now().uptimeNanoseconds - r0) / 1e9
                     options.note?("valuations lowered to cost of production (\(Int(r.sweeps.rounded())) sweeps' work, \((took * 1000).rounded() / 1000) s): gap \(plan.certificate.gap) → \(again.certificate.gap), dual residual \(plan.certificate.dualResidual) → \(again.certificate.dualResidual)")

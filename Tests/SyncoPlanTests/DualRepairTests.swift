@@ -24,10 +24,14 @@ import SyncoModel
                        techniques: t, needs: [Need(product: 0, amount: 0.2)])
     }
 
-    @Test(arguments: [(10.0, 10.0 / 7, 15.0 / 7), (4.0, 110.0 / 97, 205.0 / 97)])
-    func valuationsFallToCostOfProduction(a2Activity: Double, pA: Double, pB: Double) throws {
+    /// The same with the LP's matrix handed in (the techniques using each product read off its
+    /// rows instead of being listed here).
+    @Test(arguments: [(10.0, 10.0 / 7, 15.0 / 7), (4.0, 110.0 / 97, 205.0 / 97)], [false, true])
+    func valuationsFallToCostOfProduction(case c: (a2Activity: Double, pA: Double, pB: Double), withProgram: Bool) throws {
+        let (a2Activity, pA, pB) = c
         let needs = FulfilmentNeeds(Self.economy())
-        let r = try #require(DualRepair.lowered(needs, activities: [3, 1, a2Activity], valuations: [5, 5, 1]))
+        let k = withProgram ? FulfilmentProblem(needs).lp.matrix : nil
+        let r = try #require(DualRepair.lowered(needs, activities: [3, 1, a2Activity], valuations: [5, 5, 1], program: k))
         let scale = 1 / (0.2 * pA)
         #expect(abs(r.valuations[0] - pA * scale) <= 1e-12 * pA * scale)
         #expect(abs(r.valuations[1] - pB * scale) <= 1e-12 * pB * scale)
