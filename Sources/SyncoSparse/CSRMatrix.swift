@@ -86,6 +86,70 @@ public struct CSRMatrix: Sendable {
     ///
     /// - Complexity: O(nnz + rows + columns), two passes.
     public func transposed() -> CSRMatrix {
+        let parts = min(Parallelism.threads, 4)
+        // Each thread counts and scatters a block of rows (thread t's rows come before thread
+        // t + 1's in every column, so the result is the sequential one). The scatter is random
+        // writes over the whole result. At most four threads: each holds a position per column.
+        guard parts > 1, nonzeros >= 4 * Parallelism.minimumParallelWork, nonzeros < Int(Int32.max) else { return transposedSequentially() }
+        let bounds = RowPartition(rowStart: rowStart, blocks: parts).bounds
+        let blocks = bounds.count - 1
+        // counts[t][j] becomes thread t's next position in column j.
+        var counts = [Int32](repeating: 0, count: blocks * columns)
+        colIndex.withUnsafeBufferPointer { c in
+            counts.withUnsafeMutableBufferPointer { cp in
+                let cs = SharedBuffer(c), out = SharedMutableBuffer(cp)
+                let rsAt = rowStart
+                Parallelism.run(parts: blocks, parallel: true) { t in
+                    let base = out.base.baseAddress! + t * columns
+                    for p in rsAt[bounds[t]]..<rsAt[bounds[t + 1]] { base[Int(cs.base[p])] += 1 }
+                }
+            }
+        }
+        var start = [Int](repeating: 0, count: columns + 1)
+        counts.withUnsafeMutableBufferPointer { cp in
+            var q = 0
+            for j in 0..<columns {
+                start[j] = q
+                for t in 0..<blocks {
+                    let k = Int(cp[t * columns + j])
+                    cp[t * columns + j] = Int32(q)
+                    q += k
+                }
+            }
+            start[columns] = q
+        }
+        var tc = [Int32](repeating: 0, count: nonzeros)
+        var tv = [Double](repeating: 0, count: nonzeros)
+        rowStart.withUnsafeBufferPointer { rs in
+            colIndex.withUnsafeBufferPointer { c in
+                values.withUnsafeBufferPointer { v in
+                    tc.withUnsafeMutableBufferPointer { tcp in
+                        tv.withUnsafeMutableBufferPointer { tvp in
+                            counts.withUnsafeMutableBufferPointer { cp in
+                                let rss = SharedBuffer(rs), cs = SharedBuffer(c), vs = SharedBuffer(v)
+                                let tcs = SharedMutableBuffer(tcp), tvs = SharedMutableBuffer(tvp), next = SharedMutableBuffer(cp)
+                                Parallelism.run(parts: blocks, parallel: true) { t in
+                                    let nx = next.base.baseAddress! + t * columns
+                                    for i in bounds[t]..<bounds[t + 1] {
+                                        for p in rss.base[i]..<rss.base[i + 1] {
+                                            let j = Int(cs.base[p])
+                                            let q = Int(nx[j])
+                                            tcs.base[q] = Int32(i)
+                                            tvs.base[q] = vs.base[p]
+                                            nx[j] = Int32(q + 1)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return CSRMatrix(rows: columns, columns: rows, rowStart: start, colIndex: tc, values: tv)
+    }
+
+    func transposedSequentially() -> CSRMatrix {
         var start = [Int](repeating: 0, count: columns + 1)
         colIndex.withUnsafeBufferPointer { c in
             for j in c { start[Int(j) + 1] += 1 }

@@ -21,6 +21,37 @@ func csr(_ m: [[Double]]) -> CSRMatrix {
 }
 
 @Suite struct CSRKernels {
+    /// A transpose large enough to be split over threads: each column lists its rows in
+    /// increasing order (as one thread's scatter does), and transposing twice gives the matrix
+    /// back, every index and value in place (its rows were sorted).
+    @Test func largeTransposeOnSeveralThreads() {
+        let rows = 30_000, cols = 20_000, perRow = 40
+        var seed: UInt64 = 7
+        var start = [0], index: [Int32] = [], value: [Double] = []
+        for _ in 0..<rows {
+            var cs = Set<Int32>()
+            while cs.count < perRow {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                cs.insert(Int32((seed >> 33) % UInt64(cols)))
+            }
+            for c in cs.sorted() {
+                index.append(c)
+                value.append(Double(index.count) * 0.5)
+            }
+            start.append(index.count)
+        }
+        let a = CSRMatrix(rows: rows, columns: cols, rowStart: start, colIndex: index, values: value)
+        let t = a.transposed()
+        #expect(t.rows == cols && t.columns == rows && t.nonzeros == a.nonzeros)
+        var sorted = true
+        for j in 0..<cols where t.rowStart[j + 1] - t.rowStart[j] > 1 {
+            for p in t.rowStart[j] + 1..<t.rowStart[j + 1] where t.colIndex[p] <= t.colIndex[p - 1] { sorted = false }
+        }
+        #expect(sorted)
+        let back = t.transposed()
+        #expect(back.rowStart == a.rowStart && back.colIndex == a.colIndex && back.values == a.values)
+    }
+
     @Test func multiplyMatchesDense() {
         var seed: UInt64 = 7
         let m = randomDense(rows: 37, cols: 23, density: 0.2, seed: &seed)
