@@ -86,99 +86,57 @@ public struct CSRMatrix: Sendable {
     ///
     /// - Complexity: O(nnz + rows + columns), two passes.
     public func transposed() -> CSRMatrix {
-        let parts = min(Parallelism.threads, 4)
         // Each thread counts and scatters a block of rows (thread t's rows come before thread
-        // t + 1's in every column, so the result is the sequential one). The scatter is random
-        // writes over the whole result. At most four threads: each holds a position per column.
-        guard parts > 1, nonzeros >= 4 * Parallelism.minimumParallelWork, nonzeros < Int(Int32.max) else { return transposedSequentially() }
-        let bounds = RowPartition(rowStart: rowStart, blocks: parts).bounds
-        let blocks = bounds.count - 1
-        // counts[t][j] becomes thread t's next position in column j.
-        var counts = [Int32](repeating: 0, count: blocks * columns)
-        colIndex.withUnsafeBufferPointer { c in
-            counts.withUnsafeMutableBufferPointer { cp in
-                let cs = SharedBuffer(c), out = SharedMutableBuffer(cp)
-                let rsAt = rowStart
-                Parallelism.run(parts: blocks, parallel: true) { t in
-                    let base = out.base.baseAddress! + t * columns
-                    for p in rsAt[bounds[t]]..<rsAt[bounds[t + 1]] { base[Int(cs.base[p])] += 1 }
-                }
-            }
-        }
+        // t + 1's in every column, so the result is the one-thread one). The scatter is random
+        // writes over the whole result. At most four threads: each keeps an offset per column.
+        let blocks = nonzeros >= 4 * Parallelism.minimumParallelWork ? min(Parallelism.threads, 4) : 1
+        let bounds = blocks == 1 ? [0, rows] : RowPartition(rowStart: rowStart, blocks: blocks).bounds
+        let parts = bounds.count - 1
+        // offset[t·columns + j]: first block t's count in column j, then its next place there
+        // relative to the column's start (below 2^31: a column holds at most `rows` entries).
+        var offset = [Int32](repeating: 0, count: parts * columns)
         var start = [Int](repeating: 0, count: columns + 1)
-        counts.withUnsafeMutableBufferPointer { cp in
+        var tc = [Int32](repeating: 0, count: nonzeros)
+        var tv = [Double](repeating: 0, count: nonzeros)
+        rowStart.withUnsafeBufferPointer { rs in
+        colIndex.withUnsafeBufferPointer { c in
+        values.withUnsafeBufferPointer { v in
+        tc.withUnsafeMutableBufferPointer { tcp in
+        tv.withUnsafeMutableBufferPointer { tvp in
+        offset.withUnsafeMutableBufferPointer { op in
+        start.withUnsafeMutableBufferPointer { sp in
+            let rss = SharedBuffer(rs), cs = SharedBuffer(c), vs = SharedBuffer(v)
+            let tcs = SharedMutableBuffer(tcp), tvs = SharedMutableBuffer(tvp), offs = SharedMutableBuffer(op)
+            Parallelism.run(parts: parts, parallel: parts > 1) { t in
+                let count = offs.base.baseAddress! + t * columns
+                for p in rss.base[bounds[t]]..<rss.base[bounds[t + 1]] { count[Int(cs.base[p])] += 1 }
+            }
             var q = 0
             for j in 0..<columns {
-                start[j] = q
-                for t in 0..<blocks {
-                    let k = Int(cp[t * columns + j])
-                    cp[t * columns + j] = Int32(q)
-                    q += k
+                sp[j] = q
+                var within: Int32 = 0
+                for t in 0..<parts {
+                    let k = op[t * columns + j]
+                    op[t * columns + j] = within
+                    within += k
                 }
+                q += Int(within)
             }
-            start[columns] = q
-        }
-        var tc = [Int32](repeating: 0, count: nonzeros)
-        var tv = [Double](repeating: 0, count: nonzeros)
-        rowStart.withUnsafeBufferPointer { rs in
-            colIndex.withUnsafeBufferPointer { c in
-                values.withUnsafeBufferPointer { v in
-                    tc.withUnsafeMutableBufferPointer { tcp in
-                        tv.withUnsafeMutableBufferPointer { tvp in
-                            counts.withUnsafeMutableBufferPointer { cp in
-                                let rss = SharedBuffer(rs), cs = SharedBuffer(c), vs = SharedBuffer(v)
-                                let tcs = SharedMutableBuffer(tcp), tvs = SharedMutableBuffer(tvp), next = SharedMutableBuffer(cp)
-                                Parallelism.run(parts: blocks, parallel: true) { t in
-                                    let nx = next.base.baseAddress! + t * columns
-                                    for i in bounds[t]..<bounds[t + 1] {
-                                        for p in rss.base[i]..<rss.base[i + 1] {
-                                            let j = Int(cs.base[p])
-                                            let q = Int(nx[j])
-                                            tcs.base[q] = Int32(i)
-                                            tvs.base[q] = vs.base[p]
-                                            nx[j] = Int32(q + 1)
-                                        }
-                                    }
-                                }
-                            }
-                        }
+            sp[columns] = q
+            let ss = SharedBuffer(UnsafeBufferPointer(sp))
+            Parallelism.run(parts: parts, parallel: parts > 1) { t in
+                let next = offs.base.baseAddress! + t * columns
+                for i in bounds[t]..<bounds[t + 1] {
+                    for p in rss.base[i]..<rss.base[i + 1] {
+                        let j = Int(cs.base[p])
+                        let q = ss.base[j] + Int(next[j])
+                        tcs.base[q] = Int32(i)
+                        tvs.base[q] = vs.base[p]
+                        next[j] += 1
                     }
                 }
             }
-        }
-        return CSRMatrix(rows: columns, columns: rows, rowStart: start, colIndex: tc, values: tv)
-    }
-
-    func transposedSequentially() -> CSRMatrix {
-        var start = [Int](repeating: 0, count: columns + 1)
-        colIndex.withUnsafeBufferPointer { c in
-            for j in c { start[Int(j) + 1] += 1 }
-        }
-        for j in 0..<columns { start[j + 1] += start[j] }
-        var next = start
-        var tc = [Int32](repeating: 0, count: nonzeros)
-        var tv = [Double](repeating: 0, count: nonzeros)
-        rowStart.withUnsafeBufferPointer { rs in
-            colIndex.withUnsafeBufferPointer { c in
-                values.withUnsafeBufferPointer { v in
-                    tc.withUnsafeMutableBufferPointer { tcp in
-                        tv.withUnsafeMutableBufferPointer { tvp in
-                            next.withUnsafeMutableBufferPointer { nx in
-                                for i in 0..<rows {
-                                    for p in rs[i]..<rs[i + 1] {
-                                        let j = Int(c[p])
-                                        let q = nx[j]
-                                        tcp[q] = Int32(i)
-                                        tvp[q] = v[p]
-                                        nx[j] = q + 1
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        }}}}}}}
         return CSRMatrix(rows: columns, columns: rows, rowStart: start, colIndex: tc, values: tv)
     }
 
