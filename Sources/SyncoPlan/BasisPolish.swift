@@ -213,8 +213,9 @@ struct BasisPolish: Sendable {
             if let y = valuations(pt.x) {
                 return .certified(Outcome(x: pt.x, y: y, rounds: 1, certified: true, pivots: 0, vertex: vertex(pt.forward, v.dual)))
             }
+            // Its forward solutions are this check's: only the duals are solved.
             guard let solved = solveBasis(basis, sys: v.system, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
-                                          entering: nil, initialForward: pt.forward, initialDual: v.dual)
+                                          entering: nil, forward: pt.forward, initialDual: v.dual)
             else { return .infeasible }
             pt = solved
         }
