@@ -95,7 +95,7 @@ enum DualRepair {
             // From K: its rows' negative entries, techniques at their capacity among them (their
             // state says so below).
             if let k = program, k.rows >= n, k.columns == m + 1 {
-                userStart = Array(k.rowStart.prefix(n + 1))
+                userStart = k.rowStart  // its first n + 1 entries: the products' rows
                 users = k.colIndex
                 userSign = k.values
             }
