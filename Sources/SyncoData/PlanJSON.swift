@@ -101,6 +101,7 @@ public enum PlanJSON {
     public static func warmStart(_ d: Decoded, for e: Economy) -> Plan {
         Plan.warmStart(activities: e.techniques.ids.map { d.activities[$0] ?? 0 }, fulfilment: d.fulfilment ?? 0,
                        productValuation: e.products.map { d.productValuation[$0.id] ?? 0 },
-                       resourceValuation: e.resources.map { d.resourceValuation[$0.id] ?? 0 })
+                       resourceValuation: e.resources.map { d.resourceValuation[$0.id] ?? 0 },
+                       status: Plan.Status(rawValue: d.status) ?? .stopped)
     }
 }

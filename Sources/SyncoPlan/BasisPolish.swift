@@ -195,7 +195,9 @@ struct BasisPolish: Sendable {
                    system: v.system, forward: forward, dual: dual, polish: self)
         }
         // The right-hand sides the kept solutions solved: the warm plan's needs and capacities.
-        let before = v.polish.basisSides(basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras, entering: nil).rhs
+        // (A vertex rebuilt from a plan's activities has none: its first solve starts from zero.)
+        let before = v.forward.isEmpty ? nil
+            : v.polish.basisSides(basis, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras, entering: nil).rhs
         guard var pt = solveBasis(basis, sys: v.system, resourceRows: v.resourceRows, capacityRows: v.capacityRows, extras: v.extras,
                                   entering: nil, initialForward: v.forward, initialDual: v.dual, initialRHS: before,
                                   dualIfInfeasible: false, withDual: valuations == nil)
@@ -258,6 +260,80 @@ struct BasisPolish: Sendable {
             b.primaryOut[i] = carriedOutput[best]
         }
         return b
+    }
+
+    /// The vertex a plan's activities lie on, rebuilt for a re-plan that has only the plan (read
+    /// from a file, or a server's stored plan after a restart: the basis itself is in-process
+    /// only). `x` holds the activities and λ (m + 1 entries). Each product is carried by its
+    /// technique with the largest output (`basis(from:)`); a product made only as a by-product,
+    /// beyond what the plan takes, has no carrier (free disposal); other techniques strictly
+    /// between zero and their capacity are the extras; a limited resource at its limit, or a
+    /// carrier at its capacity, binds (within `margin` of the bound, relative). The vertex must
+    /// be square (one binding limit per extra column, λ included): a binding resource whose
+    /// valuation in `resourceValuation` is zero is taken as slack when there are too many; any
+    /// other mismatch (a degenerate vertex whose basic variables sit on bounds) gives nil, and
+    /// the caller starts policy iteration from the plan's technique choice instead. The gross
+    /// outputs are not split by right-hand side in a plan, so the first solve starts from zero;
+    /// `dual` (the plan's product valuations) starts the transposed solve.
+    func vertex(fromActivities x: [Double], resourceValuation: [Double]?, dual: [Double], margin: Double = 1e-9) -> Vertex? {
+        let e = needs.economy, t = e.techniques
+        let n = e.productCount, m = e.techniqueCount
+        guard x.count == m + 1, x[m].isFinite, x[m] > 0, x.allSatisfy({ $0.isFinite }) else { return nil }
+        var basis = basis(from: Array(x.prefix(m)))
+        let cap = t.capacity
+        // Net output, for the products made beyond what the plan takes.
+        var net = [Double](repeating: 0, count: n), size = [Double](repeating: 0, count: n)
+        for j in 0..<m where x[j] != 0 {
+            for p in t.outputs.range(j) {
+                let i = Int(t.outputs.index[p]), v = t.outputs.amount[p] * x[j]
+                net[i] += v
+                size[i] += abs(v)
+            }
+            for p in t.inputs.range(j) {
+                let i = Int(t.inputs.index[p]), v = t.inputs.amount[p] * x[j]
+                net[i] -= v
+                size[i] += abs(v)
+            }
+        }
+        for i in 0..<n where basis.primary[i] >= 0 && x[Int(basis.primary[i])] <= 0 {
+            let takes = needs.guaranteed[i] + x[m] * needs.other[i]
+            if net[i] - takes > margin * max(1, size[i], abs(takes)) {
+                basis.state[Int(basis.primary[i])] = .zero
+                basis.primary[i] = -1
+                basis.primaryOut[i] = 0
+            }
+        }
+        var isCarrier = [Bool](repeating: false, count: m)
+        var capacityRows: [Int] = []
+        for i in 0..<n where basis.primary[i] >= 0 {
+            let j = Int(basis.primary[i])
+            isCarrier[j] = true
+            if cap[j].isFinite, cap[j] > 0, x[j] >= cap[j] * (1 - margin) { capacityRows.append(i) }
+        }
+        var extras: [Int] = []
+        for j in 0..<m where !isCarrier[j] && x[j] > 0 {
+            let top = cap[j].isFinite ? cap[j] : .infinity
+            if x[j] < top * (1 - margin) {
+                extras.append(j)
+            } else {
+                basis.state[j] = .atCapacity
+            }
+        }
+        let use = limitedUse(x)
+        var resourceRows: [Int] = []
+        var slackCandidates: [Int] = []
+        for (k, r) in needs.limitedResources.enumerated() {
+            guard let limit = e.resources[r].limit, use[k] >= limit - margin * max(1, abs(limit)) else { continue }
+            resourceRows.append(k)
+            if let v = resourceValuation, r < v.count, v[r] == 0 { slackCandidates.append(k) }
+        }
+        while resourceRows.count + capacityRows.count > 1 + extras.count, let k = slackCandidates.popLast() {
+            resourceRows.removeAll { $0 == k }
+        }
+        guard resourceRows.count + capacityRows.count == 1 + extras.count, extras.count <= maxExtra else { return nil }
+        let system = LeontiefSystem(e, primary: basis.primary, output: basis.primaryOut)
+        return Vertex(basis: basis, resourceRows: resourceRows, capacityRows: capacityRows, extras: extras, system: system,
+                      forward: [], dual: dual.count == n ? dual : [], polish: self)
     }
 
     // MARK: - Policy iteration with one binding limit

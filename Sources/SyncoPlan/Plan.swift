@@ -47,8 +47,9 @@ public struct Plan: Sendable {
     var techniqueKey: TechniqueKey? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
-    public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double]) -> Plan {
-        Plan(status: .stopped, message: "warm start", fulfilment: fulfilment, activities: activities, netOutput: [],
+    public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double],
+                                 status: Status = .stopped) -> Plan {
+        Plan(status: status, message: "warm start", fulfilment: fulfilment, activities: activities, netOutput: [],
              resourceUse: [], productValuation: productValuation, resourceValuation: resourceValuation, numeraire: nil,
              certificate: PlanCertificate(primalResidual: 0, dualResidual: 0, gap: 0, maxBoundViolation: 0, dualBound: 0),
              iterations: 0, restarts: 0, seconds: 0, diagnosis: nil, harmony: nil)

@@ -124,6 +124,8 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Economy file instead of a generated one.") var economy: String?
         @OptionGroup var variant: BenchVariant
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
+        @Flag(help: "Also re-plan from the first plan written as JSON and read back (as synco solve --warm-start PLAN, or the server after a restart: the basis is not in the file).")
+        var fromFile = false
 
         func validate() throws {
             guard share > 0 && share <= 1 else { throw ValidationError("--share must be in (0, 1], the share of the needs changed; got \(share)") }
@@ -142,12 +144,23 @@ struct BenchCommand: ParsableCommand {
             let cold = Planner.solve(changed, options: o)
             if progress { Log.progress("warm solve of the changed economy") }
             let warm = Planner.solve(changed, options: o, warmStart: first)
+            var fromPlanFile: Plan? = nil
+            if fromFile {
+                let json = PlanJSON.encode(first, economy: e, economyFile: nil)
+                let decoded = try PlanJSON.decode(Array(json.utf8), source: "the first plan as JSON")
+                if progress { Log.progress("warm solve from the first plan's JSON") }
+                fromPlanFile = Planner.solve(changed, options: o, warmStart: PlanJSON.warmStart(decoded, for: changed))
+            }
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
             let change = factor >= 1 ? "by \(fmt((factor - 1) * 100)) %" : "by −\(fmt((1 - factor) * 100)) %"
             out += "  after changing \(fmt(share * 100)) % of needs \(change): cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
             out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
             out += "  worst violation of one need or limit relative to its size (certificate): cold \(fmt(cold.certificate.maxRowViolation)), warm \(fmt(warm.certificate.maxRowViolation)); of a capacity: \(fmt(cold.certificate.maxBoundViolation)), \(fmt(warm.certificate.maxBoundViolation))\n"
+            if let f = fromPlanFile {
+                out += "  warm from the plan's JSON: \(f.status.rawValue) \(fmt(f.seconds)) s, λ \(fmt(f.fulfilment)); its time / cold = \(fmt(f.seconds / cold.seconds))\n"
+            }
             out += "  first: \(first.message)\n  cold: \(cold.message)\n  warm: \(warm.message)\n"
+            if let f = fromPlanFile { out += "  warm from the plan's JSON: \(f.message)\n" }
             writeStdout(out)
         }
     }

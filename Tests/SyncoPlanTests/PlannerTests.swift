@@ -272,6 +272,60 @@ import SyncoPlan
         #expect(abs(warm.resourceValuation[0] - 1.0 / 24) < 1e-9 && abs(warm.resourceValuation[1] - 1.0 / 12) < 1e-9)
     }
 
+    /// What a plan file carries (`PlanJSON.warmStart`): activities, λ, valuations and status,
+    /// no basis.
+    func asReadFromAFile(_ p: Plan) -> Plan {
+        Plan.warmStart(activities: p.activities, fulfilment: p.fulfilment, productValuation: p.productValuation,
+                       resourceValuation: p.resourceValuation, status: p.status)
+    }
+
+    /// A plan read from a file has no basis: the vertex its activities lie on is rebuilt (the
+    /// oven carries bread, hand is an extra column between zero and its capacity, labour and CO2
+    /// at their limits) and re-solved for the new needs. By hand as in
+    /// `replanReusesTheOptimalBasis`: need 12, λ = 12.5/12, bread 1/12, labour 1/24, CO2 1/12.
+    @Test func replanFromAPlanFileRebuildsItsBasis() {
+        let first = Planner.solve(twoLimitBread(need: 10, co2: 5, handCapacity: 100))
+        let warm = Planner.solve(twoLimitBread(need: 12, co2: 5, handCapacity: 100), warmStart: asReadFromAFile(first))
+        #expect(warm.status == .optimal && warm.message.contains("warm plan's basis, re-solved"), "\(warm.message)")
+        #expect(abs(warm.fulfilment - 12.5 / 12) < 1e-9)
+        #expect(abs(warm.activities[0] - 2.5) < 1e-9 && abs(warm.activities[1] - 10) < 1e-9)
+        #expect(abs(warm.productValuation[0] - 1.0 / 12) < 1e-9)
+        #expect(abs(warm.resourceValuation[0] - 1.0 / 24) < 1e-9 && abs(warm.resourceValuation[1] - 1.0 / 12) < 1e-9)
+        // Where the rebuilt basis no longer fits (CO2 20: labour alone binds, the oven makes all
+        // 15 loaves, λ = 1.5), the re-plan goes on from the file's technique choice.
+        let other = Planner.solve(twoLimitBread(need: 10, co2: 20, handCapacity: 100), warmStart: asReadFromAFile(first))
+        #expect(other.status == .optimal, "\(other.message)")
+        #expect(abs(other.fulfilment - 1.5) < 1e-9)
+        #expect(abs(other.activities[0]) < 1e-9 && abs(other.activities[1] - 15) < 1e-9)
+    }
+
+    /// A by-product made beyond what the plan takes has no carrier in the rebuilt vertex (free
+    /// disposal). The farm makes 2 grain and 1 straw an hour, the baler 1 straw in half an hour;
+    /// 100 h. Needs 12 grain and 2 straw: the farm alone, 6λ hours, λ = 100/6; straw is made
+    /// 50/3 beyond its need, so it is worth nothing; grain 1/12 (Σ o·y = 1), labour 2/12 (the
+    /// farm's zero profit). The baler would earn 0 − 0.5·labour: it stays idle.
+    @Test func replanFromAPlanFileWithABySurplus() {
+        func farm(grain: Double) -> Economy {
+            var t = TechniqueTable()
+            t.append(Technique(id: "farm", outputs: [Entry(0, 2), Entry(1, 1)], inputs: [], resources: [Entry(0, 1)]))
+            // (A capacity, slack, so that the re-plan rebuilds a vertex rather than taking the
+            // structure path, which it does where each product has one technique and none a
+            // capacity.)
+            t.append(Technique(id: "baler", outputs: [Entry(1, 1)], inputs: [], resources: [Entry(0, 0.5)], capacity: 1000))
+            return Economy(name: "farm", products: [Product(id: "grain"), Product(id: "straw")],
+                           resources: [Resource(id: "labour", kind: .labour, limit: 100)],
+                           techniques: t, needs: [Need(product: 0, amount: grain), Need(product: 1, amount: 2)])
+        }
+        let first = Planner.solve(farm(grain: 10))
+        #expect(first.status == .optimal && abs(first.fulfilment - 20) < 1e-9, "\(first.message)")
+        let warm = Planner.solve(farm(grain: 12), warmStart: asReadFromAFile(first))
+        #expect(warm.status == .optimal && warm.message.contains("warm plan's basis, re-solved"), "\(warm.message)")
+        #expect(abs(warm.fulfilment - 100.0 / 6) < 1e-9)
+        #expect(abs(warm.activities[0] - 100) < 1e-9 && abs(warm.activities[1]) < 1e-12)
+        #expect(abs(warm.productValuation[0] - 1.0 / 12) < 1e-9 && abs(warm.productValuation[1]) < 1e-12)
+        #expect(abs(warm.resourceValuation[0] - 2.0 / 12) < 1e-9)
+    }
+
     @Test func infeasibleGuaranteedNeedsAreDiagnosed() {
         // 1000 h of labour cannot give 1000 h of care (1.1 h each).
         let plan = Planner.solve(twoSector(careGuaranteed: 1000))
