@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(
             name: "SyncoServerTests",
             dependencies: [
-                "SyncoServer", "SyncoStore", "SyncoData",
+                "SyncoServer", "SyncoStore", "SyncoData", "SyncoPlan",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ],

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A parsed JSON value that keeps object keys in document order (readers report problems in
 /// the order a person reads the file, and writers round-trip the order).
 public indirect enum JSONValue: Sendable, Hashable {
@@ -62,8 +68,8 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 public struct JSONParser {
     public static let maxDepth = 256
 
-    private let b: [UInt8]
-    private var i = 0
+    fileprivate let b: [UInt8]
+    fileprivate var i = 0
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var p = JSONParser(b: bytes)
@@ -108,7 +114,7 @@ public struct JSONParser {
     }
 
     /// Moves past one value (brackets counted, strings' escapes honoured, nothing built).
-    private mutating func skipValue() -> Bool {
+    fileprivate mutating func skipValue() -> Bool {
         var depth = 0
         while true {
             skipSpace()
@@ -142,9 +148,9 @@ public struct JSONParser {
         }
     }
 
-    private init(b: [UInt8]) { self.b = b }
+    fileprivate init(b: [UInt8]) { self.b = b }
 
-    private func error(_ message: String) -> JSONSyntaxError {
+    fileprivate func error(_ message: String) -> JSONSyntaxError {
         var line = 1, col = 1
         var k = 0
         while k < min(i, b.count) {
@@ -154,11 +160,11 @@ public struct JSONParser {
         return JSONSyntaxError(line: line, column: col, message: message)
     }
 
-    private mutating func skipSpace() {
+    fileprivate mutating func skipSpace() {
         while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
     }
 
-    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    fileprivate mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         guard depth < JSONParser.maxDepth else { throw error("nesting deeper than \(JSONParser.maxDepth) levels") }
         guard i < b.count else { throw error("unexpected end of input; expected a value") }
         switch b[i] {
@@ -220,6 +226,14 @@ public struct JSONParser {
     }
 
     private mutating func number() throws(JSONSyntaxError) -> Double {
+        let start = try numberEnd()
+        let text = String(decoding: b[start..<i], as: UTF8.self)
+        guard let d = Double(text) else { throw error("invalid number '\(text)'") }
+        return d
+    }
+
+    /// Moves past a number, checking its grammar; returns where it started.
+    fileprivate mutating func numberEnd() throws(JSONSyntaxError) -> Int {
         let start = i
         if b[i] == UInt8(ascii: "-") { i += 1 }
         func digits() -> Int {
@@ -238,9 +252,7 @@ public struct JSONParser {
             if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")) { i += 1 }
             if digits() == 0 { throw error("invalid number; expected exponent digits") }
         }
-        let text = String(decoding: b[start..<i], as: UTF8.self)
-        guard let d = Double(text) else { throw error("invalid number '\(text)'") }
-        return d
+        return start
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
@@ -261,7 +273,7 @@ public struct JSONParser {
         return v
     }
 
-    private mutating func string() throws(JSONSyntaxError) -> String {
+    fileprivate mutating func string() throws(JSONSyntaxError) -> String {
         i += 1 // opening quote
         var out: [UInt8] = []
         let start = i
@@ -384,5 +396,149 @@ public struct JSONWriter {
             }
             out += close + "}"
         }
+    }
+}
+
+/// Reads a JSON document member by member, for documents too large to build as a `JSONValue`
+/// when only some members are wanted (a plan of 10^6 products is 100 MB with five million
+/// members; a warm start reads its activities and valuations): the caller opens objects, takes
+/// each key, and parses, skips or streams the value. The members it reads are checked as
+/// strictly as `JSONParser.parse` checks them; skipped values are only matched for brackets and
+/// strings.
+struct JSONStream {
+    private var p: JSONParser
+    /// Per open object: whether a member has been read (the next one needs a comma).
+    private var started: [Bool] = []
+
+    init(_ bytes: [UInt8]) {
+        p = JSONParser(b: bytes)
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { p.i = 3 }
+    }
+
+    func error(_ message: String) -> JSONSyntaxError { p.error(message) }
+
+    /// The next value is an object: true and it is opened, or false (nothing read) when it is not.
+    mutating func openObject() -> Bool {
+        p.skipSpace()
+        guard p.i < p.b.count, p.b[p.i] == UInt8(ascii: "{") else { return false }
+        p.i += 1
+        started.append(false)
+        return true
+    }
+
+    /// The next member's key in the innermost open object, or nil at its end (then closed).
+    mutating func nextKey() throws(JSONSyntaxError) -> String? {
+        p.skipSpace()
+        guard p.i < p.b.count else { throw p.error("unexpected end of input in object; expected ',' or '}'") }
+        if p.b[p.i] == UInt8(ascii: "}") {
+            p.i += 1
+            started.removeLast()
+            return nil
+        }
+        if started[started.count - 1] {
+            guard p.b[p.i] == UInt8(ascii: ",") else { throw p.error("expected ',' or '}' in object") }
+            p.i += 1
+            p.skipSpace()
+        }
+        started[started.count - 1] = true
+        guard p.i < p.b.count, p.b[p.i] == UInt8(ascii: "\"") else { throw p.error("expected a string key") }
+        let k = try p.string()
+        p.skipSpace()
+        guard p.i < p.b.count, p.b[p.i] == UInt8(ascii: ":") else { throw p.error("expected ':' after key \"\(k)\"") }
+        p.i += 1
+        p.skipSpace()
+        return k
+    }
+
+    /// The next value, parsed.
+    mutating func value() throws(JSONSyntaxError) -> JSONValue {
+        p.skipSpace()
+        return try p.value(depth: started.count)
+    }
+
+    /// Moves past the next value without building it.
+    mutating func skip() throws(JSONSyntaxError) {
+        p.skipSpace()
+        guard p.skipValue() else { throw p.error("unexpected end of input or misplaced bracket in a value") }
+    }
+
+    /// Only whitespace may follow the document.
+    mutating func end() throws(JSONSyntaxError) {
+        p.skipSpace()
+        if p.i < p.b.count { throw p.error("unexpected content after the JSON value") }
+    }
+
+    /// The next value is an object whose values should be numbers: `visit` gets each key's
+    /// bytes (escapes decoded) and its number, or nil and the value's type name when it is not
+    /// a number (the value is parsed, so the reading goes on). Keys are not turned into
+    /// strings and numbers not into text on the way (`strtod` reads them in place): at 10^6
+    /// members that was most of the time.
+    mutating func numberMembers(_ visit: (UnsafeBufferPointer<UInt8>, Double?, String) -> Void) throws(JSONSyntaxError) {
+        guard openObject() else {
+            let v = try value()
+            throw p.error("expected an object of numbers, found \(v.typeName)")
+        }
+        let bytes = p.b
+        var failure: JSONSyntaxError? = nil
+        bytes.withUnsafeBufferPointer { buf in
+            let b = buf.baseAddress!, count = buf.count
+            while true {
+                // The key: a plain one is passed in place; one with escapes goes through `string`.
+                p.skipSpace()
+                if p.i < count, b[p.i] == UInt8(ascii: "}") {
+                    p.i += 1
+                    started.removeLast()
+                    return
+                }
+                if started[started.count - 1] {
+                    guard p.i < count, b[p.i] == UInt8(ascii: ",") else { failure = p.error("expected ',' or '}' in object"); return }
+                    p.i += 1
+                    p.skipSpace()
+                }
+                started[started.count - 1] = true
+                guard p.i < count, b[p.i] == UInt8(ascii: "\"") else { failure = p.error("expected a string key"); return }
+                var k = p.i + 1
+                while k < count, b[k] != UInt8(ascii: "\""), b[k] != UInt8(ascii: "\\"), b[k] >= 0x20 { k += 1 }
+                var decoded: [UInt8]? = nil
+                var keyStart = p.i + 1, keyEnd = k
+                if k < count, b[k] == UInt8(ascii: "\"") {
+                    p.i = k + 1
+                } else {
+                    do throws(JSONSyntaxError) { decoded = Array(try p.string().utf8) } catch { failure = error; return }
+                    keyStart = 0
+                    keyEnd = decoded!.count
+                }
+                p.skipSpace()
+                guard p.i < count, b[p.i] == UInt8(ascii: ":") else { failure = p.error("expected ':' after a key"); return }
+                p.i += 1
+                p.skipSpace()
+                guard p.i < count else { failure = p.error("unexpected end of input; expected a value"); return }
+                var number: Double? = nil
+                var typeName = "number"
+                let c = b[p.i]
+                if c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) {
+                    let start = p.i
+                    do throws(JSONSyntaxError) { _ = try p.numberEnd() } catch { failure = error; return }
+                    // A number inside an object is followed by at least its closing brace, so
+                    // strtod stops inside the buffer.
+                    guard p.i < count else { failure = p.error("unexpected end of input in object; expected ',' or '}'"); return }
+                    var stop: UnsafeMutablePointer<CChar>? = nil
+                    let d = b.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: p.i - start + 1) { strtod($0, &stop) }
+                    guard let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(b.advanced(by: p.i)) else {
+                        failure = p.error("invalid number")
+                        return
+                    }
+                    number = d
+                } else {
+                    do throws(JSONSyntaxError) { typeName = try p.value(depth: started.count).typeName } catch { failure = error; return }
+                }
+                if let decoded {
+                    decoded.withUnsafeBufferPointer { visit(UnsafeBufferPointer(rebasing: $0[keyStart..<keyEnd]), number, typeName) }
+                } else {
+                    visit(UnsafeBufferPointer(start: b.advanced(by: keyStart), count: keyEnd - keyStart), number, typeName)
+                }
+            }
+        }
+        if let failure { throw failure }
     }
 }

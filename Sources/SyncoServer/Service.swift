@@ -415,7 +415,7 @@ public final class FederationService: Sendable {
         // Warm start from the latest stored plan when there is one (replanning after small changes).
         var warm: Plan? = nil
         if let last = try await store.documents(kind: "plan").last {
-            warm = await warmStart(from: last, plan: (try? JSONParser.parse(last.body))?["plan"], for: economy)
+            warm = await warmStart(from: last, for: economy)
         }
         let plan = Planner.solve(economy, options: options, warmStart: warm)
         var owners: [String: String] = [:]
@@ -469,7 +469,7 @@ public final class FederationService: Sendable {
             if case .object(let acts)? = p["activities"] {
                 for (k, x) in acts { if case .number(let a) = x { oldActivities[k] = a } }
             }
-            warm = await warmStart(from: last, plan: p, for: economy)
+            warm = await warmStart(from: last, for: economy)
         }
         let plan = Planner.solve(economy, options: PlannerOptions(), warmStart: warm)
         let after = try JSONParser.parse(PlanJSON.encode(plan, economy: economy, economyFile: nil))
@@ -503,13 +503,12 @@ public final class FederationService: Sendable {
         return FederationJSON.value(r, central: central, councils: parts, historyLimit: 50)
     }
 
-    /// The warm start for planning `economy` after the stored plan `last` (its "plan" object
-    /// parsed only when needed): the plan kept in memory when it is that one, else the stored
-    /// JSON's activities and valuations.
-    func warmStart(from last: StoredDocument, plan: @autoclosure () -> JSONValue?, for economy: Economy) async -> Plan? {
+    /// The warm start for planning `economy` after the stored plan `last`: the plan kept in
+    /// memory when it is that one, else the stored JSON's activities and valuations (read in
+    /// place; the re-plan rebuilds its basis from them).
+    func warmStart(from last: StoredDocument, for economy: Economy) async -> Plan? {
         if let k = await kept.plan(id: last.id, techniques: economy.techniques.ids) { return k }
-        guard let p = plan(), let d = try? PlanJSON.decode(Array(JSONWriter(pretty: false).string(p).utf8), source: "stored plan") else { return nil }
-        return PlanJSON.warmStart(d, for: economy)
+        return try? PlanJSON.warmStart(Array(last.body.utf8), source: "stored plan", for: economy, member: "plan")
     }
 
     static func summary(_ p: JSONValue) -> JSONValue {

@@ -147,9 +147,9 @@ struct BenchCommand: ParsableCommand {
             var fromPlanFile: Plan? = nil
             if fromFile {
                 let json = PlanJSON.encode(first, economy: e, economyFile: nil)
-                let decoded = try PlanJSON.decode(Array(json.utf8), source: "the first plan as JSON")
+                let read = try PlanJSON.warmStart(Array(json.utf8), source: "the first plan as JSON", for: changed)
                 if progress { Log.progress("warm solve from the first plan's JSON") }
-                fromPlanFile = Planner.solve(changed, options: o, warmStart: PlanJSON.warmStart(decoded, for: changed))
+                fromPlanFile = Planner.solve(changed, options: o, warmStart: read)
             }
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
             let change = factor >= 1 ? "by \(fmt((factor - 1) * 100)) %" : "by −\(fmt((1 - factor) * 100)) %"

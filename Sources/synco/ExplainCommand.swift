@@ -11,23 +11,24 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Economy file (default: the one the plan names).") var economy: String?
 
     func run() throws {
-        let decoded: PlanJSON.Decoded
-        do { decoded = try PlanJSON.decode(try FileIO.readAll(plan), source: plan) }
-        catch let error as FileError { throw InputError(error.description) }
-        catch let error as ValidationReport { throw InputError(error.description) }
-        guard let file = economy ?? decoded.economyFile else {
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readAll(plan) } catch { throw InputError(error.description) }
+        guard let file = economy ?? JSONParser.topLevelString(bytes, key: "economy_file") else {
+            // A plan that cannot be read says so first.
+            do { _ = try PlanJSON.decode(bytes, source: plan) } catch { throw InputError(error.description) }
             throw InputError("\(plan): the plan names no economy_file; pass --economy FILE")
         }
         let e = try loadEconomy(file)
         guard let i = e.productIndex(of: product) else { throw InputError("\(file): unknown product id '\(product)'") }
-        var p = PlanJSON.warmStart(decoded, for: e)
+        var p: Plan
+        do { p = try PlanJSON.warmStart(bytes, source: plan, for: e) } catch { throw InputError(error.description) }
         (p.netOutput, p.resourceUse) = Planner.flows(e, p.activities)
         let x = PlanExplanation(plan: p, economy: e, product: i)
         let lab = e.resources.indices.first { e.resources[$0].kind == .labour && p.resourceValuation[$0] > 0 }
             ?? e.resources.indices.max { p.resourceValuation[$0] < p.resourceValuation[$1] }
         let unitName = lab.map { e.resources[$0].id } ?? "λ"
         let inUnit: (Double) -> String = { v in lab.map { p.resourceValuation[$0] > 0 ? fmt(v / p.resourceValuation[$0]) : "-" } ?? "-" }
-        var s = "\(product) (\(e.products[i].category ?? "no category")) in plan \(plan) [status \(decoded.status), λ = \(fmt(decoded.fulfilment ?? 0))]\n"
+        var s = "\(product) (\(e.products[i].category ?? "no category")) in plan \(plan) [status \(p.status.rawValue), λ = \(fmt(p.fulfilment))]\n"
         s += "need \(fmt(x.need)), net output \(fmt(x.netOutput)); valuation \(fmt(x.valuation)) λ per unit = \(inUnit(x.valuation)) \(unitName)\n"
         if x.valuation <= 1e-12 {
             s += "Not scarce: one more unit of need would not lower fulfilment (it is produced in surplus or as a by-product).\n"

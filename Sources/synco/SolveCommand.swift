@@ -42,8 +42,7 @@ struct SolveCommand: ParsableCommand {
         var warm: Plan? = nil
         if let w = warmStart {
             do {
-                let d = try PlanJSON.decode(try FileIO.readAll(w), source: w)
-                warm = PlanJSON.warmStart(d, for: e)
+                warm = try PlanJSON.warmStart(try FileIO.readAll(w), source: w, for: e)
             } catch let error as FileError { throw InputError(error.description) }
             catch let error as ValidationReport { throw InputError(error.description) }
             Log.progress("warm start from \(w)")

@@ -7,6 +7,7 @@ import SyncoData
 import SyncoDemocracy
 import SyncoFeedback
 import SyncoModel
+import SyncoPlan
 @testable import SyncoServer
 @testable import SyncoStore
 
@@ -220,6 +221,32 @@ private func reportsJSON(_ indicator: String, _ values: [(Int, Double)], prefix:
         #expect(kept?.status == .optimal)
         #expect(await f.service.kept.plan(id: last.id + "-other", techniques: ids) == nil, "another stored plan is not this one")
         #expect(await f.service.kept.plan(id: last.id, techniques: Array(ids.reversed())) == nil, "activities are indexed by technique")
+    }
+
+    /// After a restart nothing is kept in memory: the stored plan, read in place from its
+    /// document, is the warm start, and the re-plan from it (its basis rebuilt) finds the same plan.
+    @Test func afterARestartTheStoredPlanIsTheWarmStart() async throws {
+        let f = try await FeedbackFixture()
+        try await f.app.test(.router) { client in
+            let p = try await client.execute(uri: "/api/v1/plans", method: .post, headers: bearer(FeedbackFixture.admin))
+            #expect(p.status == .created)
+        }
+        let again = try await FeedbackFixture(path: f.path, clock: f.clock, load: false)
+        let last = try #require(try await again.service.store.documents(kind: "plan").last)
+        let economy = try Economy(document: try await again.service.assemble().document)
+        #expect(await again.service.kept.plan(id: last.id, techniques: economy.techniques.ids) == nil, "nothing is kept across a restart")
+        let warm = try #require(await again.service.warmStart(from: last, for: economy))
+        let stored = try #require(try JSONParser.parse(last.body)["plan"])
+        #expect(warm.status == .optimal)
+        guard case .number(let lambda)? = stored["fulfilment"] else { Issue.record("no fulfilment stored"); return }
+        #expect(warm.fulfilment == lambda)
+        for (t, id) in economy.techniques.ids.enumerated() {
+            guard case .number(let a)? = stored["activities"]?[id] else { Issue.record("no activity for \(id)"); continue }
+            #expect(warm.activities[t] == a, "\(id)")
+        }
+        let plan = Planner.solve(economy, warmStart: warm)
+        #expect(plan.status == .optimal, "\(plan.message)")
+        #expect(abs(plan.fulfilment - lambda) <= 1e-9 * max(1, lambda))
     }
 
     @Test func whatIfComparesWithTheLatestPlan() async throws {
