@@ -128,9 +128,15 @@ public enum PlanJSON {
                 if let k = match.index(key) { target[k] = number }
             }
         }
+        // A member given twice is read the first time only, as the document reader does.
+        var seen = Set<String>()
         func readPlan() throws(JSONSyntaxError) {
             guard s.openObject() else { throw s.error("expected a plan object") }
             while let key = try s.nextKey() {
+                guard seen.insert(key).inserted else {
+                    try s.skip()
+                    continue
+                }
                 switch key {
                 case "format":
                     if case .string(let f) = try s.value() { declared = f }
@@ -150,6 +156,10 @@ public enum PlanJSON {
                         continue
                     }
                     while let k = try s.nextKey() {
+                        guard seen.insert("valuations." + k).inserted else {
+                            try s.skip()
+                            continue
+                        }
                         switch k {
                         case "products": try read(&products, ids: e.products.map(\.id), path: "valuations.products")
                         case "resources": try read(&resources, ids: e.resources.map(\.id), path: "valuations.resources")

@@ -47,6 +47,31 @@ struct Mutator {
         #expect(rejected > 1000, "mutations should mostly break the file")
     }
 
+    /// The plan reader that streams (a warm start) never crashes, and where the document
+    /// reader accepts the same bytes the two agree.
+    @Test func planWarmStartReaderNeverCrashes() throws {
+        let e = try EconomyJSON.economy(Array(twoSectorJSON.utf8))
+        let base = Array(PlanJSON.encode(Planner.solve(e), economy: e, economyFile: "two.json").utf8)
+        var m = Mutator(rng: SeededGenerator(seed: 11))
+        var rejected = 0, agreed = 0
+        for _ in 0..<4000 {
+            let input = m.mutate(base)
+            do {
+                let fast = try PlanJSON.warmStart(input, source: "fuzz.json", for: e)
+                if let d = try? PlanJSON.decode(input, source: "fuzz.json") {
+                    let slow = PlanJSON.warmStart(d, for: e)
+                    #expect(fast.activities.elementsEqual(slow.activities) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+                    #expect(fast.productValuation.elementsEqual(slow.productValuation) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+                    agreed += 1
+                }
+            } catch {
+                #expect(!error.issues.isEmpty)
+                rejected += 1
+            }
+        }
+        #expect(rejected > 1000 && agreed > 100, "rejected \(rejected), agreed \(agreed)")
+    }
+
     @Test func csvReaderNeverCrashes() {
         var m = Mutator(rng: SeededGenerator(seed: 7))
         let base = Array(textbookCSV.utf8)
