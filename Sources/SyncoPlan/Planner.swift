@@ -192,7 +192,8 @@ public enum Planner {
             // instead: step 1b. With one technique per product and no capacity, the structure
             // path of step 4 is that vertex's solve without building the program: a rebuild
             // costs more than it saves — uniform 10^5: 79 ms against a cold solve's 60 ms.)
-            guard let w = warmStart, w.prices == nil, w.activities.count == m, w.fulfilment.isFinite, w.fulfilment > 0,
+            // Only an optimal plan's activities lie on a vertex (a stopped solver's iterate does not).
+            guard let w = warmStart, w.status == .optimal, w.prices == nil, w.activities.count == m, w.fulfilment.isFinite, w.fulfilment > 0,
                   m > n || e.techniques.capacity.contains(where: { $0.isFinite }) else { return nil }
             var v = basisPolish().vertex(fromActivities: w.activities + [w.fulfilment],
                                          resourceValuation: w.resourceValuation.count == e.resourceCount ? w.resourceValuation : nil,
