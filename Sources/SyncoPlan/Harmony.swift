@@ -109,6 +109,17 @@ enum Harmony {
         // Planning structure first: with one binding limit and the Leontief techniques, harmony is
         // a continuous knapsack over the targets' pieces (see `leontiefHarmony`); its LP point is
         // accepted only if the residual check below passes at the tolerance.
+        // A harmony plan of the same techniques by the structure path keeps its last program
+        // (`WarmState`): the re-plan's rounds start from it.
+        var key: TechniqueKey? = nil
+        func techniqueKey() -> TechniqueKey {
+            if let key { return key }
+            let k = LeontiefStructure.fingerprint(e.techniques, kept: warmStart?.techniqueKey)
+            key = k
+            return k
+        }
+        let warmState = warmStart?.harmonyState.flatMap { $0.fingerprint == techniqueKey().fingerprint ? $0 : nil }
+        var program: ReducedEvaluation? = nil
         var r: PDHGResult
         var byStructure: String? = nil
         if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target),
@@ -119,12 +130,13 @@ enum Harmony {
         } else if options.leontiefStart,
                   // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
                   let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
-                                          note: options.note) {
+                                          warm: warmState, note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,
                                iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
-                byStructure = " (Leontief structure with alternatives: \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
+                byStructure = " (Leontief structure with alternatives\(pt.warm ? ", from the warm plan's program" : ""): \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
+                program = pt.program
             } else {
                 // Not within the tolerance on the LP: PDHG goes on from it. If PDHG does not
                 // finish either, the structure's plan is reported when its residuals are the
@@ -185,6 +197,12 @@ enum Harmony {
             plan.status = .optimal
             plan.message = "optimal harmony \(harmony); \(missed) of \(targets.count) targets missed"
                 + (byStructure ?? "")
+            if let program {
+                let spans = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed)
+                plan.harmonyState = WarmState(program: program, targets: targets, pieces: spans.map { 3 * $0.q + $0.k },
+                                              fingerprint: techniqueKey().fingerprint)
+                plan.techniqueKey = techniqueKey()
+            }
         } else {
             plan.message = "stopped (\(r.reason)); harmony \(harmony), \(missed) of \(targets.count) targets missed"
         }

@@ -45,6 +45,9 @@ public struct Plan: Sendable {
     /// whose blocks share their storage with these has the same techniques, and the hash of a
     /// million techniques is not taken again. In-process only.
     var techniqueKey: TechniqueKey? = nil
+    /// A harmony plan's last program by the structure path, kept so that a re-plan of the same
+    /// techniques starts its rounds from it (`Harmony.WarmState`). In-process only.
+    var harmonyState: Harmony.WarmState? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
     public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double],

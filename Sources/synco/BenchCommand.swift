@@ -124,6 +124,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Economy file instead of a generated one.") var economy: String?
         @OptionGroup var variant: BenchVariant
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
+        @Option(help: "Objective: fulfilment or harmony (as synco solve).") var mode: PlannerOptions.Mode = .fulfilment
         @Flag(help: "Also re-plan from the first plan written as JSON and read back (as synco solve --warm-start PLAN, or the server after a restart: the basis is not in the file).")
         var fromFile = false
 
@@ -135,6 +136,7 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, variant: variant)
             var o = PlannerOptions()
+            o.mode = mode
             if progress { o.note = { Log.progress($0) } }
             let first = Planner.solve(e, options: o)
             var rng = SeededGenerator(seed: seed ^ 99)
@@ -154,7 +156,11 @@ struct BenchCommand: ParsableCommand {
             var out = "\(e.name): first solve \(first.status.rawValue) in \(fmt(first.seconds)) s\n"
             let change = factor >= 1 ? "by \(fmt((factor - 1) * 100)) %" : "by −\(fmt((1 - factor) * 100)) %"
             out += "  after changing \(fmt(share * 100)) % of needs \(change): cold \(cold.status.rawValue) \(cold.iterations) iterations \(fmt(cold.seconds)) s, warm \(warm.status.rawValue) \(warm.iterations) iterations \(fmt(warm.seconds)) s\n"
-            out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
+            if let hc = cold.harmony, let hw = warm.harmony {
+                out += "  harmony cold \(hc.harmony), warm \(hw.harmony) (targets missed \(hc.missed), \(hw.missed)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
+            } else {
+                out += "  λ cold \(fmt(cold.fulfilment)), warm \(fmt(warm.fulfilment)); warm / cold time = \(fmt(warm.seconds / cold.seconds))\n"
+            }
             out += "  worst violation of one need or limit relative to its size (certificate): cold \(fmt(cold.certificate.maxRowViolation)), warm \(fmt(warm.certificate.maxRowViolation)); of a capacity: \(fmt(cold.certificate.maxBoundViolation)), \(fmt(warm.certificate.maxBoundViolation))\n"
             if let f = fromPlanFile {
                 out += "  warm from the plan's JSON: \(f.status.rawValue) \(fmt(f.seconds)) s, λ \(fmt(f.fulfilment)); its time / cold = \(fmt(f.seconds / cold.seconds))\n"

@@ -119,3 +119,65 @@ import SyncoModel
         #expect(Harmony.updatedWeights(old, new, weights: before, resourceRow: rows, maxChanged: 2) == nil)
     }
 }
+
+/// A harmony re-plan of the same techniques starts its rounds from the warm plan's last program
+/// (its weights and basis), and ends where a cold solve of the changed economy ends.
+@Suite struct HarmonyStructureWarmStart {
+    func changed(_ e: Economy, share: Double, factor: Double, seed: UInt64) -> Economy {
+        var rng = SeededGenerator(seed: seed)
+        return Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                       needs: e.needs.map { rng.unit() < share ? Need(product: $0.product, amount: $0.amount * factor, guaranteed: $0.guaranteed) : $0 })
+    }
+
+    func harmonyOptions() -> PlannerOptions {
+        var o = PlannerOptions()
+        o.mode = .harmony
+        return o
+    }
+
+    @Test func replanStartsFromTheKeptProgram() throws {
+        let e = SyntheticEconomy(products: 3000, seed: 1).generate()
+        let o = harmonyOptions()
+        let first = Planner.solve(e, options: o)
+        #expect(first.status == .optimal, "\(first.message)")
+        let next = changed(e, share: 0.05, factor: 1.1, seed: 5)
+        let cold = Planner.solve(next, options: o)
+        let warm = Planner.solve(next, options: o, warmStart: first)
+        #expect(cold.status == .optimal && warm.status == .optimal, "\(cold.message) / \(warm.message)")
+        #expect(warm.message.contains("from the warm plan's program"), "\(warm.message)")
+        #expect(!cold.message.contains("from the warm plan's program"))
+        let hc = try #require(cold.harmony?.harmony), hw = try #require(warm.harmony?.harmony)
+        #expect(abs(hc - hw) <= 1e-7 * max(1, abs(hc)), "harmony cold \(hc), warm \(hw)")
+        #expect(warm.harmony?.missed == cold.harmony?.missed)
+        #expect(warm.certificate.passes(1e-6))
+        // Limits and capacities may change too (a what-if): the same program, other bounds.
+        let t = next.techniques
+        let tighter = Economy(name: e.name, products: e.products,
+                              resources: e.resources.map { r in var r = r; if r.id == "co2", let l = r.limit { r.limit = 0.97 * l }; return r },
+                              techniques: TechniqueTable(ids: t.ids, capacity: t.capacity.map { $0 * 1.02 }, outputs: t.outputs,
+                                                         inputs: t.inputs, resources: t.resources),
+                              needs: next.needs)
+        let coldTight = Planner.solve(tighter, options: o)
+        let warmTight = Planner.solve(tighter, options: o, warmStart: warm)
+        #expect(coldTight.status == .optimal && warmTight.status == .optimal, "\(coldTight.message) / \(warmTight.message)")
+        #expect(warmTight.message.contains("from the warm plan's program"), "\(warmTight.message)")
+        let ht = try #require(coldTight.harmony?.harmony), hwt = try #require(warmTight.harmony?.harmony)
+        #expect(abs(ht - hwt) <= 1e-7 * max(1, abs(ht)), "harmony cold \(ht), warm \(hwt)")
+    }
+
+    /// Other targets (a need dropped) mean other columns: the kept program does not apply, and
+    /// the re-plan runs as from cold.
+    @Test func otherTargetsStartAfresh() throws {
+        let e = SyntheticEconomy(products: 3000, seed: 1).generate()
+        let o = harmonyOptions()
+        let first = Planner.solve(e, options: o)
+        let dropped = Int(try #require(e.needs.first { !$0.guaranteed }).product)
+        let next = Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                           needs: e.needs.filter { Int($0.product) != dropped })
+        let cold = Planner.solve(next, options: o)
+        let warm = Planner.solve(next, options: o, warmStart: first)
+        #expect(warm.status == .optimal && !warm.message.contains("from the warm plan's program"), "\(warm.message)")
+        let hc = try #require(cold.harmony?.harmony), hw = try #require(warm.harmony?.harmony)
+        #expect(abs(hc - hw) <= 1e-9 * max(1, abs(hc)))
+    }
+}
