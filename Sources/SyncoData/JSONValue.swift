@@ -519,16 +519,28 @@ struct JSONStream {
                 if c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39) {
                     let start = p.i
                     do throws(JSONSyntaxError) { _ = try p.numberEnd() } catch { failure = error; return }
-                    // A number inside an object is followed by at least its closing brace, so
-                    // strtod stops inside the buffer.
+                    // The number must end before a delimiter inside the buffer (`0123` or `0x1`
+                    // would let strtod read on, past the end of a truncated document); then
+                    // strtod, which stops at the first byte that cannot continue a number, stays
+                    // inside it.
                     guard p.i < count else { failure = p.error("unexpected end of input in object; expected ',' or '}'"); return }
+                    let next = b[p.i]
+                    guard next == UInt8(ascii: ",") || next == UInt8(ascii: "}") || next == 0x20 || next == 0x0A || next == 0x0D || next == 0x09 else {
+                        failure = p.error("expected ',' or '}' after a number")
+                        return
+                    }
                     var stop: UnsafeMutablePointer<CChar>? = nil
                     let d = b.advanced(by: start).withMemoryRebound(to: CChar.self, capacity: p.i - start + 1) { strtod($0, &stop) }
-                    guard let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(b.advanced(by: p.i)) else {
+                    if let stop, UnsafeRawPointer(stop) == UnsafeRawPointer(b.advanced(by: p.i)) {
+                        number = d
+                    } else if let d = Double(String(decoding: UnsafeBufferPointer(start: b.advanced(by: start), count: p.i - start), as: UTF8.self)) {
+                        // (strtod follows the C locale's decimal point; a process that set
+                        // another locale still reads JSON's.)
+                        number = d
+                    } else {
                         failure = p.error("invalid number")
                         return
                     }
-                    number = d
                 } else {
                     do throws(JSONSyntaxError) { typeName = try p.value(depth: started.count).typeName } catch { failure = error; return }
                 }

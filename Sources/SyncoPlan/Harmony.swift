@@ -200,7 +200,7 @@ enum Harmony {
             if let program {
                 let spans = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed)
                 plan.harmonyState = WarmState(program: program, targets: targets, pieces: spans.map { 3 * $0.q + $0.k },
-                                              fingerprint: techniqueKey().fingerprint)
+                                              limited: base.limitedResources, fingerprint: techniqueKey().fingerprint)
                 plan.techniqueKey = techniqueKey()
             }
         } else {

@@ -79,6 +79,8 @@ extension Harmony {
         /// The targets and the pieces' (target, piece) in order: the program's columns.
         var targets: [Int]
         var pieces: [Int]
+        /// The limited resources (rows name them by their place in this list).
+        var limited: [Int]
         var fingerprint: UInt64
     }
 
@@ -765,7 +767,11 @@ extension Harmony {
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
         let spans = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed)
-        let kept = warm.flatMap { $0.targets == targets && $0.pieces.elementsEqual(spans.lazy.map { 3 * $0.q + $0.k }) ? $0.program : nil }
+        // (The same limited resources too: a program's rows name them by their place among them.)
+        let kept = warm.flatMap {
+            $0.targets == targets && $0.limited == base.limitedResources && $0.pieces.elementsEqual(spans.lazy.map { 3 * $0.q + $0.k })
+                ? $0.program : nil
+        }
         guard let (ev, round, pivots, finished) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },

@@ -28,7 +28,7 @@ struct ExplainCommand: ParsableCommand {
             ?? e.resources.indices.max { p.resourceValuation[$0] < p.resourceValuation[$1] }
         let unitName = lab.map { e.resources[$0].id } ?? "λ"
         let inUnit: (Double) -> String = { v in lab.map { p.resourceValuation[$0] > 0 ? fmt(v / p.resourceValuation[$0]) : "-" } ?? "-" }
-        var s = "\(product) (\(e.products[i].category ?? "no category")) in plan \(plan) [status \(p.status.rawValue), λ = \(fmt(p.fulfilment))]\n"
+        var s = "\(product) (\(e.products[i].category ?? "no category")) in plan \(plan) [status \(JSONParser.topLevelString(bytes, key: "status") ?? p.status.rawValue), λ = \(fmt(p.fulfilment))]\n"
         s += "need \(fmt(x.need)), net output \(fmt(x.netOutput)); valuation \(fmt(x.valuation)) λ per unit = \(inUnit(x.valuation)) \(unitName)\n"
         if x.valuation <= 1e-12 {
             s += "Not scarce: one more unit of need would not lower fulfilment (it is produced in surplus or as a by-product).\n"

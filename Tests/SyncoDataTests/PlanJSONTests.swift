@@ -57,6 +57,14 @@ import SyncoPlan
         #expect(format.map(\.code) == ["unsupported-format"])
         let badNumber = read(#"{"format": "synco-plan/1", "status": "optimal", "activities": {"farm": 1.}}"#, for: e).issues
         #expect(badNumber.map(\.code) == ["json-syntax"])
+        // A number that does not end at a delimiter is an error, not a read past the input.
+        for tail in [#"{"farm": 0123}}"#, #"{"farm": 0x1F}}"#, #"{"farm": 0"#, #"{"farm": 12"#, #"{"farm": 1e5"#] {
+            let r = read(#"{"format": "synco-plan/1", "status": "optimal", "activities": "# + tail, for: e).issues
+            #expect(r.map(\.code) == ["json-syntax"], "\(tail): \(r)")
+        }
+        // A top-level member named like a valuations member does not hide it.
+        let named = read(#"{"format": "synco-plan/1", "status": "optimal", "valuations.products": 1, "valuations": {"products": {"care": 2}}}"#, for: e)
+        #expect(named.plan?.productValuation == [0, 2], "\(named.issues)")
         let notAnObject = read(#"[1, 2]"#, for: e).issues
         #expect(notAnObject.map(\.code) == ["json-syntax"])
         let trailing = read(#"{"format": "synco-plan/1", "status": "optimal"} {}"#, for: e).issues

@@ -165,6 +165,22 @@ import SyncoModel
         #expect(abs(ht - hwt) <= 1e-7 * max(1, abs(ht)), "harmony cold \(ht), warm \(hwt)")
     }
 
+    /// A limit removed: the program's rows name the limited resources by their place among
+    /// them, so the kept program does not apply (it used to index past the new list).
+    @Test func otherLimitedResourcesStartAfresh() throws {
+        let e = SyntheticEconomy(products: 3000, seed: 1).generate()
+        let o = harmonyOptions()
+        let first = Planner.solve(e, options: o)
+        let next = Economy(name: e.name, products: e.products,
+                           resources: e.resources.map { r in var r = r; if r.id == "land" { r.limit = nil }; return r },
+                           techniques: e.techniques, needs: e.needs)
+        let cold = Planner.solve(next, options: o)
+        let warm = Planner.solve(next, options: o, warmStart: first)
+        #expect(warm.status == cold.status && !warm.message.contains("from the warm plan's program"), "\(warm.message)")
+        let hc = try #require(cold.harmony?.harmony), hw = try #require(warm.harmony?.harmony)
+        #expect(abs(hc - hw) <= 1e-9 * max(1, abs(hc)))
+    }
+
     /// Other targets (a need dropped) mean other columns: the kept program does not apply, and
     /// the re-plan runs as from cold.
     @Test func otherTargetsStartAfresh() throws {
