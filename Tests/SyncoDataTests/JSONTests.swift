@@ -69,6 +69,18 @@ func issues(_ json: String) -> [ValidationIssue] {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }
     }
 
+    /// Quoting appends a plain id as it is and escapes quotes, backslashes and control characters.
+    @Test func quotingPlainAndEscapedStrings() throws {
+        for text in ["t42", "", "ünïcødé 🌾", "a\"b", "back\\slash", "line\nbreak", "tab\t", "bell\u{7}"] {
+            var out = "x"
+            JSONWriter.appendQuoted(text, to: &out)
+            #expect(out == "x" + JSONWriter.quoted(text))
+            #expect(try JSONParser.parse(JSONWriter.quoted(text)) == .string(text))
+        }
+        #expect(JSONWriter.quoted("a\"b") == #""a\"b""#)
+        #expect(JSONWriter.quoted("plain") == #""plain""#)
+    }
+
     @Test func writerRoundTrips() throws {
         let v = try JSONParser.parse(#"{"x": [0.1, 1e-300, 123456789012, -0.5], "s": "q\"\\\t\u0001"}"#)
         #expect(try JSONParser.parse(JSONWriter().string(v)) == v)
