@@ -130,7 +130,10 @@ enum Harmony {
         } else if options.leontiefStart,
                   // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
                   let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
-                                          warm: warmState, note: options.note) {
+                                          warm: warmState,
+                                          seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
+                                          seedValuations: warmStart?.productValuation,
+                                          note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,

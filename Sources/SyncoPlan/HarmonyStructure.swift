@@ -51,6 +51,18 @@ extension Harmony {
         case slack(ReducedRow)
     }
 
+    /// A plan's point as the start of a program (a harmony plan read from a file keeps no
+    /// program): its pieces' values, every technique's activity, and whether it leaves room in
+    /// each row (a row not listed: room).
+    struct SeedPoint {
+        var pieceValue: [Double]
+        /// Pieces the plan's valuations price at their slope (a basic piece's reduced cost is
+        /// zero); nil when the plan has no valuations.
+        var pieceAtSlope: [Bool]?
+        var activity: [Double]
+        var slack: [ReducedRow: Bool]
+    }
+
     struct StructurePoint {
         var x: [Double]
         var y: [Double]
@@ -132,6 +144,7 @@ extension Harmony {
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
                                rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, warm: ReducedEvaluation? = nil,
+                               seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
                                note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
@@ -164,7 +177,7 @@ extension Harmony {
         }
 
         func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow],
-                      previous: ReducedEvaluation?, relaxed: Bool = false) -> ReducedEvaluation? {
+                      previous: ReducedEvaluation?, relaxed: Bool = false, seed: SeedPoint? = nil) -> ReducedEvaluation? {
             let start = previous?.gross
             for l in 0..<n where primary[l] < 0 && g[l] > 0 { return nil }
             for dir in directions { for (i, _) in dir where primary[i] < 0 { return nil } }
@@ -323,6 +336,61 @@ extension Harmony {
                     if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
                     pivots += sx.pivots - before
                     simplex = sx
+                }
+                if simplex == nil, previous == nil, let seed, built == 0 {
+                    // A plan's point (read from a file): the variables strictly inside their
+                    // bounds and the slacks of the rows it leaves room in are the basis; the
+                    // dual simplex repairs what the new needs moved, as from a kept basis.
+                    let pieces = pieceTarget.count, count = column.count
+                    var atUpper = [Bool](repeating: false, count: count)
+                    var inside: [Int] = []
+                    for p in 0..<pieces {
+                        let v = seed.pieceValue[p], top = upper[p]
+                        if top.isFinite && v >= top * (1 - 1e-9) {
+                            atUpper[p] = true
+                        } else if v > 1e-9 * max(1, top.isFinite ? top : v) {
+                            if seed.pieceAtSlope?[p] ?? true { inside.append(p) } else if top.isFinite && v >= 0.5 * top { atUpper[p] = true }
+                        }
+                    }
+                    for c in alternatives.indices {
+                        let z = seed.activity[alternatives[c]], top = upper[pieces + c]
+                        if top.isFinite && z >= top * (1 - 1e-9) { atUpper[pieces + c] = true } else if z > 0 { inside.append(pieces + c) }
+                    }
+                    var basis = [Int](repeating: -1, count: mr)
+                    for (r, row) in rows.enumerated() where seed.slack[row] ?? true { basis[r] = count + r }
+                    // More variables inside their bounds than rows without room: needs that
+                    // changed since the plan moved some targets into a piece. The most interior
+                    // ones (relative to their length) stay basic; the others go to their nearer
+                    // bound, and the dual simplex repairs the difference.
+                    let holes = basis.filter { $0 < 0 }.count
+                    if inside.count > holes {
+                        func value(_ v: Int) -> Double { v < pieces ? seed.pieceValue[v] : seed.activity[alternatives[v - pieces]] }
+                        func depth(_ v: Int) -> Double {
+                            let top = upper[v]
+                            return top.isFinite ? min(value(v), top - value(v)) / max(top, 1e-300) : 1
+                        }
+                        inside.sort { depth($0) > depth($1) || (depth($0) == depth($1) && $0 < $1) }
+                        for v in inside[holes...] where upper[v].isFinite && value(v) >= 0.5 * upper[v] { atUpper[v] = true }
+                        inside = Array(inside[..<holes])
+                    }
+                    var next = inside[...]
+                    for r in 0..<mr where basis[r] < 0 {
+                        // Fewer inside than rows without room (a degenerate point: a basic
+                        // variable at its bound): the row's own slack, at zero.
+                        basis[r] = next.popFirst() ?? count + r
+                    }
+                    if next.isEmpty, !basis.contains(-1) {
+                        var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                        sx.deadline = deadline
+                        if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) {
+                            outcome = sx.solveDual(maxPivots: limit)
+                            if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
+                            pivots += sx.pivots
+                            if outcome == .optimal { simplex = sx }
+                        }
+                    }
+                    note?(simplex == nil ? "structure: the plan's point does not give a basis of its program; it starts cold"
+                          : "structure: the program started from the plan's point, \(pivots) pivots")
                 }
                 if simplex == nil, let previous {
                     // The previous program's optimal basis, carried over to these rows and
@@ -559,6 +627,63 @@ extension Harmony {
                 note?("structure: the warm plan's program failed for these needs; the rounds start afresh")
             }
         }
+        // A plan's activities without its program (a file): its carriers, the techniques it runs
+        // besides them, the limits it holds, and its point as the program's basis. The rows'
+        // weights are solved (one block solve), but the relaxed steps and the rounds that found
+        // these carriers are not repeated, and the program does not start cold.
+        if current == nil, let acts = seedActivities, acts.count == m, let single = singleDirections {
+            let b = polish.basis(from: acts)
+            let isPrimary = carriers(b.primary)
+            let alternatives = (0..<m).filter { !isPrimary[$0] && polish.carried[$0] >= 0 && acts[$0] > 0 }
+            var gross = [Double](repeating: 0, count: n)
+            var scale = 0.0
+            for l in 0..<n where b.primary[l] >= 0 { gross[l] = acts[Int(b.primary[l])] * b.primaryOut[l]; scale = max(scale, abs(gross[l])) }
+            var rows: [ReducedRow] = limited.indices.map { .resource($0) }
+            var slack: [ReducedRow: Bool] = [:]
+            let use = polish.limitedUse(acts + [0])
+            for l in limited.indices {
+                let limit = e.resources[limited[l]].limit!
+                slack[.resource(l)] = use[l] < limit - 1e-9 * max(1, abs(limit))
+            }
+            for l in 0..<n where b.primary[l] >= 0 {
+                let j = Int(b.primary[l])
+                if cap[j].isFinite, acts[j] >= cap[j] * (1 - 1e-9) { rows.append(.capacity(l)); slack[.capacity(l)] = false }
+            }
+            for j in alternatives {
+                let l = Int(polish.carried[j])
+                rows.append(.nonNegative(l))
+                slack[.nonNegative(l)] = gross[l] > 1e-9 * max(scale, 1e-300)
+            }
+            // Pieces in order along each target from its guaranteed share: the net output above it.
+            let (net, _) = Planner.flows(e, acts)
+            var pieceValue = [Double](repeating: 0, count: pieceTarget.count)
+            var rest = [Double](repeating: 0, count: tcount)
+            for q in 0..<tcount { rest[q] = max(0, (net[single.index[q]] - g[single.index[q]]) / single.amount[q]) }
+            // A piece without an upper bound (beyond the target) starts at zero: what a plan makes
+            // beyond its targets is mostly by-products (free disposal), not that piece, which is
+            // basic for the marginal target at most.
+            for p in pieceTarget.indices {
+                let q = pieceTarget[p]
+                let v = pieceLength[p].isFinite ? min(rest[q], pieceLength[p]) : 0
+                pieceValue[p] = v
+                rest[q] -= v
+            }
+            // A piece can be basic only where the plan's valuation of its product is the piece's
+            // slope per unit: a target whose need changed since the plan is not on its old piece's
+            // slope any more (its value per unit moved with 1/t), and goes to a bound.
+            let atSlope: [Bool]? = seedValuations.flatMap { y in
+                y.count >= n ? pieceTarget.indices.map { p in
+                    let i = single.index[pieceTarget[p]]
+                    return abs(y[i] * single.amount[pieceTarget[p]] - pieceCost[p]) <= 1e-7 * pieceCost[p]
+                } : nil
+            }
+            current = evaluate(b.primary, b.primaryOut, alternatives: alternatives, rows: rows, previous: nil,
+                               seed: SeedPoint(pieceValue: pieceValue, pieceAtSlope: atSlope, activity: acts, slack: slack))
+            if let c = current {
+                primary = c.primary
+                primaryOut = c.primaryOut
+            }
+        }
         var relaxedPoint = current == nil ? evaluate(primary, primaryOut, alternatives: [], rows: [], previous: nil, relaxed: true) : nil
         for _ in 0..<8 {
             guard let ev = relaxedPoint, elapsed() < seconds else { break }
@@ -761,8 +886,11 @@ extension Harmony {
     /// target's balance row and its active pieces).
     /// With `warm` (a kept program of the same techniques, `WarmState`), its rounds start from
     /// that program when the targets and their pieces are the same.
+    /// Without a kept program, `seedActivities` (a plan's, read from a file) give the first
+    /// program its carriers, columns, rows and basis.
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
-                               seconds: Double, warm: WarmState? = nil, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
+                               seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
+                               note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
@@ -775,7 +903,8 @@ extension Harmony {
         guard let (ev, round, pivots, finished) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
-                                                       seconds: seconds, warm: kept, note: note) else { return nil }
+                                                       seconds: seconds, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
+                                                       note: note) else { return nil }
         let u = targets.map { ev.net[$0] / target[$0] }
         let x = ev.activities(techniques: m) + u.map(h)
         var y = [Double](repeating: 0, count: lp.rows)

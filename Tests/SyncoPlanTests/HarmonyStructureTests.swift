@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import SyncoData
 import SyncoModel
@@ -163,6 +164,29 @@ import SyncoModel
         #expect(warmTight.message.contains("from the warm plan's program"), "\(warmTight.message)")
         let ht = try #require(coldTight.harmony?.harmony), hwt = try #require(warmTight.harmony?.harmony)
         #expect(abs(ht - hwt) <= 1e-7 * max(1, abs(ht)), "harmony cold \(ht), warm \(hwt)")
+    }
+
+    /// A harmony plan read from a file keeps no program: its activities give the first program
+    /// its carriers, columns and rows, and its point (with its valuations, which tell the
+    /// pieces on their slope) the program's basis. The same harmony as a cold solve.
+    @Test func replanFromAPlanFileSeedsTheProgram() throws {
+        let e = SyntheticEconomy(products: 3000, seed: 1).generate()
+        let first = Planner.solve(e, options: harmonyOptions())
+        #expect(first.status == .optimal)
+        let fromFile = Plan.warmStart(activities: first.activities, fulfilment: first.fulfilment, productValuation: first.productValuation,
+                                      resourceValuation: first.resourceValuation, status: first.status)
+        let next = changed(e, share: 0.05, factor: 1.1, seed: 5)
+        let lines = Mutex<[String]>([])
+        var o = harmonyOptions()
+        o.note = { line in lines.withLock { $0.append(line) } }
+        let warm = Planner.solve(next, options: o, warmStart: fromFile)
+        let cold = Planner.solve(next, options: harmonyOptions())
+        #expect(warm.status == .optimal && cold.status == .optimal, "\(warm.message)")
+        #expect(lines.withLock { $0.contains { $0.contains("the program started from the plan's point") } }, "\(lines.withLock { $0 })")
+        #expect(!lines.withLock { $0.contains { $0.contains("resources alone") } }, "the relaxed steps are not repeated")
+        let hc = try #require(cold.harmony?.harmony), hw = try #require(warm.harmony?.harmony)
+        #expect(abs(hc - hw) <= 1e-7 * max(1, abs(hc)), "harmony cold \(hc), warm \(hw)")
+        #expect(warm.certificate.passes(1e-6))
     }
 
     /// A limit removed: the program's rows name the limited resources by their place among
