@@ -90,27 +90,16 @@ public struct JSONParser {
     /// string member, or ends early; it does not validate what it skips (the full parse that
     /// follows reports any error).
     public static func topLevelString(_ bytes: [UInt8], key: String) -> String? {
-        var p = JSONParser(b: bytes)
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { p.i = 3 }
-        p.skipSpace()
-        guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "{") else { return nil }
-        p.i += 1
-        while true {
-            p.skipSpace()
-            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "\""), let k = try? p.string() else { return nil }
-            p.skipSpace()
-            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: ":") else { return nil }
-            p.i += 1
-            p.skipSpace()
+        var s = JSONStream(bytes)
+        guard s.openObject() else { return nil }
+        while case let k?? = try? s.nextKey() {
             if k == key {
-                guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: "\""), let v = try? p.string() else { return nil }
+                guard case .string(let v)? = try? s.value() else { return nil }
                 return v
             }
-            guard p.skipValue() else { return nil }
-            p.skipSpace()
-            guard p.i < bytes.count, bytes[p.i] == UInt8(ascii: ",") else { return nil }
-            p.i += 1
+            guard (try? s.skip()) != nil else { return nil }
         }
+        return nil
     }
 
     /// Moves past one value (brackets counted, strings' escapes honoured, nothing built).
