@@ -184,9 +184,10 @@ public enum Planner {
         // activities (a plan read from a file, or stored by the server before a restart), on this
         // economy's own program — the rebuilt vertex costs its carriers' Leontief system, and the
         // certificate decides as for a kept one.
-        func warmVertex() -> BasisPolish.Vertex? {
+        // (`rebuilt`: its polish is this economy's, built for these needs.)
+        func warmVertex() -> (vertex: BasisPolish.Vertex, rebuilt: Bool)? {
             if let v = warmStart?.vertex, v.basis.primary.count == n, v.basis.state.count == m, v.fingerprint == techniqueFingerprint() {
-                return v
+                return (v, false)
             }
             // (A plan the decomposition over resource prices made keeps its technique choices
             // instead: step 1b. With one technique per product and no capacity, the structure
@@ -200,9 +201,9 @@ public enum Planner {
                                          dual: w.productValuation)
             if v == nil { options.note?("the warm plan's activities do not lie on a vertex this re-plan can rebuild") }
             v?.fingerprint = techniqueFingerprint()
-            return v
+            return v.map { ($0, true) }
         }
-        if options.basisPolish, let v = warmVertex() {
+        if options.basisPolish, let (v, rebuilt) = warmVertex() {
             // Its solve for these needs, in policy iteration's layout (guaranteed and other
             // needs; the basis solve's second column is λ's, −o).
             let keep: (LeontiefSystem, [Double]) -> Void = { sys, forward in
@@ -238,7 +239,7 @@ public enum Planner {
                     }
                 }
             }
-            if let light = v.polish.renewedForCheck(for: needs) {
+            if let light = rebuilt ? v.polish : v.polish.renewedForCheck(for: needs) {
                 switch light.keptCheck(v, valuations: keptValuations, accept: accept, note: options.note, firstSolve: keep) {
                 case .certified(let z):
                     if var vertex = z.vertex, var plan = certified(z.x, z.y, warmStart?.structure, "the warm plan's basis, re-solved") {
