@@ -338,6 +338,21 @@ extension Harmony {
                     pivots += sx.pivots - before
                     simplex = sx
                 }
+                // A program of all these rows from a given basis, made dual feasible by bound
+                // flips and finished by the dual simplex (kept as `simplex` when optimal). Up to a
+                // third of the rows may start off their bounds: with the long-step ratio test the
+                // dual simplex repairs them in few pivots (10^5 products: 98 switches, 44 pivots
+                // and 2 505 flips, 1.4 s, where the cold start took 6 500 pivots, 10 s; with one
+                // flip per pivot it took 2 400 pivots and a twentieth was the limit).
+                func solveFrom(_ basis: [Int], _ atUpper: [Bool]) {
+                    var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                    sx.deadline = deadline
+                    guard sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) else { return }
+                    outcome = sx.solveDual(maxPivots: limit)
+                    if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
+                    pivots += sx.pivots
+                    if outcome == .optimal { simplex = sx }
+                }
                 if simplex == nil, previous == nil, let seed, built == 0 {
                     // A plan's point (read from a file): the variables strictly inside their
                     // bounds and the slacks of the rows it leaves room in are the basis; the
@@ -380,35 +395,15 @@ extension Harmony {
                         // variable at its bound): the row's own slack, at zero.
                         basis[r] = next.popFirst() ?? count + r
                     }
-                    if next.isEmpty, !basis.contains(-1) {
-                        var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
-                        sx.deadline = deadline
-                        if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) {
-                            outcome = sx.solveDual(maxPivots: limit)
-                            if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
-                            pivots += sx.pivots
-                            if outcome == .optimal { simplex = sx }
-                        }
-                    }
+                    solveFrom(basis, atUpper)
                     note?(simplex == nil ? "structure: the plan's point does not give a basis of its program; it starts cold"
                           : "structure: the program started from the plan's point, \(pivots) pivots")
                 }
                 if simplex == nil, let previous {
                     // The previous program's optimal basis, carried over to these rows and
                     // columns, made dual feasible by bound flips and finished by the dual simplex.
-                    var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
-                    sx.deadline = deadline
                     let (basis, atUpper) = carriedBasis(previous, rows: rows, alternatives: alternatives, primary: primary)
-                    // Up to a third of the rows off their bounds: with the long-step ratio test
-                    // the dual simplex repairs them in few pivots (10^5 products: 98 switches, 44
-                    // pivots and 2 505 flips, 1.4 s, where the cold start took 6 500 pivots, 10 s;
-                    // with one flip per pivot it took 2 400 pivots and a twentieth was the limit).
-                    if sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) {
-                        outcome = sx.solveDual(maxPivots: limit)
-                        if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
-                        pivots += sx.pivots
-                        if outcome == .optimal { simplex = sx }
-                    }
+                    solveFrom(basis, atUpper)
                 }
                 // (`carriedOnly`: a program that is worth having only as a carried start — a
                 // swap — is not solved cold.)
@@ -621,8 +616,9 @@ extension Harmony {
         // basis carried over. If that program fails, the rounds start as from cold.
         var current: ReducedEvaluation? = nil
         if let warm, warm.primary.count == n, warm.pieceValue.count == pieceTarget.count {
-            let rows = warm.rows.filter { if case .capacity(let l) = $0 { return cap[Int(warm.primary[l])].isFinite } else { return true } }
-            current = evaluate(warm.primary, warm.primaryOut, alternatives: warm.alternatives, rows: rows, previous: warm)
+            // (Its sign rows are among its rows already.)
+            current = evaluate(warm.primary, warm.primaryOut, alternatives: warm.alternatives,
+                               rows: rowsFor([], keep: warm.rows, primary: warm.primary), previous: warm)
             if let c = current {
                 primary = c.primary
                 primaryOut = c.primaryOut
@@ -642,7 +638,7 @@ extension Harmony {
             var gross = [Double](repeating: 0, count: n)
             var scale = 0.0
             for l in 0..<n where b.primary[l] >= 0 { gross[l] = acts[Int(b.primary[l])] * b.primaryOut[l]; scale = max(scale, abs(gross[l])) }
-            var rows: [ReducedRow] = limited.indices.map { .resource($0) }
+            var held: [ReducedRow] = limited.indices.map { .resource($0) }
             var slack: [ReducedRow: Bool] = [:]
             let use = polish.limitedUse(acts + [0])
             for l in limited.indices {
@@ -651,11 +647,11 @@ extension Harmony {
             }
             for l in 0..<n where b.primary[l] >= 0 {
                 let j = Int(b.primary[l])
-                if cap[j].isFinite, acts[j] >= cap[j] * (1 - 1e-9) { rows.append(.capacity(l)); slack[.capacity(l)] = false }
+                if cap[j].isFinite, acts[j] >= cap[j] * (1 - 1e-9) { held.append(.capacity(l)); slack[.capacity(l)] = false }
             }
+            let rows = rowsFor(alternatives, keep: held, primary: b.primary)
             for j in alternatives {
                 let l = Int(polish.carried[j])
-                rows.append(.nonNegative(l))
                 slack[.nonNegative(l)] = gross[l] > 1e-9 * max(scale, 1e-300)
             }
             // Pieces in order along each target from its guaranteed share: the net output above it.
