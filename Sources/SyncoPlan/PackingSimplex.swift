@@ -124,7 +124,11 @@ struct PackingSimplex {
         // Partial pricing: each pricing reads one segment of G's columns (G is too large to read
         // whole for every pivot: hundreds of rows by tens of thousands of columns), and moves to
         // the next segment when the current one has no candidate; optimal when none has one.
-        let segments = max(1, min(16, width / 4096))
+        // With few rows a whole pricing is cheap, and pricing every column keeps the greedy
+        // order global: the four-row program of the limited resources took 1 398 pivots at 10^5
+        // products in segments of 4 096 columns (each segment's best filled the rows, then the
+        // next segment's displaced them), and 0.16 s.
+        let segments = max(1, min(16, width / 4096, m * width / (1 << 20)))
         // The variables of each column of G (several pieces share one), so that a pricing visits
         // only its segment's variables, and one buffer for the segment's priced columns.
         var columnStart = [Int](repeating: 0, count: width + 1)
