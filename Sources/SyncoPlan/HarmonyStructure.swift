@@ -104,6 +104,9 @@ extension Harmony {
         var primaryOut: [Double]
         var system: LeontiefSystem
         var gross: [Double]
+        /// The guaranteed needs g and the carriers' gross outputs for them alone (M⁻¹·g).
+        var guaranteed: [Double]
+        var guaranteedGross: [Double]
         var activity: [Double]
         var net: [Double]
         var prices: [Double]
@@ -189,10 +192,18 @@ extension Harmony {
             // The last program's system, kept or patched where carriers changed (a round switches few).
             let sys = LeontiefSystem(e, primary: primary, output: primaryOut, near: previous?.system)
             if let p = previous?.system { sys.seedPerron(from: p) }
-            // From scratch: `start` solved other demands, and with g = 0 the iteration from it
-            // would only shrink towards zero.
-            let u0 = sys.solve(g, tolerance: 1e-12)
-            guard u0.converged else { return nil }
+            // The guaranteed needs' gross outputs: the last program's when the carriers and the
+            // needs are the same (a kept program of a re-plan had other needs), else solved from
+            // them (not from `start`, which solved other demands: with g = 0 the iteration from
+            // it would only shrink towards zero).
+            let guaranteedGross: [Double]
+            if let previous, previous.primary == primary, previous.primaryOut == primaryOut, previous.guaranteed == g {
+                guaranteedGross = previous.guaranteedGross
+            } else {
+                let u0 = sys.solve(g, initial: previous?.guaranteedGross, tolerance: 1e-12)
+                guard u0.converged else { return nil }
+                guaranteedGross = u0.x
+            }
             var rows: [ReducedRow] = limited.indices.map { .resource($0) }
             var inSet = Set(rows)
             // Capacities last: a fresh start solves without them and adds them to its optimal
@@ -263,7 +274,7 @@ extension Harmony {
                 return true
             }
             guard addWeights(rows) else { return nil }
-            var gross = start.flatMap { $0.count == n ? $0 : nil } ?? u0.x
+            var gross = start.flatMap { $0.count == n ? $0 : nil } ?? guaranteedGross
             var pivots = 0
             // G and b of the rows built so far; the simplex is kept between row generations and
             // new rows are added to its optimal basis (dual simplex), unless its last solve
@@ -315,7 +326,7 @@ extension Harmony {
                 for r in built..<mr {
                     let row = rows[r]
                     var used = 0.0
-                    for (i, v) in selector(row) { used += v * u0.x[i] }
+                    for (i, v) in selector(row) { used += v * guaranteedGross[i] }
                     let lim = bound(row)
                     // The guaranteed needs alone break this limit with these carriers.
                     if lim - used < -1e-9 * max(1, abs(lim)) { return nil }
@@ -504,7 +515,7 @@ extension Harmony {
                     let basis: [ReducedVariable] = simplex.basic.map { v in
                         v >= count ? .slack(rows[v - count]) : v < pieceTarget.count ? .piece(v) : .technique(alternatives[v - pieceTarget.count])
                     }
-                    return ReducedEvaluation(primary: primary, primaryOut: primaryOut, system: sys, gross: gross, activity: activity,
+                    return ReducedEvaluation(primary: primary, primaryOut: primaryOut, system: sys, gross: gross, guaranteed: g, guaranteedGross: guaranteedGross, activity: activity,
                                              net: net, prices: prices, value: value, rows: rows, mu: mu, pivots: pivots,
                                              alternatives: alternatives, weights: weights, basis: basis,
                                              pieceValue: Array(s[0..<pieceTarget.count]))
@@ -796,7 +807,9 @@ extension Harmony {
         guard new.primaryTechnique.count == n, weights.count == resourceRow.count else { return nil }
         let changed = (0..<n).filter { old.primaryTechnique[$0] != new.primaryTechnique[$0] || old.primaryOutput[$0] != new.primaryOutput[$0] }
         let k = changed.count
-        guard k > 0, k <= maxChanged else { return nil }
+        // The update's block solve has width k: with fewer rows than that, solving the rows
+        // afresh is the cheaper way (the resources-alone steps: 4 rows, 97 changes, 0.58 s).
+        guard k > 0, k <= maxChanged, k < weights.count else { return nil }
         // U's columns: M's column l is e_l − (row l of Aᵀ).
         let oldAt = old.aTransposed, newAt = new.aTransposed
         var u: [[(Int, Double)]] = []
