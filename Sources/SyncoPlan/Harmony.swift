@@ -116,7 +116,10 @@ enum Harmony {
                                matrix: columnsMatrix.transposed(), rowLower: rowLower, rowUpper: rowUpper,
                                columnNames: Array(lp0.columnNames[0..<m]) + targets.map { "h:" + e.products[$0].id }, rowNames: rowNames)
         // Guaranteed needs must be feasible on their own.
-        if base.guaranteed.contains(where: { $0 > 0 }), Planner.leontiefFeasible(base.needs, demand: base.guaranteed) == nil {
+        // The first techniques' system, shared by the checks and paths below (each built its
+        // own: 15 ms apiece at 10^5, and a Perron pair each).
+        let firstSystem = LeontiefSystem(e)
+        if base.guaranteed.contains(where: { $0 > 0 }), Planner.leontiefFeasible(base.needs, demand: base.guaranteed, system: firstSystem) == nil {
             let p1 = Planner.minimumShortfall(base, options: options)
             if let d = p1.diagnosis {
                 var plan = Planner.emptyPlan(e, status: .infeasible, seconds: elapsed())
@@ -147,14 +150,14 @@ enum Harmony {
         var program: ReducedEvaluation? = nil
         var r: PDHGResult
         var byStructure: String? = nil
-        if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target),
+        if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, system: firstSystem),
            LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
             r = PDHGResult(status: .optimal, reason: "Leontief structure", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
                            iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
             byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
         } else if options.leontiefStart,
                   // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, system: firstSystem, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
@@ -247,10 +250,10 @@ enum Harmony {
     /// w·v_i split between the balance row and the active pieces. Returns an LP point (x, h; y) for
     /// the caller's residual check, or nil when the structure does not apply.
     static func leontiefHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram,
-                                targets: [Int], target: [Double]) -> (x: [Double], y: [Double])? {
+                                targets: [Int], target: [Double], system: LeontiefSystem? = nil) -> (x: [Double], y: [Double])? {
         let n = e.productCount, m = e.techniqueCount
         guard !targets.isEmpty else { return nil }
-        let sys = LeontiefSystem(e)
+        let sys = system ?? LeontiefSystem(e)
         for i in targets where sys.primaryTechnique[i] < 0 { return nil }
         for (row, k) in base.limitedResources.enumerated() {
             guard let limit = e.resources[k].limit else { continue }

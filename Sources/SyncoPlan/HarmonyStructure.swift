@@ -147,7 +147,7 @@ extension Harmony {
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
                                rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, warm: ReducedEvaluation? = nil,
-                               seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
+                               seedActivities: [Double]? = nil, seedValuations: [Double]? = nil, system firstSystem: LeontiefSystem? = nil,
                                note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
@@ -190,8 +190,8 @@ extension Harmony {
             var column = pieceTarget, cost = pieceCost, upper = pieceLength
             for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(columnBound[j]) }
             // The last program's system, kept or patched where carriers changed (a round switches few).
-            let sys = LeontiefSystem(e, primary: primary, output: primaryOut, near: previous?.system)
-            if let p = previous?.system { sys.seedPerron(from: p) }
+            let sys = LeontiefSystem(e, primary: primary, output: primaryOut, near: previous?.system ?? firstSystem)
+            if let p = previous?.system ?? firstSystem { sys.seedPerron(from: p) }
             // The guaranteed needs' gross outputs: the last program's when the carriers and the
             // needs are the same (a kept program of a re-plan had other needs), else solved from
             // them (not from `start`, which solved other demands: with g = 0 the iteration from
@@ -279,7 +279,13 @@ extension Harmony {
             // G and b of the rows built so far; the simplex is kept between row generations and
             // new rows are added to its optimal basis (dual simplex), unless its last solve
             // ended otherwise.
+            // G's rows are kept once: in `gAll` until a simplex holding all of them is kept, then
+            // in that simplex alone (`gHeld`). Kept in both, every row generation appended to
+            // gAll while the simplex shared its storage, so each append copied all of G into
+            // fresh pages (224 MB at 10^5 products; a tenth of the realistic 10^5 solve was the
+            // kernel clearing those pages).
             var gAll: [Double] = [], bAll: [Double] = []
+            var gHeld = false
             var simplex: PackingSimplex? = nil
             var warm = false
             for _ in 0..<400 {
@@ -332,8 +338,14 @@ extension Harmony {
                     if lim - used < -1e-9 * max(1, abs(lim)) { return nil }
                     bNew[r - built] = max(0, lim - used)
                 }
-                gAll += gNew
                 bAll += bNew
+                if !(warm && simplex != nil) {
+                    if gHeld, let held = simplex?.g { gAll = held }
+                    gHeld = false
+                    gAll += gNew
+                }
+                /// All of G's rows so far (the kept simplex's after the warm step below added gNew).
+                func allRows() -> [Double] { gHeld ? simplex?.g ?? gAll : gAll }
                 let limit = 20 * (mr + 50) + 2 * column.count
                 var outcome = PackingSimplex.Outcome.singular
                 if warm, var sx = simplex {
@@ -341,6 +353,8 @@ extension Harmony {
                     // at 10^5 products) is not shared and grows in place instead of being copied
                     // whole (0.5–0.9 s for three rows added at 10^5).
                     simplex = nil
+                    gHeld = true
+                    gAll = []
                     let before = sx.pivots
                     sx.addRows(gNew, b: bNew)
                     sx.deadline = deadline
@@ -356,7 +370,7 @@ extension Harmony {
                 // and 2 505 flips, 1.4 s, where the cold start took 6 500 pivots, 10 s; with one
                 // flip per pivot it took 2 400 pivots and a twentieth was the limit).
                 func solveFrom(_ basis: [Int], _ atUpper: [Bool]) {
-                    var sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                    var sx = PackingSimplex(rows: mr, width: width, g: allRows(), b: bAll, column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
                     guard sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) else { return }
                     outcome = sx.solveDual(maxPivots: limit)
@@ -423,17 +437,18 @@ extension Harmony {
                     var first = mr
                     while first > 0, case .capacity = rows[first - 1] { first -= 1 }
                     if first == 0 || first < limited.count { first = mr }
-                    var sx = PackingSimplex(rows: first, width: width, g: Array(gAll[0..<(first * width)]), b: Array(bAll[0..<first]),
+                    let gFull = allRows()
+                    var sx = PackingSimplex(rows: first, width: width, g: Array(gFull[0..<(first * width)]), b: Array(bAll[0..<first]),
                                             column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
                     outcome = sx.solve(maxPivots: limit)
                     if outcome == .optimal && first < mr {
-                        sx.addRows(Array(gAll[(first * width)...]), b: Array(bAll[first...]))
+                        sx.addRows(Array(gFull[(first * width)...]), b: Array(bAll[first...]))
                         outcome = sx.solveDual(maxPivots: limit)
                         if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
                     }
                     if outcome != .optimal && first < mr {
-                        sx = PackingSimplex(rows: mr, width: width, g: gAll, b: bAll, column: column, cost: cost, upper: upper)
+                        sx = PackingSimplex(rows: mr, width: width, g: gFull, b: bAll, column: column, cost: cost, upper: upper)
                         sx.deadline = deadline
                         outcome = sx.solve(maxPivots: limit)
                     }
@@ -441,6 +456,10 @@ extension Harmony {
                     simplex = sx
                 }
                 warm = outcome == .optimal
+                if let held = simplex, held.m == mr, !gHeld {
+                    gHeld = true
+                    gAll = []
+                }
                 guard elapsed() < seconds, let simplex else { return nil }
                 if outcome == .unbounded {
                     // Alternatives that save on every row so far: the products they make need
@@ -905,7 +924,7 @@ extension Harmony {
     /// Without a kept program, `seedActivities` (a plan's, read from a file) give the first
     /// program its carriers, columns, rows and basis.
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
-                               seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
+                               system: LeontiefSystem? = nil, seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
                                note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
@@ -920,7 +939,7 @@ extension Harmony {
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
                                                        seconds: seconds, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
-                                                       note: note) else { return nil }
+                                                       system: system, note: note) else { return nil }
         let u = targets.map { ev.net[$0] / target[$0] }
         let x = ev.activities(techniques: m) + u.map(h)
         var y = [Double](repeating: 0, count: lp.rows)
