@@ -124,4 +124,34 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
         let r = LeontiefSolver(tolerance: 1e-12).solve(m, d, deflation: pair)
         #expect(r.converged && r.x == plain.x)
     }
+
+    /// Wide blocks on a system of more than 4 096 products are solved four columns at a time
+    /// (`LeontiefSolver.chunkWidth`): every column comes out as its single solve gives it, with
+    /// a start and with the Perron mode deflated too, and the block's iteration count is its
+    /// slowest chunk's.
+    @Test(arguments: [5, 7, 16, 21])
+    func chunkedBlockSolveMatchesSingleSolves(width: Int) throws {
+        let n = 5000
+        let m = randomProductive(n, perColumn: 6, value: 0.1, seed: 17)
+        let pair = try #require(PerronPair.estimate(m, transposed: m.transposed()))
+        var state: UInt64 = 9
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let rhs = (0..<n * width).map { _ in Double(next() % 1000) / 1000 }
+        let start = rhs.map { 1.5 * $0 }
+        let solver = LeontiefSolver(tolerance: 1e-13)
+        for (deflation, initial) in [(nil, nil), (pair, start)] as [(PerronPair?, [Double]?)] {
+            let block = solver.solve(m, rhs, width: width, initial: initial, deflation: deflation)
+            #expect(block.converged && block.width == width && block.x.count == n * width)
+            var slowest = 0
+            for k in 0..<width {
+                let column = (0..<n).map { rhs[$0 * width + k] }
+                let single = solver.solve(m, column, initial: initial.map { s in (0..<n).map { s[$0 * width + k] } }, deflation: deflation)
+                slowest = max(slowest, single.iterations)
+                let top = single.x.map(abs).max()!
+                let worst = (0..<n).map { abs(single.x[$0] - block.x[$0 * width + k]) }.max()!
+                #expect(worst <= 1e-10 * top, "column \(k) of width \(width) off by \(worst) (deflated: \(deflation != nil))")
+            }
+            #expect(block.iterations >= slowest - 2 && block.iterations <= slowest + 2, "block \(block.iterations), slowest single \(slowest)")
+        }
+    }
 }
