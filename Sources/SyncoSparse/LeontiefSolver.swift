@@ -60,16 +60,17 @@ public struct LeontiefSolver: Sendable {
     }
 
     /// Right-hand sides per chunk of a wide solve, or `width` when the block is solved whole.
-    /// Two or four right-hand sides take a step with one gather per nonzero into a SIMD register
-    /// (`simdBlock`); wider blocks pass over each row of A once per eight columns and gather
-    /// the whole block's row of X, which at 10^5 products and width 256 is 200 MB, read at
-    /// random every step. Solved four columns at a time the chunk's X stays in cache: on the
-    /// realistic 10^5 system, 30 steps of width 8 took 75–190 ms whole and 56–61 ms in chunks,
-    /// width 16 199–297 against 97–136 ms, width 64 770–876 against 436–642 ms (a noisy
-    /// machine; width 256 about the same either way). Each chunk stops on its own columns'
-    /// change: the same rule, per column, as the whole block's. Blocks of 5–15 columns over more
-    /// than 2^24 entries stay whole: a chunk's own iterates then cost more memory than the
-    /// block's second iterate saves (at 10^7 products, where the memory is counted).
+    /// Two, four or eight right-hand sides take a step with one gather per nonzero into a SIMD
+    /// register (`simdBlock`); other widths pass over each row of A once per eight columns, and
+    /// a wide block gathers its whole row of X, which at 10^5 products and width 256 is 200 MB,
+    /// read at random every step. Solved four columns at a time the chunk's X stays in cache:
+    /// on the realistic 10^5 system, 30 steps of width 8 took 75–190 ms whole (56 ms since
+    /// eight take the SIMD path) and 56–61 ms in chunks, width 16 199–297 against 97–136 ms,
+    /// width 64 770–876 against 436–642 ms (a noisy machine; width 256 about the same either
+    /// way; chunks of eight were no faster per column than chunks of four). Each chunk stops on
+    /// its own columns' change: the same rule, per column, as the whole block's. Blocks of 5–15
+    /// columns over more than 2^24 entries stay whole: a chunk's own iterates then cost more
+    /// memory than the block's second iterate saves (at 10^7 products, where memory counts).
     static func chunkWidth(rows n: Int, width w: Int) -> Int {
         w > 4 && n >= 4096 && (w >= 16 || n * w <= 1 << 24) ? 4 : w
     }
@@ -176,8 +177,8 @@ public struct LeontiefSolver: Sendable {
                         if deflating { bdot.base[b] = ud }
                         return
                     }
-                    if w == 2 || w == 4 {
-                        // Two or four right-hand sides as one SIMD vector (one gather per
+                    if w == 2 || w == 4 || w == 8 {
+                        // Two, four or eight right-hand sides as one SIMD vector (one gather per
                         // nonzero), the block's maxima and uᵀr in SIMD registers.
                         func put<V: SIMD>(_ r: (dmax: V, xmax: V, udot: V)) where V.Scalar == Double {
                             for k in 0..<w {
@@ -188,6 +189,8 @@ public struct LeontiefSolver: Sendable {
                         }
                         if w == 2 {
                             put(simdBlock(SIMD2<Double>.self, bounds[b]..<bounds[b + 1], &p, rsb, vb, cb, db, xb, nb, ub))
+                        } else if w == 8 {
+                            put(simdBlock(SIMD8<Double>.self, bounds[b]..<bounds[b + 1], &p, rsb, vb, cb, db, xb, nb, ub))
                         } else {
                             put(simdBlock(SIMD4<Double>.self, bounds[b]..<bounds[b + 1], &p, rsb, vb, cb, db, xb, nb, ub))
                         }
