@@ -91,8 +91,15 @@ public struct LeontiefSolver: Sendable {
         }
         var x = [Double](repeating: 0, count: n * w)
         var iterations = 0, streamed = 0, change = 0.0, converged = true
-        for c0 in stride(from: 0, to: w, by: chunk) {
-            let k = min(chunk, w - c0)
+        // Chunks of `chunk` columns; a remainder of three as two and one (both SIMD steps).
+        var parts: [(c0: Int, k: Int)] = []
+        var c = 0
+        while c < w {
+            let k = w - c >= chunk ? chunk : w - c == 3 ? 2 : w - c
+            parts.append((c, k))
+            c += k
+        }
+        for (c0, k) in parts {
             let r = neumann(a, part(d, c0, k), width: k, initial: initial.map { part($0, c0, k) }, deflation: deflation, side: side)
             r.x.withUnsafeBufferPointer { s in
                 x.withUnsafeMutableBufferPointer { o in
