@@ -118,8 +118,10 @@ enum Harmony {
         // Guaranteed needs must be feasible on their own.
         // The first techniques' system, shared by the checks and paths below (each built its
         // own: 15 ms apiece at 10^5, and a Perron pair each).
-        let firstSystem = LeontiefSystem(e)
-        if base.guaranteed.contains(where: { $0 > 0 }), Planner.leontiefFeasible(base.needs, demand: base.guaranteed, system: firstSystem) == nil {
+        // Only when one of them runs, and released before PDHG (a system is 1.8 GB at 10^7).
+        let hasGuaranteed = base.guaranteed.contains(where: { $0 > 0 })
+        var firstSystem: LeontiefSystem? = options.leontiefStart || hasGuaranteed ? LeontiefSystem(e) : nil
+        if hasGuaranteed, Planner.leontiefFeasible(base.needs, demand: base.guaranteed, system: firstSystem) == nil {
             let p1 = Planner.minimumShortfall(base, options: options)
             if let d = p1.diagnosis {
                 var plan = Planner.emptyPlan(e, status: .infeasible, seconds: elapsed())
@@ -174,6 +176,7 @@ enum Harmony {
                 // smaller (it is feasible; PDHG's iterates rarely are).
                 var solver = options.solver
                 solver.timeLimit = max(0, solver.timeLimit - elapsed())
+                firstSystem = nil
                 r = PDHGSolver(lp, options: solver).solve(warmStart: (pt.x, pt.y))
                 func worst(_ q: LPResiduals) -> Double { max(q.relativePrimalResidual, q.relativeDualResidual, q.relativeGap) }
                 // Feasibility first: a plan that breaks a limit is no plan.
@@ -188,6 +191,7 @@ enum Harmony {
         } else {
             var solver = options.solver
             solver.timeLimit = max(0, solver.timeLimit - elapsed())
+            firstSystem = nil
             r = PDHGSolver(lp, options: solver).solve(warmStart: warm)
         }
         let act = (0..<m).map { max(0, r.x[$0]) }
@@ -285,13 +289,14 @@ enum Harmony {
             }
             guard w > 0 else { continue }
             // A technique outside the Leontief set that pays at these prices (its product's
-            // worth above what its inputs and this resource cost) makes the point fail the dual
-            // check that follows: on the realistic economies, with alternative techniques, it
-            // always did, after a forward solve and the LP's residuals (0.06 s at 10^5).
+            // worth above what its inputs and this resource cost, by more than a thousandth of
+            // that worth) makes the point fail the dual check that follows: on the realistic
+            // economies, with alternative techniques, it always did, after a forward solve and
+            // the LP's residuals (0.06 s at 10^5). Smaller profits still go to that check.
             let isPrimary = sys.primaryTechnique.reduce(into: [Bool](repeating: false, count: m)) { if $1 >= 0 { $0[Int($1)] = true } }
             let kt = base.columns
             var pays = false
-            for j in 0..<m where !isPrimary[j] {
+            for j in 0..<m where !isPrimary[j] && base.lp.upper[j] > 0 {
                 var profit = 0.0, worth = 0.0
                 for p in kt.rowStart[j]..<kt.rowStart[j + 1] {
                     let r = Int(kt.colIndex[p]), a = kt.values[p]
@@ -303,7 +308,7 @@ enum Harmony {
                         worth += abs(a) * w
                     }
                 }
-                if profit > 1e-7 * worth { pays = true; break }
+                if profit > 1e-3 * worth { pays = true; break }
             }
             if pays { return nil }
             // Net outputs, then activities by the Leontief plan. The surplus beyond the targets

@@ -200,7 +200,10 @@ extension Harmony {
             if let previous, previous.primary == primary, previous.primaryOut == primaryOut, previous.guaranteed == g {
                 guaranteedGross = previous.guaranteedGross
             } else {
-                let u0 = sys.solve(g, initial: previous?.guaranteedGross, tolerance: 1e-12)
+                // (From the last program's only for the same needs: for other needs — a kept
+                // program of a re-plan — it is no start, and for g = 0 the iteration from it
+                // would only decay towards zero, step by step.)
+                let u0 = sys.solve(g, initial: previous.flatMap { $0.guaranteed == g ? $0.guaranteedGross : nil }, tolerance: 1e-12)
                 guard u0.converged else { return nil }
                 guaranteedGross = u0.x
             }

@@ -47,6 +47,7 @@ public struct LeontiefSolver: Sendable {
                       deflation: PerronPair? = nil, side: Side = .below) -> Result {
         precondition(a.rows == a.columns, "Leontief matrix must be square")
         precondition(d.count == a.rows * width, "right-hand side has wrong length")
+        precondition(initial.map { $0.count == a.rows * width } ?? true, "start has wrong length")
         switch method {
         case .neumann:
             let pair = deflation.flatMap { $0.right.count == a.rows ? $0 : nil }

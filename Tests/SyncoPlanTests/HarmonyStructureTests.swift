@@ -118,7 +118,7 @@ import SyncoModel
         // Nothing changed, or more than allowed: no update.
         #expect(Harmony.updatedWeights(old, old, weights: before, resourceRow: rows) == nil)
         #expect(Harmony.updatedWeights(old, new, weights: before, resourceRow: rows, maxChanged: 2) == nil)
-        // Fewer rows than changes: solving the rows afresh is cheaper than the update.
+        // No more rows than changes: solving the rows afresh is cheaper than the update.
         #expect(Harmony.updatedWeights(old, new, weights: Array(before.prefix(3)), resourceRow: Array(rows.prefix(3))) == nil)
     }
 }
