@@ -107,23 +107,99 @@ enum DenseKernels {
         }
     }
 
-    /// Eliminates column `c` from every row but `c` of the row-major n × n matrices `a` and
-    /// `b` (Gauss–Jordan, after row c of both was divided by its pivot).
-    static func eliminate(_ a: inout [Double], _ b: inout [Double], size n: Int, column c: Int) {
+    /// The inverse of the row-major n × n matrix `a` by Gauss–Jordan with partial pivoting, in
+    /// panels of four columns: within a panel only the panel's columns are eliminated at once
+    /// (the rest of every row waits, its multipliers kept), then each row takes the panel's four
+    /// pivot rows in one pass. Column by column every pivot read and wrote both matrices whole
+    /// (at 700 rows 7.8 MB, from the last-level cache, 700 times: a fresh basis inverse took
+    /// 0.2–0.3 s); in panels they are passed over a quarter as often. Nil when a pivot is below
+    /// 1e-13 of the largest entry (singular to working precision).
+    static func invert(_ matrix: [Double], size n: Int) -> [Double]? {
+        var a = matrix
+        var inv = [Double](repeating: 0, count: n * n)
+        for r in 0..<n { inv[r * n + r] = 1 }
+        var scale = 1e-300
+        for v in a { scale = max(scale, abs(v)) }
+        let panel = 4
+        // Per row, the multipliers of the current panel's pivots (row r of `a` waits for
+        // a[r] −= Σ_j f[r][j]·(pivot row j as it was at its step), beyond the panel).
+        var f = [Double](repeating: 0, count: n * panel)
+        var ok = true
         a.withUnsafeMutableBufferPointer { ap in
-            b.withUnsafeMutableBufferPointer { bp in
-                let sa = SharedMutableBuffer(ap), sb = SharedMutableBuffer(bp)
-                let parts = n * n >= minimumParallelWork ? Parallelism.threads : 1
-                Parallelism.run(parts: parts, parallel: parts > 1) { part in
-                    let pa = sa.base.baseAddress!, pb = sb.base.baseAddress!
-                    for r in (n * part / parts)..<(n * (part + 1) / parts) where r != c && pa[r * n + c] != 0 {
-                        let f = pa[r * n + c]
-                        // Row c of `a` is zero left of c (eliminated already).
-                        for k in c..<n { pa[r * n + k] -= f * pa[c * n + k] }
-                        for k in 0..<n { pb[r * n + k] -= f * pb[c * n + k] }
+            inv.withUnsafeMutableBufferPointer { ip in
+                f.withUnsafeMutableBufferPointer { fp in
+                    let A = ap.baseAddress!, I = ip.baseAddress!, F = fp.baseAddress!
+                    var c = 0
+                    while c < n {
+                        let bs = min(panel, n - c), end = c + bs
+                        for k in 0..<(n * panel) { F[k] = 0 }
+                        // 1. The panel's columns, for every row, pivot by pivot.
+                        for j in 0..<bs {
+                            let cj = c + j
+                            var p = cj, best = abs(A[cj * n + cj])
+                            for r in (cj + 1)..<max(n, cj + 1) where abs(A[r * n + cj]) > best { best = abs(A[r * n + cj]); p = r }
+                            guard best > 1e-13 * scale else { ok = false; return }
+                            if p != cj {
+                                for k in 0..<n { swap(&A[cj * n + k], &A[p * n + k]); swap(&I[cj * n + k], &I[p * n + k]) }
+                                for k in 0..<panel { swap(&F[cj * panel + k], &F[p * panel + k]) }
+                            }
+                            let d = A[cj * n + cj]
+                            for k in cj..<end { A[cj * n + k] /= d }
+                            F[cj * panel + j] = d   // the pivot's divisor, until step 2 uses it
+                            for r in 0..<n where r != cj {
+                                let m = A[r * n + cj]
+                                guard m != 0 else { continue }
+                                for k in cj..<end { A[r * n + k] -= m * A[cj * n + k] }
+                                F[r * panel + j] = m
+                            }
+                        }
+                        // 2. The pivot rows beyond the panel, each as it was at its step:
+                        //    (row − Σ earlier pivots' multipliers·their rows) / divisor.
+                        let rest = n - end
+                        func rowUpdate(_ r: Int, _ q: Int, _ m: Double) {
+                            if rest > 0 { for k in end..<n { A[r * n + k] -= m * A[q * n + k] } }
+                            for k in 0..<n { I[r * n + k] -= m * I[q * n + k] }
+                        }
+                        for j in 0..<bs {
+                            let cj = c + j
+                            for jj in 0..<j where F[cj * panel + jj] != 0 { rowUpdate(cj, c + jj, F[cj * panel + jj]) }
+                            let d = F[cj * panel + j]
+                            if rest > 0 { for k in end..<n { A[cj * n + k] /= d } }
+                            for k in 0..<n { I[cj * n + k] /= d }
+                        }
+                        // 3. Every other row takes the panel's pivot rows in one pass; then the
+                        //    pivot rows take the later pivots' eliminations, first to last, so
+                        //    that each uses later pivot rows still as they were at their step.
+                        let pivots = SharedMutableBuffer(UnsafeMutableBufferPointer(start: A, count: n * n))
+                        let inverse = SharedMutableBuffer(UnsafeMutableBufferPointer(start: I, count: n * n))
+                        let multipliers = SharedMutableBuffer(UnsafeMutableBufferPointer(start: F, count: n * panel))
+                        let parts = n * n >= minimumParallelWork ? Parallelism.threads : 1
+                        let c0 = c
+                        Parallelism.run(parts: parts, parallel: parts > 1) { part in
+                            let c = c0
+                            let A = pivots.base.baseAddress!, I = inverse.base.baseAddress!, F = multipliers.base.baseAddress!
+                            for r in (n * part / parts)..<(n * (part + 1) / parts) where r < c || r >= end {
+                                let m0 = F[r * panel], m1 = bs > 1 ? F[r * panel + 1] : 0
+                                let m2 = bs > 2 ? F[r * panel + 2] : 0, m3 = bs > 3 ? F[r * panel + 3] : 0
+                                if m0 == 0 && m1 == 0 && m2 == 0 && m3 == 0 { continue }
+                                let q0 = c * n, q1 = min(c + 1, n - 1) * n, q2 = min(c + 2, n - 1) * n, q3 = min(c + 3, n - 1) * n
+                                for k in end..<n {
+                                    A[r * n + k] -= (m0 * A[q0 + k] + m1 * A[q1 + k]) + (m2 * A[q2 + k] + m3 * A[q3 + k])
+                                }
+                                for k in 0..<n {
+                                    I[r * n + k] -= (m0 * I[q0 + k] + m1 * I[q1 + k]) + (m2 * I[q2 + k] + m3 * I[q3 + k])
+                                }
+                            }
+                        }
+                        for j in 0..<bs {
+                            let cj = c + j
+                            for jj in (j + 1)..<max(bs, j + 1) where F[cj * panel + jj] != 0 { rowUpdate(cj, c + jj, F[cj * panel + jj]) }
+                        }
+                        c = end
                     }
                 }
             }
         }
+        return ok ? inv : nil
     }
 }

@@ -476,21 +476,7 @@ struct PackingSimplex {
         for (r, v) in basic.enumerated() {
             if v < count { for k in 0..<m { bm[k * m + r] = g[k * width + column[v]] } } else { bm[(v - count) * m + r] = 1 }
         }
-        var inv = [Double](repeating: 0, count: m * m)
-        for r in 0..<m { inv[r * m + r] = 1 }
-        var scale = 1e-300
-        for v in bm { scale = max(scale, abs(v)) }
-        for c in 0..<m {
-            var p = c, best = abs(bm[c * m + c])
-            for r in (c + 1)..<max(m, c + 1) where abs(bm[r * m + c]) > best { best = abs(bm[r * m + c]); p = r }
-            guard best > 1e-13 * scale else { return false }
-            if p != c {
-                for k in 0..<m { bm.swapAt(c * m + k, p * m + k); inv.swapAt(c * m + k, p * m + k) }
-            }
-            let d = bm[c * m + c]
-            for k in 0..<m { bm[c * m + k] /= d; inv[c * m + k] /= d }
-            DenseKernels.eliminate(&bm, &inv, size: m, column: c)
-        }
+        guard let inv = DenseKernels.invert(bm, size: m) else { return false }
         inverse = inv
         updateBasicValues()
         return true

@@ -144,4 +144,37 @@ import Testing
         }
         #expect(started >= 30)
     }
+
+    /// The panelled Gauss–Jordan inverse: a textbook 3 × 3 inverse (Strang: [[2, −1, 0],
+    /// [−1, 2, −1], [0, −1, 2]]⁻¹ = [[3, 2, 1], [2, 4, 2], [1, 2, 3]] / 4); random matrices of
+    /// sizes around and across the panel width, with zero diagonals that force row exchanges,
+    /// whose product with their inverse is I; and a singular matrix refused.
+    @Test func panelledInverse() throws {
+        let strang = try #require(DenseKernels.invert([2, -1, 0, -1, 2, -1, 0, -1, 2], size: 3))
+        let expected: [Double] = [3, 2, 1, 2, 4, 2, 1, 2, 3].map { $0 / 4 }
+        for k in 0..<9 { #expect(abs(strang[k] - expected[k]) < 1e-15) }
+        var state: UInt64 = 21
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1p-53 - 0.5
+        }
+        for n in [1, 2, 3, 4, 5, 7, 8, 9, 31, 64, 130, 600] {
+            var a = (0..<(n * n)).map { _ in next() }
+            // Zero diagonal (no pivot in place) on every other row.
+            for r in stride(from: 0, to: n, by: 2) where n > 1 { a[r * n + r] = 0 }
+            let inv = try #require(DenseKernels.invert(a, size: n), "size \(n)")
+            var worst = 0.0
+            for r in 0..<n {
+                for c in 0..<n {
+                    var sum = 0.0
+                    for k in 0..<n { sum += a[r * n + k] * inv[k * n + c] }
+                    worst = max(worst, abs(sum - (r == c ? 1 : 0)))
+                }
+            }
+            #expect(worst < 1e-9, "size \(n): A·A⁻¹ off I by \(worst)")
+        }
+        // Rows 0 and 2 equal: singular.
+        #expect(DenseKernels.invert([1, 2, 3, 4, 5, 6, 1, 2, 3], size: 3) == nil)
+        #expect(DenseKernels.invert([0], size: 1) == nil)
+    }
 }
