@@ -337,30 +337,62 @@ struct PackingSimplex {
             // that cannot be passed enters (ties to the largest pivot). One pivot then does the
             // work of as many short steps as candidates were passed: a target's pieces are boxed,
             // and the row generation's dual simplex crossed them one pivot at a time.
-            candidates.sort { $0.ratio < $1.ratio }
+            // Candidates in order of ratio (ties in their order of listing, as a stable sort
+            // gives them), drawn from a binary heap as the walk needs them: a pivot passes few,
+            // and a full sort of tens of thousands per pivot was 4 % of the realistic 10^5 solve.
+            var heap = Array(candidates.indices)
+            func before(_ a: Int, _ b: Int) -> Bool {
+                candidates[a].ratio < candidates[b].ratio || (candidates[a].ratio == candidates[b].ratio && a < b)
+            }
+            func siftDown(_ start: Int) {
+                var i = start
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var smallest = i
+                    if l < heap.count && before(heap[l], heap[smallest]) { smallest = l }
+                    if r < heap.count && before(heap[r], heap[smallest]) { smallest = r }
+                    if smallest == i { return }
+                    heap.swapAt(i, smallest)
+                    i = smallest
+                }
+            }
+            for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+            var order: [Int] = []
+            /// The i-th candidate in order of ratio (nil past the last).
+            func ranked(_ i: Int) -> Int? {
+                while order.count <= i {
+                    guard let top = heap.first else { return nil }
+                    order.append(top)
+                    heap[0] = heap[heap.count - 1]
+                    heap.removeLast()
+                    if !heap.isEmpty { siftDown(0) }
+                }
+                return order[i]
+            }
             let target = toUpper ? upper[basic[leave]] : 0
             var slope = abs(xB[leave] - target)
             let slopeTol = 1e-9 * max(1, slope)
             var k = 0
             while k < candidates.count - 1 {
-                let c = candidates[k]
+                let c = candidates[ranked(k)!]
                 let range = c.v < count ? upper[c.v] : .infinity
                 guard range.isFinite, slope - abs(c.alpha) * range > slopeTol else { break }
                 slope -= abs(c.alpha) * range
                 k += 1
             }
+            let kth = candidates[ranked(k)!]
             var pick = k
             var q = k + 1
-            while q < candidates.count && candidates[q].ratio <= candidates[k].ratio * (1 + 1e-12) {
-                if abs(candidates[q].alpha) > abs(candidates[pick].alpha) { pick = q }
+            while let next = ranked(q), candidates[next].ratio <= kth.ratio * (1 + 1e-12) {
+                if abs(candidates[next].alpha) > abs(candidates[order[pick]].alpha) { pick = q }
                 q += 1
             }
-            candidates.swapAt(k, pick)
+            order.swapAt(k, pick)
             if k > 0 {
                 // The passed candidates move to their other bound: x_B −= B⁻¹·Σ a_j·Δx_j.
                 var a = [Double](repeating: 0, count: m)
-                for c in candidates[0..<k] {
-                    let p = c.v
+                for i in order[0..<k] {
+                    let p = candidates[i].v
                     let dx = status[p] == 0 ? upper[p] : -upper[p]
                     status[p] = status[p] == 0 ? 1 : 0
                     let col = column[p]
@@ -370,8 +402,9 @@ struct PackingSimplex {
                 for r in 0..<m { xB[r] -= da[r] }
                 flips += k
             }
-            let enter = candidates[k].v
-            let alphaRow = candidates[k].alpha
+            let chosen = candidates[order[k]]
+            let enter = chosen.v
+            let alphaRow = chosen.alpha
             let alpha = direction(enter)
             let delta = (xB[leave] - target) / alphaRow
             for r in 0..<m { xB[r] -= alpha[r] * delta }

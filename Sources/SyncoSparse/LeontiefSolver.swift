@@ -85,7 +85,7 @@ public struct LeontiefSolver: Sendable {
         func part(_ src: [Double], _ c0: Int, _ k: Int) -> [Double] {
             [Double](unsafeUninitializedCapacity: n * k) { o, count in
                 src.withUnsafeBufferPointer { s in
-                    for i in 0..<n { for c in 0..<k { o[i * k + c] = s[i * w + c0 + c] } }
+                    copyColumns(from: s.baseAddress! + c0, stride: w, to: o.baseAddress!, stride: k, width: k, rows: n)
                 }
                 count = n * k
             }
@@ -104,7 +104,7 @@ public struct LeontiefSolver: Sendable {
             let r = neumann(a, part(d, c0, k), width: k, initial: initial.map { part($0, c0, k) }, deflation: deflation, side: side)
             r.x.withUnsafeBufferPointer { s in
                 x.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<n { for c in 0..<k { o[i * w + c0 + c] = s[i * k + c] } }
+                    copyColumns(from: s.baseAddress!, stride: k, to: o.baseAddress! + c0, stride: w, width: k, rows: n)
                 }
             }
             iterations = max(iterations, r.iterations)
@@ -378,6 +378,21 @@ private func simdBlock<V: SIMD>(_: V.Type, _ rows: Range<Int>, _ p: inout Int, _
         if let u { ud += u[i] * dv }
     }
     return (dm, xm, ud)
+}
+
+/// Copies `width` (1, 2 or 4) consecutive entries per row between two row-major layouts of
+/// other strides (a wide block and one of its chunks), a SIMD load and store per row.
+private func copyColumns(from s: UnsafePointer<Double>, stride ss: Int, to o: UnsafeMutablePointer<Double>, stride os: Int,
+                         width k: Int, rows n: Int) {
+    let src = UnsafeRawPointer(s), dst = UnsafeMutableRawPointer(o), size = MemoryLayout<Double>.stride
+    switch k {
+    case 4:
+        for i in 0..<n { dst.storeBytes(of: src.loadUnaligned(fromByteOffset: i * ss * size, as: SIMD4<Double>.self), toByteOffset: i * os * size, as: SIMD4<Double>.self) }
+    case 2:
+        for i in 0..<n { dst.storeBytes(of: src.loadUnaligned(fromByteOffset: i * ss * size, as: SIMD2<Double>.self), toByteOffset: i * os * size, as: SIMD2<Double>.self) }
+    default:
+        for i in 0..<n { for c in 0..<k { o[i * os + c] = s[i * ss + c] } }
+    }
 }
 
 /// max(m, |v|) lane by lane, inlined: the standard library's `pointwiseMax` was called once per
