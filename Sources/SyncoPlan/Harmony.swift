@@ -78,8 +78,6 @@ enum Harmony {
         // per column, this took 0.1 s at 10^5 products, a tenth of the solve.)
         var pieceRowOf = [Int32](repeating: -1, count: n)
         for (q, i) in targets.enumerated() { pieceRowOf[i] = Int32(pieceRow0 + 3 * q) }
-        var pieceRowsOf = [Int: Int]()
-        for (q, i) in targets.enumerated() { pieceRowsOf[i] = pieceRow0 + 3 * q }
         let kt = base.columns
         let columnCount = m + targets.count
         var colStart = [Int](repeating: 0, count: columnCount + 1)
@@ -117,8 +115,8 @@ enum Harmony {
                                columnNames: Array(lp0.columnNames[0..<m]) + targets.map { "h:" + e.products[$0].id }, rowNames: rowNames)
         // Guaranteed needs must be feasible on their own.
         // The first techniques' system, shared by the checks and paths below (each built its
-        // own: 15 ms apiece at 10^5, and a Perron pair each).
-        // Only when one of them runs, and released before PDHG (a system is 1.8 GB at 10^7).
+        // own: 15 ms apiece at 10^5, and a Perron pair each); built only when one of them runs,
+        // and released before PDHG (a system is 1.8 GB at 10^7).
         let hasGuaranteed = base.guaranteed.contains(where: { $0 > 0 })
         var firstSystem: LeontiefSystem? = options.leontiefStart || hasGuaranteed ? LeontiefSystem(e) : nil
         if hasGuaranteed, Planner.leontiefFeasible(base.needs, demand: base.guaranteed, system: firstSystem) == nil {
@@ -211,7 +209,7 @@ enum Harmony {
         plan.harmony = HarmonySummary(harmony: harmony, targets: targets.count, missed: missed, ratios: ratios)
         // Valuations: balance-row dual plus what the piece rows add per unit of net output.
         var pv = (0..<n).map { max(0, r.y[$0]) }
-        for (i, pr) in pieceRowsOf { for (k, pc) in pieces.enumerated() { pv[i] += max(0, r.y[pr + k]) * pc.a / target[i] } }
+        for i in targets { for (k, pc) in pieces.enumerated() { pv[i] += max(0, r.y[Int(pieceRowOf[i]) + k]) * pc.a / target[i] } }
         var rv = [Double](repeating: 0, count: e.resourceCount)
         for (k, res) in base.limitedResources.enumerated() { rv[res] = max(0, r.y[n + k]) }
         plan.productValuation = pv
