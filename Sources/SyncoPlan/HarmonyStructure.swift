@@ -196,18 +196,17 @@ extension Harmony {
             // The last program's system, kept or patched where carriers changed (a round switches few).
             let sys = LeontiefSystem(e, primary: primary, output: primaryOut, near: previous?.system ?? firstSystem)
             if let p = previous?.system ?? firstSystem { sys.seedPerron(from: p) }
-            // The guaranteed needs' gross outputs: the last program's when the carriers and the
-            // needs are the same (a kept program of a re-plan had other needs), else solved from
-            // them (not from `start`, which solved other demands: with g = 0 the iteration from
-            // it would only shrink towards zero).
+            // The guaranteed needs' gross outputs. A last program for the same needs gives them
+            // outright (the same carriers) or a start (other carriers); one for other needs (a
+            // kept program of a re-plan) gives nothing, and neither does `start`, which solved
+            // other demands: for g = 0 the iteration from either would only decay towards zero,
+            // step by step.
+            let sameNeeds = previous.flatMap { $0.guaranteed == g ? $0 : nil }
             let guaranteedGross: [Double]
-            if let previous, previous.primary == primary, previous.primaryOut == primaryOut, previous.guaranteed == g {
-                guaranteedGross = previous.guaranteedGross
+            if let sameNeeds, sameNeeds.primary == primary, sameNeeds.primaryOut == primaryOut {
+                guaranteedGross = sameNeeds.guaranteedGross
             } else {
-                // (From the last program's only for the same needs: for other needs — a kept
-                // program of a re-plan — it is no start, and for g = 0 the iteration from it
-                // would only decay towards zero, step by step.)
-                let u0 = sys.solve(g, initial: previous.flatMap { $0.guaranteed == g ? $0.guaranteedGross : nil }, tolerance: 1e-12)
+                let u0 = sys.solve(g, initial: sameNeeds?.guaranteedGross, tolerance: 1e-12)
                 guard u0.converged else { return nil }
                 guaranteedGross = u0.x
             }
