@@ -59,7 +59,7 @@ public enum PlanJSON {
             s += "    \"capacities\": [" + d.capacities.map { "{\"technique\": \(q(e.techniques.ids[$0.technique])), \"capacity\": \(num($0.capacity)), \"weight\": \(num($0.weight))}" }.joined(separator: ", ") + "]},\n"
         }
         if let h = p.harmony {
-            s += "  \"harmony\": {\"value\": \(num(h.harmony)), \"targets\": \(h.targets), \"missed\": \(h.missed)},\n"
+            s += "  \"harmony\": {\"value\": \(num(h.harmony)), \"targets\": \(h.targets), \"missed\": \(h.missed), \"targets_first\": \(h.targetsFirst != nil)},\n"
         }
         s += "  \"net_output\": \(map(pids, p.netOutput)),\n"
         s += "  \"activities\": \(map(e.techniques.ids, p.activities, skipZero: !zeroActivities))\n}\n"

@@ -19,10 +19,16 @@ import Dispatch
 /// one, no target is missed when all can be met unless meeting it costs over 100 times more
 /// (relative to its size) than the surplus it displaces.
 enum Harmony {
-    static let pieces: [(a: Double, b: Double)] = [(4, -2.5), (1, -1), (0.01, -0.01)]
+    typealias Pieces = [(a: Double, b: Double)]
+    static let pieces: Pieces = pieces(shortfallWeight: 1)
 
-    /// h(u): the harmony of relative fulfilment u.
-    static func h(_ u: Double) -> Double { pieces.map { $0.a * u + $0.b }.min()! }
+    /// The pieces with the slopes below the target multiplied by w (4w and w; 0.01 above it):
+    /// for w large enough the LP's optimum meets every target when all can be met, and is then
+    /// the best harmony of the surplus among such plans (targets first, HarmonyTargets.swift).
+    static func pieces(shortfallWeight w: Double) -> Pieces { [(4 * w, -2.5 * w), (w, -w), (0.01, -0.01)] }
+
+    /// h(u): the harmony of relative fulfilment u (with other pieces, their function).
+    static func h(_ u: Double, _ pcs: Pieces = pieces) -> Double { pcs.map { $0.a * u + $0.b }.min()! }
 
     /// Each target's pieces above its guaranteed share u₀ = g/t: (target index, piece, from u, to u).
     static func pieceSpans(targets: [Int], target: [Double], guaranteed g: [Double]) -> [(q: Int, k: Int, lo: Double, hi: Double)] {
@@ -36,21 +42,25 @@ enum Harmony {
         return spans
     }
 
-    static func solve(_ e: Economy, options: PlannerOptions, warmStart: Plan?) -> Plan {
+    /// The plan of the harmony function, its slopes below the targets multiplied by
+    /// `shortfallWeight` (targets first: HarmonyTargets.swift); `system` is the first techniques'
+    /// Leontief system when the caller built it.
+    static func solve(_ e: Economy, options: PlannerOptions, warmStart: Plan?, shortfallWeight: Double = 1, system: LeontiefSystem?) -> Plan {
+        let pcs = pieces(shortfallWeight: shortfallWeight)
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
-        let base = FulfilmentProblem(e)
+        let needs = FulfilmentNeeds(e)
         let n = e.productCount, m = e.techniqueCount
-        if Planner.unboundedRay(base.needs, options: options) != nil {
+        if Planner.unboundedRay(needs, options: options) != nil {
             var plan = Planner.emptyPlan(e, status: .unbounded, seconds: elapsed())
             plan.message = "unbounded: no limit or capacity restrains some techniques, so harmony can grow without end"
             return plan
         }
-        let target = (0..<n).map { base.guaranteed[$0] + base.other[$0] }
-        let targets = (0..<n).filter { target[$0] > 0 && base.other[$0] > 0 }
+        let target = (0..<n).map { needs.guaranteed[$0] + needs.other[$0] }
+        let targets = (0..<n).filter { target[$0] > 0 && needs.other[$0] > 0 }
         // A target made without any limited resource or capacity (its whole upstream too) has a
         // surplus that costs nothing, and every unit of it is harmony: no plan is best.
-        if let ray = Planner.harmonyRay(e, limitedResources: base.limitedResources, targets: targets, target: target, options: options) {
+        if let ray = Planner.harmonyRay(e, limitedResources: needs.limitedResources, targets: targets, target: target, options: options) {
             var plan = Planner.emptyPlan(e, status: .unbounded, seconds: elapsed())
             let (net, _) = Planner.flows(e, ray)
             let growing = targets.filter { net[$0] > 0 }.sorted { net[$0] / target[$0] > net[$1] / target[$1] }
@@ -60,12 +70,13 @@ enum Harmony {
                 + " (techniques \(list(used.map { e.techniques.ids[$0] }))), so harmony grows without end; give them a capacity or a limited resource"
             return plan
         }
+        let base = FulfilmentProblem(needs)
         // Rows: products (net ≥ g), limited resources, then 3 piece rows per target.
         let lp0 = base.lp
         let pieceRow0 = lp0.rows
         var rowLower = lp0.rowLower, rowUpper = lp0.rowUpper, rowNames = lp0.rowNames
         for i in targets {
-            for (k, pc) in pieces.enumerated() {
+            for (k, pc) in pcs.enumerated() {
                 rowLower.append(-pc.b)
                 rowUpper.append(.infinity)
                 rowNames.append("h\(k):" + e.products[i].id)
@@ -93,7 +104,7 @@ enum Harmony {
                         for p in lo..<hi where vs[p] != 0 {
                             let r = Int(ci[p])
                             guard r < n, pieceRowOf[r] >= 0 else { continue }
-                            for (k, pc) in pieces.enumerated() {
+                            for (k, pc) in pcs.enumerated() {
                                 let v = vs[p] * pc.a / target[r]
                                 if v != 0 { rowIndex.append(pieceRowOf[r] + Int32(k)); entry.append(v) }
                             }
@@ -118,7 +129,7 @@ enum Harmony {
         // own: 15 ms apiece at 10^5, and a Perron pair each); built only when one of them runs,
         // and released before PDHG (a system is 1.8 GB at 10^7).
         let hasGuaranteed = base.guaranteed.contains(where: { $0 > 0 })
-        var firstSystem: LeontiefSystem? = options.leontiefStart || hasGuaranteed ? LeontiefSystem(e) : nil
+        var firstSystem: LeontiefSystem? = options.leontiefStart || hasGuaranteed ? system ?? LeontiefSystem(e) : nil
         if hasGuaranteed, Planner.leontiefFeasible(base.needs, demand: base.guaranteed, system: firstSystem) == nil {
             let p1 = Planner.minimumShortfall(base, options: options)
             if let d = p1.diagnosis {
@@ -131,7 +142,7 @@ enum Harmony {
         var warm: (x: [Double], y: [Double])? = nil
         if let w = warmStart, w.activities.count == m {
             let (net, _) = Planner.flows(e, w.activities)
-            warm = (w.activities + targets.map { h(net[$0] / target[$0]) },
+            warm = (w.activities + targets.map { h(net[$0] / target[$0], pcs) },
                     [Double](repeating: 0, count: lp.rows))
         }
         // Planning structure first: with one binding limit and the Leontief techniques, harmony is
@@ -150,14 +161,14 @@ enum Harmony {
         var program: ReducedEvaluation? = nil
         var r: PDHGResult
         var byStructure: String? = nil
-        if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, system: firstSystem),
+        if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem),
            LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
             r = PDHGResult(status: .optimal, reason: "Leontief structure", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
                            iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
             byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
         } else if options.leontiefStart,
                   // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, system: firstSystem, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
@@ -209,7 +220,7 @@ enum Harmony {
         plan.harmony = HarmonySummary(harmony: harmony, targets: targets.count, missed: missed, ratios: ratios)
         // Valuations: balance-row dual plus what the piece rows add per unit of net output.
         var pv = (0..<n).map { max(0, r.y[$0]) }
-        for i in targets { for (k, pc) in pieces.enumerated() { pv[i] += max(0, r.y[Int(pieceRowOf[i]) + k]) * pc.a / target[i] } }
+        for i in targets { for (k, pc) in pcs.enumerated() { pv[i] += max(0, r.y[Int(pieceRowOf[i]) + k]) * pc.a / target[i] } }
         var rv = [Double](repeating: 0, count: e.resourceCount)
         for (k, res) in base.limitedResources.enumerated() { rv[res] = max(0, r.y[n + k]) }
         plan.productValuation = pv
@@ -252,7 +263,7 @@ enum Harmony {
     /// w·v_i split between the balance row and the active pieces. Returns an LP point (x, h; y) for
     /// the caller's residual check, or nil when the structure does not apply.
     static func leontiefHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram,
-                                targets: [Int], target: [Double], system: LeontiefSystem? = nil) -> (x: [Double], y: [Double])? {
+                                targets: [Int], target: [Double], pieces: Pieces = pieces, system: LeontiefSystem? = nil) -> (x: [Double], y: [Double])? {
         let n = e.productCount, m = e.techniqueCount
         guard !targets.isEmpty else { return nil }
         let sys = system ?? LeontiefSystem(e)
@@ -322,12 +333,12 @@ enum Harmony {
             let sol = sys.solve(net, width: 2, tolerance: 1e-10, maxIterations: 2000)
             guard sol.converged else { continue }
             var x = sys.activities(gross: (0..<n).map { sol.x[2 * $0] + sol.x[2 * $0 + 1] }, techniques: m)
-            for q in targets.indices { x.append(h(u[q])) }
+            for q in targets.indices { x.append(h(u[q], pieces)) }
             // Duals.
             var y = [Double](repeating: 0, count: lp.rows)
             for i in 0..<n { y[i] = w * v[i] }
             y[n + row] = w
-            splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + base.limitedResources.count)
+            splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + base.limitedResources.count, pieces: pieces)
             return (x, y)
         }
         return nil

@@ -128,9 +128,11 @@ extension Harmony {
             return x
         }
 
-        /// The capacity rows that bind (kept as rows for the next program).
+        /// The capacity and sign rows that bind (kept as rows for the next program).
         var bindingCapacities: [ReducedRow] {
-            rows.indices.filter { mu[$0] > 0 }.map { rows[$0] }.filter { if case .capacity = $0 { return true } else { return false } }
+            rows.indices.filter { mu[$0] > 0 }.map { rows[$0] }.filter {
+                if case .resource = $0 { return false } else { return true }
+            }
         }
     }
 
@@ -183,6 +185,8 @@ extension Harmony {
         // are already there instead of fresh ones (a program's G is 228 MB at 10^5; the kernel
         // zeroing fresh pages for it was most of the 0.1 s its rows took).
         var spareG: [Double] = []
+        // Each column's bound where its product has no sign row (see `evaluate`).
+        var lazyTop: [Int: Double] = [:]
         func evaluate(_ primary: [Int32], _ primaryOut: [Double], alternatives: [Int], rows initialRows: [ReducedRow],
                       previous: ReducedEvaluation?, relaxed: Bool = false, seed: SeedPoint? = nil,
                       carriedOnly: Bool = false) -> ReducedEvaluation? {
@@ -192,7 +196,42 @@ extension Harmony {
             guard elapsed() < seconds else { return nil }
             let width = tcount + alternatives.count
             var column = pieceTarget, cost = pieceCost, upper = pieceLength
-            for (c, j) in alternatives.enumerated() { column.append(tcount + c); cost.append(0); upper.append(columnBound[j]) }
+            // Sign rows are not brought by the columns. A column (an alternative technique beside
+            // its product's carrier) must not make more of the product than the plan takes: the
+            // carrier would run backwards and give back its inputs, and hundreds of products
+            // upstream break their signs (405 rows broken at once at 10^5 products, 288 of them
+            // signs, from 25 columns). So a column whose product has no sign row is bounded by
+            // what the product's gross output was in the last program (it can take the product
+            // over, not more); a product whose output then falls below what its columns make
+            // breaks its sign, and that row is generated. A row per column cost a weight
+            // vector and a row of G each: a mix of 1 091 columns at realistic 10^5 with every
+            // need met took a program of 1 108 rows (14 s); with the bounds, 53 rows (0.5 s).
+            // The bounds only grow from program to program (`lazyTop`), so each program holds
+            // the last one's point and harmony does not fall. A column the last program held
+            // at its bound (it pays to make more) gets its product's sign row instead, as does
+            // every column of a program without a last one (a plan's seed).
+            var signed = Set(initialRows.compactMap { row -> Int? in if case .nonNegative(let l) = row { return l } else { return nil } })
+            var signRows: [ReducedRow] = []
+            for j in alternatives {
+                let l = Int(polish.carried[j])
+                guard !signed.contains(l) else { continue }
+                let atTop = lazyTop[j].map { top in top < columnBound[j] && (previous?.activity[j] ?? 0) >= top * (1 - 1e-9) } ?? false
+                if start == nil || atTop {
+                    signed.insert(l)
+                    signRows.append(.nonNegative(l))
+                }
+            }
+            for (c, j) in alternatives.enumerated() {
+                column.append(tcount + c); cost.append(0)
+                let l = Int(polish.carried[j])
+                var top = columnBound[j]
+                if !signed.contains(l), let start {
+                    let grown = max(lazyTop[j] ?? 0, max(0, start[l]) / polish.carriedOutput[j])
+                    lazyTop[j] = grown
+                    top = min(top, grown)
+                }
+                upper.append(top)
+            }
             // The last program's system, kept or patched where carriers changed (a round switches few).
             let sys = LeontiefSystem(e, primary: primary, output: primaryOut, near: previous?.system ?? firstSystem)
             if let p = previous?.system ?? firstSystem { sys.seedPerron(from: p) }
@@ -216,7 +255,7 @@ extension Harmony {
             // basis by the dual simplex (cheaper than a primal start with every row).
             let ordered = initialRows.filter { if case .capacity = $0 { return false } else { return true } }
                 + initialRows.filter { if case .capacity = $0 { return true } else { return false } }
-            for row in ordered where inSet.insert(row).inserted { rows.append(row) }
+            for row in ordered + signRows where inSet.insert(row).inserted { rows.append(row) }
             var weights: [[Double]] = []
             func selector(_ row: ReducedRow) -> [(Int, Double)] {
                 switch row {
@@ -560,6 +599,13 @@ extension Harmony {
                                              pieceValue: Array(s[0..<pieceTarget.count]))
                 }
                 broken.sort { $0.by > $1.by }
+                // A column's own product broken: its sign row first; the products upstream that
+                // went negative with it (its carrier ran backwards and gave back its inputs)
+                // follow from it.
+                let own = Set(alternatives.map { Int(polish.carried[$0]) })
+                if broken.contains(where: { if case .nonNegative(let l) = $0.row { return own.contains(l) } else { return false } }) {
+                    broken = broken.filter { if case .nonNegative(let l) = $0.row { return own.contains(l) } else { return true } }
+                }
                 let add = broken.prefix(256).map(\.row)
                 for r in add { inSet.insert(r); rows.append(r) }
                 guard addWeights(add) else { return nil }
@@ -632,15 +678,9 @@ extension Harmony {
             }
             return out.sorted()
         }
-        func rowsFor(_ active: [Int], keep: [ReducedRow], primary: [Int32]) -> [ReducedRow] {
-            var rows = keep.filter { if case .capacity(let l) = $0 { return cap[Int(primary[l])].isFinite } else { return true } }
-            // A column's product keeps its carrier non-negative: unbounded columns need it to stay
-            // bounded, and a column that makes more of its product than the plan takes would
-            // run the carrier backwards, giving back its inputs, so that hundreds of products
-            // upstream break their signs (405 rows broken at once at 10^5 products, 288 of them
-            // signs, from 25 columns).
-            for j in active { rows.append(.nonNegative(Int(polish.carried[j]))) }
-            return rows
+        func rowsFor(keep: [ReducedRow], primary: [Int32]) -> [ReducedRow] {
+            // (The columns' sign rows: `evaluate`.)
+            keep.filter { if case .capacity(let l) = $0 { return cap[Int(primary[l])].isFinite } else { return true } }
         }
         // Techniques that pay at an evaluation's values (profit per unit of what they carry),
         // the best one per product.
@@ -668,7 +708,7 @@ extension Harmony {
         if let warm, warm.primary.count == n, warm.pieceValue.count == pieceTarget.count {
             // (Its sign rows are among its rows already.)
             current = evaluate(warm.primary, warm.primaryOut, alternatives: warm.alternatives,
-                               rows: rowsFor([], keep: warm.rows, primary: warm.primary), previous: warm)
+                               rows: rowsFor(keep: warm.rows, primary: warm.primary), previous: warm)
             if let c = current {
                 primary = c.primary
                 primaryOut = c.primaryOut
@@ -699,7 +739,7 @@ extension Harmony {
                 let j = Int(b.primary[l])
                 if cap[j].isFinite, acts[j] >= cap[j] * (1 - 1e-9) { held.append(.capacity(l)); slack[.capacity(l)] = false }
             }
-            let rows = rowsFor(alternatives, keep: held, primary: b.primary)
+            let rows = rowsFor(keep: held, primary: b.primary)
             for j in alternatives {
                 let l = Int(polish.carried[j])
                 slack[.nonNegative(l)] = gross[l] > 1e-9 * max(scale, 1e-300)
@@ -756,8 +796,17 @@ extension Harmony {
         func unfinished() -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
             last.map { ($0.ev, $0.round, pivots, false) }
         }
+        // Rounds that do not raise harmony (a paying technique the program's own prices do not
+        // take in, a swap lost to rounding) would repeat the same steps: three in a row end them.
+        var stalled = 0
         for round in 1...maxRounds {
             guard var ev = current else { return unfinished() }
+            if let last, ev.value <= last.ev.value + 1e-12 * max(1, abs(last.ev.value)) {
+                stalled += 1
+                if stalled >= 3 { return unfinished() }
+            } else {
+                stalled = 0
+            }
             last = (ev, round)
             let (best, paying, rate) = payingTechniques(ev, primary: primary)
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
@@ -768,7 +817,7 @@ extension Harmony {
             var p2 = primary, o2 = primaryOut
             for l in paying { p2[l] = Int32(best[l]); o2[l] = polish.carriedOutput[best[l]] }
             let switchedColumns = columnsInUse(ev, primary: p2, extra: [])
-            if let next = evaluate(p2, o2, alternatives: switchedColumns, rows: rowsFor(switchedColumns, keep: keep, primary: p2), previous: ev),
+            if let next = evaluate(p2, o2, alternatives: switchedColumns, rows: rowsFor(keep: keep, primary: p2), previous: ev),
                next.value > ev.value + 1e-12 * max(1, abs(ev.value)) {
                 pivots += next.pivots
                 primary = p2; primaryOut = o2
@@ -790,7 +839,7 @@ extension Harmony {
             let entering = paying.count <= room ? paying
                 : Array(paying.sorted { gain($0) > gain($1) || (gain($0) == gain($1) && $0 < $1) }.prefix(room))
             let mixed = columnsInUse(ev, primary: primary, extra: entering.map { best[$0] })
-            guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(mixed, keep: keep, primary: primary), previous: ev),
+            guard let next = evaluate(primary, primaryOut, alternatives: mixed, rows: rowsFor(keep: keep, primary: primary), previous: ev),
                   next.value >= ev.value - 1e-9 * max(1, abs(ev.value)) else { return unfinished() }
             pivots += next.pivots
             ev = next
@@ -810,7 +859,7 @@ extension Harmony {
                 // The same LP in other coordinates: worth it only from the carried basis. Where
                 // that start is refused the mixed program stays (a seeded re-plan at realistic
                 // 10^5 solved such a swap's program cold: 7 400 pivots, 6 s).
-                let next = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(cols, keep: ev.bindingCapacities, primary: primary),
+                let next = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(keep: ev.bindingCapacities, primary: primary),
                                     previous: ev, carriedOnly: true)
                 pivots += next?.pivots ?? 0
                 // The swapped program is the same LP in other coordinates, but its optimum came
@@ -943,7 +992,7 @@ extension Harmony {
     /// that program when the targets and their pieces are the same.
     /// Without a kept program, `seedActivities` (a plan's, read from a file) give the first
     /// program its carriers, columns, rows and basis.
-    static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double],
+    static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double], pieces: Pieces = pieces,
                                system: LeontiefSystem? = nil, seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
                                note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
@@ -961,11 +1010,11 @@ extension Harmony {
                                                        seconds: seconds, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
                                                        system: system, note: note) else { return nil }
         let u = targets.map { ev.net[$0] / target[$0] }
-        let x = ev.activities(techniques: m) + u.map(h)
+        let x = ev.activities(techniques: m) + u.map { h($0, pieces) }
         var y = [Double](repeating: 0, count: lp.rows)
         let limitedCount = base.limitedResources.count
         for i in 0..<(n + limitedCount) { y[i] = max(0, ev.prices[i]) }
-        splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limitedCount)
+        splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limitedCount, pieces: pieces)
         return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots, finished: finished,
                               program: ev, warm: kept != nil)
     }
@@ -975,7 +1024,7 @@ extension Harmony {
     /// each piece's slope times its dual adds to the value of a unit of the target). What is left
     /// over stays on the balance row, which must then be tight (the target at its guaranteed
     /// share); a value below the active slopes shows as a dual residual in the caller's check.
-    static func splitDuals(_ y: inout [Double], targets: [Int], target: [Double], u: [Double], pieceRow0: Int) {
+    static func splitDuals(_ y: inout [Double], targets: [Int], target: [Double], u: [Double], pieceRow0: Int, pieces: Pieces = pieces) {
         for (q, i) in targets.enumerated() {
             let tau = y[i] * target[i]
             let values = pieces.map { $0.a * u[q] + $0.b }

@@ -48,6 +48,9 @@ public struct Plan: Sendable {
     /// A harmony plan's last program by the structure path, kept so that a re-plan of the same
     /// techniques starts its rounds from it (`Harmony.WarmState`). In-process only.
     var harmonyState: Harmony.WarmState? = nil
+    /// How a harmony plan decided whether every target can be met, for the next re-plan's
+    /// decision (`Harmony.TargetsCheck`). In-process only.
+    var targetsCheck: Harmony.TargetsCheck? = nil
 
     /// A plan holding only what a warm start needs (activities, λ and valuations).
     public static func warmStart(activities: [Double], fulfilment: Double, productValuation: [Double], resourceValuation: [Double],
@@ -92,6 +95,10 @@ public struct HarmonySummary: Sendable {
     public var missed: Int
     /// Fulfilment ratio net/target per product with a target (NaN for others).
     public var ratios: [Double]
+    /// With targets first (`PlannerOptions.harmonyTargetsFirst`), why every target could be met
+    /// (every need was then guaranteed and harmony maximised over the surplus); nil when the
+    /// harmony function alone decided.
+    public var targetsFirst: String? = nil
 }
 
 /// What a Leontief-structured solve leaves for the next one: the square system, a fingerprint of

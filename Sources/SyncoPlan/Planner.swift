@@ -45,6 +45,11 @@ public struct PlannerOptions: Sendable {
     /// (else the plan comes back `stopped` with their best point; a plan over time then
     /// solves its own time-expanded program, on which the solver converges more evenly).
     public var solverFallback = true
+    /// Harmony mode: when every target can be met (fulfilment λ ≥ 1), meet them all and
+    /// maximise harmony over the surplus; when not, the harmony function alone decides
+    /// (`Harmony`, HarmonyTargets.swift). False: the harmony function decides always, and may
+    /// miss a target that is dear to meet even when all could be met.
+    public var harmonyTargetsFirst = true
     public init() {}
 }
 

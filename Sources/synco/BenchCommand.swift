@@ -77,6 +77,7 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Uniform shape: labour limit as a share of what the full needs take.") var labourShare: Double = 0.9
         @OptionGroup var variant: BenchVariant
         @Option(help: "Mode.") var mode: PlannerOptions.Mode = .fulfilment
+        @Flag(inversion: .prefixedNo, help: "Harmony mode: targets first where every target can be met (as synco solve).") var targetsFirst = true
         @Option(help: "Tolerance.") var tolerance: Double = 1e-6
         @Option(help: "Time limit for our solve, seconds.") var timeLimit: Double = 600
         @Option(help: "HiGHS methods (comma-separated; empty to skip).") var highs: String = "pdlp,hipdlp"
@@ -88,11 +89,12 @@ struct BenchCommand: ParsableCommand {
             var o = PlannerOptions()
             if progress { o.note = { Log.progress($0) } }
             o.mode = mode
+            o.harmonyTargetsFirst = targetsFirst
             o.solver.tolerance = tolerance
             o.solver.timeLimit = timeLimit
             let plan = Planner.solve(e, options: o)
             var out = "\(e.name) [\(mode.rawValue)]: \(plan.status.rawValue), λ = \(fmt(plan.fulfilment)), \(plan.iterations) iterations, \(fmt(plan.seconds)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
-            if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed\n" }
+            if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed" + (h.targetsFirst.map { " (targets first: \($0))" } ?? "") + "\n" }
             out += "  \(plan.message); worst single row off by \(fmt(plan.certificate.maxRowViolation)) of itself\n"
             if !highs.isEmpty && mode == .fulfilment {
                 let path = "/tmp/synco-bench-\(getpid()).mps"
@@ -125,6 +127,7 @@ struct BenchCommand: ParsableCommand {
         @OptionGroup var variant: BenchVariant
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
         @Option(help: "Objective: fulfilment or harmony (as synco solve).") var mode: PlannerOptions.Mode = .fulfilment
+        @Flag(inversion: .prefixedNo, help: "Harmony mode: targets first where every target can be met (as synco solve).") var targetsFirst = true
         @Flag(help: "Also re-plan from the first plan written as JSON and read back (as synco solve --warm-start PLAN, or the server after a restart: the basis is not in the file).")
         var fromFile = false
 
@@ -137,6 +140,7 @@ struct BenchCommand: ParsableCommand {
             let e = try benchEconomy(file: economy, products: products, seed: seed, shape: shape, variant: variant)
             var o = PlannerOptions()
             o.mode = mode
+            o.harmonyTargetsFirst = targetsFirst
             if progress { o.note = { Log.progress($0) } }
             let first = Planner.solve(e, options: o)
             var rng = SeededGenerator(seed: seed ^ 99)

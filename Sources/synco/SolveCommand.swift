@@ -26,6 +26,8 @@ struct SolveCommand: ParsableCommand {
     var noTimeExpansion = false
     @Option(help: .hidden) var restartArtificial: Double?
     @Flag(help: .hidden) var noBasisPolish = false
+    @Flag(inversion: .prefixedNo, help: "Harmony mode: when every target can be met (fulfilment λ ≥ 1), meet them all and maximise harmony over the surplus. --no-targets-first lets the harmony function weigh shortfalls against surpluses always (it may then miss a target that is dear to meet).")
+    var targetsFirst = true
     @Option(help: "Also write the LP being solved (free MPS, maximise λ) to this file; works for v1 and v2 economies.") var exportMps: String?
 
     func validate() throws {
@@ -69,6 +71,7 @@ extension SolveCommand {
         if let r = reflection { options.solver.reflection = r }
         if let r = restartArtificial { options.solver.restartArtificial = r }
         options.leontiefStart = !noLeontiefStart
+        options.harmonyTargetsFirst = targetsFirst
         options.basisPolish = !noBasisPolish
         options.timeExpansion = !noTimeExpansion
         if !quiet {

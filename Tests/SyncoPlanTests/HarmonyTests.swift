@@ -1,7 +1,7 @@
 import Testing
 import SyncoData
 import SyncoModel
-import SyncoPlan
+@testable import SyncoPlan
 
 @Suite struct HarmonyMode {
     func options() -> PlannerOptions { var o = PlannerOptions(); o.mode = .harmony; return o }
@@ -44,6 +44,67 @@ import SyncoPlan
         let pdhg = Planner.solve(e, options: o)
         #expect(pdhg.status == .optimal && pdhg.iterations > 0)
         #expect(abs(pdhg.harmony!.harmony + 0.25) < 1e-5)
+    }
+
+    /// Targets first, by hand: a takes 150 h a unit, b 1 h, targets 1 each. The harmony function
+    /// alone, with 200 h: per hour, a's first half is worth 4/150, b's surplus 1/100, a's second
+    /// half 1/150; so a gets 75 h (u = 0.5), b its 1 h and the other 124 (u = 125): harmony
+    /// −0.5 + 1.24 = 0.74, a missed. Every target can be met (151 h), so with targets first a
+    /// gets 150 h and b the other 50: harmony 0.49, none missed. With 100 h not every target can
+    /// be met (the plan's own valuations bound λ by 100/151) and the harmony function decides:
+    /// b to 1 (1 h), a to 0.5 (75 h), b's surplus the other 24 h, harmony −0.26.
+    @Test func targetsFirstByHand() {
+        func economy(_ hours: Double) -> Economy {
+            var t = TechniqueTable()
+            t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 150)]))
+            t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 1)]))
+            return Economy(name: "dear", products: [Product(id: "a"), Product(id: "b")],
+                           resources: [Resource(id: "labour", kind: .labour, limit: hours)], techniques: t,
+                           needs: [Need(product: 0, amount: 1), Need(product: 1, amount: 1)])
+        }
+        var plain = options()
+        plain.harmonyTargetsFirst = false
+        let alone = Planner.solve(economy(200), options: plain)
+        #expect(alone.status == .optimal, "\(alone.message)")
+        #expect(abs(alone.harmony!.harmony - 0.74) < 1e-9 && alone.harmony!.missed == 1 && alone.harmony!.targetsFirst == nil)
+        for leontief in [true, false] {
+            var o = options()
+            o.leontiefStart = leontief
+            let first = Planner.solve(economy(200), options: o)
+            #expect(first.status == .optimal, "\(first.message)")
+            #expect(abs(first.harmony!.harmony - 0.49) < (leontief ? 1e-9 : 1e-5), "\(first.message)")
+            #expect(first.harmony!.missed == 0 && first.harmony!.targetsFirst != nil)
+            // (PDHG to 1e-6 relative: b's surplus is worth 0.01 a unit, so its activity is looser.)
+            #expect(abs(first.activities[0] - 1) < 1e-5 && abs(first.activities[1] - 50) < (leontief ? 1e-9 : 1e-3), "\(first.activities)")
+            let short = Planner.solve(economy(100), options: o)
+            #expect(short.status == .optimal, "\(short.message)")
+            #expect(abs(short.harmony!.harmony + 0.26) < (leontief ? 1e-9 : 1e-5) && short.harmony!.missed == 1)
+            #expect(short.harmony!.targetsFirst == nil)
+        }
+    }
+
+    /// The certificates of "every target can be met" (HarmonyTargets.swift), by hand. Two
+    /// products from labour (2 h and 3 h a unit), b's technique capped at 4 units; needs a 5
+    /// guaranteed, b 6; 40 h. Valuations p = (2, 3), w = 1: no technique profits, so
+    /// λ ≤ (40 − 2·5)/(3·6) = 5/3. p = (2, 4): b's technique profits 1 a unit at its capacity
+    /// of 4, so λ ≤ (40 + 4 − 10)/24 = 34/24. Without b's capacity that technique could run
+    /// without end: no bound. Activities (5, 4) use 22 h but make only 4 of b's 6.
+    @Test func boundsOnWhetherEveryTargetCanBeMet() {
+        func economy(capacity: Double?) -> Economy {
+            var t = TechniqueTable()
+            t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 2)]))
+            t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 3)], capacity: capacity))
+            return Economy(name: "bounds", products: [Product(id: "a"), Product(id: "b")],
+                           resources: [Resource(id: "labour", kind: .labour, limit: 40)], techniques: t,
+                           needs: [Need(product: 0, amount: 5, guaranteed: true), Need(product: 1, amount: 6)])
+        }
+        let capped = FulfilmentNeeds(economy(capacity: 4))
+        #expect(abs(Harmony.fulfilmentBound(capped, p: [2, 3], w: [1]) - 5.0 / 3) < 1e-12)
+        #expect(abs(Harmony.fulfilmentBound(capped, p: [2, 4], w: [1]) - 34.0 / 24) < 1e-12)
+        #expect(Harmony.fulfilmentBound(FulfilmentNeeds(economy(capacity: nil)), p: [2, 4], w: [1]) == .infinity)
+        #expect(!Harmony.meetsEveryNeed(capped, [5, 4]))
+        #expect(Harmony.meetsEveryNeed(FulfilmentNeeds(economy(capacity: nil)), [5, 6]))
+        #expect(!Harmony.meetsEveryNeed(FulfilmentNeeds(economy(capacity: nil)), [5, 20]))
     }
 
     /// A need met by a technique with no inputs, no limited resource and no capacity (customs

@@ -1,0 +1,178 @@
+import SyncoModel
+import SyncoSparse
+import Dispatch
+
+/// Harmony's targets first. The harmony function weighs a shortfall against a surplus (slope 1
+/// below the target, 0.01 above it), so its optimum misses a target whose unit costs over a
+/// hundred times more of the binding limits, relative to its size, than the surplus it displaces,
+/// even when every target could be met (realistic 10^5 with room to spare, fulfilment λ = 1.38:
+/// 10 of 39 843 targets missed). With targets first (the default, `PlannerOptions.harmonyTargetsFirst`)
+/// the plan is lexicographic: when every target can be met, every one is, and harmony is the best
+/// among such plans; when they cannot all be met, the harmony function alone decides.
+///
+/// The lexicographic plan is the harmony LP's with the slopes below the targets multiplied by a
+/// weight W (`Harmony.pieces(shortfallWeight:)`): an optimum of that LP that misses no target is
+/// the lexicographic optimum (it meets every target, and any plan that meets every target has the
+/// same weighted harmony below the targets, so it has the best harmony above them). W = 100
+/// first, from the harmony function's own optimal program (its carriers, rows and basis: the
+/// same targets and pieces, other slopes), then × 100 while targets are still missed, up to 10^6.
+///
+/// Whether every target can be met is the question λ ≥ 1 of the fulfilment plan (net ≥ g + λ·o),
+/// asked only when the harmony function's plan misses a target. It is answered by the cheapest
+/// certificate at hand:
+/// 1. a plan that meets every target within the limits and capacities (the warm plan, or the plan
+///    the last check found): yes;
+/// 2. valuations p ≥ 0 of the products and w ≥ 0 of the limited resources (the last check's, the
+///    warm plan's, the harmony plan's own) by weak duality: any plan with net ≥ g + λ·o has
+///    λ·p·o + p·g ≤ p·net ≤ w·limits + Σ_j cap_j·max(0, p·K_j − w·R_j), so when that bound on λ
+///    is below 1: no;
+/// 3. the Leontief plan of the targets within every limit and capacity: yes;
+/// 4. the fulfilment plan itself (certified): λ ≥ 1 or not. Its activities and valuations are
+///    kept with the harmony plan (`TargetsCheck`, in-process) for the next re-plan's steps 1 and 2.
+extension Harmony {
+    /// What answered the question, kept with a harmony plan (in-process) for the next re-plan.
+    struct TargetsCheck: Sendable {
+        /// A plan that met every target (step 1 tries it again), or the fulfilment plan's.
+        var activities: [Double]? = nil
+        /// Valuations that bounded λ (products, then every resource in the economy's order).
+        var productValuation: [Double]? = nil
+        var resourceValuation: [Double]? = nil
+    }
+
+    static func solve(_ e: Economy, options: PlannerOptions, warmStart: Plan?) -> Plan {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
+        let needs = FulfilmentNeeds(e)
+        guard options.harmonyTargetsFirst, needs.other.contains(where: { $0 > 0 }) else {
+            return solve(e, options: options, warmStart: warmStart, system: nil)
+        }
+        let m = e.techniqueCount
+        let kept = warmStart?.targetsCheck
+        var check = kept ?? TargetsCheck()
+        // Why every target can be met (nil: not known yet), or that they cannot.
+        var reachable: String? = nil, unreachable = false
+        func bounded(_ p: [Double]?, _ w: [Double]?) -> Bool {
+            guard let p, let w, p.count == e.productCount, w.count == e.resourceCount,
+                  fulfilmentBound(needs, p: p, w: w) < 1 - 1e-6 else { return false }
+            check = TargetsCheck(productValuation: p, resourceValuation: w)
+            return true
+        }
+        if let x = kept?.activities, x.count == m, meetsEveryNeed(needs, x) {
+            reachable = "the plan of the last check meets them"
+        } else if let x = warmStart?.activities, x.count == m, meetsEveryNeed(needs, x) {
+            reachable = "the warm plan meets them"
+            check = TargetsCheck(activities: x)
+        } else if bounded(kept?.productValuation, kept?.resourceValuation) || bounded(warmStart?.productValuation, warmStart?.resourceValuation) {
+            unreachable = true
+        }
+        var system: LeontiefSystem? = nil
+        if reachable == nil && !unreachable && options.leontiefStart {
+            let sys = LeontiefSystem(e)
+            system = sys
+            if let x = Planner.leontiefFeasible(needs, demand: zip(needs.guaranteed, needs.other).map { $0 + $1 }, system: sys) {
+                reachable = "their Leontief plan is within every limit and capacity"
+                check = TargetsCheck(activities: x)
+            }
+        }
+        // The harmony function's own plan.
+        var plan = solve(e, options: options, warmStart: warmStart, system: system)
+        plan.targetsCheck = check
+        guard plan.status == .optimal, let missed = plan.harmony?.missed else { return plan }
+        if missed == 0 {
+            plan.harmony?.targetsFirst = "the harmony function's plan meets every target"
+            return plan
+        }
+        if reachable == nil && !unreachable {
+            if bounded(plan.productValuation, plan.resourceValuation) {
+                unreachable = true
+            } else {
+                options.note?("harmony: \(missed) targets missed; can every target be met? solving the fulfilment plan")
+                var fo = options
+                fo.mode = .fulfilment
+                fo.note = nil
+                fo.solver.progress = nil
+                fo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
+                let f = Planner.solve(e, options: fo)
+                if f.status == .optimal {
+                    check = TargetsCheck(activities: f.activities, productValuation: f.productValuation, resourceValuation: f.resourceValuation)
+                    if f.fulfilment >= 1 { reachable = "fulfilment λ = \(f.fulfilment)" } else { unreachable = true }
+                }
+            }
+        }
+        plan.targetsCheck = check
+        guard let reachable else {
+            if unreachable { options.note?("harmony: not every target can be met; the harmony function's plan stands") }
+            return plan
+        }
+        // Targets first: the shortfall slopes weighted, from the harmony function's program.
+        var weight = 100.0
+        var best: Plan? = nil
+        while weight <= 1e6 {
+            options.note?("harmony, targets first: every target can be met (\(reachable)); \(best?.harmony?.missed ?? missed) missed, shortfall slopes × \(Int(weight))")
+            var wo = options
+            wo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
+            let next = solve(e, options: wo, warmStart: best ?? plan, shortfallWeight: weight, system: system)
+            guard next.status == .optimal, next.harmony != nil else { break }
+            best = next
+            if next.harmony!.missed == 0 { break }
+            weight *= 100
+        }
+        guard var lexicographic = best else {
+            plan.message += "; every target can be met (\(reachable)), but the program with the shortfalls weighted did not certify: the harmony function's plan"
+            plan.seconds = elapsed()
+            return plan
+        }
+        lexicographic.harmony?.targetsFirst = reachable
+        lexicographic.message += "; targets first: every target can be met (\(reachable)), and harmony is the best among such plans"
+            + " (the harmony function's own optimum, \(plan.harmony!.harmony), missed \(missed); shortfall slopes × \(Int(weight)))"
+        lexicographic.iterations += plan.iterations
+        lexicographic.seconds = elapsed()
+        lexicographic.targetsCheck = check
+        return lexicographic
+    }
+
+    /// Whether activities x meet every need in full (net ≥ g + o, every other net output ≥ 0)
+    /// within every capacity and limit.
+    static func meetsEveryNeed(_ needs: FulfilmentNeeds, _ x: [Double]) -> Bool {
+        let e = needs.economy
+        let cap = e.techniques.capacity
+        for j in x.indices where !(x[j] >= 0 && x[j] <= cap[j] * (1 + 1e-12)) { return false }
+        let (net, use) = Planner.flows(e, x)
+        for (k, r) in e.resources.enumerated() { if let l = r.limit, use[k] > l * (1 + 1e-12) { return false } }
+        for i in net.indices {
+            let t = needs.guaranteed[i] + needs.other[i]
+            if !(net[i] >= t - 1e-9 * t) { return false }
+        }
+        return true
+    }
+
+    /// An upper bound on the fulfilment λ from valuations p ≥ 0 of the products and w ≥ 0 of the
+    /// resources (weak duality; only the limited resources' w count): for every plan with
+    /// net ≥ g + λ·o, λ ≤ (w·limits + Σ_j cap_j·max(0, p·K_j − w·R_j) − p·g) / p·o. ∞ when a
+    /// technique without capacity profits at these valuations or p·o is not positive.
+    static func fulfilmentBound(_ needs: FulfilmentNeeds, p: [Double], w: [Double]) -> Double {
+        let e = needs.economy, t = e.techniques
+        var wl = [Double](repeating: 0, count: e.resourceCount)
+        var room = 0.0
+        for r in needs.limitedResources {
+            wl[r] = max(0, w[r])
+            room += wl[r] * e.resources[r].limit!
+        }
+        for j in 0..<t.count {
+            var profit = 0.0, scale = 0.0
+            for q in t.outputs.range(j) { let v = t.outputs.amount[q] * max(0, p[Int(t.outputs.index[q])]); profit += v; scale += abs(v) }
+            for q in t.inputs.range(j) { let v = t.inputs.amount[q] * max(0, p[Int(t.inputs.index[q])]); profit -= v; scale += abs(v) }
+            for q in t.resources.range(j) { let v = t.resources.amount[q] * wl[Int(t.resources.index[q])]; profit -= v; scale += abs(v) }
+            guard profit > 0 else { continue }
+            let cap = t.capacity[j]
+            if cap.isFinite { room += profit * cap } else if profit > 1e-12 * scale { return .infinity }
+        }
+        var pg = 0.0, po = 0.0
+        for i in p.indices {
+            pg += max(0, p[i]) * needs.guaranteed[i]
+            po += max(0, p[i]) * needs.other[i]
+        }
+        guard po > 0, room.isFinite else { return .infinity }
+        return (room - pg) / po
+    }
+}
