@@ -74,6 +74,36 @@ extension Harmony {
                 check = TargetsCheck(activities: x)
             }
         }
+        // Targets first: the shortfall slopes weighted, from a program (`start`'s kept one); nil
+        // when no weighted program certifies.
+        func lexicographic(_ reachable: String, from start: Plan, plain: Plan?) -> Plan? {
+            var weight = 100.0
+            var best: Plan? = nil
+            while weight <= 1e6 {
+                options.note?("harmony, targets first: every target can be met (\(reachable)); shortfall slopes × \(Int(weight))")
+                var wo = options
+                wo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
+                let next = solve(e, options: wo, warmStart: best ?? start, shortfallWeight: weight, system: system)
+                guard next.status == .optimal, next.harmony != nil else { break }
+                best = next
+                if next.harmony!.missed == 0 { break }
+                weight *= 100
+            }
+            guard var plan = best else { return nil }
+            plan.harmony?.targetsFirst = reachable
+            plan.message += "; targets first: every target can be met (\(reachable)), and harmony is the best among such plans"
+                + (plain.map { " (the harmony function's own optimum \($0.harmony!.harmony) missed \($0.harmony!.missed))" } ?? "")
+                + "; shortfall slopes × \(Int(weight))"
+            plan.iterations += plain?.iterations ?? 0
+            plan.seconds = elapsed()
+            plan.targetsCheck = check
+            return plan
+        }
+        // A re-plan whose targets can all be met, from a kept program: the weighted program at
+        // once (the harmony function's plan would be solved only to be set aside).
+        if let reachable, let warmStart, warmStart.harmonyState != nil, let plan = lexicographic(reachable, from: warmStart, plain: nil) {
+            return plan
+        }
         // The harmony function's own plan.
         var plan = solve(e, options: options, warmStart: warmStart, system: system)
         plan.targetsCheck = check
@@ -104,31 +134,10 @@ extension Harmony {
             if unreachable { options.note?("harmony: not every target can be met; the harmony function's plan stands") }
             return plan
         }
-        // Targets first: the shortfall slopes weighted, from the harmony function's program.
-        var weight = 100.0
-        var best: Plan? = nil
-        while weight <= 1e6 {
-            options.note?("harmony, targets first: every target can be met (\(reachable)); \(best?.harmony?.missed ?? missed) missed, shortfall slopes × \(Int(weight))")
-            var wo = options
-            wo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
-            let next = solve(e, options: wo, warmStart: best ?? plan, shortfallWeight: weight, system: system)
-            guard next.status == .optimal, next.harmony != nil else { break }
-            best = next
-            if next.harmony!.missed == 0 { break }
-            weight *= 100
-        }
-        guard var lexicographic = best else {
-            plan.message += "; every target can be met (\(reachable)), but the program with the shortfalls weighted did not certify: the harmony function's plan"
-            plan.seconds = elapsed()
-            return plan
-        }
-        lexicographic.harmony?.targetsFirst = reachable
-        lexicographic.message += "; targets first: every target can be met (\(reachable)), and harmony is the best among such plans"
-            + " (the harmony function's own optimum, \(plan.harmony!.harmony), missed \(missed); shortfall slopes × \(Int(weight)))"
-        lexicographic.iterations += plan.iterations
-        lexicographic.seconds = elapsed()
-        lexicographic.targetsCheck = check
-        return lexicographic
+        if let best = lexicographic(reachable, from: plan, plain: plan) { return best }
+        plan.message += "; every target can be met (\(reachable)), but no program with the shortfalls weighted certified: the harmony function's plan"
+        plan.seconds = elapsed()
+        return plan
     }
 
     /// Whether activities x meet every need in full (net ≥ g + o, every other net output ≥ 0)

@@ -168,6 +168,39 @@ import SyncoModel
         #expect(abs(ht - hwt) <= 1e-7 * max(1, abs(ht)), "harmony cold \(ht), warm \(hwt)")
     }
 
+    /// Targets first on a generated economy with room (limits × 1.5, capacities × 2.5, as
+    /// `scripts/tighten_limits.py` makes the realistic 10^5 case): the harmony function alone
+    /// misses targets there, targets first misses none and has less harmony (it is the best
+    /// among fewer plans); a re-plan after 5 % of the needs rose by 10 % goes to the weighted
+    /// program from the kept one and agrees with a cold solve.
+    @Test func targetsFirstReplansFromTheKeptProgram() throws {
+        let g = SyntheticEconomy(products: 3000, seed: 3).generate()
+        let t = g.techniques
+        let e = Economy(name: g.name, products: g.products,
+                        resources: g.resources.map { r in var r = r; r.limit = r.limit.map { 1.5 * $0 }; return r },
+                        techniques: TechniqueTable(ids: t.ids, capacity: t.capacity.map { $0 * 2.5 }, outputs: t.outputs,
+                                                   inputs: t.inputs, resources: t.resources),
+                        needs: g.needs)
+        var alone = harmonyOptions()
+        alone.harmonyTargetsFirst = false
+        let plain = Planner.solve(e, options: alone)
+        let first = Planner.solve(e, options: harmonyOptions())
+        #expect(plain.status == .optimal && first.status == .optimal, "\(plain.message) / \(first.message)")
+        let hp = try #require(plain.harmony), hf = try #require(first.harmony)
+        #expect(hp.missed > 0 && hp.targetsFirst == nil, "\(plain.message)")
+        #expect(hf.missed == 0 && hf.targetsFirst != nil, "\(first.message)")
+        #expect(hf.harmony < hp.harmony)
+        #expect(first.certificate.passes(1e-6))
+        let next = changed(e, share: 0.05, factor: 1.1, seed: 5)
+        let cold = Planner.solve(next, options: harmonyOptions())
+        let warm = Planner.solve(next, options: harmonyOptions(), warmStart: first)
+        #expect(cold.status == .optimal && warm.status == .optimal, "\(cold.message) / \(warm.message)")
+        #expect(warm.message.contains("from the warm plan's program") && warm.message.contains("targets first"), "\(warm.message)")
+        let hc = try #require(cold.harmony), hw = try #require(warm.harmony)
+        #expect(hc.missed == 0 && hw.missed == 0)
+        #expect(abs(hc.harmony - hw.harmony) <= 1e-7 * max(1, abs(hc.harmony)), "harmony cold \(hc.harmony), warm \(hw.harmony)")
+    }
+
     /// A harmony plan read from a file keeps no program: its activities give the first program
     /// its carriers, columns and rows, and its point (with its valuations, which tell the
     /// pieces on their slope) the program's basis. The same harmony as a cold solve.
