@@ -825,9 +825,9 @@ extension Harmony {
                 continue
             }
             // Harmony did not rise: the paying techniques enter as columns beside their carriers,
-            // and the simplex decides how much of each. Each column brings its product's sign
-            // row, and every row a weight vector over the products and a row of the dense
-            // program: the most paying ones enter, as many as keep the rows within about 2 GiB
+            // and the simplex decides how much of each. A column may bring its product's sign
+            // row (`evaluate`), and every row a weight vector over the products and a row of the
+            // dense program: the most paying ones enter, as many as keep the rows within about 2 GiB
             // (at 10^5 products with alternatives for 60 % of them, 53 447 products had one, and
             // their rows asked for 43 GB); the others can enter in a later round.
             // (`mixLimit`, when given, caps the columns a step takes in as well.)

@@ -74,26 +74,54 @@ extension Harmony {
                 check = TargetsCheck(activities: x)
             }
         }
-        // Targets first: the shortfall slopes weighted, from a program (`start`'s kept one); nil
-        // when no weighted program certifies.
-        func lexicographic(_ reachable: String, from start: Plan, plain: Plan?) -> Plan? {
+        // Whether every target can be met, by the fulfilment plan (certified); nil where not.
+        func fulfilmentDecides() -> String? {
+            options.note?("harmony: can every target be met? solving the fulfilment plan")
+            var fo = options
+            fo.mode = .fulfilment
+            fo.note = nil
+            fo.solver.progress = nil
+            fo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
+            let f = Planner.solve(e, options: fo)
+            guard f.status == .optimal else { return nil }
+            check = TargetsCheck(activities: f.activities, productValuation: f.productValuation, resourceValuation: f.resourceValuation)
+            if f.fulfilment >= 1 { return "fulfilment λ = \(f.fulfilment)" }
+            unreachable = true
+            return nil
+        }
+        // Targets first: the shortfall slopes weighted, from a program (`start`'s kept one). With
+        // the question open (`known` nil) the weighted plan may answer it: missing no target, it
+        // is its own certificate; else the fulfilment plan decides. Nil when no weighted program
+        // certifies or not every target can be met.
+        func lexicographic(_ known: String?, from start: Plan, plain: Plan?) -> Plan? {
+            var reason = known
             var weight = 100.0
             var best: Plan? = nil
             while weight <= 1e6 {
-                options.note?("harmony, targets first: every target can be met (\(reachable)); shortfall slopes × \(Int(weight))")
+                options.note?("harmony, targets first\(reason.map { ": every target can be met (\($0))" } ?? ""); shortfall slopes × \(Int(weight))")
                 var wo = options
                 wo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
                 let next = solve(e, options: wo, warmStart: best ?? start, shortfallWeight: weight, system: system)
-                guard next.status == .optimal, next.harmony != nil else { break }
+                guard next.status == .optimal, let h = next.harmony else { break }
+                if h.missed == 0 {
+                    reason = reason ?? "this plan meets them"
+                    best = next
+                    break
+                }
+                if reason == nil {
+                    guard let r = fulfilmentDecides() else { return nil }
+                    reason = r
+                }
                 best = next
-                if next.harmony!.missed == 0 { break }
                 weight *= 100
             }
-            guard var plan = best else { return nil }
-            plan.harmony?.targetsFirst = reachable
-            plan.message += "; targets first: every target can be met (\(reachable)), and harmony is the best among such plans"
+            guard var plan = best, let reason else { return nil }
+            plan.harmony?.targetsFirst = reason
+            let missed = plan.harmony!.missed
+            plan.message += "; targets first: every target can be met (\(reason))"
+                + (missed == 0 ? ", and harmony is the best among such plans" : ", but \(missed) stay below their need by more than 1e-6 with the shortfall slopes × 10^6")
                 + (plain.map { " (the harmony function's own optimum \($0.harmony!.harmony) missed \($0.harmony!.missed))" } ?? "")
-                + "; shortfall slopes × \(Int(weight))"
+                + "; shortfall slopes × \(Int(min(weight, 1e6)))"
             plan.iterations += plain?.iterations ?? 0
             plan.seconds = elapsed()
             plan.targetsCheck = check
@@ -112,30 +140,14 @@ extension Harmony {
             plan.harmony?.targetsFirst = "the harmony function's plan meets every target"
             return plan
         }
-        if reachable == nil && !unreachable {
-            if bounded(plan.productValuation, plan.resourceValuation) {
-                unreachable = true
-            } else {
-                options.note?("harmony: \(missed) targets missed; can every target be met? solving the fulfilment plan")
-                var fo = options
-                fo.mode = .fulfilment
-                fo.note = nil
-                fo.solver.progress = nil
-                fo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
-                let f = Planner.solve(e, options: fo)
-                if f.status == .optimal {
-                    check = TargetsCheck(activities: f.activities, productValuation: f.productValuation, resourceValuation: f.resourceValuation)
-                    if f.fulfilment >= 1 { reachable = "fulfilment λ = \(f.fulfilment)" } else { unreachable = true }
-                }
-            }
-        }
+        if reachable == nil && !unreachable && bounded(plan.productValuation, plan.resourceValuation) { unreachable = true }
+        if !unreachable, let best = lexicographic(reachable, from: plan, plain: plan) { return best }
         plan.targetsCheck = check
-        guard let reachable else {
-            if unreachable { options.note?("harmony: not every target can be met; the harmony function's plan stands") }
-            return plan
+        if unreachable {
+            options.note?("harmony: not every target can be met; the harmony function's plan stands")
+        } else if let reachable {
+            plan.message += "; every target can be met (\(reachable)), but no program with the shortfalls weighted certified: the harmony function's plan"
         }
-        if let best = lexicographic(reachable, from: plan, plain: plan) { return best }
-        plan.message += "; every target can be met (\(reachable)), but no program with the shortfalls weighted certified: the harmony function's plan"
         plan.seconds = elapsed()
         return plan
     }
