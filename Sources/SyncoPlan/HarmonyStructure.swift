@@ -129,7 +129,7 @@ extension Harmony {
         }
 
         /// The capacity and sign rows that bind (kept as rows for the next program).
-        var bindingCapacities: [ReducedRow] {
+        var keptRows: [ReducedRow] {
             rows.indices.filter { mu[$0] > 0 }.map { rows[$0] }.filter {
                 if case .resource = $0 { return false } else { return true }
             }
@@ -810,7 +810,7 @@ extension Harmony {
             last = (ev, round)
             let (best, paying, rate) = payingTechniques(ev, primary: primary)
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
-            let keep = ev.bindingCapacities
+            let keep = ev.keptRows
             if paying.isEmpty { return (ev, round, pivots, true) }
             guard elapsed() < seconds else { return unfinished() }
             // First the policy step: each such product carried by its best technique outright.
@@ -859,7 +859,7 @@ extension Harmony {
                 // The same LP in other coordinates: worth it only from the carried basis. Where
                 // that start is refused the mixed program stays (a seeded re-plan at realistic
                 // 10^5 solved such a swap's program cold: 7 400 pivots, 6 s).
-                let next = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(keep: ev.bindingCapacities, primary: primary),
+                let next = evaluate(primary, primaryOut, alternatives: cols, rows: rowsFor(keep: ev.keptRows, primary: primary),
                                     previous: ev, carriedOnly: true)
                 pivots += next?.pivots ?? 0
                 // The swapped program is the same LP in other coordinates, but its optimum came

@@ -17,9 +17,9 @@ import Dispatch
 /// first, from the harmony function's own optimal program (its carriers, rows and basis: the
 /// same targets and pieces, other slopes), then × 100 while targets are still missed, up to 10^6.
 ///
-/// Whether every target can be met is the question λ ≥ 1 of the fulfilment plan (net ≥ g + λ·o),
-/// asked only when the harmony function's plan misses a target. It is answered by the cheapest
-/// certificate at hand:
+/// Whether every target can be met is the question λ ≥ 1 of the fulfilment plan (net ≥ g + λ·o).
+/// The cheapest certificate at hand answers it; the first three before any solve, the others only
+/// when the harmony function's plan misses a target:
 /// 1. a plan that meets every target within the limits and capacities (the warm plan, or the plan
 ///    the last check found): yes;
 /// 2. valuations p ≥ 0 of the products and w ≥ 0 of the limited resources (the last check's, the
@@ -27,8 +27,10 @@ import Dispatch
 ///    λ·p·o + p·g ≤ p·net ≤ w·limits + Σ_j cap_j·max(0, p·K_j − w·R_j), so when that bound on λ
 ///    is below 1: no;
 /// 3. the Leontief plan of the targets within every limit and capacity: yes;
-/// 4. the fulfilment plan itself (certified): λ ≥ 1 or not. Its activities and valuations are
-///    kept with the harmony plan (`TargetsCheck`, in-process) for the next re-plan's steps 1 and 2.
+/// 4. the weighted plan itself, when it misses no target: yes;
+/// 5. the fulfilment plan (certified): λ ≥ 1 or not.
+/// What answered (a plan's activities, valuations) is kept with the harmony plan (`TargetsCheck`,
+/// in-process) for the next re-plan's steps 1 and 2.
 extension Harmony {
     /// What answered the question, kept with a harmony plan (in-process) for the next re-plan.
     struct TargetsCheck: Sendable {
