@@ -23,7 +23,7 @@ struct PackingSimplex {
     private(set) var b: [Double]
     let column: [Int]
     let cost: [Double]
-    let upper: [Double]
+    private(set) var upper: [Double]
     /// Per column: 0 at zero, 1 at its upper bound, 2 basic.
     private(set) var status: [UInt8]
     /// Columns held at zero by `start` (no upper bound, and a reduced cost that would take them
@@ -468,10 +468,31 @@ struct PackingSimplex {
         }
         let z = rowCombination(mu)
         var flipped = false
+        var implied = 0
+        var room: [Double]? = nil
         for p in 0..<count where status[p] != 2 {
             let d = cost[p] - z[column[p]]
             let tol = 1e-11 * max(abs(cost[p]), abs(z[column[p]]))
             if status[p] == 0 && d > tol {
+                // A column without an upper bound whose reduced cost would take it off zero (a
+                // harmony piece above its target) gets the bound the rows imply for it — the LP
+                // stays the same — and flips to it like a bounded one; the dual simplex's long
+                // steps then bring such columns back in bulk. Held at zero for the primal simplex
+                // instead, they entered one pivot each: a targets-first re-plan at realistic 10^5
+                // held 23 586 and 37 806 of them, 592 and 1 233 primal pivots, and a start with
+                // 114 rows was refused (a cold start); with the implied bounds, 1.9 s instead
+                // of 2.8 s.
+                if !upper[p].isFinite {
+                    if room == nil { room = impliedRoom() }
+                    let u = impliedUpper(p, room: room!)
+                    if u.isFinite && u > 0 {
+                        upper[p] = u
+                        status[p] = 1
+                        flipped = true
+                        implied += 1
+                        continue
+                    }
+                }
                 guard upper[p].isFinite else {
                     // It cannot flip: held at zero until the primal simplex (a harmony piece
                     // above its target, whose value crossed its slope: it used to force a cold
@@ -489,7 +510,32 @@ struct PackingSimplex {
             }
         }
         if flipped || swaps > 0 { updateBasicValues() }
-        return infeasibleCount() <= maxInfeasible
+        // (Columns flipped to implied bounds leave many rows off their bounds, which the long
+        // steps repair cheaply: such a start is not refused.)
+        return implied > 0 || infeasibleCount() <= maxInfeasible
+    }
+
+    /// Per row, the most its other columns can give back: b_r plus what the columns with a
+    /// negative entry free at their upper bounds (∞ when one of them has none).
+    private func impliedRoom() -> [Double] {
+        (0..<m).map { r in
+            var room = b[r]
+            for p in 0..<cost.count {
+                let a = g[r * width + column[p]]
+                if a < 0 { if upper[p].isFinite { room -= a * upper[p] } else { return .infinity } }
+            }
+            return room
+        }
+    }
+
+    /// The bound the rows imply for column p: min over rows with a positive entry of room/entry.
+    private func impliedUpper(_ p: Int, room: [Double]) -> Double {
+        var u = Double.infinity
+        for r in 0..<m {
+            let a = g[r * width + column[p]]
+            if a > 0 && room[r].isFinite { u = min(u, max(0, room[r]) / a) }
+        }
+        return u
     }
 
     /// How many basic variables break a bound.
