@@ -201,8 +201,8 @@ extension Harmony {
             // carrier would run backwards and give back its inputs, and hundreds of products
             // upstream break their signs (405 rows broken at once at 10^5 products, 288 of them
             // signs, from 25 columns). So a column whose product has no sign row is bounded by
-            // what the product's gross output was in the last program (it can take the product
-            // over, not more); a product whose output then falls below what its columns make
+            // what it and the product's carrier made in the last program (it can take the
+            // product over, not more); a product whose output then falls below what its columns make
             // breaks its sign, and that row is generated. A row per column cost a weight
             // vector and a row of G each: a mix of 1 091 columns at realistic 10^5 with every
             // need met took a program of 1 108 rows (14 s); with the bounds, 53 rows (0.5 s).
@@ -226,7 +226,9 @@ extension Harmony {
                 let l = Int(polish.carried[j])
                 var top = columnBound[j]
                 if !signed.contains(l), let start {
-                    let grown = max(lazyTop[j] ?? 0, max(0, start[l]) / polish.carriedOutput[j])
+                    // (At least what it made there: a column whose sign row the last program had
+                    // and dropped keeps its point.)
+                    let grown = max(lazyTop[j] ?? 0, previous.map { $0.activity[j] } ?? 0, max(0, start[l]) / polish.carriedOutput[j])
                     lazyTop[j] = grown
                     top = min(top, grown)
                 }

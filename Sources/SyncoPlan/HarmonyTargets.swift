@@ -93,45 +93,47 @@ extension Harmony {
         }
         // Targets first: the shortfall slopes weighted, from a program (`start`'s kept one). With
         // the question open (`known` nil) the weighted plan may answer it: missing no target, it
-        // is its own certificate; else the fulfilment plan decides. Nil when no weighted program
-        // certifies or not every target can be met.
-        func lexicographic(_ known: String?, from start: Plan, plain: Plan?) -> Plan? {
+        // is its own certificate; else the fulfilment plan decides. The plan is nil when no
+        // weighted program certifies with every target met (or not every target can be met);
+        // `why` says so where every target can be met.
+        func lexicographic(_ known: String?, from start: Plan, plain: Plan?) -> (plan: Plan?, why: String?) {
             var reason = known
             var weight = 100.0
-            var best: Plan? = nil
+            var from = start
+            var stillMissed: Int? = nil
             while weight <= 1e6 {
                 options.note?("harmony, targets first\(reason.map { ": every target can be met (\($0))" } ?? ""); shortfall slopes × \(Int(weight))")
                 var wo = options
                 wo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
-                let next = solve(e, options: wo, warmStart: best ?? start, shortfallWeight: weight, system: system)
+                let next = solve(e, options: wo, warmStart: from, shortfallWeight: weight, system: system)
                 guard next.status == .optimal, let h = next.harmony else { break }
                 if h.missed == 0 {
-                    reason = reason ?? "this plan meets them"
-                    best = next
-                    break
+                    var plan = next
+                    let why = reason ?? "this plan meets them"
+                    plan.harmony?.targetsFirst = why
+                    plan.message += "; targets first: every target can be met (\(why)), and harmony is the best among such plans"
+                        + (plain.map { " (the harmony function's own optimum \($0.harmony!.harmony) missed \($0.harmony!.missed))" } ?? "")
+                        + "; shortfall slopes × \(Int(weight))"
+                    plan.iterations += plain?.iterations ?? 0
+                    plan.seconds = elapsed()
+                    plan.targetsCheck = check
+                    return (plan, why)
                 }
                 if reason == nil {
-                    guard let r = fulfilmentDecides() else { return nil }
+                    guard let r = fulfilmentDecides() else { return (nil, nil) }
                     reason = r
                 }
-                best = next
+                stillMissed = h.missed
+                from = next
                 weight *= 100
             }
-            guard var plan = best, let reason else { return nil }
-            plan.harmony?.targetsFirst = reason
-            let missed = plan.harmony!.missed
-            plan.message += "; targets first: every target can be met (\(reason))"
-                + (missed == 0 ? ", and harmony is the best among such plans" : ", but \(missed) stay below their need by more than 1e-6 with the shortfall slopes × 10^6")
-                + (plain.map { " (the harmony function's own optimum \($0.harmony!.harmony) missed \($0.harmony!.missed))" } ?? "")
-                + "; shortfall slopes × \(Int(min(weight, 1e6)))"
-            plan.iterations += plain?.iterations ?? 0
-            plan.seconds = elapsed()
-            plan.targetsCheck = check
-            return plan
+            guard let reason else { return (nil, nil) }
+            return (nil, "every target can be met (\(reason)), but " + (stillMissed.map { "with the shortfall slopes × 10^6 \($0) stay below their need by more than 1e-6" }
+                ?? "no program with the shortfalls weighted certified") + ": the harmony function's plan")
         }
         // A re-plan whose targets can all be met, from a kept program: the weighted program at
         // once (the harmony function's plan would be solved only to be set aside).
-        if let reachable, let warmStart, warmStart.harmonyState != nil, let plan = lexicographic(reachable, from: warmStart, plain: nil) {
+        if let reachable, let warmStart, warmStart.harmonyState != nil, let plan = lexicographic(reachable, from: warmStart, plain: nil).plan {
             return plan
         }
         // The harmony function's own plan.
@@ -143,12 +145,17 @@ extension Harmony {
             return plan
         }
         if reachable == nil && !unreachable && bounded(plan.productValuation, plan.resourceValuation) { unreachable = true }
-        if !unreachable, let best = lexicographic(reachable, from: plan, plain: plan) { return best }
+        var why: String? = nil
+        if !unreachable {
+            let result = lexicographic(reachable, from: plan, plain: plan)
+            if let best = result.plan { return best }
+            why = result.why
+        }
         plan.targetsCheck = check
         if unreachable {
             options.note?("harmony: not every target can be met; the harmony function's plan stands")
-        } else if let reachable {
-            plan.message += "; every target can be met (\(reachable)), but no program with the shortfalls weighted certified: the harmony function's plan"
+        } else if let why {
+            plan.message += "; \(why)"
         }
         plan.seconds = elapsed()
         return plan
@@ -171,8 +178,9 @@ extension Harmony {
 
     /// An upper bound on the fulfilment λ from valuations p ≥ 0 of the products and w ≥ 0 of the
     /// resources (weak duality; only the limited resources' w count): for every plan with
-    /// net ≥ g + λ·o, λ ≤ (w·limits + Σ_j cap_j·max(0, p·K_j − w·R_j) − p·g) / p·o. ∞ when a
-    /// technique without capacity profits at these valuations or p·o is not positive.
+    /// net ≥ g + λ·o, λ ≤ (w·limits + Σ_j x̄_j·max(0, p·K_j − w·R_j) − p·g) / p·o, x̄_j the most
+    /// technique j can run (its capacity, and each limited resource's limit over its use). ∞ when
+    /// a technique that can run without end profits at these valuations, or p·o is not positive.
     static func fulfilmentBound(_ needs: FulfilmentNeeds, p: [Double], w: [Double]) -> Double {
         let e = needs.economy, t = e.techniques
         var wl = [Double](repeating: 0, count: e.resourceCount)
@@ -182,13 +190,21 @@ extension Harmony {
             room += wl[r] * e.resources[r].limit!
         }
         for j in 0..<t.count {
-            var profit = 0.0, scale = 0.0
-            for q in t.outputs.range(j) { let v = t.outputs.amount[q] * max(0, p[Int(t.outputs.index[q])]); profit += v; scale += abs(v) }
-            for q in t.inputs.range(j) { let v = t.inputs.amount[q] * max(0, p[Int(t.inputs.index[q])]); profit -= v; scale += abs(v) }
-            for q in t.resources.range(j) { let v = t.resources.amount[q] * wl[Int(t.resources.index[q])]; profit -= v; scale += abs(v) }
+            var profit = 0.0
+            for q in t.outputs.range(j) { profit += t.outputs.amount[q] * max(0, p[Int(t.outputs.index[q])]) }
+            for q in t.inputs.range(j) { profit -= t.inputs.amount[q] * max(0, p[Int(t.inputs.index[q])]) }
+            for q in t.resources.range(j) { profit -= t.resources.amount[q] * wl[Int(t.resources.index[q])] }
             guard profit > 0 else { continue }
-            let cap = t.capacity[j]
-            if cap.isFinite { room += profit * cap } else if profit > 1e-12 * scale { return .infinity }
+            // The most technique j can run: its capacity, and what each limited resource it
+            // uses allows (a profit of rounding size on a technique without capacity is bounded
+            // so too); without either it can run without end.
+            var most = t.capacity[j]
+            for q in t.resources.range(j) {
+                let r = Int(t.resources.index[q]), use = t.resources.amount[q]
+                if use > 0, let limit = e.resources[r].limit { most = min(most, max(0, limit) / use) }
+            }
+            guard most.isFinite else { return .infinity }
+            room += profit * most
         }
         var pg = 0.0, po = 0.0
         for i in p.indices {

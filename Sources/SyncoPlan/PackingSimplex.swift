@@ -528,12 +528,16 @@ struct PackingSimplex {
         }
     }
 
-    /// The bound the rows imply for column p: min over rows with a positive entry of room/entry.
+    /// The bound the rows imply for column p: min over rows with a positive entry of room/entry
+    /// (entries of rounding size, below 1e-12 of the column's largest, are left out: their bound
+    /// would be huge and spoil the basic values).
     private func impliedUpper(_ p: Int, room: [Double]) -> Double {
+        var largest = 0.0
+        for r in 0..<m { largest = max(largest, abs(g[r * width + column[p]])) }
         var u = Double.infinity
         for r in 0..<m {
             let a = g[r * width + column[p]]
-            if a > 0 && room[r].isFinite { u = min(u, max(0, room[r]) / a) }
+            if a > 1e-12 * largest && room[r].isFinite { u = min(u, max(0, room[r]) / a) }
         }
         return u
     }

@@ -87,21 +87,24 @@ import SyncoModel
     /// products from labour (2 h and 3 h a unit), b's technique capped at 4 units; needs a 5
     /// guaranteed, b 6; 40 h. Valuations p = (2, 3), w = 1: no technique profits, so
     /// λ ≤ (40 − 2·5)/(3·6) = 5/3. p = (2, 4): b's technique profits 1 a unit at its capacity
-    /// of 4, so λ ≤ (40 + 4 − 10)/24 = 34/24. Without b's capacity that technique could run
-    /// without end: no bound. Activities (5, 4) use 22 h but make only 4 of b's 6.
+    /// of 4, so λ ≤ (40 + 4 − 10)/24 = 34/24. Without the capacity, labour lets it run 40/3
+    /// units: λ ≤ (40 + 40/3 − 10)/24 = 65/36. Made from land, which has no limit, and without
+    /// a capacity, it can run without end: no bound. Activities (5, 4) use 22 h but make only 4
+    /// of b's 6.
     @Test func boundsOnWhetherEveryTargetCanBeMet() {
-        func economy(capacity: Double?) -> Economy {
+        func economy(capacity: Double?, onLand: Bool = false) -> Economy {
             var t = TechniqueTable()
             t.append(Technique(id: "a", outputs: [Entry(0, 1)], resources: [Entry(0, 2)]))
-            t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(0, 3)], capacity: capacity))
+            t.append(Technique(id: "b", outputs: [Entry(1, 1)], resources: [Entry(onLand ? 1 : 0, 3)], capacity: capacity))
             return Economy(name: "bounds", products: [Product(id: "a"), Product(id: "b")],
-                           resources: [Resource(id: "labour", kind: .labour, limit: 40)], techniques: t,
+                           resources: [Resource(id: "labour", kind: .labour, limit: 40), Resource(id: "land", kind: .natural)], techniques: t,
                            needs: [Need(product: 0, amount: 5, guaranteed: true), Need(product: 1, amount: 6)])
         }
         let capped = FulfilmentNeeds(economy(capacity: 4))
-        #expect(abs(Harmony.fulfilmentBound(capped, p: [2, 3], w: [1]) - 5.0 / 3) < 1e-12)
-        #expect(abs(Harmony.fulfilmentBound(capped, p: [2, 4], w: [1]) - 34.0 / 24) < 1e-12)
-        #expect(Harmony.fulfilmentBound(FulfilmentNeeds(economy(capacity: nil)), p: [2, 4], w: [1]) == .infinity)
+        #expect(abs(Harmony.fulfilmentBound(capped, p: [2, 3], w: [1, 0]) - 5.0 / 3) < 1e-12)
+        #expect(abs(Harmony.fulfilmentBound(capped, p: [2, 4], w: [1, 0]) - 34.0 / 24) < 1e-12)
+        #expect(abs(Harmony.fulfilmentBound(FulfilmentNeeds(economy(capacity: nil)), p: [2, 4], w: [1, 0]) - 65.0 / 36) < 1e-12)
+        #expect(Harmony.fulfilmentBound(FulfilmentNeeds(economy(capacity: nil, onLand: true)), p: [2, 4], w: [1, 0]) == .infinity)
         #expect(!Harmony.meetsEveryNeed(capped, [5, 4]))
         #expect(Harmony.meetsEveryNeed(FulfilmentNeeds(economy(capacity: nil)), [5, 6]))
         #expect(!Harmony.meetsEveryNeed(FulfilmentNeeds(economy(capacity: nil)), [5, 20]))
