@@ -78,12 +78,13 @@ extension Harmony {
         }
         // Whether every target can be met, by the fulfilment plan (certified); nil where not.
         func fulfilmentDecides() -> String? {
+            guard elapsed() < options.solver.timeLimit else { return nil }
             options.note?("harmony: can every target be met? solving the fulfilment plan")
             var fo = options
             fo.mode = .fulfilment
             fo.note = nil
             fo.solver.progress = nil
-            fo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
+            fo.solver.timeLimit = options.solver.timeLimit - elapsed()
             let f = Planner.solve(e, options: fo)
             guard f.status == .optimal else { return nil }
             check = TargetsCheck(activities: f.activities, productValuation: f.productValuation, resourceValuation: f.resourceValuation)
@@ -101,10 +102,11 @@ extension Harmony {
             var weight = 100.0
             var from = start
             var stillMissed: Int? = nil
-            while weight <= 1e6 {
+            // (Only within the time limit: the harmony function's plan stands otherwise.)
+            while weight <= 1e6, elapsed() < options.solver.timeLimit {
                 options.note?("harmony, targets first\(reason.map { ": every target can be met (\($0))" } ?? ""); shortfall slopes × \(Int(weight))")
                 var wo = options
-                wo.solver.timeLimit = max(1, options.solver.timeLimit - elapsed())
+                wo.solver.timeLimit = options.solver.timeLimit - elapsed()
                 let next = solve(e, options: wo, warmStart: from, shortfallWeight: weight, system: system)
                 guard next.status == .optimal, let h = next.harmony else { break }
                 if h.missed == 0 {
@@ -136,8 +138,10 @@ extension Harmony {
         if let reachable, let warmStart, warmStart.harmonyState != nil, let plan = lexicographic(reachable, from: warmStart, plain: nil).plan {
             return plan
         }
-        // The harmony function's own plan.
-        var plan = solve(e, options: options, warmStart: warmStart, system: system)
+        // The harmony function's own plan, in the time left.
+        var po = options
+        po.solver.timeLimit = max(0, options.solver.timeLimit - elapsed())
+        var plan = solve(e, options: po, warmStart: warmStart, system: system)
         plan.targetsCheck = check
         guard plan.status == .optimal, let missed = plan.harmony?.missed else { return plan }
         if missed == 0 {
