@@ -165,16 +165,10 @@ extension Harmony {
         // Harmony's directions are single products: their entries flat, for building G's rows.
         let singleDirections: (index: [Int], amount: [Double])? = directions.allSatisfy { $0.count == 1 }
             ? (directions.map { $0[0].0 }, directions.map { $0[0].1 }) : nil
-        // What the limits alone allow of each technique (x_j·r_kj ≤ L_k, all uses being
-        // non-negative), and its capacity: a finite bound keeps a column in the program bounded
-        // without its product's sign row, which then joins only if a solution breaks it.
-        var columnBound = cap
-        for j in 0..<m {
-            for p in columns.rowStart[j]..<columns.rowStart[j + 1] where Int(columns.colIndex[p]) >= n {
-                let use = -columns.values[p]
-                if use > 0 { columnBound[j] = min(columnBound[j], e.resources[limited[Int(columns.colIndex[p]) - n]].limit! / use) }
-            }
-        }
+        // What the limits alone allow of each technique, and its capacity: a finite bound keeps
+        // a column in the program bounded without its product's sign row, which then joins only
+        // if a solution breaks it.
+        let columnBound = Planner.mostActivity(e)
         func carriers(_ primary: [Int32]) -> [Bool] {
             var isPrimary = [Bool](repeating: false, count: m)
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }

@@ -188,6 +188,7 @@ extension Harmony {
     static func fulfilmentBound(_ needs: FulfilmentNeeds, p: [Double], w: [Double]) -> Double {
         let e = needs.economy, t = e.techniques
         var wl = [Double](repeating: 0, count: e.resourceCount)
+        let most = Planner.mostActivity(e)
         var room = 0.0
         for r in needs.limitedResources {
             wl[r] = max(0, w[r])
@@ -199,16 +200,10 @@ extension Harmony {
             for q in t.inputs.range(j) { profit -= t.inputs.amount[q] * max(0, p[Int(t.inputs.index[q])]) }
             for q in t.resources.range(j) { profit -= t.resources.amount[q] * wl[Int(t.resources.index[q])] }
             guard profit > 0 else { continue }
-            // The most technique j can run: its capacity, and what each limited resource it
-            // uses allows (a profit of rounding size on a technique without capacity is bounded
-            // so too); without either it can run without end.
-            var most = t.capacity[j]
-            for q in t.resources.range(j) {
-                let r = Int(t.resources.index[q]), use = t.resources.amount[q]
-                if use > 0, let limit = e.resources[r].limit { most = min(most, max(0, limit) / use) }
-            }
-            guard most.isFinite else { return .infinity }
-            room += profit * most
+            // (A profit of rounding size on a technique without capacity is bounded so too;
+            // without a capacity or a limited resource it can run without end.)
+            guard most[j].isFinite else { return .infinity }
+            room += profit * most[j]
         }
         var pg = 0.0, po = 0.0
         for i in p.indices {

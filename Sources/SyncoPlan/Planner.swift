@@ -560,6 +560,24 @@ public enum Planner {
 
     // MARK: - Structure: Leontief plans
 
+    /// The most each technique can run in any plan: its capacity, and for each limited resource
+    /// it uses, the limit over its use per unit (uses are non-negative; several entries of one
+    /// resource add up). ∞ for a technique with neither.
+    static func mostActivity(_ e: Economy) -> [Double] {
+        let t = e.techniques
+        var most = t.capacity
+        for j in 0..<t.count {
+            let entries = t.resources.range(j)
+            for q in entries {
+                guard let limit = e.resources[Int(t.resources.index[q])].limit else { continue }
+                var use = 0.0
+                for q2 in entries where t.resources.index[q2] == t.resources.index[q] { use += t.resources.amount[q2] }
+                if use > 0 { most[j] = min(most[j], limit / use) }
+            }
+        }
+        return most
+    }
+
     /// Activities of primary techniques that meet `demand` (Leontief), if they respect every
     /// limit and capacity; nil otherwise.
     static func leontiefFeasible(_ p: FulfilmentNeeds, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
