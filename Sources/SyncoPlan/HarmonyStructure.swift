@@ -292,21 +292,13 @@ extension Harmony {
                 let k = new.count
                 var solved: [[Double]] = []
                 if k > 0 {
-                    var rhs = [Double](repeating: 0, count: n * k)
-                    for (c, row) in new.enumerated() { for (i, v) in selector(row) { rhs[i * k + c] += v } }
-                    var initial: [Double]? = nil
-                    if let previous {
-                        for (c, row) in new.enumerated() {
-                            guard let r = previousRow[row] else { continue }
-                            if initial == nil { initial = rhs }
-                            previous.weights[r].withUnsafeBufferPointer { w in
-                                for i in 0..<n { initial![i * k + c] = w[i] }
-                            }
-                        }
-                    }
-                    let sol = sys.solveTransposed(rhs, width: k, initial: initial, tolerance: 1e-13)
+                    // One solve per row, from its weights in the last program if it had the
+                    // row, each solution its own vector (no products × rows block to take the
+                    // rows out of: 0.3 s per 256 rows at 10^5 products).
+                    let initial: [[Double]?]? = previous.map { previous in new.map { row in previousRow[row].map { previous.weights[$0] } } }
+                    let sol = sys.solveTransposedColumns(sparse: new.map(selector), initial: initial, tolerance: 1e-13)
                     guard sol.converged else { return false }
-                    solved = sol.x.withUnsafeBufferPointer { x in (0..<k).map { c in (0..<n).map { x[$0 * k + c] } } }
+                    solved = sol.x
                 }
                 var next = 0
                 for row in rowsToAdd {
@@ -490,7 +482,22 @@ extension Harmony {
                     var sx = PackingSimplex(rows: first, width: width, g: Array(gFull[0..<(first * width)]), b: Array(bAll[0..<first]),
                                             column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
-                    outcome = sx.solve(maxPivots: limit)
+                    // A cold program of few rows (the limited resources' alone, before any
+                    // capacity) starts dual: every paying column at its upper bound (an unbounded
+                    // one at the bound the rows imply), and the dual simplex's long steps take
+                    // back in bulk what does not fit. From the slack basis the primal simplex
+                    // brought the pieces in one by one: at realistic 10^5 products 2 427 pivots,
+                    // 0.64 s, against 2 pivots and 42 342 flips, 0.04 s.
+                    outcome = .singular
+                    if first <= 64 {
+                        var dual = sx
+                        if dual.start(basis: (0..<first).map { column.count + $0 }, atUpper: [Bool](repeating: false, count: column.count), maxInfeasible: first, dualFeasible: true) {
+                            outcome = dual.solveDual(maxPivots: limit)
+                            if outcome == .optimal { outcome = dual.solve(maxPivots: limit) }
+                            if outcome == .optimal { sx = dual }
+                        }
+                    }
+                    if outcome != .optimal { outcome = sx.solve(maxPivots: limit) }
                     if outcome == .optimal && first < mr {
                         sx.addRows(Array(gFull[(first * width)...]), b: Array(bAll[first...]))
                         outcome = sx.solveDual(maxPivots: limit)

@@ -298,6 +298,14 @@ public struct LeontiefSystem: Sendable {
             .solve(aTransposedStorage, d, width: width, initial: initial, deflation: deflation(force: width >= 4)?.transposed)
     }
 
+    /// The same for right-hand sides given sparse and solutions returned apart, one vector
+    /// each (`LeontiefSolver.solveColumns`): rows of M⁻¹ selected by sparse rows.
+    public func solveTransposedColumns(sparse d: [[(Int, Double)]], initial: [[Double]?]? = nil, tolerance: Double,
+                                       maxIterations: Int = 20_000) -> (x: [[Double]], iterations: Int, converged: Bool) {
+        LeontiefSolver(tolerance: tolerance, maxIterations: maxIterations)
+            .solveColumns(aTransposedStorage, sparse: d, initial: initial, deflation: deflation(force: d.count >= 4)?.transposed)
+    }
+
     /// A start for the solve of demand `d` from the solution `x` of an earlier demand `d0` that
     /// differs in few products: with Δ = d − d0, M⁻¹Δ = Δ + AΔ + A²M⁻¹Δ, where AΔ takes the
     /// columns of A at Δ's support only, and the last term is, along the Perron vector,

@@ -434,8 +434,10 @@ struct PackingSimplex {
     /// a negative price is swapped into the basis first. False when the basis is singular or
     /// names a variable twice, when a column without an upper bound has the wrong sign, or when
     /// more than `maxInfeasible` basic variables break a bound (a start that far off takes the
-    /// dual simplex longer than a cold start): the caller starts cold.
-    mutating func start(basis: [Int], atUpper: [Bool], maxInfeasible: Int) -> Bool {
+    /// dual simplex longer than a cold start): the caller starts cold. `dualFeasible` makes the
+    /// start dual feasible even where it is primal feasible already (a cold start from the slack
+    /// basis with every paying column at its upper bound, for the dual simplex).
+    mutating func start(basis: [Int], atUpper: [Bool], maxInfeasible: Int, dualFeasible: Bool = false) -> Bool {
         let count = cost.count
         guard basis.count == m, atUpper.count == count, Set(basis).count == m,
               basis.allSatisfy({ $0 >= 0 && $0 < count + m }) else { return false }
@@ -445,7 +447,7 @@ struct PackingSimplex {
         basic = basis
         guard refactor() else { return false }
         // A primal feasible start needs no flips: the primal simplex goes on from it.
-        if infeasibleCount() == 0 { return true }
+        if infeasibleCount() == 0 && !dualFeasible { return true }
         // A nonbasic slack with a negative price cannot flip (it has no upper bound): it enters
         // the basis in place of the column where it pivots largest, which goes to its nearer
         // bound; the dual simplex then repairs the values.

@@ -154,4 +154,44 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
             #expect(block.iterations >= slowest - 2 && block.iterations <= slowest + 2, "block \(block.iterations), slowest single \(slowest)")
         }
     }
+
+    /// Sparse right-hand sides given one per column, solutions returned apart (the harmony
+    /// program's weights): each column is the solution of its own system — the residual
+    /// d − (I − A)·x is below the tolerance's reach, and the column agrees with its single solve —
+    /// with and without the deflation, with starts for some columns only, and for widths whose
+    /// last chunk is three (two and one), two or one column.
+    @Test(arguments: [1, 2, 3, 6, 7, 9])
+    func columnsSolvedApartMatchSingleSolves(width: Int) throws {
+        let n = 5000
+        let m = randomProductive(n, perColumn: 6, value: 0.1, seed: 23)
+        let pair = try #require(PerronPair.estimate(m, transposed: m.transposed()))
+        var state: UInt64 = 11
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        // A unit vector, a negative unit vector (a sign row) and short random rows, in turn.
+        let sparse: [[(Int, Double)]] = (0..<width).map { c in
+            switch c % 3 {
+            case 0: return [(Int(next() % UInt64(n)), 1)]
+            case 1: return [(Int(next() % UInt64(n)), -1)]
+            default: return (0..<5).map { _ in (Int(next() % UInt64(n)), Double(next() % 1000) / 100) }
+            }
+        }
+        let solver = LeontiefSolver(tolerance: 1e-13)
+        for deflation in [nil, pair] as [PerronPair?] {
+            let starts: [[Double]?] = (0..<width).map { c in c % 2 == 0 ? nil : (0..<n).map { _ in Double(next() % 1000) / 500 } }
+            let apart = solver.solveColumns(m, sparse: sparse, initial: starts, deflation: deflation)
+            #expect(apart.converged && apart.x.count == width)
+            for c in 0..<width {
+                var d = [Double](repeating: 0, count: n)
+                for (i, v) in sparse[c] { d[i] += v }
+                let single = solver.solve(m, d, initial: starts[c], deflation: deflation)
+                let x = apart.x[c]
+                #expect(x.count == n)
+                let top = single.x.map(abs).max()!
+                let worst = (0..<n).map { abs(single.x[$0] - x[$0]) }.max()!
+                #expect(worst <= 1e-10 * top, "column \(c) of \(width) off by \(worst) (deflated: \(deflation != nil))")
+                let r = residual(m, x, d).map(abs).max()!
+                #expect(r <= 1e-11 * max(1, top), "column \(c): residual \(r)")
+            }
+        }
+    }
 }
