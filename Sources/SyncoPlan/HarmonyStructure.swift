@@ -908,7 +908,7 @@ extension Harmony {
             var d: [Int: Double] = [:]
             for p in oldAt.rowStart[l]..<oldAt.rowStart[l + 1] { d[Int(oldAt.colIndex[p]), default: 0] += oldAt.values[p] }
             for p in newAt.rowStart[l]..<newAt.rowStart[l + 1] { d[Int(newAt.colIndex[p]), default: 0] -= newAt.values[p] }
-            u.append(d.filter { $0.value != 0 }.map { ($0.key, $0.value) })
+            u.append(d.filter { $0.value != 0 }.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 })
         }
         var rhs = [Double](repeating: 0, count: n * k)
         for (c, l) in changed.enumerated() { rhs[l * k + c] = 1 }
