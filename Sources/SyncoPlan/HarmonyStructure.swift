@@ -169,6 +169,8 @@ extension Harmony {
         // a column in the program bounded without its product's sign row, which then joins only
         // if a solution breaks it.
         let columnBound = Planner.mostActivity(e)
+        // Doubles a program may hold in its rows' weights and G (2 GiB).
+        let programBudget = (1 << 31) / 8
         func carriers(_ primary: [Int32]) -> [Bool] {
             var isPrimary = [Bool](repeating: false, count: m)
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
@@ -610,6 +612,8 @@ extension Harmony {
                     broken = broken.filter { if case .nonNegative(let l) = $0.row { return own.contains(l) } else { return true } }
                 }
                 let add = broken.prefix(256).map(\.row)
+                // Rows past the budget (weights and G) fail the program instead of the memory.
+                guard (rows.count + add.count) * (n + width) <= programBudget else { return nil }
                 for r in add { inSet.insert(r); rows.append(r) }
                 guard addWeights(add) else { return nil }
             }
@@ -828,14 +832,20 @@ extension Harmony {
                 continue
             }
             // Harmony did not rise: the paying techniques enter as columns beside their carriers,
-            // and the simplex decides how much of each. A column may bring its product's sign
-            // row (`evaluate`), and every row a weight vector over the products and a row of the
-            // dense program: the most paying ones enter, as many as keep the rows within about 2 GiB
-            // (at 10^5 products with alternatives for 60 % of them, 53 447 products had one, and
-            // their rows asked for 43 GB); the others can enter in a later round.
-            // (`mixLimit`, when given, caps the columns a step takes in as well.)
-            let maxRows = max(64, (1 << 31) / (8 * max(1, n + tcount)))
-            let room = min(maxRows - ev.rows.count - ev.alternatives.count, mixLimit ?? .max)
+            // and the simplex decides how much of each. A program holds a weight vector over the
+            // products and a row of G over its columns per row: the most paying ones enter, as
+            // many as keep that within about 2 GiB with a row generation's worth of rows (256)
+            // to spare (`programBudget`); the others can enter in a later round. A column brings
+            // no row of its own (its product's sign row joins only when it breaks), so it costs
+            // a column of G. (Counted as a row each, as when every column brought its sign row,
+            // the 10^5 economy with alternatives for 60 % of its products ran out of room in its
+            // fifth round, with 441 products still paying, and its plan was left to PDHG.)
+            // A step takes in at most `mixLimit` columns (1 024 unless given): each entering
+            // column is a pivot or more, and a first mix of all 53 447 paying ones at that
+            // economy did not finish in 200 s, where a thousand a round let the prices thin out
+            // the paying ones from round to round (53 447, 29 777, 7 195, 1 125, 441).
+            let widest = programBudget / (ev.rows.count + 256) - n
+            let room = min(widest - tcount - ev.alternatives.count, mixLimit ?? 1024)
             guard room > 0 else { note?("structure round \(round): no room for more columns in the program"); return unfinished() }
             // Ranked by profit per unit relative to the product's value.
             func gain(_ l: Int) -> Double { rate[l] / max(ev.prices[l], 1e-300) }

@@ -102,13 +102,18 @@ extension Harmony {
             var weight = 100.0
             var from = start
             var stillMissed: Int? = nil
+            var unfinished: String? = nil
             // (Only within the time limit: the harmony function's plan stands otherwise.)
             while weight <= 1e6, elapsed() < options.solver.timeLimit {
                 options.note?("harmony, targets first\(reason.map { ": every target can be met (\($0))" } ?? ""); shortfall slopes × \(Int(weight))")
                 var wo = options
                 wo.solver.timeLimit = options.solver.timeLimit - elapsed()
                 let next = solve(e, options: wo, warmStart: from, shortfallWeight: weight, system: system)
-                guard next.status == .optimal, let h = next.harmony else { break }
+                guard next.status == .optimal, let h = next.harmony else {
+                    unfinished = "the program with the shortfall slopes × \(Int(weight)) ended \(next.status.rawValue)"
+                        + (elapsed() >= options.solver.timeLimit ? " at the time limit" : "")
+                    break
+                }
                 if h.missed == 0 {
                     var plan = next
                     let why = reason ?? "this plan meets them"
@@ -129,9 +134,12 @@ extension Harmony {
                 from = next
                 weight *= 100
             }
-            guard let reason else { return (nil, nil) }
+            guard let reason else {
+                // Whether every target can be met is not known: say that targets first did not finish.
+                return (nil, unfinished.map { "targets first not decided (\($0)): the harmony function's plan, which may miss targets that could be met" })
+            }
             return (nil, "every target can be met (\(reason)), but " + (stillMissed.map { "with the shortfall slopes × 10^6 \($0) stay below their need by more than 1e-6" }
-                ?? "no program with the shortfalls weighted certified") + ": the harmony function's plan")
+                ?? unfinished ?? "no program with the shortfalls weighted certified") + ": the harmony function's plan")
         }
         // A re-plan whose targets can all be met, from a kept program: the weighted program at
         // once (the harmony function's plan would be solved only to be set aside).
