@@ -44,8 +44,11 @@ enum Harmony {
 
     /// The plan of the harmony function, its slopes below the targets multiplied by
     /// `shortfallWeight` (targets first: HarmonyTargets.swift); `system` is the first techniques'
-    /// Leontief system when the caller built it.
-    static func solve(_ e: Economy, options: PlannerOptions, warmStart: Plan?, shortfallWeight: Double = 1, system: LeontiefSystem?) -> Plan {
+    /// Leontief system when the caller built it. `structureSeconds`, when given, is the structure
+    /// path's time, and no first-order solve follows it: a plan it does not certify comes back
+    /// stopped (targets first's budgeted try).
+    static func solve(_ e: Economy, options: PlannerOptions, warmStart: Plan?, shortfallWeight: Double = 1, system: LeontiefSystem?,
+                      structureSeconds: Double? = nil) -> Plan {
         let pcs = pieces(shortfallWeight: shortfallWeight)
         let t0 = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
@@ -168,7 +171,7 @@ enum Harmony {
             byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
         } else if options.leontiefStart,
                   // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: structureSeconds ?? min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
@@ -184,7 +187,7 @@ enum Harmony {
                 // finish either, the structure's plan is reported when its residuals are the
                 // smaller (it is feasible; PDHG's iterates rarely are).
                 var solver = options.solver
-                solver.timeLimit = max(0, solver.timeLimit - elapsed())
+                solver.timeLimit = structureSeconds == nil ? max(0, solver.timeLimit - elapsed()) : 0
                 firstSystem = nil
                 r = PDHGSolver(lp, options: solver).solve(warmStart: (pt.x, pt.y))
                 func worst(_ q: LPResiduals) -> Double { max(q.relativePrimalResidual, q.relativeDualResidual, q.relativeGap) }
@@ -199,7 +202,7 @@ enum Harmony {
             }
         } else {
             var solver = options.solver
-            solver.timeLimit = max(0, solver.timeLimit - elapsed())
+            solver.timeLimit = structureSeconds == nil ? max(0, solver.timeLimit - elapsed()) : 0
             firstSystem = nil
             r = PDHGSolver(lp, options: solver).solve(warmStart: warm)
         }
