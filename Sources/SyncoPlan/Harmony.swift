@@ -187,9 +187,12 @@ enum Harmony {
                 // finish either, the structure's plan is reported when its residuals are the
                 // smaller (it is feasible; PDHG's iterates rarely are).
                 var solver = options.solver
-                solver.timeLimit = structureSeconds == nil ? max(0, solver.timeLimit - elapsed()) : 0
+                solver.timeLimit = max(0, solver.timeLimit - elapsed())
                 firstSystem = nil
-                r = PDHGSolver(lp, options: solver).solve(warmStart: (pt.x, pt.y))
+                // (A budgeted try, `structureSeconds`: no first-order solve; the point comes back stopped.)
+                r = structureSeconds == nil ? PDHGSolver(lp, options: solver).solve(warmStart: (pt.x, pt.y))
+                    : PDHGResult(status: .stopped, reason: "structure path's budget", x: pt.x, y: pt.y, residuals: res,
+                                 iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
                 func worst(_ q: LPResiduals) -> Double { max(q.relativePrimalResidual, q.relativeDualResidual, q.relativeGap) }
                 // Feasibility first: a plan that breaks a limit is no plan.
                 let feasible = res.relativePrimalResidual <= options.solver.tolerance
@@ -202,9 +205,16 @@ enum Harmony {
             }
         } else {
             var solver = options.solver
-            solver.timeLimit = structureSeconds == nil ? max(0, solver.timeLimit - elapsed()) : 0
+            solver.timeLimit = max(0, solver.timeLimit - elapsed())
             firstSystem = nil
-            r = PDHGSolver(lp, options: solver).solve(warmStart: warm)
+            if structureSeconds != nil {
+                // A budgeted try whose structure path gave no point: nothing to report.
+                let x = [Double](repeating: 0, count: lp.columns), y = [Double](repeating: 0, count: lp.rows)
+                r = PDHGResult(status: .stopped, reason: "structure path's budget", x: x, y: y, residuals: LPResiduals(lp, x: x, y: y),
+                               iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
+            } else {
+                r = PDHGSolver(lp, options: solver).solve(warmStart: warm)
+            }
         }
         let act = (0..<m).map { max(0, r.x[$0]) }
         var plan = Planner.emptyPlan(e, status: .stopped, seconds: 0)

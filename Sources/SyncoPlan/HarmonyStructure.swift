@@ -612,8 +612,9 @@ extension Harmony {
                     broken = broken.filter { if case .nonNegative(let l) = $0.row { return own.contains(l) } else { return true } }
                 }
                 let add = broken.prefix(256).map(\.row)
-                // Rows past the budget (weights and G) fail the program instead of the memory.
-                guard (rows.count + add.count) * (n + width) <= programBudget else { return nil }
+                // Rows past four times the budget (weights and G, 8 GiB) fail the program
+                // instead of the memory.
+                guard (rows.count + add.count) * (n + width) <= 4 * programBudget else { return nil }
                 for r in add { inSet.insert(r); rows.append(r) }
                 guard addWeights(add) else { return nil }
             }
@@ -834,8 +835,9 @@ extension Harmony {
             // Harmony did not rise: the paying techniques enter as columns beside their carriers,
             // and the simplex decides how much of each. A program holds a weight vector over the
             // products and a row of G over its columns per row: the most paying ones enter, as
-            // many as keep that within about 2 GiB with a row generation's worth of rows (256)
-            // to spare (`programBudget`); the others can enter in a later round. A column brings
+            // many as keep that within about 2 GiB with a row generation's worth of rows (256,
+            // fewer at 10^6 products and more) to spare (`programBudget`); the others can enter
+            // in a later round. A column brings
             // no row of its own (its product's sign row joins only when it breaks), so it costs
             // a column of G. (Counted as a row each, as when every column brought its sign row,
             // the 10^5 economy with alternatives for 60 % of its products ran out of room in its
@@ -844,7 +846,8 @@ extension Harmony {
             // column is a pivot or more, and a first mix of all 53 447 paying ones at that
             // economy did not finish in 200 s, where a thousand a round let the prices thin out
             // the paying ones from round to round (53 447, 29 777, 7 195, 1 125, 441).
-            let widest = programBudget / (ev.rows.count + 256) - n
+            let reserve = min(256, max(16, programBudget / (n + tcount) / 4))
+            let widest = programBudget / (ev.rows.count + reserve) - n
             let room = min(widest - tcount - ev.alternatives.count, mixLimit ?? 1024)
             guard room > 0 else { note?("structure round \(round): no room for more columns in the program"); return unfinished() }
             // Ranked by profit per unit relative to the product's value.

@@ -78,8 +78,10 @@ extension Harmony {
             }
         }
         // Whether every target can be met, by the fulfilment plan (certified); nil where not.
+        var fulfilmentTried = false
         func fulfilmentDecides() -> String? {
-            guard elapsed() < options.solver.timeLimit else { return nil }
+            guard !fulfilmentTried, elapsed() < options.solver.timeLimit else { return nil }
+            fulfilmentTried = true
             options.note?("harmony: can every target be met? solving the fulfilment plan")
             var fo = options
             fo.mode = .fulfilment
@@ -124,6 +126,7 @@ extension Harmony {
                     if let r = fulfilmentDecides() { reason = r; continue }
                     if unreachable { return (nil, nil) }
                     // The fulfilment plan did not certify either: the weighted program, with the time left.
+                    unfinished = "the fulfilment plan did not certify"
                     continue
                 }
                 budget = nil
@@ -145,7 +148,9 @@ extension Harmony {
                     return (plan, why)
                 }
                 if reason == nil {
-                    guard let r = fulfilmentDecides() else { return (nil, nil) }
+                    guard let r = fulfilmentDecides() else {
+                        return (nil, unreachable ? nil : "targets first not decided (\(unfinished ?? "the fulfilment plan did not certify")): the harmony function's plan, which may miss targets that could be met")
+                    }
                     reason = r
                 }
                 stillMissed = h.missed

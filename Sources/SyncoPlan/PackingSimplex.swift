@@ -118,8 +118,9 @@ struct PackingSimplex {
         held = []
         let startPivots = pivots
         var degenerate = 0
-        // The objective at the last fresh inverse that raised it, and the pivot count then.
-        var lastCheck: (Double, Int)? = nil
+        // The objective at the last fresh inverse; the stall window's start (objective, pivots).
+        var lastObjective: Double? = nil
+        var stallBase: (Double, Int)? = nil
         // Pricing divides a column's gain by how much of the rows' room one unit of it takes
         // (Σ_r |G[r,q]| / b_r): the greedy order of a multi-dimensional knapsack, so that the
         // pieces enter nearly in their final order and few pivots undo earlier choices.
@@ -262,15 +263,19 @@ struct PackingSimplex {
                     // 605-row program fell from 6.6·10^4 to −3.5·10^8 over 20 000 pivots), and
                     // one that has not risen over many of them stalls: the caller gets
                     // `.singular` or `.pivotLimit` at once instead of after its whole pivot budget.
+                    // (The fall is measured from the last fresh inverse, with room for the
+                    // rounding of a recomputed objective; the stall from a baseline that moves
+                    // only when a window of pivots ends higher.)
                     let now = objective()
-                    if let (before, at) = lastCheck {
-                        if now < before - 1e-9 * max(1, abs(before)) { return .singular }
+                    if let before = lastObjective, now < before - 1e-7 * max(1, abs(before)) { return .singular }
+                    lastObjective = now
+                    if let (base, at) = stallBase {
                         if pivots - at >= 40 * (m + 50) {
-                            if now <= before + 1e-12 * max(1, abs(before)) { return .pivotLimit }
-                            lastCheck = (now, pivots)
-                        } else if now < before { lastCheck = (now, at) }
+                            if now <= base + 1e-12 * max(1, abs(base)) { return .pivotLimit }
+                            stallBase = (now, pivots)
+                        }
                     } else {
-                        lastCheck = (now, pivots)
+                        stallBase = (now, pivots)
                     }
                 }
                 if pivots - startPivots >= maxPivots || DispatchTime.now().uptimeNanoseconds > deadline { return .pivotLimit }
