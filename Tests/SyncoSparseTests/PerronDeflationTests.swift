@@ -11,6 +11,18 @@ private func randomProductive(_ n: Int, perColumn: Int, value: Double, seed: UIn
     return CSRMatrix(rows: n, columns: n, triplets: triplets)
 }
 
+/// The random productive matrix of 5 000 products the block-solve tests use, and its Perron pair.
+private func testSystem(seed: UInt64) throws -> (CSRMatrix, PerronPair) {
+    let m = randomProductive(5000, perColumn: 6, value: 0.1, seed: seed)
+    return (m, try #require(PerronPair.estimate(m, transposed: m.transposed())))
+}
+
+/// The tests' linear congruential generator (the same as `randomProductive`'s).
+private struct LCG {
+    var state: UInt64
+    mutating func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+}
+
 private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] {
     let ax = m.multiply(x)
     return (0..<x.count).map { d[$0] - x[$0] + ax[$0] }
@@ -132,10 +144,9 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
     @Test(arguments: [5, 7, 16, 21])
     func chunkedBlockSolveMatchesSingleSolves(width: Int) throws {
         let n = 5000
-        let m = randomProductive(n, perColumn: 6, value: 0.1, seed: 17)
-        let pair = try #require(PerronPair.estimate(m, transposed: m.transposed()))
-        var state: UInt64 = 9
-        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let (m, pair) = try testSystem(seed: 17)
+        var random = LCG(state: 9)
+        func next() -> UInt64 { random.next() }
         let rhs = (0..<n * width).map { _ in Double(next() % 1000) / 1000 }
         let start = rhs.map { 1.5 * $0 }
         let solver = LeontiefSolver(tolerance: 1e-13)
@@ -163,10 +174,9 @@ private func residual(_ m: CSRMatrix, _ x: [Double], _ d: [Double]) -> [Double] 
     @Test(arguments: [1, 2, 3, 6, 7, 9])
     func columnsSolvedApartMatchSingleSolves(width: Int) throws {
         let n = 5000
-        let m = randomProductive(n, perColumn: 6, value: 0.1, seed: 23)
-        let pair = try #require(PerronPair.estimate(m, transposed: m.transposed()))
-        var state: UInt64 = 11
-        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let (m, pair) = try testSystem(seed: 23)
+        var random = LCG(state: 11)
+        func next() -> UInt64 { random.next() }
         // A unit vector, a negative unit vector (a sign row) and short random rows, in turn.
         let sparse: [[(Int, Double)]] = (0..<width).map { c in
             switch c % 3 {
