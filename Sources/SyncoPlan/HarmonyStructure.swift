@@ -837,9 +837,8 @@ extension Harmony {
             // products and a row of G over its columns per row: the most paying ones enter, as
             // many as keep that within about 2 GiB with a row generation's worth of rows (256,
             // fewer at 10^6 products and more) to spare (`programBudget`); the others can enter
-            // in a later round. A column brings
-            // no row of its own (its product's sign row joins only when it breaks), so it costs
-            // a column of G. (Counted as a row each, as when every column brought its sign row,
+            // in a later round. A column brings no row of its own (its product's sign row joins
+            // only when it breaks), so it costs a column of G. (Counted as a row each, as when every column brought its sign row,
             // the 10^5 economy with alternatives for 60 % of its products ran out of room in its
             // fifth round, with 441 products still paying, and its plan was left to PDHG.)
             // A step takes in at most `mixLimit` columns (1 024 unless given): each entering

@@ -92,15 +92,7 @@ public struct LeontiefSolver: Sendable {
         }
         var x = [Double](repeating: 0, count: n * w)
         var iterations = 0, streamed = 0, change = 0.0, converged = true
-        // Chunks of `chunk` columns; a remainder of three as two and one (both SIMD steps).
-        var parts: [(c0: Int, k: Int)] = []
-        var c = 0
-        while c < w {
-            let k = w - c >= chunk ? chunk : w - c == 3 ? 2 : w - c
-            parts.append((c, k))
-            c += k
-        }
-        for (c0, k) in parts {
+        for (c0, k) in LeontiefSolver.parts(width: w, chunk: chunk) {
             let r = neumann(a, part(d, c0, k), width: k, initial: initial.map { part($0, c0, k) }, deflation: deflation, side: side)
             r.x.withUnsafeBufferPointer { s in
                 x.withUnsafeMutableBufferPointer { o in
@@ -115,6 +107,19 @@ public struct LeontiefSolver: Sendable {
         }
         return Result(x: x, width: w, iterations: iterations, relativeChange: change, converged: converged,
                       nonzerosStreamed: streamed)
+    }
+
+    /// Chunks of `chunk` columns of a block of width w; a remainder of three as two and one (both
+    /// SIMD steps).
+    static func parts(width w: Int, chunk: Int) -> [(c0: Int, k: Int)] {
+        var parts: [(c0: Int, k: Int)] = []
+        var c = 0
+        while c < w {
+            let k = w - c >= chunk ? chunk : w - c == 3 ? 2 : w - c
+            parts.append((c, k))
+            c += k
+        }
+        return parts
     }
 
     /// Solves (I − A)·x_c = d_c for right-hand sides given sparse, one per column, and returns
@@ -133,9 +138,7 @@ public struct LeontiefSolver: Sendable {
         let pair = deflation.flatMap { $0.right.count == n ? $0 : nil }
         var out = [[Double]](repeating: [], count: w)
         var iterations = 0, converged = true
-        var c0 = 0
-        while c0 < w {
-            let k = w - c0 >= 4 ? 4 : w - c0 == 3 ? 2 : w - c0
+        for (c0, k) in LeontiefSolver.parts(width: w, chunk: 4) {
             var rhs = [Double](repeating: 0, count: n * k)
             for c in 0..<k { for (i, v) in d[c0 + c] { rhs[i * k + c] += v } }
             var start: [Double]? = nil
@@ -160,7 +163,6 @@ public struct LeontiefSolver: Sendable {
             iterations = max(iterations, r.iterations)
             converged = converged && r.converged
             if !r.converged { break }
-            c0 += k
         }
         return (out, iterations, converged)
     }
