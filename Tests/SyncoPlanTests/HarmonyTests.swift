@@ -196,4 +196,19 @@ import SyncoModel
         let h = plan.harmony!.harmony, hp = pdhg.harmony!.harmony
         #expect(abs(h - hp) <= 1e-4 * max(1, abs(h)), "structure \(h), PDHG \(hp)")
     }
+
+    /// Targets first's budgeted try (while it is open whether every target can be met): the
+    /// structure path alone within its seconds, no first-order solve after it. Out of time it
+    /// comes back stopped, without an iteration; with time, it is the plain solve's plan.
+    @Test func aBudgetedTryIsTheStructurePathAlone() throws {
+        let e = SyntheticEconomy(products: 3000, seed: 1).generate()
+        let plain = Harmony.solve(e, options: options(), warmStart: nil, system: nil)
+        let starved = Harmony.solve(e, options: options(), warmStart: nil, system: nil, structureSeconds: 0)
+        let budgeted = Harmony.solve(e, options: options(), warmStart: nil, system: nil, structureSeconds: 60)
+        #expect(plain.status == .optimal && plain.message.contains("structure with alternatives"), "\(plain.message)")
+        #expect(starved.status == .stopped && starved.iterations == 0, "\(starved.message)")
+        #expect(budgeted.status == .optimal && budgeted.iterations == 0, "\(budgeted.message)")
+        let h = try #require(plain.harmony?.harmony), hb = try #require(budgeted.harmony?.harmony)
+        #expect(abs(h - hb) <= 1e-9 * max(1, abs(h)), "plain \(h), budgeted \(hb)")
+    }
 }
