@@ -113,6 +113,9 @@ extension Harmony {
             // fulfilment plan decides (10^5 with alternatives for 60 % of the products: λ = 0.75
             // in 26 s, where the weighted program's rounds had not finished at 300 s).
             var budget: Double? = reason == nil ? max(2, 2 * (plain?.seconds ?? 0)) : nil
+            func notDecided(_ what: String) -> String {
+                "targets first not decided (\(what)): the harmony function's plan, which may miss targets that could be met"
+            }
             // (Only within the time limit: the harmony function's plan stands otherwise.)
             while weight <= 1e6, elapsed() < options.solver.timeLimit {
                 options.note?("harmony, targets first\(reason.map { ": every target can be met (\($0))" } ?? ""); shortfall slopes × \(Int(weight))")
@@ -149,7 +152,7 @@ extension Harmony {
                 }
                 if reason == nil {
                     guard let r = fulfilmentDecides() else {
-                        return (nil, unreachable ? nil : "targets first not decided (\(unfinished ?? "the fulfilment plan did not certify")): the harmony function's plan, which may miss targets that could be met")
+                        return (nil, unreachable ? nil : notDecided(unfinished ?? "the fulfilment plan did not certify"))
                     }
                     reason = r
                 }
@@ -159,7 +162,7 @@ extension Harmony {
             }
             guard let reason else {
                 // Whether every target can be met is not known: say that targets first did not finish.
-                return (nil, unfinished.map { "targets first not decided (\($0)): the harmony function's plan, which may miss targets that could be met" })
+                return (nil, unfinished.map(notDecided))
             }
             return (nil, "every target can be met (\(reason)), but " + (stillMissed.map { "with the shortfall slopes × 10^6 \($0) stay below their need by more than 1e-6" }
                 ?? unfinished ?? "no program with the shortfalls weighted certified") + ": the harmony function's plan")
