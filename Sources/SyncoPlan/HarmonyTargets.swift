@@ -112,7 +112,7 @@ extension Harmony {
             // for every product: 1 s, where the fulfilment plan takes 9 s); where it does not, the
             // fulfilment plan decides (10^5 with alternatives for 60 % of the products: λ = 0.75
             // in 26 s, where the weighted program's rounds had not finished at 300 s).
-            var budget: Double? = reason == nil ? max(2, 2 * (plain?.seconds ?? 0)) : nil
+            var budget: Double? = reason == nil ? options.harmonyTargetsBudget ?? max(2, 2 * (plain?.seconds ?? 0)) : nil
             func notDecided(_ what: String) -> String {
                 "targets first not decided (\(what)): the harmony function's plan, which may miss targets that could be met"
             }

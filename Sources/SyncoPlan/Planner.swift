@@ -50,6 +50,10 @@ public struct PlannerOptions: Sendable {
     /// (`Harmony`, HarmonyTargets.swift). False: the harmony function decides always, and may
     /// miss a target that is dear to meet even when all could be met.
     public var harmonyTargetsFirst = true
+    /// Targets first, while it is open whether every target can be met: the seconds the first
+    /// weighted program's structure path gets before the fulfilment plan decides instead. Nil:
+    /// twice the harmony function's time, at least 2 s.
+    public var harmonyTargetsBudget: Double? = nil
     public init() {}
 }
 

@@ -211,4 +211,27 @@ import SyncoModel
         let h = try #require(plain.harmony?.harmony), hb = try #require(budgeted.harmony?.harmony)
         #expect(abs(h - hb) <= 1e-9 * max(1, abs(h)), "plain \(h), budgeted \(hb)")
     }
+
+    /// When the budgeted try does not certify, the fulfilment plan decides whether every target
+    /// can be met, and the weighted program then runs without a budget. 1 000 products with
+    /// alternatives for every product (seed 8): no certificate before the solves answers (the
+    /// harmony function's plan misses a target; its duals do not bound λ below 1; the targets'
+    /// Leontief plan breaks a limit), and by default the weighted plan itself answers. With no
+    /// budget at all the fulfilment plan answers (λ = 1.044 ≥ 1), and the plan is the same.
+    @Test func theFulfilmentPlanDecidesWhenTheBudgetedTryDoesNot() throws {
+        var g = SyntheticEconomy(products: 1000, seed: 8)
+        g.alternativeShare = 1
+        let e = g.generate()
+        let byDefault = Planner.solve(e, options: options())
+        var o = options()
+        o.harmonyTargetsBudget = 0
+        let handedOver = Planner.solve(e, options: o)
+        #expect(byDefault.status == .optimal && handedOver.status == .optimal, "\(byDefault.message) / \(handedOver.message)")
+        let hd = try #require(byDefault.harmony), hh = try #require(handedOver.harmony)
+        #expect(hd.targetsFirst == "this plan meets them", "\(byDefault.message)")
+        #expect(hh.targetsFirst?.hasPrefix("fulfilment λ = ") == true, "\(handedOver.message)")
+        #expect(hd.missed == 0 && hh.missed == 0)
+        #expect(handedOver.certificate.passes(1e-6))
+        #expect(abs(hd.harmony - hh.harmony) <= 1e-5 * max(1, abs(hd.harmony)), "default \(hd.harmony), handed over \(hh.harmony)")
+    }
 }
