@@ -45,6 +45,9 @@ struct PackingSimplex {
     /// 700 rows of 10^5 harmony); every 64 pivots it was a tenth of that solve's time, and every
     /// 256 the certificates' residuals are the same (10⁻¹⁴).
     var refactorEvery = 256
+    /// Pivots over which the primal simplex must raise its objective (checked at each fresh
+    /// inverse), else it ends with `.pivotLimit`; nil: 40·(rows + 50).
+    var stallWindow: Int? = nil
     /// Uptime (nanoseconds) after which a solve gives up with `.pivotLimit`.
     var deadline: UInt64 = .max
 
@@ -270,7 +273,7 @@ struct PackingSimplex {
                     if let before = lastObjective, now < before - 1e-7 * max(1, abs(before)) { return .singular }
                     lastObjective = now
                     if let (base, at) = stallBase {
-                        if pivots - at >= 40 * (m + 50) {
+                        if pivots - at >= stallWindow ?? 40 * (m + 50) {
                             if now <= base + 1e-12 * max(1, abs(base)) { return .pivotLimit }
                             stallBase = (now, pivots)
                         }

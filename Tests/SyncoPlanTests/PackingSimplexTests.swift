@@ -16,6 +16,31 @@ import Testing
         #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.2) < 1e-12 && abs(mu[2] - 1.4) < 1e-12)
     }
 
+    /// A primal simplex that does not raise its objective over its stall window ends with
+    /// `.pivotLimit` (checked at each fresh inverse), instead of spending its pivot budget. The
+    /// chain s₀ ≤ s₁ ≤ … ≤ s₁₁ (eleven rows sᵢ − sᵢ₊₁ ≤ 0, b = 0), every column worth 1 up to
+    /// 1: from the slack basis each column enters on a pivot of step zero (its row's slack is at
+    /// zero) until the last one lifts the whole chain to 1 (value 12). Eleven pivots at 0: with
+    /// a window of four the solve stops at the fifth; with the default window it reaches 12.
+    @Test func aStalledPrimalEndsAtItsWindow() {
+        let k = 12
+        var g = [Double](repeating: 0, count: (k - 1) * k)
+        for i in 0..<(k - 1) { g[i * k + i] = 1; g[i * k + i + 1] = -1 }
+        func chain() -> PackingSimplex {
+            var s = PackingSimplex(rows: k - 1, width: k, g: g, b: [Double](repeating: 0, count: k - 1),
+                                   column: Array(0..<k), cost: [Double](repeating: 1, count: k), upper: [Double](repeating: 1, count: k))
+            s.refactorEvery = 1
+            return s
+        }
+        var stalled = chain()
+        stalled.stallWindow = 4
+        #expect(stalled.solve(maxPivots: 1000) == .pivotLimit)
+        #expect(stalled.pivots == 5 && value(stalled) == 0, "\(stalled.pivots) pivots, value \(value(stalled))")
+        var free = chain()
+        #expect(free.solve(maxPivots: 1000) == .optimal)
+        #expect(free.pivots == k - 1 && abs(value(free) - Double(k)) < 1e-12, "\(free.pivots) pivots, value \(value(free))")
+    }
+
     /// Chvátal chapter 2 again (max 5x₁ + 4x₂ + 3x₃, three ≤ rows, x ≥ 0): 13 at (2, 0, 1),
     /// shadow prices (1, 0, 1).
     @Test func chvatalChapterTwo() {
