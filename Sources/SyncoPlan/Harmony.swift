@@ -175,7 +175,7 @@ enum Harmony {
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
-                                          tolerance: options.solver.tolerance, note: options.note) {
+                                          tolerance: options.solver.tolerance, memory: options.harmonyProgramMemory, note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,
@@ -213,7 +213,39 @@ enum Harmony {
                 r = PDHGResult(status: .stopped, reason: "structure path's budget", x: x, y: y, residuals: LPResiduals(lp, x: x, y: y),
                                iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
             } else {
-                r = PDHGSolver(lp, options: solver).solve(warmStart: warm)
+                // The structure path gave no point (at realistic 10^6 products thousands of
+                // capacities bind, more rows than its dense program can hold): PDHG starts from
+                // the fulfilment plan's point — every target at the same share λ, within every
+                // limit and capacity — instead of from nothing, and where PDHG does not end at a
+                // feasible point, that plan is the one reported (stopped). From nothing, PDHG
+                // ended there after 400 s with every target missed and limits broken.
+                var start = warm
+                var fallback: (x: [Double], y: [Double], residuals: LPResiduals, lambda: Double)? = nil
+                if start == nil, options.leontiefStart, elapsed() < options.solver.timeLimit {
+                    var fo = options
+                    fo.mode = .fulfilment
+                    fo.note = nil
+                    fo.solver.progress = nil
+                    fo.solver.timeLimit = 0.25 * (options.solver.timeLimit - elapsed())
+                    // (The iteration limit given is harmony's PDHG's.)
+                    fo.solver.maxIterations = PlannerOptions().solver.maxIterations
+                    let f = Planner.solve(e, options: fo)
+                    if f.activities.count == m, f.status == .optimal || f.status == .stopped {
+                        let (net, _) = Planner.flows(e, f.activities)
+                        let x = f.activities + targets.indices.map { h(net[targets[$0]] / target[targets[$0]], pcs) }
+                        let y = [Double](repeating: 0, count: lp.rows)
+                        let res = LPResiduals(lp, x: x, y: y)
+                        start = (x, y)
+                        if res.relativePrimalResidual <= options.solver.tolerance { fallback = (x, y, res, f.fulfilment) }
+                        options.note?("harmony: the structure path gave no plan; PDHG starts from the fulfilment plan (λ = \(f.fulfilment), \(f.status.rawValue))")
+                    }
+                    solver.timeLimit = max(0, options.solver.timeLimit - elapsed())
+                }
+                r = PDHGSolver(lp, options: solver).solve(warmStart: start)
+                if r.status != .optimal, let fb = fallback, r.residuals.relativePrimalResidual > options.solver.tolerance {
+                    r = PDHGResult(status: .stopped, reason: "\(r.reason); the fulfilment plan's point (every target at λ = \(fb.lambda)), feasible",
+                                   x: fb.x, y: fb.y, residuals: fb.residuals, iterations: r.iterations, restarts: r.restarts, seconds: elapsed(), primalWeight: 1)
+                }
             }
         }
         let act = (0..<m).map { max(0, r.x[$0]) }

@@ -148,7 +148,7 @@ extension Harmony {
     /// marked not finished.
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
-                               rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, warm: ReducedEvaluation? = nil,
+                               rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, memory: Int = 1 << 31, warm: ReducedEvaluation? = nil,
                                seedActivities: [Double]? = nil, seedValuations: [Double]? = nil, system firstSystem: LeontiefSystem? = nil,
                                note: (@Sendable (String) -> Void)? = nil,
                                accept: ((ReducedEvaluation) -> Bool)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
@@ -170,8 +170,8 @@ extension Harmony {
         // a column in the program bounded without its product's sign row, which then joins only
         // if a solution breaks it.
         let columnBound = Planner.mostActivity(e)
-        // Doubles a program may hold in its rows' weights and G (2 GiB).
-        let programBudget = (1 << 31) / 8
+        // Doubles a program may hold in its rows' weights and G (`memory` bytes, 2 GiB unless given).
+        let programBudget = max(1, memory / 8)
         func carriers(_ primary: [Int32]) -> [Bool] {
             var isPrimary = [Bool](repeating: false, count: m)
             for l in 0..<n where primary[l] >= 0 { isPrimary[Int(primary[l])] = true }
@@ -614,8 +614,15 @@ extension Harmony {
                 }
                 let add = broken.prefix(256).map(\.row)
                 // Rows past four times the budget (weights and G, 8 GiB) fail the program
-                // instead of the memory.
-                guard (rows.count + add.count) * (n + width) <= 4 * programBudget else { return nil }
+                // instead of the memory. The limits broken now foretell the rows the program
+                // will end with (realistic 10^5: 688 broken at first, 688 rows at the end), so a
+                // program whose broken limits alone would pass that fails at once, before their
+                // weights are solved (realistic 10^6: thousands of capacities broken, where the
+                // guard holds about 740 rows; the path spent its 120 s on them and gave no plan).
+                guard (rows.count + broken.count) * (n + width) <= 4 * programBudget else {
+                    note?("structure: \(broken.count) limits broken besides the program's \(rows.count) rows, more than its room (about \(4 * programBudget / (n + width)) rows)")
+                    return nil
+                }
                 for r in add { inSet.insert(r); rows.append(r) }
                 guard addWeights(add) else { return nil }
             }
@@ -1019,7 +1026,7 @@ extension Harmony {
     /// program whose point passes the residual check (`LPResiduals`) at it, paying techniques or not.
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double], pieces: Pieces = pieces,
                                system: LeontiefSystem? = nil, seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
-                               tolerance: Double? = nil, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
+                               tolerance: Double? = nil, memory: Int = 1 << 31, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
@@ -1043,7 +1050,7 @@ extension Harmony {
         guard let (ev, round, pivots, finished) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
-                                                       seconds: seconds, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
+                                                       seconds: seconds, memory: memory, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
                                                        system: system, note: note,
                                                        accept: tolerance.map { tol in { ev in let p = point(ev); return LPResiduals(lp, x: p.x, y: p.y).satisfies(tol) } })
         else { return nil }

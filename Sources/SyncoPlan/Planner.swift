@@ -54,6 +54,10 @@ public struct PlannerOptions: Sendable {
     /// weighted program's structure path gets before the fulfilment plan decides instead. Nil:
     /// twice the harmony function's time, at least 2 s.
     public var harmonyTargetsBudget: Double? = nil
+    /// Harmony's structure path: the bytes its program may hold in its rows' weights and G (a
+    /// mixing step takes in as many columns as fit; row generation past four times it fails the
+    /// program, and the plan goes to PDHG from the fulfilment plan's point). 2 GiB.
+    public var harmonyProgramMemory = 1 << 31
     public init() {}
 }
 

@@ -212,6 +212,33 @@ import SyncoModel
         #expect(abs(h - hb) <= 1e-9 * max(1, abs(h)), "plain \(h), budgeted \(hb)")
     }
 
+    /// When the structure path gives no plan (here its program may hold almost nothing; at
+    /// realistic 10^6 thousands of capacities bind), PDHG starts from the fulfilment plan's
+    /// point, and stopped before a feasible point of its own (ten iterations here) it reports
+    /// that one: within every limit, each target at the fulfilment plan's share or above.
+    @Test func withoutAStructurePlanTheFulfilmentPlanIsTheStart() throws {
+        let e = SyntheticEconomy(products: 1000, seed: 1).generate()
+        var o = options()
+        o.harmonyTargetsFirst = false
+        o.harmonyProgramMemory = 8_000
+        o.solver.maxIterations = 10
+        let plan = Planner.solve(e, options: o)
+        let f = Planner.solve(e)
+        #expect(f.status == .optimal, "\(f.message)")
+        #expect(plan.status == .stopped && plan.message.contains("the fulfilment plan's point"), "\(plan.message)")
+        #expect(plan.certificate.primalResidual <= 1e-6 && plan.certificate.maxRowViolation <= 1e-6, "\(plan.certificate)")
+        let needs = FulfilmentNeeds(e)
+        let (net, _) = Planner.flows(e, f.activities)
+        var expected = 0.0
+        for i in 0..<e.productCount where needs.other[i] > 0 {
+            let t = needs.guaranteed[i] + needs.other[i]
+            expected += Harmony.h(net[i] / t)
+            #expect(plan.netOutput[i] >= f.fulfilment * t - 1e-6 * t)
+        }
+        let h = try #require(plan.harmony).harmony
+        #expect(abs(h - expected) <= 1e-9 * max(1, abs(expected)), "reported \(h), the fulfilment plan's \(expected)")
+    }
+
     /// When the budgeted try does not certify, the fulfilment plan decides whether every target
     /// can be met, and the weighted program then runs without a budget. 1 000 products with
     /// alternatives for every product (seed 8): no certificate before the solves answers (the
