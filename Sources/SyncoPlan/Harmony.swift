@@ -175,7 +175,7 @@ enum Harmony {
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
-                                          tolerance: options.solver.tolerance, memory: options.harmonyProgramMemory, note: options.note) {
+                                          memory: options.harmonyProgramMemory, note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,

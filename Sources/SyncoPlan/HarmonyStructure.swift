@@ -150,8 +150,7 @@ extension Harmony {
                                cost pieceCost: [Double], length pieceLength: [Double],
                                rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, memory: Int = 1 << 31, warm: ReducedEvaluation? = nil,
                                seedActivities: [Double]? = nil, seedValuations: [Double]? = nil, system firstSystem: LeontiefSystem? = nil,
-                               note: (@Sendable (String) -> Void)? = nil,
-                               accept: ((ReducedEvaluation) -> Bool)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
+                               note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
         let deadline = seconds.isFinite ? t0 + UInt64(seconds * 1e9) : UInt64.max
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }
@@ -828,14 +827,6 @@ extension Harmony {
             note?("structure round \(round): program objective \(ev.value), \(ev.mu.filter { $0 > 0 }.count) of \(ev.rows.count) rows binding, products with a paying technique: \(paying.count), pivots so far: \(pivots)")
             let keep = ev.keptRows
             if paying.isEmpty { return (ev, round, pivots, true) }
-            // Techniques that still pay, but by so little that the point passes the caller's
-            // check (the certificate at the tolerance): done. (Realistic 10^5 with room, targets
-            // first: the fourth round's six paying techniques would have cost two more rounds,
-            // 0.66 s, for 6e-13 of the objective.)
-            if let accept, accept(ev) {
-                note?("structure round \(round): the point passes the check at the tolerance; the rounds end")
-                return (ev, round, pivots, true)
-            }
             guard elapsed() < seconds else { return unfinished() }
             // First the policy step: each such product carried by its best technique outright.
             var p2 = primary, o2 = primaryOut
@@ -1022,11 +1013,10 @@ extension Harmony {
     /// With `warm` (a kept program of the same techniques, `WarmState`), its rounds start from
     /// that program when the targets and their pieces are the same.
     /// Without a kept program, `seedActivities` (a plan's, read from a file) give the first
-    /// program its carriers, columns, rows and basis. With `tolerance`, the rounds end at the first
-    /// program whose point passes the residual check (`LPResiduals`) at it, paying techniques or not.
+    /// program its carriers, columns, rows and basis.
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double], pieces: Pieces = pieces,
                                system: LeontiefSystem? = nil, seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
-                               tolerance: Double? = nil, memory: Int = 1 << 31, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
+                               memory: Int = 1 << 31, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
@@ -1051,9 +1041,7 @@ extension Harmony {
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
                                                        seconds: seconds, memory: memory, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
-                                                       system: system, note: note,
-                                                       accept: tolerance.map { tol in { ev in let p = point(ev); return LPResiduals(lp, x: p.x, y: p.y).satisfies(tol) } })
-        else { return nil }
+                                                       system: system, note: note) else { return nil }
         let (x, y) = point(ev)
         return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots, finished: finished,
                               program: ev, warm: kept != nil)
