@@ -242,7 +242,9 @@ enum Harmony {
                     solver.timeLimit = max(0, options.solver.timeLimit - elapsed())
                 }
                 r = PDHGSolver(lp, options: solver).solve(warmStart: start)
-                if r.status != .optimal, let fb = fallback, r.residuals.relativePrimalResidual > options.solver.tolerance {
+                // (Feasible, PDHG's point is reported when its harmony is the higher.)
+                if r.status != .optimal, let fb = fallback,
+                   r.residuals.relativePrimalResidual > options.solver.tolerance || fb.residuals.primalObjective < r.residuals.primalObjective {
                     r = PDHGResult(status: .stopped, reason: "\(r.reason); the fulfilment plan's point (every target at λ = \(fb.lambda)), feasible",
                                    x: fb.x, y: fb.y, residuals: fb.residuals, iterations: r.iterations, restarts: r.restarts, seconds: elapsed(), primalWeight: 1)
                 }
