@@ -222,11 +222,7 @@ enum Harmony {
                 var start = warm
                 var fallback: (x: [Double], y: [Double], residuals: LPResiduals, lambda: Double)? = nil
                 if start == nil, options.leontiefStart, elapsed() < options.solver.timeLimit {
-                    var fo = options
-                    fo.mode = .fulfilment
-                    fo.note = nil
-                    fo.solver.progress = nil
-                    fo.solver.timeLimit = 0.25 * (options.solver.timeLimit - elapsed())
+                    var fo = fulfilmentOptions(options, seconds: 0.25 * (options.solver.timeLimit - elapsed()))
                     // (The iteration limit given is harmony's PDHG's.)
                     fo.solver.maxIterations = PlannerOptions().solver.maxIterations
                     let f = Planner.solve(e, options: fo)

@@ -1021,17 +1021,6 @@ extension Harmony {
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
         let spans = pieceSpans(targets: targets, target: target, guaranteed: base.guaranteed)
-        // A program's point on the harmony LP: activities and the targets' harmony, the prices
-        // with each target's value split between its balance row and its active pieces.
-        func point(_ ev: ReducedEvaluation) -> (x: [Double], y: [Double]) {
-            let u = targets.map { ev.net[$0] / target[$0] }
-            let x = ev.activities(techniques: m) + u.map { h($0, pieces) }
-            var y = [Double](repeating: 0, count: lp.rows)
-            let limitedCount = base.limitedResources.count
-            for i in 0..<(n + limitedCount) { y[i] = max(0, ev.prices[i]) }
-            splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limitedCount, pieces: pieces)
-            return (x, y)
-        }
         // (The same limited resources too: a program's rows name them by their place among them.)
         let kept = warm.flatMap {
             $0.targets == targets && $0.limited == base.limitedResources && $0.pieces.elementsEqual(spans.lazy.map { 3 * $0.q + $0.k })
@@ -1042,7 +1031,12 @@ extension Harmony {
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
                                                        seconds: seconds, memory: memory, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
                                                        system: system, note: note) else { return nil }
-        let (x, y) = point(ev)
+        let u = targets.map { ev.net[$0] / target[$0] }
+        let x = ev.activities(techniques: m) + u.map { h($0, pieces) }
+        var y = [Double](repeating: 0, count: lp.rows)
+        let limitedCount = base.limitedResources.count
+        for i in 0..<(n + limitedCount) { y[i] = max(0, ev.prices[i]) }
+        splitDuals(&y, targets: targets, target: target, u: u, pieceRow0: n + limitedCount, pieces: pieces)
         return StructurePoint(x: x, y: y, rounds: round, bindingRows: ev.mu.filter { $0 > 0 }.count, pivots: pivots, finished: finished,
                               program: ev, warm: kept != nil)
     }

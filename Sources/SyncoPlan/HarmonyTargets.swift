@@ -83,12 +83,7 @@ extension Harmony {
             guard !fulfilmentTried, elapsed() < options.solver.timeLimit else { return nil }
             fulfilmentTried = true
             options.note?("harmony: can every target be met? solving the fulfilment plan")
-            var fo = options
-            fo.mode = .fulfilment
-            fo.note = nil
-            fo.solver.progress = nil
-            fo.solver.timeLimit = options.solver.timeLimit - elapsed()
-            let f = Planner.solve(e, options: fo)
+            let f = Planner.solve(e, options: fulfilmentOptions(options, seconds: options.solver.timeLimit - elapsed()))
             guard f.status == .optimal else { return nil }
             check = TargetsCheck(activities: f.activities, productValuation: f.productValuation, resourceValuation: f.resourceValuation)
             if f.fulfilment >= 1 { return "fulfilment λ = \(f.fulfilment)" }
@@ -197,6 +192,17 @@ extension Harmony {
         }
         plan.seconds = elapsed()
         return plan
+    }
+
+    /// The options of a fulfilment plan solved on the way to a harmony plan: the same tolerance,
+    /// no progress lines of its own, `seconds` of time.
+    static func fulfilmentOptions(_ options: PlannerOptions, seconds: Double) -> PlannerOptions {
+        var fo = options
+        fo.mode = .fulfilment
+        fo.note = nil
+        fo.solver.progress = nil
+        fo.solver.timeLimit = seconds
+        return fo
     }
 
     /// Whether activities x meet every need in full (net ≥ g + o, every other net output ≥ 0)
