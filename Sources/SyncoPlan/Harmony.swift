@@ -222,25 +222,31 @@ enum Harmony {
                 var start = warm
                 var fallback: (x: [Double], y: [Double], residuals: LPResiduals, lambda: Double)? = nil
                 if start == nil, options.leontiefStart, elapsed() < options.solver.timeLimit {
-                    var fo = fulfilmentOptions(options, seconds: 0.25 * (options.solver.timeLimit - elapsed()))
-                    // (The iteration limit given is harmony's PDHG's.)
-                    fo.solver.maxIterations = PlannerOptions().solver.maxIterations
-                    let f = Planner.solve(e, options: fo)
+                    let f = Planner.solve(e, options: fulfilmentOptions(options, seconds: 0.25 * (options.solver.timeLimit - elapsed())))
                     if f.activities.count == m, f.status == .optimal || f.status == .stopped {
                         let (net, _) = Planner.flows(e, f.activities)
                         let x = f.activities + targets.indices.map { h(net[targets[$0]] / target[targets[$0]], pcs) }
                         let y = [Double](repeating: 0, count: lp.rows)
                         let res = LPResiduals(lp, x: x, y: y)
                         start = (x, y)
-                        if res.relativePrimalResidual <= options.solver.tolerance { fallback = (x, y, res, f.fulfilment) }
+                        if res.relativePrimalResidual <= options.solver.tolerance && res.maxBoundViolation <= options.solver.tolerance {
+                            fallback = (x, y, res, f.fulfilment)
+                        }
                         options.note?("harmony: the structure path gave no plan; PDHG starts from the fulfilment plan (λ = \(f.fulfilment), \(f.status.rawValue))")
                     }
                     solver.timeLimit = max(0, options.solver.timeLimit - elapsed())
                 }
                 r = PDHGSolver(lp, options: solver).solve(warmStart: start)
-                // (Feasible, PDHG's point is reported when its harmony is the higher.)
+                // (Feasible, PDHG's point is reported when its harmony is the higher: the harmony
+                // function of this LP, from the activities as the plan reports it, not from PDHG's
+                // harmony columns, which may sit above the pieces within the tolerance.)
+                func harmonyOf(_ x: [Double]) -> Double {
+                    let (net, _) = Planner.flows(e, (0..<m).map { max(0, x[$0]) })
+                    return targets.reduce(0) { $0 + h(net[$1] / target[$1], pcs) }
+                }
                 if r.status != .optimal, let fb = fallback,
-                   r.residuals.relativePrimalResidual > options.solver.tolerance || fb.residuals.primalObjective < r.residuals.primalObjective {
+                   r.residuals.relativePrimalResidual > options.solver.tolerance || r.residuals.maxBoundViolation > options.solver.tolerance
+                    || harmonyOf(fb.x) > harmonyOf(r.x) {
                     r = PDHGResult(status: .stopped, reason: "\(r.reason); the fulfilment plan's point (every target at λ = \(fb.lambda)), feasible",
                                    x: fb.x, y: fb.y, residuals: fb.residuals, iterations: r.iterations, restarts: r.restarts, seconds: elapsed(), primalWeight: 1)
                 }

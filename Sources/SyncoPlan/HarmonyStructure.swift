@@ -612,14 +612,17 @@ extension Harmony {
                     broken = broken.filter { if case .nonNegative(let l) = $0.row { return own.contains(l) } else { return true } }
                 }
                 let add = broken.prefix(256).map(\.row)
-                // Rows past four times the budget (weights and G, 8 GiB) fail the program
-                // instead of the memory. The limits broken now foretell the rows the program
-                // will end with (realistic 10^5: 688 broken at first, 688 rows at the end), so a
-                // program whose broken limits alone would pass that fails at once, before their
-                // weights are solved (realistic 10^6: thousands of capacities broken, where the
-                // guard holds about 740 rows; the path spent its 120 s on them and gave no plan).
-                guard (rows.count + broken.count) * (n + width) <= 4 * programBudget else {
-                    note?("structure: \(broken.count) limits broken besides the program's \(rows.count) rows, more than its room (about \(4 * programBudget / (n + width)) rows)")
+                // Rows past four times the budget (weights and G, 8 GiB by default) fail the
+                // program instead of the memory. The capacities broken now foretell the rows the
+                // program will end with (realistic 10^5: 688 broken at first, 688 rows at the
+                // end), so a program whose broken capacities alone would pass that fails at once,
+                // before their weights are solved (realistic 10^6: 7 047 capacities broken, where
+                // the guard holds about 766 rows; the path spent its 120 s on them and gave no
+                // plan). (Sign rows are not counted ahead: hundreds break at once behind a few
+                // columns, and most of them follow from the few.)
+                let capacities = broken.reduce(0) { if case .capacity = $1.row { return $0 + 1 } else { return $0 } }
+                guard (rows.count + max(add.count, capacities)) * (n + width) <= 4 * programBudget else {
+                    note?("structure: \(capacities) capacities broken besides the program's \(rows.count) rows, more than its room (about \(4 * programBudget / (n + width)) rows)")
                     return nil
                 }
                 for r in add { inSet.insert(r); rows.append(r) }

@@ -195,13 +195,15 @@ extension Harmony {
     }
 
     /// The options of a fulfilment plan solved on the way to a harmony plan: the same tolerance,
-    /// no progress lines of its own, `seconds` of time.
+    /// no progress lines of its own, `seconds` of time, and the default iteration limit (the one
+    /// given is the harmony plan's first-order solve's).
     static func fulfilmentOptions(_ options: PlannerOptions, seconds: Double) -> PlannerOptions {
         var fo = options
         fo.mode = .fulfilment
         fo.note = nil
         fo.solver.progress = nil
         fo.solver.timeLimit = seconds
+        fo.solver.maxIterations = PlannerOptions().solver.maxIterations
         return fo
     }
 
