@@ -237,18 +237,26 @@ enum Harmony {
                     solver.timeLimit = max(0, options.solver.timeLimit - elapsed())
                 }
                 r = PDHGSolver(lp, options: solver).solve(warmStart: start)
-                // (Feasible, PDHG's point is reported when its harmony is the higher: the harmony
-                // function of this LP, from the activities as the plan reports it, not from PDHG's
-                // harmony columns, which may sit above the pieces within the tolerance.)
+                // PDHG's point is reported only where it keeps every need and limit row by row and
+                // has the higher harmony: the harmony function of this LP, from the activities as
+                // the plan reports it (PDHG's harmony columns may sit above the pieces within the
+                // tolerance). The residual norms alone let through, at realistic 3·10^5, a point
+                // that uses a product no technique makes (a row broken by all of itself).
                 func harmonyOf(_ x: [Double]) -> Double {
                     let (net, _) = Planner.flows(e, (0..<m).map { max(0, x[$0]) })
                     return targets.reduce(0) { $0 + h(net[$1] / target[$1], pcs) }
                 }
-                if r.status != .optimal, let fb = fallback,
-                   r.residuals.relativePrimalResidual > options.solver.tolerance || r.residuals.maxBoundViolation > options.solver.tolerance
-                    || harmonyOf(fb.x) > harmonyOf(r.x) {
-                    r = PDHGResult(status: .stopped, reason: "\(r.reason); the fulfilment plan's point (every target at λ = \(fb.lambda)), feasible",
-                                   x: fb.x, y: fb.y, residuals: fb.residuals, iterations: r.iterations, restarts: r.restarts, seconds: elapsed(), primalWeight: 1)
+                if r.status != .optimal, let fb = fallback {
+                    let broken = PlanCertificate(economy: e, activities: (0..<m).map { max(0, r.x[$0]) }, fulfilment: 0,
+                                                 productValuation: [Double](repeating: 0, count: n),
+                                                 resourceValuation: [Double](repeating: 0, count: e.resourceCount)).maxRowViolation
+                    let tol = options.solver.tolerance
+                    let (hp, hf) = (harmonyOf(r.x), harmonyOf(fb.x))
+                    if r.residuals.relativePrimalResidual > tol || r.residuals.maxBoundViolation > tol || broken > tol || hf > hp {
+                        let pdhg = hp > hf ? " (PDHG's last point: harmony \(hp), a need or limit broken by \(broken) of itself)" : ""
+                        r = PDHGResult(status: .stopped, reason: "\(r.reason); the fulfilment plan's point (every target at λ = \(fb.lambda)), feasible" + pdhg,
+                                       x: fb.x, y: fb.y, residuals: fb.residuals, iterations: r.iterations, restarts: r.restarts, seconds: elapsed(), primalWeight: 1)
+                    }
                 }
             }
         }
