@@ -61,6 +61,13 @@ enum Harmony {
         }
         let target = (0..<n).map { needs.guaranteed[$0] + needs.other[$0] }
         let targets = (0..<n).filter { target[$0] > 0 && needs.other[$0] > 0 }
+        // The largest violation of one need or limit by activities (LP columns; harmony has no
+        // plan ray, so λ = 0), relative to its own size (`PlanCertificate.maxRowViolation`).
+        func rowViolation(_ x: [Double]) -> Double {
+            PlanCertificate(economy: e, activities: (0..<m).map { max(0, x[$0]) }, fulfilment: 0,
+                            productValuation: [Double](repeating: 0, count: n),
+                            resourceValuation: [Double](repeating: 0, count: e.resourceCount)).maxRowViolation
+        }
         // A target made without any limited resource or capacity (its whole upstream too) has a
         // surplus that costs nothing, and every unit of it is harmony: no plan is best.
         if let ray = Planner.harmonyRay(e, limitedResources: needs.limitedResources, targets: targets, target: target, options: options) {
@@ -247,9 +254,7 @@ enum Harmony {
                     return targets.reduce(0) { $0 + h(net[$1] / target[$1], pcs) }
                 }
                 if r.status != .optimal, let fb = fallback {
-                    let broken = PlanCertificate(economy: e, activities: (0..<m).map { max(0, r.x[$0]) }, fulfilment: 0,
-                                                 productValuation: [Double](repeating: 0, count: n),
-                                                 resourceValuation: [Double](repeating: 0, count: e.resourceCount)).maxRowViolation
+                    let broken = rowViolation(r.x)
                     let tol = options.solver.tolerance
                     let (hp, hf) = (harmonyOf(r.x), harmonyOf(fb.x))
                     if r.residuals.relativePrimalResidual > tol || r.residuals.maxBoundViolation > tol || broken > tol || hf > hp {
@@ -287,9 +292,8 @@ enum Harmony {
         let check = LPResiduals(lp, x: r.x, y: r.y)
         plan.certificate = PlanCertificate(primalResidual: check.relativePrimalResidual, dualResidual: check.relativeDualResidual,
                                            gap: check.relativeGap, maxBoundViolation: check.maxBoundViolation, dualBound: -check.dualObjective)
-        // Rows one by one: guaranteed needs (λ = 0: harmony has no plan ray) and limits.
-        plan.certificate.maxRowViolation = PlanCertificate(economy: e, activities: act, fulfilment: 0, productValuation: [Double](repeating: 0, count: n),
-                                                           resourceValuation: [Double](repeating: 0, count: e.resourceCount)).maxRowViolation
+        // Rows one by one: guaranteed needs and limits.
+        plan.certificate.maxRowViolation = rowViolation(r.x)
         plan.iterations = r.iterations
         plan.restarts = r.restarts
         plan.seconds = elapsed()
