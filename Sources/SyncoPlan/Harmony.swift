@@ -149,12 +149,14 @@ enum Harmony {
                 return plan
             }
         }
-        var warm: (x: [Double], y: [Double])? = nil
-        if let w = warmStart, w.activities.count == m {
-            let (net, _) = Planner.flows(e, w.activities)
-            warm = (w.activities + targets.map { h(net[$0] / target[$0], pcs) },
-                    [Double](repeating: 0, count: lp.rows))
+        // A plan's activities as a point of the harmony LP (each target's harmony from its net
+        // output, no duals): a warm plan's, or the fulfilment plan's below.
+        func lpPoint(_ activities: [Double]) -> (x: [Double], y: [Double]) {
+            let (net, _) = Planner.flows(e, activities)
+            return (activities + targets.map { h(net[$0] / target[$0], pcs) }, [Double](repeating: 0, count: lp.rows))
         }
+        var warm: (x: [Double], y: [Double])? = nil
+        if let w = warmStart, w.activities.count == m { warm = lpPoint(w.activities) }
         // Planning structure first: with one binding limit and the Leontief techniques, harmony is
         // a continuous knapsack over the targets' pieces (see `leontiefHarmony`); its LP point is
         // accepted only if the residual check below passes at the tolerance.
@@ -231,9 +233,7 @@ enum Harmony {
                 if start == nil, options.leontiefStart, elapsed() < options.solver.timeLimit {
                     let f = Planner.solve(e, options: fulfilmentOptions(options, seconds: 0.25 * (options.solver.timeLimit - elapsed())))
                     if f.activities.count == m, f.status == .optimal || f.status == .stopped {
-                        let (net, _) = Planner.flows(e, f.activities)
-                        let x = f.activities + targets.indices.map { h(net[targets[$0]] / target[targets[$0]], pcs) }
-                        let y = [Double](repeating: 0, count: lp.rows)
+                        let (x, y) = lpPoint(f.activities)
                         let res = LPResiduals(lp, x: x, y: y)
                         start = (x, y)
                         if res.relativePrimalResidual <= options.solver.tolerance && res.maxBoundViolation <= options.solver.tolerance {
