@@ -59,8 +59,7 @@ enum Harmony {
             plan.message = "unbounded: no limit or capacity restrains some techniques, so harmony can grow without end"
             return plan
         }
-        let target = (0..<n).map { needs.guaranteed[$0] + needs.other[$0] }
-        let targets = (0..<n).filter { target[$0] > 0 && needs.other[$0] > 0 }
+        let (target, targets) = targetsOf(needs)
         // The largest violation of one need or limit by activities (LP columns; harmony has no
         // plan ray, so λ = 0), relative to its own size (`PlanCertificate.maxRowViolation`).
         func rowViolation(_ x: [Double]) -> Double {
@@ -81,59 +80,7 @@ enum Harmony {
             return plan
         }
         let base = FulfilmentProblem(needs)
-        // Rows: products (net ≥ g), limited resources, then 3 piece rows per target.
-        let lp0 = base.lp
-        let pieceRow0 = lp0.rows
-        var rowLower = lp0.rowLower, rowUpper = lp0.rowUpper, rowNames = lp0.rowNames
-        for i in targets {
-            for (k, pc) in pcs.enumerated() {
-                rowLower.append(-pc.b)
-                rowUpper.append(.infinity)
-                rowNames.append("h\(k):" + e.products[i].id)
-            }
-        }
-        // Columns (the transposed matrix) built in place: a technique's entries are the base
-        // program's (sorted by row), then, for each product row that is a target, its three
-        // piece rows — numbered after every base row and in the order of the products, so the
-        // column stays sorted. (Through LPBuilder, with an array, a sort and a dictionary lookup
-        // per column, this took 0.1 s at 10^5 products, a tenth of the solve.)
-        var pieceRowOf = [Int32](repeating: -1, count: n)
-        for (q, i) in targets.enumerated() { pieceRowOf[i] = Int32(pieceRow0 + 3 * q) }
-        let kt = base.columns
-        let columnCount = m + targets.count
-        var colStart = [Int](repeating: 0, count: columnCount + 1)
-        var rowIndex: [Int32] = [], entry: [Double] = []
-        rowIndex.reserveCapacity(kt.nonzeros * 2 + 3 * targets.count)
-        entry.reserveCapacity(kt.nonzeros * 2 + 3 * targets.count)
-        kt.rowStart.withUnsafeBufferPointer { rs in
-            kt.colIndex.withUnsafeBufferPointer { ci in
-                kt.values.withUnsafeBufferPointer { vs in
-                    for j in 0..<m {
-                        let lo = rs[j], hi = rs[j + 1]
-                        for p in lo..<hi where vs[p] != 0 { rowIndex.append(ci[p]); entry.append(vs[p]) }
-                        for p in lo..<hi where vs[p] != 0 {
-                            let r = Int(ci[p])
-                            guard r < n, pieceRowOf[r] >= 0 else { continue }
-                            for (k, pc) in pcs.enumerated() {
-                                let v = vs[p] * pc.a / target[r]
-                                if v != 0 { rowIndex.append(pieceRowOf[r] + Int32(k)); entry.append(v) }
-                            }
-                        }
-                        colStart[j + 1] = rowIndex.count
-                    }
-                }
-            }
-        }
-        for q in targets.indices {
-            for k in 0..<3 { rowIndex.append(Int32(pieceRow0 + 3 * q + k)); entry.append(-1) }
-            colStart[m + q + 1] = rowIndex.count
-        }
-        let columnsMatrix = CSRMatrix(rows: columnCount, columns: rowLower.count, rowStart: colStart, colIndex: rowIndex, values: entry)
-        let lp = LinearProgram(objective: [Double](repeating: 0, count: m) + [Double](repeating: -1, count: targets.count),
-                               lower: [Double](repeating: 0, count: m) + [Double](repeating: -.infinity, count: targets.count),
-                               upper: Array(lp0.upper[0..<m]) + [Double](repeating: .infinity, count: targets.count),
-                               matrix: columnsMatrix.transposed(), rowLower: rowLower, rowUpper: rowUpper,
-                               columnNames: Array(lp0.columnNames[0..<m]) + targets.map { "h:" + e.products[$0].id }, rowNames: rowNames)
+        let (lp, pieceRowOf) = program(base, targets: targets, target: target, pieces: pcs)
         // Guaranteed needs must be feasible on their own.
         // The first techniques' system, shared by the checks and paths below (each built its
         // own: 15 ms apiece at 10^5, and a Perron pair each); built only when one of them runs,
@@ -173,24 +120,57 @@ enum Harmony {
         var program: ReducedEvaluation? = nil
         var r: PDHGResult
         var byStructure: String? = nil
+        // A harmony LP of at most `harmonySimplexRows` rows that the structure path does not
+        // certify is pivoted through by the sparse simplex (with half the time left), before any
+        // first-order solve: where several workplaces make each product, hundreds of capacities
+        // bind, the structure path's dense program outgrows the LP itself (600 products: an LP
+        // of 1 372 rows, programs of 363–588; its rounds did not finish in 60 s, nor PDHG in the
+        // next 60) and the simplex takes 3 331 pivots, 1 s. Nil where the LP is larger, the structure methods are off
+        // (`leontiefStart`: PDHG alone), or the simplex does not end optimal within the tolerance.
+        let small = lp.rows <= options.harmonySimplexRows
+        var simplexPivots = 0
+        func pivoted() -> PDHGResult? {
+            guard small, options.leontiefStart, elapsed() < options.solver.timeLimit else { return nil }
+            var sx = SparseSimplex(lp)
+            sx.maxIterations = 20 * lp.rows + 1000
+            let left = options.solver.timeLimit - elapsed()
+            if left.isFinite { sx.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(0.5 * left * 1e9) }
+            options.note?("harmony: the sparse simplex on the harmony LP (\(lp.rows) rows, \(lp.columns) columns)")
+            let s = sx.solve()
+            let res = LPResiduals(lp, x: s.x, y: s.y)
+            guard s.status == .optimal, res.satisfies(options.solver.tolerance) else {
+                options.note?("harmony: the sparse simplex ended \(s.status.rawValue) after \(s.iterations) pivots")
+                return nil
+            }
+            simplexPivots = s.iterations
+            return PDHGResult(status: .optimal, reason: "sparse simplex", x: s.x, y: s.y, residuals: res,
+                              iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
+        }
+        let bySimplex = { " (sparse simplex on the harmony LP: \(simplexPivots) pivots; the structure path did not certify a plan)" }
         if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem),
            LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
             r = PDHGResult(status: .optimal, reason: "Leontief structure", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
                            iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
             byStructure = " (Leontief structure: one binding limit, labour spent on the targets' pieces in order of harmony per unit)"
         } else if options.leontiefStart,
-                  // At most half the time left (and two minutes without a limit), so PDHG keeps the rest.
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: structureSeconds ?? min(120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                  // At most half the time left (and two minutes without a limit), so PDHG keeps the
+                  // rest. Where the sparse simplex can take over, ten seconds, and at most a
+                  // quarter of the products as rows (the dense program is then no smaller than
+                  // the LP: 600 products with three workplaces each, 363 rows in its first round).
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: structureSeconds ?? min(small ? 10 : 120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
-                                          memory: options.harmonyProgramMemory, note: options.note) {
+                                          memory: options.harmonyProgramMemory, maxRows: small ? max(64, n / 4) : .max, note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,
                                iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
                 byStructure = " (Leontief structure with alternatives\(pt.warm ? ", from the warm plan's program" : ""): \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
                 program = pt.program
+            } else if structureSeconds == nil, let s = pivoted() {
+                r = s
+                byStructure = bySimplex()
             } else {
                 // Not within the tolerance on the LP: PDHG goes on from it. If PDHG does not
                 // finish either, the structure's plan is reported when its residuals are the
@@ -221,6 +201,9 @@ enum Harmony {
                 let x = [Double](repeating: 0, count: lp.columns), y = [Double](repeating: 0, count: lp.rows)
                 r = PDHGResult(status: .stopped, reason: "structure path's budget", x: x, y: y, residuals: LPResiduals(lp, x: x, y: y),
                                iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
+            } else if let s = pivoted() {
+                r = s
+                byStructure = bySimplex()
             } else {
                 // The structure path gave no point (at realistic 10^6 products thousands of
                 // capacities bind, more rows than its dense program can hold): PDHG starts from
@@ -314,6 +297,78 @@ enum Harmony {
         return plan
     }
 
+    /// Each product's target t_i (all its needs) and the products that have one: those with a
+    /// need that is not guaranteed (a guaranteed need alone is a floor, not a target).
+    static func targetsOf(_ needs: FulfilmentNeeds) -> (target: [Double], targets: [Int]) {
+        let n = needs.economy.productCount
+        let target = (0..<n).map { needs.guaranteed[$0] + needs.other[$0] }
+        return (target, (0..<n).filter { target[$0] > 0 && needs.other[$0] > 0 })
+    }
+
+    /// The harmony LP of `base`'s economy and needs: columns the techniques' activities, then
+    /// one harmony h_q per target (free, cost −1: the LP minimises −Σ h); rows the products
+    /// (net ≥ g), the limited resources, then three piece rows per target,
+    /// a_k·net_i/t_i − h_q ≥ −b_k. Returns it with each target product's first piece row
+    /// (−1 for products without a target).
+    static func program(_ base: FulfilmentProblem, targets: [Int], target: [Double], pieces pcs: Pieces) -> (lp: LinearProgram, pieceRowOf: [Int32]) {
+        let e = base.needs.economy
+        let n = e.productCount, m = e.techniqueCount
+        // Rows: products (net ≥ g), limited resources, then 3 piece rows per target.
+        let lp0 = base.lp
+        let pieceRow0 = lp0.rows
+        var rowLower = lp0.rowLower, rowUpper = lp0.rowUpper, rowNames = lp0.rowNames
+        for i in targets {
+            for (k, pc) in pcs.enumerated() {
+                rowLower.append(-pc.b)
+                rowUpper.append(.infinity)
+                rowNames.append("h\(k):" + e.products[i].id)
+            }
+        }
+        // Columns (the transposed matrix) built in place: a technique's entries are the base
+        // program's (sorted by row), then, for each product row that is a target, its three
+        // piece rows — numbered after every base row and in the order of the products, so the
+        // column stays sorted. (Through LPBuilder, with an array, a sort and a dictionary lookup
+        // per column, this took 0.1 s at 10^5 products, a tenth of the solve.)
+        var pieceRowOf = [Int32](repeating: -1, count: n)
+        for (q, i) in targets.enumerated() { pieceRowOf[i] = Int32(pieceRow0 + 3 * q) }
+        let kt = base.columns
+        let columnCount = m + targets.count
+        var colStart = [Int](repeating: 0, count: columnCount + 1)
+        var rowIndex: [Int32] = [], entry: [Double] = []
+        rowIndex.reserveCapacity(kt.nonzeros * 2 + 3 * targets.count)
+        entry.reserveCapacity(kt.nonzeros * 2 + 3 * targets.count)
+        kt.rowStart.withUnsafeBufferPointer { rs in
+            kt.colIndex.withUnsafeBufferPointer { ci in
+                kt.values.withUnsafeBufferPointer { vs in
+                    for j in 0..<m {
+                        let lo = rs[j], hi = rs[j + 1]
+                        for p in lo..<hi where vs[p] != 0 { rowIndex.append(ci[p]); entry.append(vs[p]) }
+                        for p in lo..<hi where vs[p] != 0 {
+                            let r = Int(ci[p])
+                            guard r < n, pieceRowOf[r] >= 0 else { continue }
+                            for (k, pc) in pcs.enumerated() {
+                                let v = vs[p] * pc.a / target[r]
+                                if v != 0 { rowIndex.append(pieceRowOf[r] + Int32(k)); entry.append(v) }
+                            }
+                        }
+                        colStart[j + 1] = rowIndex.count
+                    }
+                }
+            }
+        }
+        for q in targets.indices {
+            for k in 0..<3 { rowIndex.append(Int32(pieceRow0 + 3 * q + k)); entry.append(-1) }
+            colStart[m + q + 1] = rowIndex.count
+        }
+        let columnsMatrix = CSRMatrix(rows: columnCount, columns: rowLower.count, rowStart: colStart, colIndex: rowIndex, values: entry)
+        let lp = LinearProgram(objective: [Double](repeating: 0, count: m) + [Double](repeating: -1, count: targets.count),
+                               lower: [Double](repeating: 0, count: m) + [Double](repeating: -.infinity, count: targets.count),
+                               upper: Array(lp0.upper[0..<m]) + [Double](repeating: .infinity, count: targets.count),
+                               matrix: columnsMatrix.transposed(), rowLower: rowLower, rowUpper: rowUpper,
+                               columnNames: Array(lp0.columnNames[0..<m]) + targets.map { "h:" + e.products[$0].id }, rowNames: rowNames)
+        return (lp, pieceRowOf)
+    }
+
     /// Harmony by planning structure. With the primary (Leontief) techniques, producing a net
     /// output vector n takes v·n of a limited resource, v = ℓ(I − A)⁻¹ (its embodied amounts). If
     /// that resource is the only one that binds, the harmony LP is a continuous knapsack: after the
@@ -403,5 +458,17 @@ enum Harmony {
             return (x, y)
         }
         return nil
+    }
+}
+
+extension Planner {
+    /// The harmony LP that harmony mode solves and certifies (the harmony function's; targets
+    /// first certifies this LP with the slopes below the targets multiplied by
+    /// `shortfallWeight`): it minimises −Σ h_i, so a solver maximising Σ h_i reports the optimal
+    /// harmony. `synco export --mode harmony` writes it, so any LP solver can check a harmony plan.
+    public static func harmonyProgram(_ e: Economy, shortfallWeight: Double = 1) -> LinearProgram {
+        let needs = FulfilmentNeeds(e)
+        let (target, targets) = Harmony.targetsOf(needs)
+        return Harmony.program(FulfilmentProblem(needs), targets: targets, target: target, pieces: Harmony.pieces(shortfallWeight: shortfallWeight)).lp
     }
 }

@@ -148,7 +148,7 @@ extension Harmony {
     /// marked not finished.
     static func reducedProgram(_ e: Economy, _ base: FulfilmentProblem, directions: [[(Int, Double)]], group pieceTarget: [Int],
                                cost pieceCost: [Double], length pieceLength: [Double],
-                               rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, memory: Int = 1 << 31, warm: ReducedEvaluation? = nil,
+                               rounds maxRounds: Int = 30, seconds: Double, mixLimit: Int? = nil, memory: Int = 1 << 31, maxRows: Int = .max, warm: ReducedEvaluation? = nil,
                                seedActivities: [Double]? = nil, seedValuations: [Double]? = nil, system firstSystem: LeontiefSystem? = nil,
                                note: (@Sendable (String) -> Void)? = nil) -> (ev: ReducedEvaluation, rounds: Int, pivots: Int, finished: Bool)? {
         let t0 = DispatchTime.now().uptimeNanoseconds
@@ -625,6 +625,12 @@ extension Harmony {
                     note?("structure: \(capacities) capacities broken besides the program's \(rows.count) rows, more than its room (about \(4 * programBudget / (n + width)) rows)")
                     return nil
                 }
+                // `maxRows`: a program that would outgrow it is given up the same way (the caller
+                // has a better method for the LP: the sparse simplex for a small one).
+                guard rows.count + max(add.count, capacities) <= maxRows else {
+                    note?("structure: the program's \(rows.count) rows and \(max(add.count, capacities)) more broken would pass its \(maxRows)")
+                    return nil
+                }
                 for r in add { inSet.insert(r); rows.append(r) }
                 guard addWeights(add) else { return nil }
             }
@@ -1019,7 +1025,7 @@ extension Harmony {
     /// program its carriers, columns, rows and basis.
     static func reducedHarmony(_ e: Economy, _ base: FulfilmentProblem, _ lp: LinearProgram, targets: [Int], target: [Double], pieces: Pieces = pieces,
                                system: LeontiefSystem? = nil, seconds: Double, warm: WarmState? = nil, seedActivities: [Double]? = nil, seedValuations: [Double]? = nil,
-                               memory: Int = 1 << 31, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
+                               memory: Int = 1 << 31, maxRows: Int = .max, note: (@Sendable (String) -> Void)? = nil) -> StructurePoint? {
         guard !targets.isEmpty else { return nil }
         let n = e.productCount, m = e.techniqueCount
         // The targets' pieces in units of net output.
@@ -1032,7 +1038,7 @@ extension Harmony {
         guard let (ev, round, pivots, finished) = reducedProgram(e, base, directions: targets.map { [($0, 1.0)] }, group: spans.map(\.q),
                                                        cost: spans.map { pieces[$0.k].a / target[targets[$0.q]] },
                                                        length: spans.map { ($0.hi - $0.lo) * target[targets[$0.q]] },
-                                                       seconds: seconds, memory: memory, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
+                                                       seconds: seconds, memory: memory, maxRows: maxRows, warm: kept, seedActivities: kept == nil ? seedActivities : nil, seedValuations: seedValuations,
                                                        system: system, note: note) else { return nil }
         let u = targets.map { ev.net[$0] / target[$0] }
         let x = ev.activities(techniques: m) + u.map { h($0, pieces) }

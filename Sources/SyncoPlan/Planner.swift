@@ -58,6 +58,11 @@ public struct PlannerOptions: Sendable {
     /// mixing step takes in as many columns as fit; row generation past four times it fails the
     /// program, and the plan goes to PDHG from the fulfilment plan's point). 2 GiB.
     public var harmonyProgramMemory = 1 << 31
+    /// Harmony: an LP of at most this many rows (products, limited resources, three per
+    /// target) that the structure path does not certify within two seconds is solved by the
+    /// sparse simplex before any first-order solve. 4 000 (about 20 s of pivots here; the
+    /// simplex's pivots grow with the square of the rows). 0: never.
+    public var harmonySimplexRows = 4000
     public init() {}
 }
 

@@ -28,7 +28,7 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: .hidden) var noBasisPolish = false
     @Flag(inversion: .prefixedNo, help: "Harmony mode: when every target can be met (fulfilment λ ≥ 1), meet them all and maximise harmony over the surplus. --no-targets-first lets the harmony function weigh shortfalls against surpluses always (it may then miss a target that is dear to meet).")
     var targetsFirst = true
-    @Option(help: "Also write the LP being solved (free MPS, maximise λ) to this file; works for v1 and v2 economies.") var exportMps: String?
+    @Option(help: "Also write the LP being solved (free MPS: maximise λ; with --mode harmony the harmony function's LP, maximise Σ h) to this file; works for v1 and v2 economies.") var exportMps: String?
 
     func validate() throws {
         guard tolerance > 0 && tolerance < 1 else { throw ValidationError("--tolerance must be in (0, 1)") }
@@ -39,7 +39,10 @@ struct SolveCommand: ParsableCommand {
     func run() throws {
         if let me = try loadMultiPeriodEconomy(file) { return try runMultiPeriod(me) }
         let e = try loadEconomy(file)
-        if let path = exportMps { try writeMPS(FulfilmentProblem(e).lp, name: e.name, to: path); Log.progress("wrote \(path)") }
+        if let path = exportMps {
+            try writeMPS(mode == .harmony ? Planner.harmonyProgram(e) : FulfilmentProblem(e).lp, name: e.name, to: path)
+            Log.progress("wrote \(path)")
+        }
         let options = plannerOptions()
         var warm: Plan? = nil
         if let w = warmStart {

@@ -222,6 +222,8 @@ import SyncoModel
         o.harmonyTargetsFirst = false
         o.harmonyProgramMemory = 8_000
         o.solver.maxIterations = 10
+        // (The LP is small enough for the sparse simplex, which would solve it outright.)
+        o.harmonySimplexRows = 0
         let plan = Planner.solve(e, options: o)
         let f = Planner.solve(e)
         #expect(f.status == .optimal, "\(f.message)")
@@ -263,5 +265,91 @@ import SyncoModel
         #expect(hd.missed == 0 && hh.missed == 0)
         #expect(handedOver.certificate.passes(1e-6))
         #expect(abs(hd.harmony - hh.harmony) <= 1e-5 * max(1, abs(hd.harmony)), "default \(hd.harmony), handed over \(hh.harmony)")
+    }
+}
+
+/// Harmony against HiGHS (or GLPK) on the exported harmony LP (`Planner.harmonyProgram`, what
+/// `synco export --mode harmony` writes), over a corpus of cases: the optimal harmony of the
+/// harmony function equals the reference solver's optimum; with targets first the plan's harmony
+/// is at most that optimum, and equal to it where the harmony function's own plan misses no target.
+@Suite struct HarmonyAgainstReferenceSolver {
+    static let cases: [(String, @Sendable () -> Economy)] = [
+        ("two-sector", { twoSector() }),
+        ("uniform-300", { var g = SyntheticEconomy(products: 300, seed: 2); g.shape = .uniform; return g.generate() }),
+        ("realistic-400", { SyntheticEconomy(products: 400, seed: 7).generate() }),
+        ("realistic-1500", { SyntheticEconomy(products: 1500, seed: 11).generate() }),
+        ("alternatives-heavy-600", { var g = SyntheticEconomy(products: 600, seed: 5); g.alternativeShare = 0.6; return g.generate() }),
+        ("room-for-every-need-800", { roomy(SyntheticEconomy(products: 800, seed: 3).generate()) }),
+        // Every need can be met, but the harmony function misses two targets: targets first
+        // against the LP with every target a floor.
+        ("room-but-dear-targets-3000", { roomy(SyntheticEconomy(products: 3000, seed: 3).generate()) }),
+        // Three workplaces per technique: hundreds of capacities bind, the structure path does
+        // not certify, the sparse simplex does (PDHG's answer was 3.8e-6 below the optimum).
+        ("workplaces-300", { var g = SyntheticEconomy(products: 300, seed: 1); g.workplaces = 3; return g.generate() }),
+        ("guaranteed-needs-binding-400", { PlannerAgainstReferenceSolver.scaledGuarantees(SyntheticEconomy(products: 400, seed: 9).generate(), by: 1.6) }),
+        ("degenerate-duplicates", { PlannerAgainstReferenceSolver.degenerate() }),
+        ("infeasible-guarantees", { PlannerAgainstReferenceSolver.scaledGuarantees(SyntheticEconomy(products: 300, seed: 3).generate(), by: 40) }),
+        ("unbounded-no-limits", { PlannerAgainstReferenceSolver.withoutLimits(SyntheticEconomy(products: 200, seed: 4).generate()) }),
+    ]
+
+    /// Limits × 1.5 and capacities × 2.5 (as `scripts/tighten_limits.py --scale-capacities 2.5
+    /// --scale labour=1.5 …`): every need can be met.
+    static func roomy(_ e: Economy) -> Economy {
+        e.renumbered(limits: e.resources.map { $0.limit.map { 1.5 * $0 } }, capacity: e.techniques.capacity.map { 2.5 * $0 }, needs: e.needs)
+    }
+
+    /// The harmony LP with every target a floor (its product's row net ≥ t): its optimum is
+    /// the best harmony among the plans that meet every target, targets first's plan where
+    /// every target can be met; infeasible where they cannot all be met.
+    static func floorsProgram(_ e: Economy) -> LinearProgram {
+        var lp = Planner.harmonyProgram(e)
+        var g = [Double](repeating: 0, count: e.productCount), o = g
+        for need in e.needs { if need.guaranteed { g[Int(need.product)] += need.amount } else { o[Int(need.product)] += need.amount } }
+        for i in 0..<e.productCount where o[i] > 0 { lp.rowLower[i] = g[i] + o[i] }
+        return lp
+    }
+
+    @Test(arguments: cases.map(\.0))
+    func matchesReference(name: String) throws {
+        let e = Self.cases.first { $0.0 == name }!.1()
+        let ref = try referenceSolve(Planner.harmonyProgram(e))
+        let floors = try referenceSolve(Self.floorsProgram(e))
+        var plain = PlannerOptions()
+        plain.mode = .harmony
+        plain.harmonyTargetsFirst = false
+        plain.solver.timeLimit = 120
+        let p = Planner.solve(e, options: plain)
+        var first = plain
+        first.harmonyTargetsFirst = true
+        let f = Planner.solve(e, options: first)
+        switch ref.status {
+        case "optimal":
+            let r = ref.objective!, tol = 1e-6 * max(1, abs(r))
+            #expect(p.status == .optimal, "\(name): \(p.message)")
+            #expect(p.certificate.passes(1e-6), "\(name): \(p.certificate)")
+            let h = p.harmony!.harmony
+            #expect(abs(h - r) <= tol, "\(name): harmony \(h) vs \(ref.solver) \(r)")
+            #expect(f.status == .optimal, "\(name), targets first: \(f.message)")
+            let hf = f.harmony!.harmony
+            switch floors.status {
+            case "optimal":
+                // Every target can be met: targets first meets them all, with the best harmony among such plans.
+                let rf = floors.objective!
+                #expect(f.harmony!.missed == 0, "\(name), targets first: \(f.message)")
+                #expect(abs(hf - rf) <= 1e-6 * max(1, abs(rf)), "\(name), targets first: harmony \(hf) vs \(floors.solver) \(rf) with every target met")
+            case "infeasible":
+                // Not every target can be met: the harmony function's plan stands.
+                #expect(abs(hf - r) <= tol, "\(name), targets first: harmony \(hf) vs \(r) (not every target can be met)")
+            default:
+                Issue.record("reference solver gave \(floors.status) on \(name) with every target a floor")
+            }
+        case "infeasible":
+            #expect(p.status == .infeasible && f.status == .infeasible, "\(name): \(p.message) / \(f.message)")
+            #expect(!(p.diagnosis?.needs.isEmpty ?? true))
+        case "unbounded":
+            #expect(p.status == .unbounded && f.status == .unbounded, "\(name): \(p.message) / \(f.message)")
+        default:
+            Issue.record("reference solver gave \(ref.status) on \(name)")
+        }
     }
 }
