@@ -80,7 +80,7 @@ struct BenchCommand: ParsableCommand {
         @Flag(inversion: .prefixedNo, help: "Harmony mode: targets first where every target can be met (as synco solve).") var targetsFirst = true
         @Option(help: "Tolerance.") var tolerance: Double = 1e-6
         @Option(help: "Time limit for our solve, seconds.") var timeLimit: Double = 600
-        @Option(help: "HiGHS methods (comma-separated; empty to skip).") var highs: String = "pdlp,hipdlp"
+        @Option(help: "HiGHS methods (comma-separated: pdlp, hipdlp, ipm, simplex; empty to skip). Harmony mode: on the harmony LP.") var highs: String = "pdlp,hipdlp"
         @Option(help: "Time limit for each HiGHS method, seconds.") var highsTimeLimit: Double = 300
         @Flag(help: "Print the structure paths' rounds on stderr, as synco solve does.") var progress = false
 
@@ -96,9 +96,12 @@ struct BenchCommand: ParsableCommand {
             var out = "\(e.name) [\(mode.rawValue)]: \(plan.status.rawValue), λ = \(fmt(plan.fulfilment)), \(plan.iterations) iterations, \(fmt(plan.seconds)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
             if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed" + (h.targetsFirst.map { " (targets first: \($0))" } ?? "") + "\n" }
             out += "  \(plan.message); worst single row off by \(fmt(plan.certificate.maxRowViolation)) of itself\n"
-            if !highs.isEmpty && mode == .fulfilment {
+            if !highs.isEmpty {
+                // Harmony mode: the harmony function's LP (HiGHS's objective is the optimal
+                // harmony; with targets first ours is at most that, equal where no target is missed).
                 let path = "/tmp/synco-bench-\(getpid()).mps"
-                try writeMPS(FulfilmentProblem(e).lp, name: e.name, to: path)
+                try writeMPS(mode == .harmony ? Planner.harmonyProgram(e) : FulfilmentProblem(e).lp, name: e.name, to: path)
+                if let h = plan.harmony { out += "  our harmony \(h.harmony)\n" }
                 if let r = python(["../shared/tools/highs_reference.py", path, "--methods", highs, "--tolerance", "\(tolerance)",
                                    "--time-limit", "\(highsTimeLimit)"]) {
                     var fastest = Double.infinity
