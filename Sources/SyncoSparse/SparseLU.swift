@@ -2,9 +2,11 @@
 /// for a simplex basis (one column replaced at a time).
 ///
 /// Right-looking Gaussian elimination with Markowitz pivot choice: singleton columns first
-/// (the unit columns of slacks cost nothing), else among the 8 sparsest rows the entry with the
-/// smallest (row count − 1)·(column count − 1) whose size is at least `threshold` of the largest
-/// in its row (a row's values are stored together; a column's are spread over rows). The chosen
+/// (the unit columns of slacks cost nothing), else among the entries of the 8 sparsest rows and
+/// the 8 sparsest columns the one with the smallest (row count − 1)·(column count − 1) whose size
+/// is at least `threshold` of the largest in its row (a row's values are stored together; a
+/// column's are spread over rows). Once the active submatrix is dense (a fifth of its entries),
+/// it is eliminated as a dense block with partial pivoting (`eliminateDense`). The chosen
 /// entry must still be at least `stability` times the largest in its column (else the column's
 /// sparsest row that passes is taken), which bounds the multipliers by 1/stability; a caller
 /// checks the factors' accuracy and refactorises with a larger `stability` when it is poor.
@@ -86,7 +88,23 @@ public struct SparseLU: Sendable {
         pivotColumn.reserveCapacity(m)
 
         var remaining = m
+        var sinceCheck = 0
         while remaining > 0 {
+            // Once the active submatrix is dense (a fifth of its entries or more, checked every
+            // 32 eliminations), the rest is eliminated in a dense block: the input–output cycles
+            // of a planning basis fill its trailing block nearly whole, and row by row in
+            // growing arrays its elimination took most of a sparse simplex's time.
+            sinceCheck += 1
+            if remaining >= 64 && sinceCheck >= 32 {
+                sinceCheck = 0
+                var active = 0
+                for i in 0..<m where !rowDone[i] { active += rowCols[i].count }
+                if 5 * active >= remaining * remaining {
+                    eliminateDense(rows: (0..<m).filter { !rowDone[$0] }, columns: (0..<m).filter { !colDone[$0] },
+                                   rowCols: rowCols, rowVals: rowVals, tiny: tiny, rowDone: &rowDone, colDone: &colDone)
+                    break
+                }
+            }
             // Choose the pivot: singletons, then Markowitz.
             var pr = -1, pc = -1
             while pc < 0, let c = singletons.popLast() {
@@ -107,6 +125,27 @@ public struct SparseLU: Sendable {
                         else if count < order[searchRows - 1].count { order[searchRows - 1] = (count, i); order.sort { $0.count < $1.count } }
                     }
                     if order.isEmpty { break }
+                    // The sparsest columns too (Suhl & Suhl): a column of few active rows
+                    // may pivot on a longer row at a lower cost than any of the sparsest rows.
+                    var corder: [(count: Int, c: Int)] = []
+                    for c in 0..<m where !colDone[c] && colCount[c] > 0 {
+                        let count = colCount[c]
+                        if corder.count < searchRows { corder.append((count, c)); corder.sort { $0.count < $1.count } }
+                        else if count < corder[searchRows - 1].count { corder[searchRows - 1] = (count, c); corder.sort { $0.count < $1.count } }
+                    }
+                    for (ccount, c) in corder {
+                        for r in colRows[c] where !rowDone[Int(r)] && !rowDead[Int(r)] {
+                            let i = Int(r)
+                            let v = abs(SparseLU.entry(rowCols[i], rowVals[i], c))
+                            guard v > 0 else { continue }
+                            let cost = (rowCols[i].count - 1) * (ccount - 1)
+                            guard cost < bestCost || (cost == bestCost && v > bestSize) else { continue }
+                            var rmax = 0.0
+                            for w in rowVals[i] { rmax = max(rmax, abs(w)) }
+                            guard rmax > tiny * max(1, rowScale[i]), v >= threshold * rmax else { continue }
+                            bestCost = cost; bestSize = v; pr = i; pc = c
+                        }
+                    }
                     for (count, i) in order {
                         var rmax = 0.0
                         for v in rowVals[i] { rmax = max(rmax, abs(v)) }
@@ -206,6 +245,60 @@ public struct SparseLU: Sendable {
     }
 
     public var isSingular: Bool { !singularColumns.isEmpty }
+
+    /// Eliminates the active submatrix (these rows and columns, their entries in `rowCols`/
+    /// `rowVals`) as a dense block with partial pivoting: column by column, the entry of largest
+    /// size among the rows left pivots (multipliers at most 1), if it passes `tiny` times the
+    /// column's largest original entry; a column without one stays unpivoted (singular), as do
+    /// the rows left at the end. Appends to L and U as the sparse elimination does.
+    private mutating func eliminateDense(rows: [Int], columns: [Int], rowCols: [[Int32]], rowVals: [[Double]], tiny: Double,
+                                         rowDone: inout [Bool], colDone: inout [Bool]) {
+        let r = rows.count, c = columns.count
+        var local = [Int](repeating: -1, count: size)
+        for (b, col) in columns.enumerated() { local[col] = b }
+        var d = [Double](repeating: 0, count: r * c)
+        for (a, i) in rows.enumerated() {
+            for (q, col) in rowCols[i].enumerated() where local[Int(col)] >= 0 { d[a * c + local[Int(col)]] += rowVals[i][q] }
+        }
+        var rowLeft = Array(0..<r)
+        var colLeft = Array(0..<c)
+        d.withUnsafeMutableBufferPointer { dp in
+            for b in 0..<c {
+                var best = -1, size = 0.0, scale = 0.0
+                for a in rowLeft {
+                    let v = abs(dp[a * c + b])
+                    scale = max(scale, v)
+                    if v > size { size = v; best = a }
+                }
+                guard best >= 0, size > tiny * max(1, scale) else { continue }
+                let piv = dp[best * c + b]
+                colLeft.removeAll { $0 == b }
+                rowLeft.removeAll { $0 == best }
+                pivotRow.append(Int32(rows[best]))
+                pivotColumn.append(Int32(columns[b]))
+                pivotValue.append(piv)
+                rowDone[rows[best]] = true
+                colDone[columns[b]] = true
+                for b2 in colLeft where dp[best * c + b2] != 0 {
+                    uColumn.append(Int32(columns[b2]))
+                    uValue.append(dp[best * c + b2])
+                }
+                uStart.append(uColumn.count)
+                let prow = UnsafeMutableBufferPointer(rebasing: dp[(best * c)..<(best * c + c)])
+                for a in rowLeft {
+                    let v = dp[a * c + b]
+                    if v == 0 { continue }
+                    let l = v / piv
+                    lRow.append(Int32(rows[a]))
+                    lValue.append(l)
+                    dp[a * c + b] = 0
+                    let row = UnsafeMutableBufferPointer(rebasing: dp[(a * c)..<(a * c + c)])
+                    for b2 in colLeft { row[b2] -= l * prow[b2] }
+                }
+                lStart.append(lRow.count)
+            }
+        }
+    }
 
     /// The entry of an active row (its columns and values) in column c, or 0.
     @inline(__always)

@@ -82,6 +82,31 @@ import SyncoSparse
         for i in 0..<n { #expect(abs(y[i] - refT[i]) < 1e-10) }
     }
 
+    /// A basis large and dense enough (160 columns, 15 % of I − A's entries) that its trailing
+    /// block fills and is eliminated densely: solves agree with dense elimination, and two
+    /// equal columns there are reported as in the sparse elimination.
+    @Test func aFilledTrailingBlockIsEliminatedDensely() {
+        let n = 160
+        var a = basisLike(n, seed: 23)
+        var lu = SparseLU(size: n, columns: columns(a))
+        #expect(!lu.isSingular)
+        #expect(lu.factorNonzeros > n * n / 5, "the block is filled: \(lu.factorNonzeros) nonzeros in the factors")
+        let b = (0..<n).map { Double($0 % 5) - 1.5 }
+        var x = b, scratch = [Double](repeating: 0, count: n)
+        lu.solve(&x, scratch: &scratch)
+        let ref = denseSolve(a, b)
+        for i in 0..<n { #expect(abs(x[i] - ref[i]) < 1e-9 * max(1, abs(ref[i]))) }
+        var y = b
+        lu.solveTransposed(&y, scratch: &scratch)
+        let refT = denseSolve((0..<n).map { i in (0..<n).map { a[$0][i] } }, b)
+        for i in 0..<n { #expect(abs(y[i] - refT[i]) < 1e-9 * max(1, abs(refT[i]))) }
+        // Column 9 a copy of column 5 (neither a unit column): one of them stays unpivoted.
+        for i in 0..<n { a[i][9] = a[i][5] }
+        lu = SparseLU(size: n, columns: columns(a))
+        #expect(lu.singularColumns.count == 1 && lu.singularRows.count == 1)
+        #expect([5, 9].contains(lu.singularColumns.first ?? -1), "\(lu.singularColumns)")
+    }
+
     /// Two equal columns: one is reported with the row left unpivoted.
     @Test func dependentColumnsAreReported() {
         let a: [[Double]] = [[1, 2, 2], [0, 1, 1], [3, 0, 0]]
