@@ -59,10 +59,11 @@ public struct PlannerOptions: Sendable {
     /// program, and the plan goes to PDHG from the fulfilment plan's point). 2 GiB.
     public var harmonyProgramMemory = 1 << 31
     /// Harmony: an LP of at most this many rows (products, limited resources, three per
-    /// target) that the structure path does not certify within two seconds is solved by the
-    /// sparse simplex before any first-order solve. 4 000 (about 20 s of pivots here; the
-    /// simplex's pivots grow with the square of the rows). 0: never.
-    public var harmonySimplexRows = 4000
+    /// target) that the structure path does not certify (within ten seconds and with at most a
+    /// quarter of the products as rows) is solved by the sparse simplex, with half the time
+    /// left, before any first-order solve. 8 000 (an LP of 6 673 rows took 17 215 pivots, 69 s
+    /// here; a pivot's cost grows with the square of the rows). 0: never.
+    public var harmonySimplexRows = 8000
     public init() {}
 }
 
