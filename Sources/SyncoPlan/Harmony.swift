@@ -121,7 +121,8 @@ enum Harmony {
         var r: PDHGResult
         var byStructure: String? = nil
         // A harmony LP of at most `harmonySimplexRows` rows that the structure path does not
-        // certify is pivoted through by the sparse simplex (with half the time left), before any
+        // certify is pivoted through by the sparse simplex (with half the time left, at most ten
+        // minutes; not after targets first's budgeted try, whose structure path alone decides), before any
         // first-order solve: where several workplaces make each product, hundreds of capacities
         // bind, the structure path's dense program outgrows the LP itself (600 products: an LP
         // of 1 372 rows, programs of 363–588; its rounds did not finish in 60 s, nor PDHG in the
@@ -131,10 +132,11 @@ enum Harmony {
         var simplexPivots = 0
         func pivoted() -> PDHGResult? {
             guard small, options.leontiefStart, elapsed() < options.solver.timeLimit else { return nil }
+            // Half the time left; without a limit, at most ten minutes (then PDHG).
+            let seconds = min(600, max(0, 0.5 * (options.solver.timeLimit - elapsed())))
             var sx = SparseSimplex(lp)
             sx.maxIterations = 20 * lp.rows + 1000
-            let left = options.solver.timeLimit - elapsed()
-            if left.isFinite { sx.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(0.5 * left * 1e9) }
+            sx.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
             options.note?("harmony: the sparse simplex on the harmony LP (\(lp.rows) rows, \(lp.columns) columns)")
             let s = sx.solve()
             let res = LPResiduals(lp, x: s.x, y: s.y)
@@ -161,7 +163,7 @@ enum Harmony {
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
-                                          memory: options.harmonyProgramMemory, maxRows: small ? max(64, n / 4) : .max, note: options.note) {
+                                          memory: options.harmonyProgramMemory, maxRows: small && structureSeconds == nil ? max(64, n / 4) : .max, note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,
@@ -470,5 +472,13 @@ extension Planner {
         let needs = FulfilmentNeeds(e)
         let (target, targets) = Harmony.targetsOf(needs)
         return Harmony.program(FulfilmentProblem(needs), targets: targets, target: target, pieces: Harmony.pieces(shortfallWeight: shortfallWeight)).lp
+    }
+}
+
+extension Planner {
+    /// The LP a mode solves (what `synco export` and `--export-mps` write): the fulfilment LP
+    /// (minimise −λ) or the harmony function's (minimise −Σ h).
+    public static func program(_ e: Economy, mode: PlannerOptions.Mode) -> LinearProgram {
+        mode == .harmony ? harmonyProgram(e) : FulfilmentProblem(e).lp
     }
 }

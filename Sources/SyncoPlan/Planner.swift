@@ -60,8 +60,9 @@ public struct PlannerOptions: Sendable {
     public var harmonyProgramMemory = 1 << 31
     /// Harmony: an LP of at most this many rows (products, limited resources, three per
     /// target) that the structure path does not certify (within ten seconds and with at most a
-    /// quarter of the products as rows) is solved by the sparse simplex, with half the time
-    /// left, before any first-order solve. 8 000 (an LP of 6 673 rows took 17 215 pivots, 69 s
+    /// quarter of the products as rows, at least 64) is solved by the sparse simplex, with half
+    /// the time left (at most ten minutes), before any first-order solve; not where
+    /// `leontiefStart` is off (PDHG alone). 8 000 (an LP of 6 673 rows took 17 215 pivots, 69 s
     /// here; a pivot's cost grows with the square of the rows). 0: never.
     public var harmonySimplexRows = 8000
     public init() {}

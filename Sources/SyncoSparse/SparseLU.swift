@@ -48,6 +48,8 @@ public struct SparseLU: Sendable {
     public private(set) var singularRows: [Int] = []
 
     public var updates: Int { etaPosition.count }
+    /// Columns of the trailing block eliminated densely (0: none).
+    public private(set) var denseBlockSize = 0
     /// Nonzeros in L and U (fill-in included).
     public var factorNonzeros: Int { lRow.count + uColumn.count + pivotRow.count }
 
@@ -73,8 +75,10 @@ public struct SparseLU: Sendable {
         var rowDone = [Bool](repeating: false, count: m)
         var rowDead = [Bool](repeating: false, count: m)
         var rowValue = [Double](repeating: 0, count: m)
-        // A row is numerically empty once its entries fall below `tiny` times its original size.
+        // A row is numerically empty once its entries fall below `tiny` times its original size
+        // (a column, in the dense block, once its entries left do).
         let rowScale = rowVals.map { $0.reduce(0.0) { max($0, abs($1)) } }
+        let columnScale = columns.map { $0.values.reduce(0.0) { max($0, abs($1)) } }
         var colDone = [Bool](repeating: false, count: m)
         var work = [Double](repeating: 0, count: m)
         var mark = [Int32](repeating: -1, count: m)
@@ -100,8 +104,9 @@ public struct SparseLU: Sendable {
                 var active = 0
                 for i in 0..<m where !rowDone[i] { active += rowCols[i].count }
                 if 5 * active >= remaining * remaining {
-                    eliminateDense(rows: (0..<m).filter { !rowDone[$0] }, columns: (0..<m).filter { !colDone[$0] },
-                                   rowCols: rowCols, rowVals: rowVals, tiny: tiny, rowDone: &rowDone, colDone: &colDone)
+                    // (Numerically empty rows stay out, unpivoted, as in the sparse elimination.)
+                    eliminateDense(rows: (0..<m).filter { !rowDone[$0] && !rowDead[$0] }, columns: (0..<m).filter { !colDone[$0] },
+                                   rowCols: rowCols, rowVals: rowVals, tiny: tiny, columnScale: columnScale, rowDone: &rowDone, colDone: &colDone)
                     break
                 }
             }
@@ -117,23 +122,22 @@ public struct SparseLU: Sendable {
                 // row. A row whose entries have all cancelled is numerically empty: it stays
                 // unpivoted (a dependent column will give way to its slack).
                 var bestCost = Int.max, bestSize = 0.0
-                while pc < 0 {
+                // The `searchRows` candidates with the fewest entries (count nil: not a candidate).
+                func sparsest(_ count: (Int) -> Int?) -> [(count: Int, i: Int)] {
                     var order: [(count: Int, i: Int)] = []
-                    for i in 0..<m where !rowDone[i] && !rowDead[i] && !rowCols[i].isEmpty {
-                        let count = rowCols[i].count
-                        if order.count < searchRows { order.append((count, i)); order.sort { $0.count < $1.count } }
-                        else if count < order[searchRows - 1].count { order[searchRows - 1] = (count, i); order.sort { $0.count < $1.count } }
+                    for i in 0..<m {
+                        guard let k = count(i) else { continue }
+                        if order.count < searchRows { order.append((k, i)); order.sort { $0.count < $1.count } }
+                        else if k < order[searchRows - 1].count { order[searchRows - 1] = (k, i); order.sort { $0.count < $1.count } }
                     }
+                    return order
+                }
+                while pc < 0 {
+                    let order = sparsest { !rowDone[$0] && !rowDead[$0] && !rowCols[$0].isEmpty ? rowCols[$0].count : nil }
                     if order.isEmpty { break }
                     // The sparsest columns too (Suhl & Suhl): a column of few active rows
                     // may pivot on a longer row at a lower cost than any of the sparsest rows.
-                    var corder: [(count: Int, c: Int)] = []
-                    for c in 0..<m where !colDone[c] && colCount[c] > 0 {
-                        let count = colCount[c]
-                        if corder.count < searchRows { corder.append((count, c)); corder.sort { $0.count < $1.count } }
-                        else if count < corder[searchRows - 1].count { corder[searchRows - 1] = (count, c); corder.sort { $0.count < $1.count } }
-                    }
-                    for (ccount, c) in corder {
+                    for (ccount, c) in sparsest({ !colDone[$0] && colCount[$0] > 0 ? colCount[$0] : nil }) {
                         for r in colRows[c] where !rowDone[Int(r)] && !rowDead[Int(r)] {
                             let i = Int(r)
                             let v = abs(SparseLU.entry(rowCols[i], rowVals[i], c))
@@ -249,11 +253,13 @@ public struct SparseLU: Sendable {
     /// Eliminates the active submatrix (these rows and columns, their entries in `rowCols`/
     /// `rowVals`) as a dense block with partial pivoting: column by column, the entry of largest
     /// size among the rows left pivots (multipliers at most 1), if it passes `tiny` times the
-    /// column's largest original entry; a column without one stays unpivoted (singular), as do
-    /// the rows left at the end. Appends to L and U as the sparse elimination does.
+    /// column's largest original entry (`columnScale`, at least 1); a column without one stays
+    /// unpivoted (singular), as do the rows left at the end. Appends to L and U as the sparse
+    /// elimination does.
     private mutating func eliminateDense(rows: [Int], columns: [Int], rowCols: [[Int32]], rowVals: [[Double]], tiny: Double,
-                                         rowDone: inout [Bool], colDone: inout [Bool]) {
+                                         columnScale: [Double], rowDone: inout [Bool], colDone: inout [Bool]) {
         let r = rows.count, c = columns.count
+        denseBlockSize = max(denseBlockSize, c)
         var local = [Int](repeating: -1, count: size)
         for (b, col) in columns.enumerated() { local[col] = b }
         var d = [Double](repeating: 0, count: r * c)
@@ -264,13 +270,12 @@ public struct SparseLU: Sendable {
         var colLeft = Array(0..<c)
         d.withUnsafeMutableBufferPointer { dp in
             for b in 0..<c {
-                var best = -1, size = 0.0, scale = 0.0
+                var best = -1, size = 0.0
                 for a in rowLeft {
                     let v = abs(dp[a * c + b])
-                    scale = max(scale, v)
                     if v > size { size = v; best = a }
                 }
-                guard best >= 0, size > tiny * max(1, scale) else { continue }
+                guard best >= 0, size > tiny * max(1, columnScale[columns[b]]) else { continue }
                 let piv = dp[best * c + b]
                 colLeft.removeAll { $0 == b }
                 rowLeft.removeAll { $0 == best }

@@ -100,7 +100,7 @@ struct BenchCommand: ParsableCommand {
                 // Harmony mode: the harmony function's LP (HiGHS's objective is the optimal
                 // harmony; with targets first ours is at most that, equal where no target is missed).
                 let path = "/tmp/synco-bench-\(getpid()).mps"
-                try writeMPS(mode == .harmony ? Planner.harmonyProgram(e) : FulfilmentProblem(e).lp, name: e.name, to: path)
+                try writeMPS(Planner.program(e, mode: mode), name: e.name, to: path)
                 if let h = plan.harmony { out += "  our harmony \(h.harmony)\n" }
                 if let r = python(["../shared/tools/highs_reference.py", path, "--methods", highs, "--tolerance", "\(tolerance)",
                                    "--time-limit", "\(highsTimeLimit)"]) {

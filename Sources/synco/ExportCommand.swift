@@ -33,7 +33,7 @@ struct ExportCommand: ParsableCommand {
             return
         }
         let e = try loadEconomy(economyFile)
-        let lp = mode == .harmony ? Planner.harmonyProgram(e) : FulfilmentProblem(e).lp
+        let lp = Planner.program(e, mode: mode)
         try writeMPS(lp, name: e.name, to: output)
         Log.progress("wrote \(output) (\(mode.rawValue) LP: \(lp.rows) rows, \(lp.columns) columns)")
     }

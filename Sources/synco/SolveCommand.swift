@@ -40,7 +40,7 @@ struct SolveCommand: ParsableCommand {
         if let me = try loadMultiPeriodEconomy(file) { return try runMultiPeriod(me) }
         let e = try loadEconomy(file)
         if let path = exportMps {
-            try writeMPS(mode == .harmony ? Planner.harmonyProgram(e) : FulfilmentProblem(e).lp, name: e.name, to: path)
+            try writeMPS(Planner.program(e, mode: mode), name: e.name, to: path)
             Log.progress("wrote \(path)")
         }
         let options = plannerOptions()

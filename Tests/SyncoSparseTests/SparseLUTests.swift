@@ -90,7 +90,7 @@ import SyncoSparse
         var a = basisLike(n, seed: 23)
         var lu = SparseLU(size: n, columns: columns(a))
         #expect(!lu.isSingular)
-        #expect(lu.factorNonzeros > n * n / 5, "the block is filled: \(lu.factorNonzeros) nonzeros in the factors")
+        #expect(lu.denseBlockSize >= 64, "a dense trailing block: \(lu.denseBlockSize) columns")
         let b = (0..<n).map { Double($0 % 5) - 1.5 }
         var x = b, scratch = [Double](repeating: 0, count: n)
         lu.solve(&x, scratch: &scratch)
@@ -100,11 +100,35 @@ import SyncoSparse
         lu.solveTransposed(&y, scratch: &scratch)
         let refT = denseSolve((0..<n).map { i in (0..<n).map { a[$0][i] } }, b)
         for i in 0..<n { #expect(abs(y[i] - refT[i]) < 1e-9 * max(1, abs(refT[i]))) }
-        // Column 9 a copy of column 5 (neither a unit column): one of them stays unpivoted.
-        for i in 0..<n { a[i][9] = a[i][5] }
+        // Column 9 a billion times column 5 (neither a unit column): one of them stays
+        // unpivoted, though the rounding left of it is far above 1e-9; completed by the slack
+        // of the row left, the factors solve the completed matrix.
+        for i in 0..<n { a[i][9] = 1e9 * a[i][5] }
         lu = SparseLU(size: n, columns: columns(a))
-        #expect(lu.singularColumns.count == 1 && lu.singularRows.count == 1)
+        #expect(lu.denseBlockSize >= 64)
+        #expect(lu.singularColumns.count == 1 && lu.singularRows.count == 1, "\(lu.singularColumns)")
         #expect([5, 9].contains(lu.singularColumns.first ?? -1), "\(lu.singularColumns)")
+        guard let p = lu.singularColumns.first, let row = lu.singularRows.first else { return }
+        lu.completeWithUnitColumns(sign: -1)
+        for i in 0..<n { a[i][p] = i == row ? -1 : 0 }
+        var z = b
+        lu.solve(&z, scratch: &scratch)
+        let refC = denseSolve(a, b)
+        for i in 0..<n { #expect(abs(z[i] - refC[i]) < 1e-7 * max(1, abs(refC[i]))) }
+    }
+
+    /// A dense matrix of entries about 10^8 whose last column is a combination of the two before: the dense block
+    /// leaves one unpivoted, though the rounding left of it (about 10^-8) is above `tiny`
+    /// (the test is relative to the column's size).
+    @Test func aDependentColumnOfLargeEntriesInTheDenseBlockIsReported() {
+        let n = 100
+        var s: UInt64 = 31
+        var a = randomDense(rows: n, cols: n, density: 1, seed: &s)
+        for i in 0..<n { a[i][i] += 4; a[i][n - 1] = 3 * a[i][n - 2] + 0.7 * a[i][n - 3] }
+        for i in 0..<n { for j in 0..<n { a[i][j] *= 1e8 } }
+        let lu = SparseLU(size: n, columns: columns(a))
+        #expect(lu.denseBlockSize > 0)
+        #expect(lu.singularColumns.count == 1 && lu.singularRows.count == 1, "\(lu.singularColumns)")
     }
 
     /// Two equal columns: one is reported with the row left unpivoted.
