@@ -130,26 +130,37 @@ enum Harmony {
         // (`leontiefStart`: PDHG alone), or the simplex does not end optimal within the tolerance.
         let small = lp.rows <= options.harmonySimplexRows
         var simplexPivots = 0
-        func pivoted() -> PDHGResult? {
+        // A plan the simplex solved keeps its basis (in-process): a re-plan of the same
+        // techniques, targets and limited resources starts from it.
+        let keptBasis = warmStart?.harmonyBasis.flatMap {
+            $0.statuses.count == lp.columns + lp.rows && $0.targets == targets && $0.limited == base.limitedResources
+                && $0.fingerprint == techniqueKey().fingerprint ? $0.statuses : nil
+        }
+        var simplexBasis: [SparseSimplex.VariableStatus]? = nil
+        func pivoted(start: [SparseSimplex.VariableStatus]? = nil) -> PDHGResult? {
             guard small, options.leontiefStart, elapsed() < options.solver.timeLimit else { return nil }
             // Half the time left; without a limit, at most ten minutes (then PDHG).
             let seconds = min(600, max(0, 0.5 * (options.solver.timeLimit - elapsed())))
             var sx = SparseSimplex(lp)
             sx.maxIterations = 20 * lp.rows + 1000
             sx.deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
-            options.note?("harmony: the sparse simplex on the harmony LP (\(lp.rows) rows, \(lp.columns) columns)")
-            let s = sx.solve()
+            options.note?("harmony: the sparse simplex on the harmony LP (\(lp.rows) rows, \(lp.columns) columns)\(start == nil ? "" : ", from the kept basis")")
+            let s = sx.solve(start: start)
             let res = LPResiduals(lp, x: s.x, y: s.y)
             guard s.status == .optimal, res.satisfies(options.solver.tolerance) else {
                 options.note?("harmony: the sparse simplex ended \(s.status.rawValue) after \(s.iterations) pivots")
                 return nil
             }
             simplexPivots = s.iterations
+            simplexBasis = s.basis
             return PDHGResult(status: .optimal, reason: "sparse simplex", x: s.x, y: s.y, residuals: res,
                               iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
         }
         let bySimplex = { " (sparse simplex on the harmony LP: \(simplexPivots) pivots; the structure path did not certify a plan)" }
-        if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem),
+        if let keptBasis, structureSeconds == nil, let s = pivoted(start: keptBasis) {
+            r = s
+            byStructure = " (sparse simplex on the harmony LP from the warm plan's basis: \(simplexPivots) pivots)"
+        } else if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem),
            LPResiduals(lp, x: pt.x, y: pt.y).satisfies(options.solver.tolerance) {
             r = PDHGResult(status: .optimal, reason: "Leontief structure", x: pt.x, y: pt.y, residuals: LPResiduals(lp, x: pt.x, y: pt.y),
                            iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
@@ -293,10 +304,25 @@ enum Harmony {
                                               limited: base.limitedResources, fingerprint: techniqueKey().fingerprint)
                 plan.techniqueKey = techniqueKey()
             }
+            if let simplexBasis {
+                plan.harmonyBasis = SimplexBasis(statuses: simplexBasis, targets: targets, limited: base.limitedResources,
+                                                 fingerprint: techniqueKey().fingerprint)
+                plan.techniqueKey = techniqueKey()
+            }
         } else {
             plan.message = "stopped (\(r.reason)); harmony \(harmony), \(missed) of \(targets.count) targets missed"
         }
         return plan
+    }
+
+    /// The sparse simplex's last basis of a harmony LP (its columns', then its rows' statuses),
+    /// kept with the plan (in-process) for a re-plan of the same techniques, targets and
+    /// limited resources; the LP's coefficients may differ (the targets' sizes, the slopes).
+    struct SimplexBasis: Sendable {
+        var statuses: [SparseSimplex.VariableStatus]
+        var targets: [Int]
+        var limited: [Int]
+        var fingerprint: UInt64
     }
 
     /// Each product's target t_i (all its needs) and the products that have one: those with a

@@ -48,6 +48,9 @@ public struct Plan: Sendable {
     /// A harmony plan's last program by the structure path, kept so that a re-plan of the same
     /// techniques starts its rounds from it (`Harmony.WarmState`). In-process only.
     var harmonyState: Harmony.WarmState? = nil
+    /// A harmony plan's basis by the sparse simplex, for a re-plan's start
+    /// (`Harmony.SimplexBasis`). In-process only.
+    var harmonyBasis: Harmony.SimplexBasis? = nil
     /// How a harmony plan decided whether every target can be met, for the next re-plan's
     /// decision (`Harmony.TargetsCheck`). In-process only.
     var targetsCheck: Harmony.TargetsCheck? = nil
