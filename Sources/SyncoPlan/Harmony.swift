@@ -121,13 +121,14 @@ enum Harmony {
         var r: PDHGResult
         var byStructure: String? = nil
         // A harmony LP of at most `harmonySimplexRows` rows that the structure path does not
-        // certify is pivoted through by the sparse simplex (with half the time left, at most ten
-        // minutes; not after targets first's budgeted try, whose structure path alone decides), before any
-        // first-order solve: where several workplaces make each product, hundreds of capacities
-        // bind, the structure path's dense program outgrows the LP itself (600 products: an LP
-        // of 1 372 rows, programs of 363–588; its rounds did not finish in 60 s, nor PDHG in the
-        // next 60) and the simplex takes 3 331 pivots, 1 s. Nil where the LP is larger, the structure methods are off
-        // (`leontiefStart`: PDHG alone), or the simplex does not end optimal within the tolerance.
+        // certify is pivoted through by the sparse simplex (with half the time left, at most
+        // ten minutes), before any first-order solve: where several workplaces make each
+        // product, hundreds of capacities bind, the structure path's dense program outgrows the
+        // LP itself (600 products: an LP of 1 372 rows, programs of 363–588; its rounds did not
+        // finish in 60 s, nor PDHG in the next 60) and the simplex takes 3 331 pivots, 1 s. Nil
+        // where the LP is larger, in targets first's budgeted try (its structure path alone
+        // decides), where the structure methods are off (`leontiefStart`: PDHG alone), or where
+        // the simplex does not end optimal within the tolerance.
         let small = lp.rows <= options.harmonySimplexRows
         var simplexPivots = 0
         // A plan the simplex solved keeps its basis (in-process): a re-plan of the same
@@ -138,7 +139,7 @@ enum Harmony {
         }
         var simplexBasis: [SparseSimplex.VariableStatus]? = nil
         func pivoted(start: [SparseSimplex.VariableStatus]? = nil) -> PDHGResult? {
-            guard small, options.leontiefStart, elapsed() < options.solver.timeLimit else { return nil }
+            guard small, structureSeconds == nil, options.leontiefStart, elapsed() < options.solver.timeLimit else { return nil }
             // Half the time left; without a limit, at most ten minutes (then PDHG).
             let seconds = min(600, max(0, 0.5 * (options.solver.timeLimit - elapsed())))
             var sx = SparseSimplex(lp)
@@ -157,7 +158,7 @@ enum Harmony {
                               iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
         }
         let bySimplex = { " (sparse simplex on the harmony LP: \(simplexPivots) pivots; the structure path did not certify a plan)" }
-        if let keptBasis, structureSeconds == nil, let s = pivoted(start: keptBasis) {
+        if let keptBasis, let s = pivoted(start: keptBasis) {
             r = s
             byStructure = " (sparse simplex on the harmony LP from the warm plan's basis: \(simplexPivots) pivots)"
         } else if options.leontiefStart, let pt = leontiefHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem),
@@ -174,14 +175,15 @@ enum Harmony {
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
-                                          memory: options.harmonyProgramMemory, maxRows: small && structureSeconds == nil ? max(64, n / 4) : .max, note: options.note) {
+                                          memory: options.harmonyProgramMemory, maxRows: small && structureSeconds == nil ? max(64, n / 4) : .max,
+                                          note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
                 r = PDHGResult(status: .optimal, reason: "Leontief structure with alternatives", x: pt.x, y: pt.y, residuals: res,
                                iterations: 0, restarts: 0, seconds: elapsed(), primalWeight: 1)
                 byStructure = " (Leontief structure with alternatives\(pt.warm ? ", from the warm plan's program" : ""): \(pt.bindingRows) limits bind; targets' pieces and alternative techniques by a simplex, \(pt.pivots) pivots, \(pt.rounds) rounds)"
                 program = pt.program
-            } else if structureSeconds == nil, let s = pivoted() {
+            } else if let s = pivoted() {
                 r = s
                 byStructure = bySimplex()
             } else {
