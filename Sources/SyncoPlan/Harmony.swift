@@ -129,7 +129,8 @@ enum Harmony {
         // where the LP is larger, in targets first's budgeted try (its structure path alone
         // decides), where the structure methods are off (`leontiefStart`: PDHG alone), or where
         // the simplex does not end optimal within the tolerance.
-        let small = lp.rows <= options.harmonySimplexRows
+        // Whether the sparse simplex may take the LP over from the structure path.
+        let simplexTakesOver = lp.rows <= options.harmonySimplexRows && structureSeconds == nil && options.leontiefStart
         var simplexPivots = 0
         // A plan the simplex solved keeps its basis (in-process): a re-plan of the same
         // techniques, targets and limited resources starts from it.
@@ -139,7 +140,7 @@ enum Harmony {
         }
         var simplexBasis: [SparseSimplex.VariableStatus]? = nil
         func pivoted(start: [SparseSimplex.VariableStatus]? = nil) -> PDHGResult? {
-            guard small, structureSeconds == nil, options.leontiefStart, elapsed() < options.solver.timeLimit else { return nil }
+            guard simplexTakesOver, elapsed() < options.solver.timeLimit else { return nil }
             // Half the time left; without a limit, at most ten minutes (then PDHG).
             let seconds = min(600, max(0, 0.5 * (options.solver.timeLimit - elapsed())))
             var sx = SparseSimplex(lp)
@@ -171,11 +172,11 @@ enum Harmony {
                   // rest. Where the sparse simplex can take over, ten seconds, and at most a
                   // quarter of the products as rows (the dense program is then no smaller than
                   // the LP: 600 products with three workplaces each, 363 rows in its first round).
-                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: structureSeconds ?? min(small ? 10 : 120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
+                  let pt = reducedHarmony(e, base, lp, targets: targets, target: target, pieces: pcs, system: firstSystem, seconds: structureSeconds ?? min(simplexTakesOver ? 10 : 120, max(1, 0.5 * (options.solver.timeLimit - elapsed()))),
                                           warm: warmState,
                                           seedActivities: warmStart.flatMap { $0.status == .optimal && $0.activities.count == m ? $0.activities : nil },
                                           seedValuations: warmStart?.productValuation,
-                                          memory: options.harmonyProgramMemory, maxRows: small && structureSeconds == nil ? max(64, n / 4) : .max,
+                                          memory: options.harmonyProgramMemory, maxRows: simplexTakesOver ? max(64, n / 4) : .max,
                                           note: options.note) {
             let res = LPResiduals(lp, x: pt.x, y: pt.y)
             if res.satisfies(options.solver.tolerance) {
@@ -492,18 +493,16 @@ enum Harmony {
 }
 
 extension Planner {
-    /// The harmony LP that harmony mode solves and certifies (the harmony function's; targets
-    /// first certifies this LP with the slopes below the targets multiplied by
-    /// `shortfallWeight`): it minimises −Σ h_i, so a solver maximising Σ h_i reports the optimal
-    /// harmony. `synco export --mode harmony` writes it, so any LP solver can check a harmony plan.
-    public static func harmonyProgram(_ e: Economy, shortfallWeight: Double = 1) -> LinearProgram {
+    /// The harmony function's LP, which harmony mode solves and certifies (targets first
+    /// certifies it with the slopes below the targets weighted): it minimises −Σ h_i, so a
+    /// solver maximising Σ h_i reports the optimal harmony. `synco export --mode harmony` writes
+    /// it, so any LP solver can check a harmony plan.
+    public static func harmonyProgram(_ e: Economy) -> LinearProgram {
         let needs = FulfilmentNeeds(e)
         let (target, targets) = Harmony.targetsOf(needs)
-        return Harmony.program(FulfilmentProblem(needs), targets: targets, target: target, pieces: Harmony.pieces(shortfallWeight: shortfallWeight)).lp
+        return Harmony.program(FulfilmentProblem(needs), targets: targets, target: target, pieces: Harmony.pieces).lp
     }
-}
 
-extension Planner {
     /// The LP a mode solves (what `synco export` and `--export-mps` write): the fulfilment LP
     /// (minimise −λ) or the harmony function's (minimise −Σ h).
     public static func program(_ e: Economy, mode: PlannerOptions.Mode) -> LinearProgram {

@@ -270,12 +270,12 @@ public struct SparseLU: Sendable {
         var colLeft = Array(0..<c)
         d.withUnsafeMutableBufferPointer { dp in
             for b in 0..<c {
-                var best = -1, size = 0.0
+                var best = -1, largest = 0.0
                 for a in rowLeft {
                     let v = abs(dp[a * c + b])
-                    if v > size { size = v; best = a }
+                    if v > largest { largest = v; best = a }
                 }
-                guard best >= 0, size > tiny * max(1, columnScale[columns[b]]) else { continue }
+                guard best >= 0, largest > tiny * max(1, columnScale[columns[b]]) else { continue }
                 let piv = dp[best * c + b]
                 colLeft.removeAll { $0 == b }
                 rowLeft.removeAll { $0 == best }
