@@ -114,15 +114,24 @@ public struct SparseSimplex: Sendable {
 
     struct State {
         let s: SparseSimplex
+        /// The bounds in force: the LP's, except in the dual phase 1, which boxes every variable.
+        var lo: [Double], up: [Double]
         var status: [VariableStatus]
         var basis: [Int]
         var x: [Double]
         var lu: SparseLU
         var iterations = 0
+        /// Bound flips the dual simplex's long steps made (not counted as iterations).
+        var flips = 0
         var scratch: [Double]
+        /// Dual steepest-edge weights by basis position: ‖row p of B⁻¹‖², exact for a slack
+        /// basis, updated at each dual pivot, 1 where unknown.
+        var weights: [Double]
 
         init(_ s: SparseSimplex, start: [VariableStatus]?) {
             self.s = s
+            lo = s.lo
+            up = s.up
             let total = s.n + s.m
             var st = [VariableStatus](repeating: .lower, count: total)
             if let start, start.count == total { st = start }
@@ -147,13 +156,14 @@ public struct SparseSimplex: Sendable {
             basis = basic
             x = [Double](repeating: 0, count: total)
             scratch = [Double](repeating: 0, count: s.m)
+            weights = [Double](repeating: 1, count: s.m)
             lu = SparseLU(size: 0, columns: [])
             for j in 0..<total where st[j] != .basic { status[j] = nonbasicStatus(j, preferred: st[j]) }
             refactor()
         }
 
         func nonbasicStatus(_ j: Int, preferred: VariableStatus) -> VariableStatus {
-            let l = s.lo[j], u = s.up[j]
+            let l = lo[j], u = up[j]
             switch preferred {
             case .upper where u.isFinite: return .upper
             case .lower where l.isFinite: return .lower
@@ -167,8 +177,8 @@ public struct SparseSimplex: Sendable {
 
         func nonbasicValue(_ j: Int) -> Double {
             switch status[j] {
-            case .lower: return s.lo[j]
-            case .upper: return s.up[j]
+            case .lower: return lo[j]
+            case .upper: return up[j]
             default: return 0
             }
         }
@@ -189,6 +199,7 @@ public struct SparseSimplex: Sendable {
                         status[out] = nonbasicStatus(out, preferred: .lower)
                         basis[p] = s.n + i
                         status[s.n + i] = .basic
+                        weights[p] = 1
                     }
                     lu.completeWithUnitColumns(sign: -1)
                 }
@@ -220,8 +231,8 @@ public struct SparseSimplex: Sendable {
 
         func infeasibility(_ j: Int) -> Double {
             let v = x[j]
-            if v < s.lo[j] - tol(j, s.lo[j]) { return v - s.lo[j] }
-            if v > s.up[j] + tol(j, s.up[j]) { return v - s.up[j] }
+            if v < lo[j] - tol(j, lo[j]) { return v - lo[j] }
+            if v > up[j] + tol(j, up[j]) { return v - up[j] }
             return 0
         }
 
@@ -235,18 +246,93 @@ public struct SparseSimplex: Sendable {
             return dj
         }
 
-        /// The dual simplex (Dantzig's rule for the leaving row, Harris's ratio test for the
-        /// entering column) on costs shifted to make the start dual feasible; boxed columns with
-        /// the wrong sign are moved to their other bound instead. Stops when the basis is primal
-        /// feasible, or gives up (unbounded dual ray: leave it to the primal phases).
+        /// The dual phases. Phase 1 (Koberstein's subproblem approach) runs when the start has
+        /// dual infeasibilities that no bound flip repairs (a free column, or a one-sided one
+        /// whose reduced cost points away from its bound): the dual simplex on the same program
+        /// with every variable boxed — free in [−1, 1], lower-bounded in [0, 1], upper-bounded
+        /// in [−1, 0], boxed in [0, 0] — whose optimal basis minimises the dual infeasibilities,
+        /// and is dual feasible for the LP itself where the LP has a feasible dual. Phase 2: the
+        /// dual simplex on the LP's bounds from that basis; what is still dual infeasible gets its
+        /// cost shifted (the primal phases remove the shifts).
         mutating func dualPhase() {
             let total = s.n + s.m
+            let tolD = s.optimalityTolerance
+            var y = [Double](repeating: 0, count: s.m)
+            for (p, j) in basis.enumerated() { y[p] = s.cost[j] }
+            lu.solveTransposed(&y, scratch: &scratch)
+            var unrepaired = 0
+            for j in 0..<total where status[j] != .basic && lo[j] < up[j] {
+                let dj = reducedCost(j, y, s.cost[j])
+                if (dj < -tolD && !up[j].isFinite) || (dj > tolD && !lo[j].isFinite) { unrepaired += 1 }
+            }
+            // A few such columns (λ of a fulfilment LP) are cheaper shifted: the primal phases
+            // then move them from a feasible point, with cheaper pivots than the dual's.
+            let needsPhase1 = unrepaired > max(1, s.m / 100)
+            if needsPhase1 {
+                let realLo = lo, realUp = up
+                for j in 0..<total {
+                    switch (realLo[j].isFinite, realUp[j].isFinite) {
+                    case (true, true): (lo[j], up[j]) = (0, 0)
+                    case (true, false): (lo[j], up[j]) = (0, 1)
+                    case (false, true): (lo[j], up[j]) = (-1, 0)
+                    case (false, false): (lo[j], up[j]) = (-1, 1)
+                    }
+                }
+                for j in 0..<total where status[j] != .basic { status[j] = nonbasicStatus(j, preferred: status[j]); x[j] = nonbasicValue(j) }
+                recomputeBasic()
+                let ended = dualSimplex(perturbFirst: true, steepestEdge: true)
+                lo = realLo
+                up = realUp
+                // Nonbasic columns at the bound their reduced cost asks for (with the LP's costs).
+                for (p, j) in basis.enumerated() { y[p] = s.cost[j] }
+                lu.solveTransposed(&y, scratch: &scratch)
+                for j in 0..<total where status[j] != .basic {
+                    let dj = reducedCost(j, y, s.cost[j])
+                    status[j] = nonbasicStatus(j, preferred: dj < 0 ? .upper : .lower)
+                    x[j] = nonbasicValue(j)
+                }
+                recomputeBasic()
+                if !ended { return }
+            }
+            _ = dualSimplex(perturbFirst: needsPhase1, steepestEdge: needsPhase1)
+        }
+
+        /// The dual simplex on the bounds in force and costs shifted to make the start dual
+        /// feasible (boxed columns with the wrong sign move to their other bound instead): the
+        /// leaving row by dual steepest edge (the largest violation² / weight), Harris's ratio
+        /// test on the pivot row for the entering column. True when the basis is primal feasible;
+        /// false when it gives up (no entering column: the dual is unbounded; the time or the
+        /// iterations ran out), leaving the rest to the primal phases.
+        mutating func dualSimplex(perturbFirst: Bool, steepestEdge: Bool) -> Bool {
+            let total = s.n + s.m
             var cost = s.cost
+            // Costs perturbed away from ties (a planning LP's many columns without cost are all
+            // dual degenerate, and the dual simplex stalls among them): each nonbasic column at a
+            // bound by 0.5–1 × 1e-7 × (1 + |c_j|) of the scale of the costs, in the direction
+            // that keeps it dual feasible; the primal phases end on the true costs. From the
+            // start when the basis came from phase 1 (a cold start), else after a run of
+            // degenerate pivots (a warm start's few pivots are left on the true costs).
+            var costScale = 1.0
+            for c in s.cost { costScale = max(costScale, abs(c)) }
+            var perturbed = false
+            func perturb() {
+                perturbed = true
+                var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+                for j in 0..<total where lo[j] < up[j] && (status[j] == .lower || status[j] == .upper) {
+                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let u = 0.5 + 0.5 * Double(seed >> 11) / Double(UInt64(1) << 53)
+                    let psi = u * 1e-7 * costScale * (1 + abs(s.cost[j]))
+                    cost[j] += status[j] == .upper ? -psi : psi
+                }
+            }
+            var degenerateRun = 0
             var y = [Double](repeating: 0, count: s.m)
             var rho = [Double](repeating: 0, count: s.m)
             var alpha = [Double](repeating: 0, count: s.m)
+            var tau = [Double](repeating: 0, count: s.m)
             var d = [Double](repeating: 0, count: total)
             var row = [Double](repeating: 0, count: total)
+            var candidates: [(j: Int, ratio: Double)] = []
             let tolD = s.optimalityTolerance
             func duals(_ y: inout [Double]) {
                 for (p, j) in basis.enumerated() { y[p] = cost[j] }
@@ -255,71 +341,108 @@ public struct SparseSimplex: Sendable {
             // Make the start dual feasible.
             duals(&y)
             var flipped = false
-            for j in 0..<total where status[j] != .basic {
+            for j in 0..<total where status[j] != .basic && lo[j] < up[j] {
                 let dj = reducedCost(j, y, cost[j])
-                let boxed = s.lo[j].isFinite && s.up[j].isFinite
+                let boxed = lo[j].isFinite && up[j].isFinite
                 switch status[j] {
                 case .lower where dj < -tolD:
-                    if boxed && s.up[j] > s.lo[j] { status[j] = .upper; x[j] = s.up[j]; flipped = true } else { cost[j] -= dj }
+                    if boxed { status[j] = .upper; x[j] = up[j]; flipped = true } else { cost[j] -= dj }
                 case .upper where dj > tolD:
-                    if boxed && s.up[j] > s.lo[j] { status[j] = .lower; x[j] = s.lo[j]; flipped = true } else { cost[j] -= dj }
+                    if boxed { status[j] = .lower; x[j] = lo[j]; flipped = true } else { cost[j] -= dj }
                 case .zero where abs(dj) > tolD:
                     cost[j] -= dj
                 default: break
                 }
             }
             if flipped { recomputeBasic() }
+            if perturbFirst { perturb() }
             // y and the reduced costs d are updated after each pivot (y += θ·ρ, d −= θ·α_row)
             // and recomputed after each refactorisation.
             var fresh = true
             while iterations < s.maxIterations {
-                if iterations % 32 == 0 && DispatchTime.now().uptimeNanoseconds > s.deadline { return }
+                if iterations % 32 == 0 && DispatchTime.now().uptimeNanoseconds > s.deadline { return false }
                 if fresh {
                     duals(&y)
                     for j in 0..<total where status[j] != .basic { d[j] = reducedCost(j, y, cost[j]) }
                     fresh = false
                 }
-                // Leaving row: the largest bound violation relative to the bound's size.
+                // Leaving row: the largest violation² per weight (dual steepest edge).
                 var leave = -1, worst = 0.0
                 for (p, j) in basis.enumerated() {
                     let v = infeasibility(j)
                     if v == 0 { continue }
-                    let b = v < 0 ? s.lo[j] : s.up[j]
-                    let score = abs(v) / max(1, abs(b))
+                    let score = steepestEdge ? v * v / weights[p] : v * v
                     if score > worst { worst = score; leave = p }
                 }
-                if leave < 0 { return }
+                if leave < 0 { return true }
                 let out = basis[leave]
-                let toLower = x[out] < s.lo[out]
-                let bound = toLower ? s.lo[out] : s.up[out]
-                // Pivot row ρᵀ·a_j.
+                let toLower = x[out] < lo[out]
+                let bound = toLower ? lo[out] : up[out]
+                // Pivot row ρᵀ·a_j; ρ's norm refreshes the leaving row's weight.
                 for p in 0..<s.m { rho[p] = 0 }
                 rho[leave] = 1
                 lu.solveTransposed(&rho, scratch: &scratch)
-                // x_out moves by −α_j·Δ_j: up (toLower) needs α_j·Δ_j < 0.
-                var thetaMax = Double.infinity
+                var rhoNorm = 0.0
+                for p in 0..<s.m { rhoNorm += rho[p] * rho[p] }
+                weights[leave] = rhoNorm
+                // x_out moves by −α_j·Δ_j: up (toLower) needs α_j·Δ_j < 0. The candidates: columns
+                // that can move that way, with their ratio |d_j|/|α_j|.
+                candidates.removeAll(keepingCapacity: true)
                 for j in 0..<total where status[j] != .basic {
                     var a = 0.0
                     for q in s.colStart[j]..<s.colStart[j + 1] { a += rho[Int(s.colRow[q])] * s.colValue[q] }
                     row[j] = a
                     if abs(a) < 1e-9 { continue }
                     let sign = toLower ? -a : a   // > 0: x_j should increase
-                    let movable = status[j] == .zero || (s.up[j] > s.lo[j] && (sign > 0 ? status[j] != .upper : status[j] != .lower))
+                    let movable = status[j] == .zero || (up[j] > lo[j] && (sign > 0 ? status[j] != .upper : status[j] != .lower))
                     guard movable else { continue }
-                    thetaMax = min(thetaMax, (abs(d[j]) + tolD) / abs(a))
+                    candidates.append((j, abs(d[j]) / abs(a)))
                 }
+                // Bound flipping (long steps): in order of ratio, a boxed candidate is passed — it
+                // moves to its other bound — while the leaving variable stays infeasible after
+                // it (the dual objective still rises); the first one that cannot be passed ends
+                // the pass, and Harris's test among the rest picks the entering column.
+                // (Only candidates up to the first one that cannot be passed — an unboxed one —
+                // need an order.)
+                var wall = Double.infinity
+                for (j, ratio) in candidates where !(lo[j].isFinite && up[j].isFinite) { wall = min(wall, ratio) }
+                if wall.isFinite {
+                    var kept = 0
+                    for c in candidates.indices where candidates[c].ratio <= wall { candidates.swapAt(kept, c); kept += 1 }
+                    candidates.removeLast(candidates.count - kept)
+                }
+                candidates.sort { $0.ratio < $1.ratio }
+                var slope = abs(x[out] - bound)
+                var passed = 0
+                for (j, _) in candidates {
+                    guard lo[j].isFinite && up[j].isFinite else { break }
+                    let after = slope - abs(row[j]) * (up[j] - lo[j])
+                    if after <= 0 { break }
+                    slope = after
+                    passed += 1
+                }
+                var thetaMax = Double.infinity
+                for (j, _) in candidates[passed...] { thetaMax = min(thetaMax, (abs(d[j]) + tolD) / abs(row[j])) }
                 var enter = -1, best = 0.0
-                if thetaMax.isFinite {
-                    for j in 0..<total where status[j] != .basic {
-                        let a = row[j]
-                        if abs(a) < 1e-9 { continue }
-                        let sign = toLower ? -a : a
-                        let movable = status[j] == .zero || (s.up[j] > s.lo[j] && (sign > 0 ? status[j] != .upper : status[j] != .lower))
-                        guard movable else { continue }
-                        if abs(d[j]) / abs(a) <= thetaMax && abs(a) > best { best = abs(a); enter = j }
+                for (j, ratio) in candidates[passed...] where ratio <= thetaMax && abs(row[j]) > best { best = abs(row[j]); enter = j }
+                if passed > 0 {
+                    // The passed columns flip: x_B −= B⁻¹·Σ a_j·Δx_j.
+                    for p in 0..<s.m { tau[p] = 0 }
+                    for (j, _) in candidates[..<passed] {
+                        let target = status[j] == .upper ? lo[j] : up[j]
+                        let delta = target - x[j]
+                        x[j] = target
+                        status[j] = status[j] == .upper ? .lower : .upper
+                        for q in s.colStart[j]..<s.colStart[j + 1] { tau[Int(s.colRow[q])] += s.colValue[q] * delta }
                     }
+                    lu.solve(&tau, scratch: &scratch)
+                    for p in 0..<s.m where tau[p] != 0 { x[basis[p]] -= tau[p] }
+                    flips += passed
                 }
-                if enter < 0 { return }
+                if enter < 0 {
+                    if passed > 0 { continue }
+                    return false
+                }
                 for p in 0..<s.m { alpha[p] = 0 }
                 for q in s.colStart[enter]..<s.colStart[enter + 1] { alpha[Int(s.colRow[q])] = s.colValue[q] }
                 lu.solve(&alpha, scratch: &scratch)
@@ -327,21 +450,34 @@ public struct SparseSimplex: Sendable {
                 guard abs(ap) > 1e-11 else { refactor(); fresh = true; continue }
                 // Duals and reduced costs move by θ = d_q / α_pq along the pivot row.
                 let theta = d[enter] / row[enter]
+                degenerateRun = abs(theta) <= 1e-12 ? degenerateRun + 1 : 0
                 for p in 0..<s.m where rho[p] != 0 { y[p] += theta * rho[p] }
                 for j in 0..<total where status[j] != .basic && row[j] != 0 { d[j] -= theta * row[j] }
                 d[enter] = 0
                 d[out] = -theta
+                // Weights (Forrest & Goldfarb): τ = B⁻¹·ρ; β_p −= 2(α_p/α_r)·τ_p − (α_p/α_r)²·β_r.
+                if steepestEdge {
+                    for p in 0..<s.m { tau[p] = rho[p] }
+                    lu.solve(&tau, scratch: &scratch)
+                    for p in 0..<s.m where alpha[p] != 0 && p != leave {
+                        let ratio = alpha[p] / ap
+                        weights[p] = max(weights[p] + ratio * (ratio * rhoNorm - 2 * tau[p]), 1e-12)
+                    }
+                    weights[leave] = max(rhoNorm / (ap * ap), 1e-12)
+                }
                 let step = (x[out] - bound) / ap
                 for p in 0..<s.m where alpha[p] != 0 { x[basis[p]] -= step * alpha[p] }
                 x[enter] += step
                 x[out] = bound
                 status[out] = toLower ? .lower : .upper
-                if s.lo[out] == s.up[out] { status[out] = .lower }
+                if lo[out] == up[out] { status[out] = .lower }
                 status[enter] = .basic
                 basis[leave] = enter
                 iterations += 1
                 if lu.updates >= s.refactorEvery || abs(ap) < 1e-9 { refactor(); fresh = true } else { lu.update(position: leave, alpha: alpha) }
+                if !perturbed && degenerateRun >= 100 { perturb(); fresh = true }
             }
+            return false
         }
 
         mutating func run() -> Result {
@@ -373,8 +509,8 @@ public struct SparseSimplex: Sendable {
                     var dj = phase == 2 ? s.cost[j] : 0
                     for q in s.colStart[j]..<s.colStart[j + 1] { dj -= y[Int(s.colRow[q])] * s.colValue[q] }
                     d[j] = dj
-                    let canUp = status[j] != .upper && s.up[j] > s.lo[j] || status[j] == .zero
-                    let canDown = status[j] != .lower && s.up[j] > s.lo[j] || status[j] == .zero
+                    let canUp = status[j] != .upper && up[j] > lo[j] || status[j] == .zero
+                    let canDown = status[j] != .lower && up[j] > lo[j] || status[j] == .zero
                     let tolD = s.optimalityTolerance
                     var score = 0.0
                     if dj < -tolD && canUp { score = -dj / s.columnScale[j] } else if dj > tolD && canDown { score = dj / s.columnScale[j] }
@@ -394,13 +530,13 @@ public struct SparseSimplex: Sendable {
                 for k in s.colStart[q]..<s.colStart[q + 1] { alpha[Int(s.colRow[k])] = s.colValue[k] }
                 lu.solve(&alpha, scratch: &scratch)
                 // Ratio test (Harris): basic p changes by −dir·α_p per unit step.
-                var thetaMax = s.up[q] - s.lo[q]
+                var thetaMax = up[q] - lo[q]
                 if status[q] == .zero { thetaMax = .infinity }
                 for p in 0..<s.m {
                     let rate = -dir * alpha[p]
                     if abs(rate) < 1e-11 { continue }
                     let j = basis[p], v = x[j]
-                    let lj = s.lo[j], uj = s.up[j]
+                    let lj = lo[j], uj = up[j]
                     if rate < 0 {
                         // Falling: stops at its lower bound (or, above its upper, at the upper bound).
                         let bound = v > uj + tol(j, uj) ? uj : lj
@@ -417,14 +553,14 @@ public struct SparseSimplex: Sendable {
                     outcome = .singular
                     break
                 }
-                var leave = -1, leaveSize = 0.0, theta = s.up[q] - s.lo[q]
+                var leave = -1, leaveSize = 0.0, theta = up[q] - lo[q]
                 if status[q] == .zero { theta = .infinity }
                 var leaveBound = 0.0
                 for p in 0..<s.m {
                     let rate = -dir * alpha[p]
                     if abs(rate) < 1e-11 { continue }
                     let j = basis[p], v = x[j]
-                    let lj = s.lo[j], uj = s.up[j]
+                    let lj = lo[j], uj = up[j]
                     let bound: Double
                     if rate < 0 {
                         bound = v > uj + tol(j, uj) ? uj : lj
@@ -439,9 +575,9 @@ public struct SparseSimplex: Sendable {
                     }
                 }
                 iterations += 1
-                if leave < 0 || theta >= s.up[q] - s.lo[q] {
+                if leave < 0 || theta >= up[q] - lo[q] {
                     // Bound flip.
-                    let step = s.up[q] - s.lo[q]
+                    let step = up[q] - lo[q]
                     guard step.isFinite else { outcome = phase == 2 ? .unbounded : .singular; break }
                     for p in 0..<s.m where alpha[p] != 0 { x[basis[p]] -= dir * step * alpha[p] }
                     status[q] = dir > 0 ? .upper : .lower
@@ -453,8 +589,8 @@ public struct SparseSimplex: Sendable {
                 for p in 0..<s.m where alpha[p] != 0 { x[basis[p]] -= dir * theta * alpha[p] }
                 let out = basis[leave]
                 x[out] = leaveBound
-                status[out] = leaveBound == s.up[out] && s.up[out] != s.lo[out] ? .upper : .lower
-                if !s.lo[out].isFinite && !s.up[out].isFinite { status[out] = .zero }
+                status[out] = leaveBound == up[out] && up[out] != lo[out] ? .upper : .lower
+                if !lo[out].isFinite && !up[out].isFinite { status[out] = .zero }
                 x[q] += dir * theta
                 status[q] = .basic
                 basis[leave] = q
