@@ -14,12 +14,20 @@ import Dispatch
 /// logicals, and dependent columns found by the LU give way to the slacks of the rows they
 /// leave unpivoted.
 ///
-/// 1. Dual phase: boxed columns whose reduced cost has the wrong sign move to their other
-///    bound, the others get their cost shifted to make the start dual feasible; then the dual
-///    simplex (the largest relative bound violation leaves, Harris's ratio test on the pivot
-///    row picks the entering column, duals and reduced costs updated along the pivot row)
-///    until the basis is primal feasible. After a change of right-hand sides (the next window
-///    of a rollout) this takes few pivots.
+/// 1. Dual phases. Columns whose reduced cost has the wrong sign at the start: boxed ones move
+///    to their other bound. If more than m/100 others remain (free or one-sided: the harmony
+///    LP's one column per target), dual phase 1 by the subproblem approach first — the dual
+///    simplex with every variable boxed in [−1, 1], [0, 1], [−1, 0] or [0, 0] by its bound type,
+///    whose optimal basis is dual feasible for the LP where the LP's dual is feasible. Fewer
+///    (fulfilment's λ) get their cost shifted instead. Then the dual simplex until the basis
+///    is primal feasible: the leaving row by dual steepest edge after phase 1 (Forrest &
+///    Goldfarb's update, one more solve per pivot), else by the largest violation; the
+///    entering column by a bound-flipping ratio test (boxed candidates, in order of ratio,
+///    are passed and flipped while the leaving variable stays infeasible) with Harris's
+///    tolerance among the rest; costs perturbed by (0.5–1)·1e-7 relative, in each nonbasic
+///    column's dual feasible direction, from the start after phase 1 or after 100 degenerate
+///    pivots. After a change of right-hand sides (the next window of a rollout) this takes
+///    few pivots.
 /// 2. Primal phase on the true costs: composite phase 1 while basic variables break their
 ///    bounds (the objective is the sum of the violations; a violated variable moves only until
 ///    it reaches the bound it breaks), then phase 2. Dantzig's rule on reduced costs divided by
@@ -33,8 +41,10 @@ import Dispatch
 /// Chvátal, "Linear Programming" (1983), ch. 7–8 (revised and bounded simplex); Maros,
 /// "Computational Techniques of the Simplex Method" (2003), ch. 9 (composite phase 1);
 /// Koberstein, "The dual simplex method, techniques for a fast and stable implementation"
-/// (2005), ch. 3 (cost shifting, bound flipping); Harris, "Pivot selection methods of the
-/// Devex LP code", Math. Programming 5 (1973).
+/// (2005), ch. 3 (cost shifting and perturbation, bound flipping, dual steepest edge) and
+/// ch. 4 (dual phase 1, the subproblem approach); Forrest & Goldfarb, "Steepest-edge simplex
+/// algorithms for linear programming", Math. Programming 57 (1992); Harris, "Pivot selection
+/// methods of the Devex LP code", Math. Programming 5 (1973).
 public struct SparseSimplex: Sendable {
     public enum Status: String, Sendable { case optimal, infeasible, unbounded, iterationLimit, timeLimit, singular }
 

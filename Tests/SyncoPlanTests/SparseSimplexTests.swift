@@ -59,6 +59,28 @@ import SyncoData
         #expect(SparseSimplex(unbounded).solve().status == .unbounded)
     }
 
+    /// Free columns with costs, more than the shifted path takes (dual phase 1 runs): min
+    /// −x₁ − x₂ − x₃ with x₁ + x₂ ≤ 4, x₂ + x₃ ≤ 6, x₁ + x₃ ≤ 5, all free. The rows summed give
+    /// 2·Σx ≤ 15, met with every row binding: x = (1.5, 2.5, 3.5), −7.5, every dual −½. Without
+    /// the third row −x₁ − x₂ − x₃ falls without end (x₃ = 6 − x₂, x₂ → −∞); with x₁ + x₂ ≥ 5
+    /// beside the first row there is no point at all.
+    @Test func freeColumnsThroughDualPhaseOne() {
+        let rows: [[Double]] = [[1, 1, 0], [0, 1, 1], [1, 0, 1]]
+        let free = [Double](repeating: -.infinity, count: 3), none = [Double](repeating: .infinity, count: 3)
+        let lp = program(rows, cost: [-1, -1, -1], lower: free, upper: none, rowLower: free, rowUpper: [4, 6, 5])
+        let r = SparseSimplex(lp).solve()
+        #expect(r.status == .optimal)
+        #expect(abs(r.objective + 7.5) < 1e-12)
+        #expect(zip(r.x, [1.5, 2.5, 3.5]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(r.x)")
+        #expect(r.y.allSatisfy { abs($0 + 0.5) < 1e-12 }, "\(r.y)")
+        #expect(LPResiduals(lp, x: r.x, y: r.y).satisfies(1e-12))
+        let open = program(Array(rows.prefix(2)), cost: [-1, -1, -1], lower: free, upper: none, rowLower: [-.infinity, -.infinity], rowUpper: [4, 6])
+        #expect(SparseSimplex(open).solve().status == .unbounded)
+        let clash = program([[1, 1, 0], [1, 1, 0], [0, 1, 1]], cost: [-1, -1, -1], lower: free, upper: none,
+                            rowLower: [-.infinity, 5, -.infinity], rowUpper: [4, .infinity, 6])
+        #expect(SparseSimplex(clash).solve().status == .infeasible)
+    }
+
     /// The time-expanded programs of the reference-solver corpus: the same optimum as HiGHS
     /// (to 1e-6 relative: HiGHS's own answers on the 300-product case differ by 3e-7 from the
     /// vertex found here, whose residuals and gap are below 1e-9).
