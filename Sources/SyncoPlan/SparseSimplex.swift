@@ -340,6 +340,7 @@ public struct SparseSimplex: Sendable {
             var rho = [Double](repeating: 0, count: s.m)
             var alpha = [Double](repeating: 0, count: s.m)
             var tau = [Double](repeating: 0, count: s.m)
+            var lanes = [SIMD4<Double>](repeating: SIMD4(), count: s.m), laneScratch = lanes
             var d = [Double](repeating: 0, count: total)
             var row = [Double](repeating: 0, count: total)
             var candidates: [(j: Int, ratio: Double)] = []
@@ -435,27 +436,36 @@ public struct SparseSimplex: Sendable {
                 for (j, _) in candidates[passed...] { thetaMax = min(thetaMax, (abs(d[j]) + tolD) / abs(row[j])) }
                 var enter = -1, best = 0.0
                 for (j, ratio) in candidates[passed...] where ratio <= thetaMax && abs(row[j]) > best { best = abs(row[j]); enter = j }
-                if passed > 0 {
-                    // The passed columns flip: x_B −= B⁻¹·Σ a_j·Δx_j.
-                    for p in 0..<s.m { tau[p] = 0 }
-                    for (j, _) in candidates[..<passed] {
-                        let target = status[j] == .upper ? lo[j] : up[j]
-                        let delta = target - x[j]
-                        x[j] = target
-                        status[j] = status[j] == .upper ? .lower : .upper
-                        for q in s.colStart[j]..<s.colStart[j + 1] { tau[Int(s.colRow[q])] += s.colValue[q] * delta }
+                guard passed > 0 || enter >= 0 else { return false }
+                if passed == 0 && !steepestEdge {
+                    // The entering column alone.
+                    for p in 0..<s.m { alpha[p] = 0 }
+                    for q in s.colStart[enter]..<s.colStart[enter + 1] { alpha[Int(s.colRow[q])] = s.colValue[q] }
+                    lu.solve(&alpha, scratch: &scratch)
+                } else {
+                    // One pass over the factors solves for the entering column (lane 0), ρ for the
+                    // steepest-edge weights (τ = B⁻¹·ρ, lane 1) and the flipped columns (lane 2).
+                    for p in 0..<s.m { lanes[p] = SIMD4() }
+                    if passed > 0 {
+                        // The passed columns flip: x_B −= B⁻¹·Σ a_j·Δx_j.
+                        for (j, _) in candidates[..<passed] {
+                            let target = status[j] == .upper ? lo[j] : up[j]
+                            let delta = target - x[j]
+                            x[j] = target
+                            status[j] = status[j] == .upper ? .lower : .upper
+                            for q in s.colStart[j]..<s.colStart[j + 1] { lanes[Int(s.colRow[q])][2] += s.colValue[q] * delta }
+                        }
+                        flips += passed
                     }
-                    lu.solve(&tau, scratch: &scratch)
-                    for p in 0..<s.m where tau[p] != 0 { x[basis[p]] -= tau[p] }
-                    flips += passed
+                    if enter >= 0 {
+                        for q in s.colStart[enter]..<s.colStart[enter + 1] { lanes[Int(s.colRow[q])][0] = s.colValue[q] }
+                        if steepestEdge { for p in 0..<s.m { lanes[p][1] = rho[p] } }
+                    }
+                    lu.solveLanes(&lanes, scratch: &laneScratch)
+                    if passed > 0 { for p in 0..<s.m where lanes[p][2] != 0 { x[basis[p]] -= lanes[p][2] } }
+                    if enter < 0 { continue }
+                    for p in 0..<s.m { alpha[p] = lanes[p][0]; tau[p] = lanes[p][1] }
                 }
-                if enter < 0 {
-                    if passed > 0 { continue }
-                    return false
-                }
-                for p in 0..<s.m { alpha[p] = 0 }
-                for q in s.colStart[enter]..<s.colStart[enter + 1] { alpha[Int(s.colRow[q])] = s.colValue[q] }
-                lu.solve(&alpha, scratch: &scratch)
                 let ap = alpha[leave]
                 guard abs(ap) > 1e-11 else { refactor(); fresh = true; continue }
                 // Duals and reduced costs move by θ = d_q / α_pq along the pivot row.
@@ -467,8 +477,6 @@ public struct SparseSimplex: Sendable {
                 d[out] = -theta
                 // Weights (Forrest & Goldfarb): τ = B⁻¹·ρ; β_p −= 2(α_p/α_r)·τ_p − (α_p/α_r)²·β_r.
                 if steepestEdge {
-                    for p in 0..<s.m { tau[p] = rho[p] }
-                    lu.solve(&tau, scratch: &scratch)
                     for p in 0..<s.m where alpha[p] != 0 && p != leave {
                         let ratio = alpha[p] / ap
                         weights[p] = max(weights[p] + ratio * (ratio * rhoNorm - 2 * tau[p]), 1e-12)

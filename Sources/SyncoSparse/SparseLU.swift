@@ -402,6 +402,48 @@ public struct SparseLU: Sendable {
         swap(&b, &scratch)
     }
 
+    /// Solves B·x = b for up to four right-hand sides at once, one per lane (indexed by row on
+    /// entry, by position on exit; `scratch` has length `size`): the factors are read once for
+    /// all of them — a dual simplex pivot solves for the entering column, the leaving row's
+    /// steepest-edge weights and the flipped columns together.
+    public func solveLanes(_ b: inout [SIMD4<Double>], scratch: inout [SIMD4<Double>]) {
+        precondition(!isSingular, "solve with a singular factorisation")
+        let steps = pivotRow.count
+        let zero = SIMD4<Double>()
+        withFactors { f in
+            b.withUnsafeMutableBufferPointer { bp in
+                scratch.withUnsafeMutableBufferPointer { xp in
+                    for k in 0..<steps {
+                        let v = bp[Int(f.pr[k])]
+                        if v == zero { continue }
+                        var q = f.ls[k]
+                        let end = f.ls[k + 1]
+                        while q < end { bp[Int(f.lr[q])] -= f.lv[q] * v; q += 1 }
+                    }
+                    var k = steps - 1
+                    while k >= 0 {
+                        var sum = bp[Int(f.pr[k])]
+                        var q = f.us[k]
+                        let end = f.us[k + 1]
+                        while q < end { sum -= f.uv[q] * xp[Int(f.uc[q])]; q += 1 }
+                        xp[Int(f.pc[k])] = sum / f.pv[k]
+                        k -= 1
+                    }
+                    for e in 0..<f.ep.count {
+                        let p = Int(f.ep[e])
+                        let v = xp[p] / f.epv[e]
+                        xp[p] = v
+                        if v == zero { continue }
+                        var q = f.es[e]
+                        let end = f.es[e + 1]
+                        while q < end { xp[Int(f.ei[q])] -= f.ev[q] * v; q += 1 }
+                    }
+                }
+            }
+        }
+        swap(&b, &scratch)
+    }
+
     /// Solves Bᵀ·y = c in place (c indexed by position on entry, y by row on exit).
     public func solveTransposed(_ c: inout [Double], scratch: inout [Double]) {
         precondition(!isSingular, "solve with a singular factorisation")

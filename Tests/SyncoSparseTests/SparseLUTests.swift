@@ -80,6 +80,19 @@ import SyncoSparse
         lu.solveTransposed(&y, scratch: &scratch)
         let refT = denseSolve((0..<n).map { i in (0..<n).map { a[$0][i] } }, b)
         for i in 0..<n { #expect(abs(y[i] - refT[i]) < 1e-10) }
+        // Three right-hand sides in the lanes of one solve, the fourth lane zero: each lane is
+        // its own dense solution, through the etas too.
+        let second: [Double] = (0..<n).map { $0 == 4 ? 0 : Double($0 % 5) - 2 }
+        let third: [Double] = (0..<n).map { $0 % 3 == 0 ? 1.5 : 0 }
+        let rhs: [[Double]] = [b, second, third]
+        var lanes: [SIMD4<Double>] = (0..<n).map { i in SIMD4(b[i], second[i], third[i], 0) }
+        var laneScratch = lanes
+        lu.solveLanes(&lanes, scratch: &laneScratch)
+        for (l, r) in rhs.enumerated() {
+            let ref = denseSolve(a, r)
+            for i in 0..<n { #expect(abs(lanes[i][l] - ref[i]) < 1e-10, "lane \(l), position \(i)") }
+        }
+        #expect(lanes.allSatisfy { $0[3] == 0 })
     }
 
     /// A basis large and dense enough (160 columns, 15 % of I − A's entries) that its trailing
