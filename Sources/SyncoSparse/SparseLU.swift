@@ -74,18 +74,31 @@ public struct SparseLU: Sendable {
         }
         var rowDone = [Bool](repeating: false, count: m)
         var rowDead = [Bool](repeating: false, count: m)
-        var rowValue = [Double](repeating: 0, count: m)
+        // Dense scratch of the elimination, by row and by column (buffers: no copy-on-write
+        // checks in the inner loops).
+        let rowValue = UnsafeMutableBufferPointer<Double>.allocate(capacity: m)
+        rowValue.initialize(repeating: 0)
+        defer { rowValue.deallocate() }
         // A row is numerically empty once its entries fall below `tiny` times its original size
         // (a column, in the dense block, once its entries left do).
         let rowScale = rowVals.map { $0.reduce(0.0) { max($0, abs($1)) } }
         let columnScale = columns.map { $0.values.reduce(0.0) { max($0, abs($1)) } }
         var colDone = [Bool](repeating: false, count: m)
-        var work = [Double](repeating: 0, count: m)
-        var mark = [Int32](repeating: -1, count: m)
+        let work = UnsafeMutableBufferPointer<Double>.allocate(capacity: m)
+        work.initialize(repeating: 0)
+        defer { work.deallocate() }
+        let mark = UnsafeMutableBufferPointer<Int32>.allocate(capacity: m)
+        mark.initialize(repeating: -1)
+        defer { mark.deallocate() }
         // Column patterns drop pivoted rows lazily (skipped where read); `colCount` is each
         // column's count of active rows. Removing the pivot row from every column it meets
         // searched each column (a dense block's factorisation spent most of its time there).
         var colCount = colRows.map(\.count)
+        // Rows and columns listed by their count of active entries: the sparsest are found
+        // without scanning all of them for every elimination.
+        var rowLists = CountLists(size: m), colLists = CountLists(size: m)
+        for i in 0..<m where !rowCols[i].isEmpty { rowLists.set(i, count: rowCols[i].count) }
+        for c in 0..<m where colCount[c] > 0 { colLists.set(c, count: colCount[c]) }
         var singletons: [Int] = []
         for c in 0..<m where colCount[c] == 1 { singletons.append(c) }
         pivotRow.reserveCapacity(m)
@@ -122,22 +135,12 @@ public struct SparseLU: Sendable {
                 // row. A row whose entries have all cancelled is numerically empty: it stays
                 // unpivoted (a dependent column will give way to its slack).
                 var bestCost = Int.max, bestSize = 0.0
-                // The `searchRows` candidates with the fewest entries (count nil: not a candidate).
-                func sparsest(_ count: (Int) -> Int?) -> [(count: Int, i: Int)] {
-                    var order: [(count: Int, i: Int)] = []
-                    for i in 0..<m {
-                        guard let k = count(i) else { continue }
-                        if order.count < searchRows { order.append((k, i)); order.sort { $0.count < $1.count } }
-                        else if k < order[searchRows - 1].count { order[searchRows - 1] = (k, i); order.sort { $0.count < $1.count } }
-                    }
-                    return order
-                }
                 while pc < 0 {
-                    let order = sparsest { !rowDone[$0] && !rowDead[$0] && !rowCols[$0].isEmpty ? rowCols[$0].count : nil }
+                    let order = rowLists.sparsest(searchRows)
                     if order.isEmpty { break }
                     // The sparsest columns too (Suhl & Suhl): a column of few active rows
                     // may pivot on a longer row at a lower cost than any of the sparsest rows.
-                    for (ccount, c) in sparsest({ !colDone[$0] && colCount[$0] > 0 ? colCount[$0] : nil }) {
+                    for (ccount, c) in colLists.sparsest(searchRows) {
                         for r in colRows[c] where !rowDone[Int(r)] && !rowDead[Int(r)] {
                             let i = Int(r)
                             let v = abs(SparseLU.entry(rowCols[i], rowVals[i], c))
@@ -153,7 +156,7 @@ public struct SparseLU: Sendable {
                     for (count, i) in order {
                         var rmax = 0.0
                         for v in rowVals[i] { rmax = max(rmax, abs(v)) }
-                        guard rmax > tiny * max(1, rowScale[i]) else { rowDead[i] = true; continue }
+                        guard rmax > tiny * max(1, rowScale[i]) else { rowDead[i] = true; rowLists.remove(i); continue }
                         for (q, c32) in rowCols[i].enumerated() {
                             let v = abs(rowVals[i][q])
                             guard v >= threshold * rmax else { continue }
@@ -192,6 +195,8 @@ public struct SparseLU: Sendable {
             pivotValue.append(piv)
             rowDone[pr] = true
             colDone[pc] = true
+            rowLists.remove(pr)
+            colLists.remove(pc)
             remaining -= 1
             // U row: the pivot row's other entries; take the row out of the column patterns.
             let prCols = rowCols[pr], prVals = rowVals[pr]
@@ -214,18 +219,22 @@ public struct SparseLU: Sendable {
                 rowValue[i] = 0
                 lRow.append(r)
                 lValue.append(l)
-                // Row i −= l · pivot row; drop its pivot-column entry (in place: no copy).
-                var q = 0
-                while q < rowCols[i].count {
-                    let c = Int(rowCols[i][q])
-                    if c == pc {
-                        let last = rowCols[i].count - 1
-                        rowCols[i].swapAt(q, last); rowVals[i].swapAt(q, last)
-                        rowCols[i].removeLast(); rowVals[i].removeLast()
-                        continue
+                // Row i −= l · pivot row; then drop its pivot-column entry (in place: no copy).
+                var at = -1
+                rowCols[i].withUnsafeBufferPointer { cols in
+                    rowVals[i].withUnsafeMutableBufferPointer { vals in
+                        for q in 0..<cols.count {
+                            let c = Int(cols[q])
+                            if c == pc { at = q; continue }
+                            let w = work[c]
+                            if w != 0 { vals[q] -= l * w; mark[c] = r }
+                        }
                     }
-                    if work[c] != 0 { rowVals[i][q] -= l * work[c]; mark[c] = r }
-                    q += 1
+                }
+                if at >= 0 {
+                    let last = rowCols[i].count - 1
+                    rowCols[i].swapAt(at, last); rowVals[i].swapAt(at, last)
+                    rowCols[i].removeLast(); rowVals[i].removeLast()
                 }
                 for q2 in prCols.indices {
                     let c = Int(prCols[q2])
@@ -236,7 +245,9 @@ public struct SparseLU: Sendable {
                     colCount[c] += 1
                 }
                 for q2 in prCols.indices { mark[Int(prCols[q2])] = -1 }
+                rowLists.set(i, count: rowCols[i].count)
             }
+            for c32 in prCols where !colDone[Int(c32)] { colLists.set(Int(c32), count: colCount[Int(c32)]) }
             for q in prCols.indices { work[Int(prCols[q])] = 0 }
             colRows[pc] = []
             lStart.append(lRow.count)
@@ -249,6 +260,53 @@ public struct SparseLU: Sendable {
     }
 
     public var isSingular: Bool { !singularColumns.isEmpty }
+
+    /// Items (rows or columns) in doubly linked lists by count, count 0 unlisted.
+    private struct CountLists {
+        var head: [Int32], next: [Int32], prev: [Int32], key: [Int32]
+
+        init(size: Int) {
+            head = [Int32](repeating: -1, count: size + 2)
+            next = [Int32](repeating: -1, count: size)
+            prev = [Int32](repeating: -1, count: size)
+            key = [Int32](repeating: 0, count: size)
+        }
+
+        mutating func remove(_ i: Int) {
+            let k = Int(key[i])
+            guard k > 0 else { return }
+            let p = prev[i], n = next[i]
+            if p >= 0 { next[Int(p)] = n } else { head[k] = n }
+            if n >= 0 { prev[Int(n)] = p }
+            key[i] = 0
+        }
+
+        /// Lists i under `count` (a count of 0, or more than the lists hold, unlists it).
+        mutating func set(_ i: Int, count: Int) {
+            if Int(key[i]) == count { return }
+            remove(i)
+            guard count > 0 && count < head.count else { return }
+            let h = head[count]
+            next[i] = h
+            prev[i] = -1
+            if h >= 0 { prev[Int(h)] = Int32(i) }
+            head[count] = Int32(i)
+            key[i] = Int32(count)
+        }
+
+        /// Up to k items with the fewest entries, fewest first.
+        func sparsest(_ k: Int) -> [(count: Int, i: Int)] {
+            var out: [(count: Int, i: Int)] = []
+            out.reserveCapacity(k)
+            var count = 1
+            while out.count < k && count < head.count {
+                var i = head[count]
+                while i >= 0 && out.count < k { out.append((count, Int(i))); i = next[Int(i)] }
+                count += 1
+            }
+            return out
+        }
+    }
 
     /// Eliminates the active submatrix (these rows and columns, their entries in `rowCols`/
     /// `rowVals`) as a dense block with partial pivoting: column by column, the entry of largest
