@@ -135,6 +135,14 @@ public struct SparseLU: Sendable {
                 // row. A row whose entries have all cancelled is numerically empty: it stays
                 // unpivoted (a dependent column will give way to its slack).
                 var bestCost = Int.max, bestSize = 0.0
+                // The scoring both searches share: the lowest cost, the larger entry on ties.
+                func better(_ cost: Int, _ v: Double) -> Bool { cost < bestCost || (cost == bestCost && v > bestSize) }
+                func take(_ cost: Int, _ v: Double, _ i: Int, _ c: Int) { bestCost = cost; bestSize = v; pr = i; pc = c }
+                func largest(_ i: Int) -> Double {
+                    var rmax = 0.0
+                    for w in rowVals[i] { rmax = max(rmax, abs(w)) }
+                    return rmax
+                }
                 while pc < 0 {
                     let order = rowLists.sparsest(searchRows)
                     if order.isEmpty { break }
@@ -144,25 +152,21 @@ public struct SparseLU: Sendable {
                         for r in colRows[c] where !rowDone[Int(r)] && !rowDead[Int(r)] {
                             let i = Int(r)
                             let v = abs(SparseLU.entry(rowCols[i], rowVals[i], c))
-                            guard v > 0 else { continue }
                             let cost = (rowCols[i].count - 1) * (ccount - 1)
-                            guard cost < bestCost || (cost == bestCost && v > bestSize) else { continue }
-                            var rmax = 0.0
-                            for w in rowVals[i] { rmax = max(rmax, abs(w)) }
+                            guard v > 0, better(cost, v) else { continue }
+                            let rmax = largest(i)
                             guard rmax > tiny * max(1, rowScale[i]), v >= threshold * rmax else { continue }
-                            bestCost = cost; bestSize = v; pr = i; pc = c
+                            take(cost, v, i, c)
                         }
                     }
                     for (count, i) in order {
-                        var rmax = 0.0
-                        for v in rowVals[i] { rmax = max(rmax, abs(v)) }
+                        let rmax = largest(i)
                         guard rmax > tiny * max(1, rowScale[i]) else { rowDead[i] = true; rowLists.remove(i); continue }
                         for (q, c32) in rowCols[i].enumerated() {
                             let v = abs(rowVals[i][q])
-                            guard v >= threshold * rmax else { continue }
                             let c = Int(c32)
                             let cost = (count - 1) * (colCount[c] - 1)
-                            if cost < bestCost || (cost == bestCost && v > bestSize) { bestCost = cost; bestSize = v; pr = i; pc = c }
+                            if v >= threshold * rmax && better(cost, v) { take(cost, v, i, c) }
                         }
                     }
                 }
