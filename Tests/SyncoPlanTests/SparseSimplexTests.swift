@@ -37,6 +37,27 @@ import SyncoData
         #expect(res.satisfies(1e-12))
     }
 
+    /// Chvátal's LP with its rows and columns multiplied by factors from 10⁻⁴ to 10⁵ (row i by
+    /// R_i, column j by C_j: x_j = 1/C_j times the original, y_i = 1/R_i times it): the scaled
+    /// solve and the unscaled one both find the transformed optimum.
+    @Test func aBadlyScaledProgramGivesTheTransformedOptimum() {
+        let r: [Double] = [1e4, 1e-3, 3], c: [Double] = [1e-4, 7, 1e5]
+        let base: [[Double]] = [[2, 3, 1], [4, 1, 2], [3, 4, 2]]
+        let rows = (0..<3).map { i in (0..<3).map { j in base[i][j] * r[i] * c[j] } }
+        let cost = [-5.0 * c[0], -4 * c[1], -3 * c[2]]
+        let lp = program(rows, cost: cost, lower: [0, 0, 0], upper: [.infinity, .infinity, .infinity],
+                         rowLower: [-.infinity, -.infinity, -.infinity], rowUpper: [5 * r[0], 11 * r[1], 8 * r[2]])
+        for scaling in [true, false] {
+            let s = SparseSimplex(lp, scaling: scaling).solve()
+            #expect(s.status == .optimal)
+            #expect(abs(s.objective + 13) < 1e-9, "scaling \(scaling): \(s.objective)")
+            let x = [2 / c[0], 0, 1 / c[2]], y = [-1 / r[0], 0, -1 / r[2]]
+            for j in 0..<3 { #expect(abs(s.x[j] - x[j]) <= 1e-9 * max(1, abs(x[j])), "scaling \(scaling), x\(j): \(s.x[j])") }
+            for i in 0..<3 { #expect(abs(s.y[i] - y[i]) <= 1e-9 * max(1e-4, abs(y[i])), "scaling \(scaling), y\(i): \(s.y[i])") }
+            #expect(LPResiduals(lp, x: s.x, y: s.y).satisfies(1e-9))
+        }
+    }
+
     /// A free variable, a bounded one at its upper bound and a ranged row: min −x − 2y with
     /// x + y ≤ 4, −1 ≤ x − y ≤ 1, x free, 0 ≤ y ≤ 2. y = 2 at its bound, x = 2 from the first
     /// row (the ranged row is slack at 0): −6, row duals (−1, 0).
