@@ -62,9 +62,11 @@ public struct PlannerOptions: Sendable {
     /// target) that the structure path does not certify (within ten seconds and with at most a
     /// quarter of the products as rows, at least 64) is solved by the sparse simplex, with half
     /// the time left (at most ten minutes), before any first-order solve; not where
-    /// `leontiefStart` is off (PDHG alone). 8 000 (an LP of 6 673 rows took 17 215 pivots, 69 s
-    /// here; a pivot's cost grows with the square of the rows). 0: never.
-    public var harmonySimplexRows = 8000
+    /// `leontiefStart` is off (PDHG alone). 25 000: three workplaces per technique, LPs of
+    /// 6 673 / 10 902 / 21 932 rows took 11 / 47 / 378 s here (10^4 products, the last: no
+    /// other method finishes); realistic economies with one workplace per technique are
+    /// certified by the structure path within its ten seconds at these sizes. 0: never.
+    public var harmonySimplexRows = 25_000
     public init() {}
 }
 
