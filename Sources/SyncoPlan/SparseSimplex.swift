@@ -15,8 +15,8 @@ import Dispatch
 /// leave unpivoted.
 ///
 /// 1. Dual phases. Columns whose reduced cost has the wrong sign at the start: boxed ones move
-///    to their other bound. If more than m/100 others remain (free or one-sided: the harmony
-///    LP's one column per target), dual phase 1 by the subproblem approach first — the dual
+///    to their other bound. If more than max(1, m/100) others remain (free or one-sided: the
+///    harmony LP's one column per target), dual phase 1 by the subproblem approach first — the dual
 ///    simplex with every variable boxed in [−1, 1], [0, 1], [−1, 0] or [0, 0] by its bound type,
 ///    whose optimal basis is dual feasible for the LP where the LP's dual is feasible. Fewer
 ///    (fulfilment's λ) get their cost shifted instead. Then the dual simplex until the basis
@@ -84,7 +84,9 @@ public struct SparseSimplex: Sendable {
     let rowFactor: [Double], columnFactor: [Double]
 
     /// `scaling`: geometric-mean scaling of rows and columns, as LP codes do (HiGHS pivots 2.7
-    /// times as often without it on the harmony LP of 1 500 workplace products).
+    /// times as often without it on the harmony LP of 1 500 workplace products). The
+    /// tolerances apply to the scaled program; callers check the unscaled result
+    /// (`LPResiduals`, the plan certificates).
     public init(_ lp: LinearProgram, scaling: Bool = true) {
         n = lp.columns
         m = lp.rows
@@ -173,8 +175,6 @@ public struct SparseSimplex: Sendable {
         var x: [Double]
         var lu: SparseLU
         var iterations = 0
-        /// Bound flips the dual simplex's long steps made (not counted as iterations).
-        var flips = 0
         var scratch: [Double]
         /// Dual steepest-edge weights by basis position: ‖row p of B⁻¹‖², exact for a slack
         /// basis, updated at each dual pivot, 1 where unknown.
@@ -360,12 +360,10 @@ public struct SparseSimplex: Sendable {
             var cost = s.cost
             // Costs perturbed away from ties (a planning LP's many columns without cost are all
             // dual degenerate, and the dual simplex stalls among them): each nonbasic column at a
-            // bound by 0.5–1 × 1e-7 × (1 + |c_j|) of the scale of the costs, in the direction
+            // bound by (0.5–1)·1e-7·(1 + |c_j|) (scaled costs), in the direction
             // that keeps it dual feasible; the primal phases end on the true costs. From the
             // start when the basis came from phase 1 (a cold start), else after a run of
             // degenerate pivots (a warm start's few pivots are left on the true costs).
-            var costScale = 1.0
-            for c in s.cost { costScale = max(costScale, abs(c)) }
             var perturbed = false
             func perturb() {
                 perturbed = true
@@ -373,7 +371,7 @@ public struct SparseSimplex: Sendable {
                 for j in 0..<total where lo[j] < up[j] && (status[j] == .lower || status[j] == .upper) {
                     seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                     let u = 0.5 + 0.5 * Double(seed >> 11) / Double(UInt64(1) << 53)
-                    let psi = u * 1e-7 * costScale * (1 + abs(s.cost[j]))
+                    let psi = u * 1e-7 * (1 + abs(s.cost[j]))
                     cost[j] += status[j] == .upper ? -psi : psi
                 }
             }
@@ -412,8 +410,10 @@ public struct SparseSimplex: Sendable {
             // y and the reduced costs d are updated after each pivot (y += θ·ρ, d −= θ·α_row)
             // and recomputed after each refactorisation.
             var fresh = true
+            var loops = 0, rejected = 0
             while iterations < s.maxIterations {
-                if iterations % 32 == 0 && DispatchTime.now().uptimeNanoseconds > s.deadline { return false }
+                loops += 1
+                if loops % 32 == 0 && DispatchTime.now().uptimeNanoseconds > s.deadline { return false }
                 if fresh {
                     duals(&y)
                     for j in 0..<total where status[j] != .basic { d[j] = reducedCost(j, y, cost[j]) }
@@ -478,7 +478,9 @@ public struct SparseSimplex: Sendable {
                 for (j, _) in candidates[passed...] { thetaMax = min(thetaMax, (abs(d[j]) + tolD) / abs(row[j])) }
                 var enter = -1, best = 0.0
                 for (j, ratio) in candidates[passed...] where ratio <= thetaMax && abs(row[j]) > best { best = abs(row[j]); enter = j }
-                guard passed > 0 || enter >= 0 else { return false }
+                // Every candidate passed and the leaving variable still infeasible: that row
+                // shows the LP infeasible (the primal phases say so).
+                guard enter >= 0 else { return false }
                 if passed == 0 && !steepestEdge {
                     // The entering column alone.
                     for p in 0..<s.m { alpha[p] = 0 }
@@ -486,30 +488,35 @@ public struct SparseSimplex: Sendable {
                     lu.solve(&alpha, scratch: &scratch)
                 } else {
                     // One pass over the factors solves for the entering column (lane 0), ρ for the
-                    // steepest-edge weights (τ = B⁻¹·ρ, lane 1) and the flipped columns (lane 2).
+                    // steepest-edge weights (τ = B⁻¹·ρ, lane 1) and the passed columns' flips
+                    // (lane 2: B⁻¹·Σ a_j·Δx_j, applied below once the pivot is accepted).
                     for p in 0..<s.m { lanes[p] = SIMD4() }
-                    if passed > 0 {
-                        // The passed columns flip: x_B −= B⁻¹·Σ a_j·Δx_j.
-                        for (j, _) in candidates[..<passed] {
-                            let target = status[j] == .upper ? lo[j] : up[j]
-                            let delta = target - x[j]
-                            x[j] = target
-                            status[j] = status[j] == .upper ? .lower : .upper
-                            for q in s.colStart[j]..<s.colStart[j + 1] { lanes[Int(s.colRow[q])][2] += s.colValue[q] * delta }
-                        }
-                        flips += passed
+                    for (j, _) in candidates[..<passed] {
+                        let delta = (status[j] == .upper ? lo[j] : up[j]) - x[j]
+                        for q in s.colStart[j]..<s.colStart[j + 1] { lanes[Int(s.colRow[q])][2] += s.colValue[q] * delta }
                     }
-                    if enter >= 0 {
-                        for q in s.colStart[enter]..<s.colStart[enter + 1] { lanes[Int(s.colRow[q])][0] = s.colValue[q] }
-                        if steepestEdge { for p in 0..<s.m { lanes[p][1] = rho[p] } }
-                    }
+                    for q in s.colStart[enter]..<s.colStart[enter + 1] { lanes[Int(s.colRow[q])][0] = s.colValue[q] }
+                    if steepestEdge { for p in 0..<s.m { lanes[p][1] = rho[p] } }
                     lu.solveLanes(&lanes, scratch: &laneScratch)
-                    if passed > 0 { for p in 0..<s.m where lanes[p][2] != 0 { x[basis[p]] -= lanes[p][2] } }
-                    if enter < 0 { continue }
                     for p in 0..<s.m { alpha[p] = lanes[p][0]; tau[p] = lanes[p][1] }
                 }
                 let ap = alpha[leave]
-                guard abs(ap) > 1e-11 else { refactor(); fresh = true; continue }
+                guard abs(ap) > 1e-11 else {
+                    // A pivot too small to trust: fresh factors and duals, then choose again; the
+                    // same again, give up (the primal phases go on).
+                    rejected += 1
+                    if rejected > 2 { return false }
+                    refactor(); fresh = true; continue
+                }
+                rejected = 0
+                if passed > 0 {
+                    // The passed columns flip: x_B −= B⁻¹·Σ a_j·Δx_j.
+                    for (j, _) in candidates[..<passed] {
+                        x[j] = status[j] == .upper ? lo[j] : up[j]
+                        status[j] = status[j] == .upper ? .lower : .upper
+                    }
+                    for p in 0..<s.m where lanes[p][2] != 0 { x[basis[p]] -= lanes[p][2] }
+                }
                 // Duals and reduced costs move by θ = d_q / α_pq along the pivot row.
                 let theta = d[enter] / row[enter]
                 degenerateRun = abs(theta) <= 1e-12 ? degenerateRun + 1 : 0

@@ -249,7 +249,7 @@ public struct SparseLU: Sendable {
                     colCount[c] += 1
                 }
                 for q2 in prCols.indices { mark[Int(prCols[q2])] = -1 }
-                rowLists.set(i, count: rowCols[i].count)
+                if !rowDead[i] { rowLists.set(i, count: rowCols[i].count) }
             }
             for c32 in prCols where !colDone[Int(c32)] { colLists.set(Int(c32), count: colCount[Int(c32)]) }
             for q in prCols.indices { work[Int(prCols[q])] = 0 }

@@ -78,6 +78,11 @@ import SyncoData
         // min −x with x − y ≤ 1, x, y ≥ 0: x = 1 + y grows without end.
         let unbounded = program([[1, -1]], cost: [-1, 0], lower: [0, 0], upper: [.infinity, .infinity], rowLower: [-.infinity], rowUpper: [1])
         #expect(SparseSimplex(unbounded).solve().status == .unbounded)
+        // x in [0, 1] with x ≥ 5 and x ≤ −5: each row's long step passes x to its other bound
+        // and no column can enter; the dual phase must end there (it used to flip x back and
+        // forth for ever).
+        let contradictory = program([[1], [1]], cost: [0], lower: [0], upper: [1], rowLower: [5, -.infinity], rowUpper: [.infinity, -5])
+        #expect(SparseSimplex(contradictory).solve().status == .infeasible)
     }
 
     /// Free columns with costs, more than the shifted path takes (dual phase 1 runs): min
