@@ -116,26 +116,21 @@ public struct SparseSimplex: Sendable {
     /// that scaling and unscaling are exact). Empty rows and columns keep 1.
     static func geometricScaling(_ k: CSRMatrix, _ kt: CSRMatrix) -> (rows: [Double], columns: [Double]) {
         var rf = [Double](repeating: 1, count: k.rows), cf = [Double](repeating: 1, count: k.columns)
-        func factor(_ smallest: Double, _ largest: Double) -> Double {
-            largest > 0 ? 1 / (smallest * largest).squareRoot() : 1
+        // One pass over the rows of `a` (K for the rows, Kᵀ for the columns), its columns
+        // weighted by `other`.
+        func pass(_ a: CSRMatrix, _ other: [Double]) -> [Double] {
+            (0..<a.rows).map { i in
+                var small = Double.infinity, large = 0.0
+                for q in a.rowStart[i]..<a.rowStart[i + 1] where a.values[q] != 0 {
+                    let v = abs(a.values[q]) * other[Int(a.colIndex[q])]
+                    small = min(small, v); large = max(large, v)
+                }
+                return large > 0 ? 1 / (small * large).squareRoot() : 1
+            }
         }
         for _ in 0..<4 {
-            for i in 0..<k.rows {
-                var small = Double.infinity, large = 0.0
-                for q in k.rowStart[i]..<k.rowStart[i + 1] where k.values[q] != 0 {
-                    let v = abs(k.values[q]) * cf[Int(k.colIndex[q])]
-                    small = min(small, v); large = max(large, v)
-                }
-                rf[i] = factor(small, large)
-            }
-            for j in 0..<k.columns {
-                var small = Double.infinity, large = 0.0
-                for q in kt.rowStart[j]..<kt.rowStart[j + 1] where kt.values[q] != 0 {
-                    let v = abs(kt.values[q]) * rf[Int(kt.colIndex[q])]
-                    small = min(small, v); large = max(large, v)
-                }
-                cf[j] = factor(small, large)
-            }
+            rf = pass(k, cf)
+            cf = pass(kt, rf)
         }
         func powerOfTwo(_ s: Double) -> Double {
             guard s.isFinite, s > 0 else { return 1 }

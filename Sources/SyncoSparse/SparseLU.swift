@@ -425,6 +425,20 @@ public struct SparseLU: Sendable {
     /// Solves B·x = b in place (b indexed by row on entry, x by position on exit; `scratch` has
     /// length `size`).
     public func solve(_ b: inout [Double], scratch: inout [Double]) {
+        forwardSolve(&b, scratch: &scratch)
+    }
+
+    /// Solves B·x = b for up to four right-hand sides at once, one per lane (indexed by row on
+    /// entry, by position on exit; `scratch` has length `size`): the factors are read once for
+    /// all of them — a dual simplex pivot solves for the entering column, the leaving row's
+    /// steepest-edge weights and the flipped columns together.
+    public func solveLanes(_ b: inout [SIMD4<Double>], scratch: inout [SIMD4<Double>]) {
+        forwardSolve(&b, scratch: &scratch)
+    }
+
+    /// The forward solve for one right-hand side (`Double`) or several in SIMD lanes.
+    @inline(__always)
+    private func forwardSolve<V: FactorLane>(_ b: inout [V], scratch: inout [V]) {
         precondition(!isSingular, "solve with a singular factorisation")
         let steps = pivotRow.count
         withFactors { f in
@@ -433,10 +447,10 @@ public struct SparseLU: Sendable {
                     // L, in elimination order.
                     for k in 0..<steps {
                         let v = bp[Int(f.pr[k])]
-                        if v == 0 { continue }
+                        if v == .zero { continue }
                         var q = f.ls[k]
                         let end = f.ls[k + 1]
-                        while q < end { bp[Int(f.lr[q])] -= f.lv[q] * v; q += 1 }
+                        while q < end { bp[Int(f.lr[q])] = bp[Int(f.lr[q])] - f.lv[q] * v; q += 1 }
                     }
                     // U, backwards, into x by position.
                     var k = steps - 1
@@ -444,7 +458,7 @@ public struct SparseLU: Sendable {
                         var sum = bp[Int(f.pr[k])]
                         var q = f.us[k]
                         let end = f.us[k + 1]
-                        while q < end { sum -= f.uv[q] * xp[Int(f.uc[q])]; q += 1 }
+                        while q < end { sum = sum - f.uv[q] * xp[Int(f.uc[q])]; q += 1 }
                         xp[Int(f.pc[k])] = sum / f.pv[k]
                         k -= 1
                     }
@@ -453,52 +467,10 @@ public struct SparseLU: Sendable {
                         let p = Int(f.ep[e])
                         let v = xp[p] / f.epv[e]
                         xp[p] = v
-                        if v == 0 { continue }
+                        if v == .zero { continue }
                         var q = f.es[e]
                         let end = f.es[e + 1]
-                        while q < end { xp[Int(f.ei[q])] -= f.ev[q] * v; q += 1 }
-                    }
-                }
-            }
-        }
-        swap(&b, &scratch)
-    }
-
-    /// Solves B·x = b for up to four right-hand sides at once, one per lane (indexed by row on
-    /// entry, by position on exit; `scratch` has length `size`): the factors are read once for
-    /// all of them — a dual simplex pivot solves for the entering column, the leaving row's
-    /// steepest-edge weights and the flipped columns together.
-    public func solveLanes(_ b: inout [SIMD4<Double>], scratch: inout [SIMD4<Double>]) {
-        precondition(!isSingular, "solve with a singular factorisation")
-        let steps = pivotRow.count
-        let zero = SIMD4<Double>()
-        withFactors { f in
-            b.withUnsafeMutableBufferPointer { bp in
-                scratch.withUnsafeMutableBufferPointer { xp in
-                    for k in 0..<steps {
-                        let v = bp[Int(f.pr[k])]
-                        if v == zero { continue }
-                        var q = f.ls[k]
-                        let end = f.ls[k + 1]
-                        while q < end { bp[Int(f.lr[q])] -= f.lv[q] * v; q += 1 }
-                    }
-                    var k = steps - 1
-                    while k >= 0 {
-                        var sum = bp[Int(f.pr[k])]
-                        var q = f.us[k]
-                        let end = f.us[k + 1]
-                        while q < end { sum -= f.uv[q] * xp[Int(f.uc[q])]; q += 1 }
-                        xp[Int(f.pc[k])] = sum / f.pv[k]
-                        k -= 1
-                    }
-                    for e in 0..<f.ep.count {
-                        let p = Int(f.ep[e])
-                        let v = xp[p] / f.epv[e]
-                        xp[p] = v
-                        if v == zero { continue }
-                        var q = f.es[e]
-                        let end = f.es[e + 1]
-                        while q < end { xp[Int(f.ei[q])] -= f.ev[q] * v; q += 1 }
+                        while q < end { xp[Int(f.ei[q])] = xp[Int(f.ei[q])] - f.ev[q] * v; q += 1 }
                     }
                 }
             }
@@ -562,3 +534,14 @@ public struct SparseLU: Sendable {
         etaStart.append(etaIndex.count)
     }
 }
+
+/// What a forward solve runs on: one right-hand side, or several in SIMD lanes.
+protocol FactorLane: Equatable {
+    static var zero: Self { get }
+    static func - (a: Self, b: Self) -> Self
+    static func * (s: Double, v: Self) -> Self
+    static func / (v: Self, s: Double) -> Self
+}
+
+extension Double: FactorLane {}
+extension SIMD4: FactorLane where Scalar == Double {}
