@@ -346,10 +346,11 @@ public struct SparseSimplex: Sendable {
 
         /// The dual simplex on the bounds in force and costs shifted to make the start dual
         /// feasible (boxed columns with the wrong sign move to their other bound instead): the
-        /// leaving row by dual steepest edge (the largest violation² / weight), Harris's ratio
-        /// test on the pivot row for the entering column. True when the basis is primal feasible;
-        /// false when it gives up (no entering column: the dual is unbounded; the time or the
-        /// iterations ran out), leaving the rest to the primal phases.
+        /// leaving row by the largest violation² (per steepest-edge weight with `steepestEdge`),
+        /// the entering column by the bound-flipping ratio test with Harris's tolerance. True
+        /// when the basis is primal feasible; false when it gives up (no entering column: the
+        /// dual is unbounded; a pivot rejected twice; the time or the iterations ran out),
+        /// leaving the rest to the primal phases.
         mutating func dualSimplex(perturbFirst: Bool, steepestEdge: Bool) -> Bool {
             let total = s.n + s.m
             var cost = s.cost
