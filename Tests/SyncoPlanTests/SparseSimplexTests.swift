@@ -58,6 +58,31 @@ import SyncoData
         }
     }
 
+    /// The dual steepest-edge weights kept through the dual phases (phase 1, then the dual
+    /// simplex, updated pivot by pivot from the slack basis' exact ones) equal the squared norms
+    /// of B⁻¹'s rows computed afresh from the final factors: the harmony LP of 80 products with
+    /// three workplaces per technique (one free column per target: phase 1 runs).
+    @Test func steepestEdgeWeightsAreTheRowNormsOfTheInverse() {
+        var g = SyntheticEconomy(products: 80, seed: 2)
+        g.workplaces = 3
+        let lp = Planner.harmonyProgram(g.generate())
+        let simplex = SparseSimplex(lp)
+        var state = SparseSimplex.State(simplex, start: nil)
+        state.dualPhase()
+        #expect(state.iterations > 20, "\(state.iterations) dual pivots")
+        state.refactor()
+        var scratch = [Double](repeating: 0, count: lp.rows)
+        var worst = 0.0
+        for p in 0..<lp.rows {
+            var rho = [Double](repeating: 0, count: lp.rows)
+            rho[p] = 1
+            state.lu.solveTransposed(&rho, scratch: &scratch)
+            let exact = rho.reduce(0) { $0 + $1 * $1 }
+            worst = max(worst, abs(state.weights[p] - exact) / max(1, exact))
+        }
+        #expect(worst < 1e-6, "worst relative difference \(worst)")
+    }
+
     /// A free variable, a bounded one at its upper bound and a ranged row: min −x − 2y with
     /// x + y ≤ 4, −1 ≤ x − y ≤ 1, x free, 0 ≤ y ≤ 2. y = 2 at its bound, x = 2 from the first
     /// row (the ranged row is slack at 0): −6, row duals (−1, 0).
