@@ -375,7 +375,6 @@ public struct SparseSimplex: Sendable {
             var y = [Double](repeating: 0, count: s.m)
             var rho = [Double](repeating: 0, count: s.m)
             var alpha = [Double](repeating: 0, count: s.m)
-            var tau = [Double](repeating: 0, count: s.m)
             var lanes = [SIMD4<Double>](repeating: SIMD4(), count: s.m), laneScratch = lanes
             var d = [Double](repeating: 0, count: total)
             var row = [Double](repeating: 0, count: total)
@@ -494,7 +493,7 @@ public struct SparseSimplex: Sendable {
                     for q in s.colStart[enter]..<s.colStart[enter + 1] { lanes[Int(s.colRow[q])][0] = s.colValue[q] }
                     if steepestEdge { for p in 0..<s.m { lanes[p][1] = rho[p] } }
                     lu.solveLanes(&lanes, scratch: &laneScratch)
-                    for p in 0..<s.m { alpha[p] = lanes[p][0]; tau[p] = lanes[p][1] }
+                    for p in 0..<s.m { alpha[p] = lanes[p][0] }
                 }
                 let ap = alpha[leave]
                 guard abs(ap) > 1e-11 else {
@@ -520,11 +519,11 @@ public struct SparseSimplex: Sendable {
                 for j in 0..<total where status[j] != .basic && row[j] != 0 { d[j] -= theta * row[j] }
                 d[enter] = 0
                 d[out] = -theta
-                // Weights (Forrest & Goldfarb): τ = B⁻¹·ρ; β_p −= 2(α_p/α_r)·τ_p − (α_p/α_r)²·β_r.
+                // Weights (Forrest & Goldfarb): τ = B⁻¹·ρ (lane 1); β_p −= 2(α_p/α_r)·τ_p − (α_p/α_r)²·β_r.
                 if steepestEdge {
                     for p in 0..<s.m where alpha[p] != 0 && p != leave {
                         let ratio = alpha[p] / ap
-                        weights[p] = max(weights[p] + ratio * (ratio * rhoNorm - 2 * tau[p]), 1e-12)
+                        weights[p] = max(weights[p] + ratio * (ratio * rhoNorm - 2 * lanes[p][1]), 1e-12)
                     }
                     weights[leave] = max(rhoNorm / (ap * ap), 1e-12)
                 }
