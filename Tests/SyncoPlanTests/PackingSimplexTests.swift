@@ -138,6 +138,25 @@ import Testing
         #expect(abs(mu[0]) < 1e-12 && abs(mu[1] - 0.5) < 1e-12 && abs(mu[2] - 0.5) < 1e-12)
     }
 
+    /// A pivot row whose entries differ by ten orders of magnitude (a capacity row beside a
+    /// resource row in harmony's programs): max 10¹⁰·x₁ + 0.3·x₂ with 10¹⁰·x₁ + 0.5·x₂ ≤ 5·10⁹,
+    /// 0 ≤ x ≤ 1. Per unit of the row x₁ gives 1 and x₂ 0.6, so x₁ takes it all: x = (0.5, 0),
+    /// value 5·10⁹, μ = 1 (x₂'s reduced cost 0.3 − 0.5 = −0.2 at zero). From the slack basis with
+    /// both columns at their bound, x₂'s entry in the pivot row is below the pivot tolerance: it
+    /// is no candidate, x₁ enters, and x₂ must still go to zero, not stay at 1 with a reduced
+    /// cost of the wrong sign (the dual simplex then ended "optimal" 0.2 short, with the primal
+    /// simplex left to finish).
+    @Test func aTinyPivotRowEntryStaysDualFeasible() {
+        var s = PackingSimplex(rows: 1, width: 2, g: [1e10, 0.5], b: [5e9], column: [0, 1], cost: [1e10, 0.3], upper: [1, 1])
+        let started = s.start(basis: [2], atUpper: [true, true], maxInfeasible: 1, dualFeasible: true)
+        #expect(started)
+        #expect(s.solveDual(maxPivots: 10) == .optimal)
+        let x = s.values, mu = s.duals
+        #expect(abs(x[0] - 0.5) < 1e-15 && x[1] == 0, "x = \(x)")
+        #expect(abs(value(s) - 5e9) <= 1e-12 * 5e9, "value \(value(s))")
+        #expect(abs(mu[0] - 1) < 1e-12)
+    }
+
     /// Warm starts agree with cold solves on random packing programs whose limits moved by up to
     /// 20 %: the old optimal basis, carried over, ends at the same optimum (the cold simplex is
     /// the one checked by hand above).
