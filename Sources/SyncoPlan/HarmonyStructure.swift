@@ -254,6 +254,12 @@ extension Harmony {
             let ordered = initialRows.filter { if case .capacity = $0 { return false } else { return true } }
                 + initialRows.filter { if case .capacity = $0 { return true } else { return false } }
             for row in ordered + signRows where inSet.insert(row).inserted { rows.append(row) }
+            // (`maxRows` counts a program's starting rows too: the last program's, carried over,
+            // and the sign rows its columns bring.)
+            guard rows.count <= maxRows else {
+                note?("structure: the program's \(rows.count) starting rows pass its \(maxRows)")
+                return nil
+            }
             var weights: [[Double]] = []
             func selector(_ row: ReducedRow) -> [(Int, Double)] {
                 switch row {
@@ -542,6 +548,10 @@ extension Harmony {
                         }
                     }
                     if !new.isEmpty || !capacities.isEmpty {
+                        guard rows.count + new.count + capacities.count <= maxRows else {
+                            note?("structure: the program's \(rows.count) rows and \(new.count + capacities.count) more for an unbounded column would pass its \(maxRows)")
+                            return nil
+                        }
                         rows += new + capacities
                         guard addWeights(new + capacities) else { return nil }
                         continue
