@@ -417,15 +417,24 @@ extension Harmony {
                 // third of the rows may start off their bounds: with the long-step ratio test the
                 // dual simplex repairs them in few pivots (10^5 products: 98 switches, 44 pivots
                 // and 2 505 flips, 1.4 s, where the cold start took 6 500 pivots, 10 s; with one
-                // flip per pivot it took 2 400 pivots and a twentieth was the limit). Made dual
-                // feasible even where the carried basis is primal feasible: a mixing step's new
-                // columns (1 024 paying alternatives at realistic 10^5, every target met) start at
-                // zero, and the primal simplex took them in one pivot each (987 pivots); at their
-                // bounds, the dual simplex's long steps settle them in one pivot and 492 flips.
-                func solveFrom(_ basis: [Int], _ atUpper: [Bool]) {
+                // flip per pivot it took 2 400 pivots and a twentieth was the limit).
+                // `newColumns`: the program has columns the last one did not (a mixing step's
+                // alternatives). Then the start is made dual feasible even where the carried basis
+                // is primal feasible, with no limit on the rows it breaks: the new columns start
+                // at zero, and the primal simplex took them in one pivot each (1 024 paying
+                // alternatives at realistic 10^5, every target met: 987 pivots; a re-plan's
+                // 112-row program, refused at a third of its rows broken, started cold: 3 236
+                // pivots, 1.1 s), where the dual simplex's long steps settle them in one pivot and
+                // 492 flips. A program of the last one's columns keeps the primal start: made dual
+                // feasible, a re-plan's 688-row program took as many pivots and 0.8 s longer.
+                func solveFrom(_ basis: [Int], _ atUpper: [Bool], newColumns: Bool = false) {
                     var sx = PackingSimplex(rows: mr, width: width, g: allRows(), b: bAll, column: column, cost: cost, upper: upper)
                     sx.deadline = deadline
-                    guard sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3), dualFeasible: true) else { return }
+                    if !newColumns || !sx.start(basis: basis, atUpper: atUpper, maxInfeasible: mr, dualFeasible: true) {
+                        sx = PackingSimplex(rows: mr, width: width, g: allRows(), b: bAll, column: column, cost: cost, upper: upper)
+                        sx.deadline = deadline
+                        guard sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) else { return }
+                    }
                     outcome = sx.solveDual(maxPivots: limit)
                     if outcome == .optimal { outcome = sx.solve(maxPivots: limit) }
                     pivots += sx.pivots
@@ -481,7 +490,8 @@ extension Harmony {
                     // The previous program's optimal basis, carried over to these rows and
                     // columns, made dual feasible by bound flips and finished by the dual simplex.
                     let (basis, atUpper) = carriedBasis(previous, rows: rows, alternatives: alternatives, primary: primary)
-                    solveFrom(basis, atUpper)
+                    let before = Set(previous.alternatives)
+                    solveFrom(basis, atUpper, newColumns: alternatives.contains { !before.contains($0) })
                 }
                 // (`carriedOnly`: a program that is worth having only as a carried start — a
                 // swap — is not solved cold.)

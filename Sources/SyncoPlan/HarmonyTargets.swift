@@ -173,11 +173,21 @@ extension Harmony {
         // without). A re-plan starts it from the kept program; a cold solve gives its
         // structure path a budget (`harmonyTargetsBudget`, else a quarter of the time limit,
         // 2–60 s), and where it does not certify in it, the harmony function's plan comes first
-        // as below.
+        // as below. (Not where the sparse simplex takes the LP over — a harmony LP of at most
+        // `harmonySimplexRows` rows, or a re-plan of a plan it solved, from its kept basis —
+        // which a budgeted try leaves out.) Where the weighted programs certified but still
+        // missed targets, or ran out of time, that is said, and not tried again.
+        var directWhy: String? = nil
         if let reachable {
-            let first = warmStart?.harmonyState != nil ? nil
-                : options.harmonyTargetsBudget ?? min(60, max(2, 0.25 * options.solver.timeLimit))
-            if let plan = lexicographic(reachable, from: warmStart, plain: nil, budget: first).plan { return plan }
+            let kept = warmStart?.harmonyState != nil
+            let lpRows = e.productCount + needs.limitedResources.count + 3 * targetsOf(needs).targets.count
+            let simplexSized = options.leontiefStart && lpRows <= options.harmonySimplexRows
+            if kept || (warmStart?.harmonyBasis == nil && !simplexSized) {
+                let first = kept ? nil : options.harmonyTargetsBudget ?? min(60, max(2, 0.25 * options.solver.timeLimit))
+                let result = lexicographic(reachable, from: warmStart, plain: nil, budget: first)
+                if let plan = result.plan { return plan }
+                directWhy = result.why
+            }
         }
         // The harmony function's own plan, in the time left.
         var po = options
@@ -192,9 +202,13 @@ extension Harmony {
         if reachable == nil && !unreachable && bounded(plan.productValuation, plan.resourceValuation) { unreachable = true }
         var why: String? = nil
         if !unreachable {
-            let result = lexicographic(reachable, from: plan, plain: plan)
-            if let best = result.plan { return best }
-            why = result.why
+            if let directWhy {
+                why = directWhy
+            } else {
+                let result = lexicographic(reachable, from: plan, plain: plan)
+                if let best = result.plan { return best }
+                why = result.why
+            }
         }
         plan.targetsCheck = check
         if unreachable {

@@ -117,18 +117,19 @@ public struct LeontiefSystem: Sendable {
         var delta = 0
         for (k, i) in rows.enumerated() { delta += (start[k + 1] - start[k]) - (m.rowStart[i + 1] - m.rowStart[i]) }
         let nnz = m.nonzeros + delta
-        return patched(m, nonzeros: nnz, rows: rows) { k, _, _, nc, nv, q in
+        return patched(m, nonzeros: nnz, rows: rows, lengths: rows.indices.map { start[$0 + 1] - start[$0] }) { k, _, _, nc, nv, q in
             for p in start[k]..<start[k + 1] { nc[q] = index[p]; nv[q] = value[p]; q += 1 }
         }
     }
 
     /// A matrix of `m`'s shape with `nonzeros` entries: the rows `rows` (ascending) written by
-    /// `write(k, i, oldRow, colIndex, values, &position)` (row i = rows[k]; the old row's
-    /// entries given as a range of `m`'s), the other rows copied from `m` in runs. The arrays are
+    /// `write(k, i, oldRow, colIndex, values, &position)` (row i = rows[k], `lengths[k]`
+    /// entries; the old row's entries given as a range of `m`'s), the other rows copied from
+    /// `m` in runs. The arrays are
     /// allocated uninitialised and written once: at realistic 10^6 products a patch of 9 217
     /// carriers spent most of its 0.9 s zeroing fresh arrays (and the kernel their pages)
     /// before copying into them.
-    static func patched(_ m: CSRMatrix, nonzeros nnz: Int, rows: [Int],
+    static func patched(_ m: CSRMatrix, nonzeros nnz: Int, rows: [Int], lengths: [Int],
                         write: (Int, Int, Range<Int>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Double>, inout Int) -> Void) -> CSRMatrix {
         var rs: [Int] = [], ci: [Int32] = [], va: [Double] = []
         m.rowStart.withUnsafeBufferPointer { os in
@@ -143,6 +144,7 @@ public struct LeontiefSystem: Sendable {
                 func copyRun(_ to: Int) {
                     guard to > from else { return }
                     let lo = os[from], hi = os[to]
+                    precondition(q + (hi - lo) <= nnz, "a patched matrix must have the entries counted for it")
                     if hi > lo {
                         (nc.baseAddress! + q).initialize(from: oc.baseAddress! + lo, count: hi - lo)
                         (nv.baseAddress! + q).initialize(from: ov.baseAddress! + lo, count: hi - lo)
@@ -153,7 +155,10 @@ public struct LeontiefSystem: Sendable {
                 }
                 for (k, i) in rows.enumerated() {
                     copyRun(i)
+                    let rowEnd = q + lengths[k]
+                    precondition(rowEnd <= nnz, "a patched matrix must have the entries counted for it")
                     write(k, i, os[i]..<os[i + 1], nc.baseAddress!, nv.baseAddress!, &q)
+                    precondition(q == rowEnd, "a patched row must have the entries counted for it")
                     nr[i + 1] = q
                     from = i + 1
                 }
@@ -199,16 +204,18 @@ public struct LeontiefSystem: Sendable {
         t.values.withUnsafeBufferPointer { va in
             // The touched rows' new lengths: their kept entries and the new ones.
             var nnz = t.nonzeros
+            var lengths = [Int](repeating: 0, count: rows.count)
             var a = 0
-            for i in rows {
+            for (k, i) in rows.enumerated() {
                 var kept = 0
                 for p in t.rowStart[i]..<t.rowStart[i + 1] where !changed[Int(ci[p])] { kept += 1 }
                 var new = 0
                 while a < ad.count && Int(ad[a].row) == i { new += 1; a += 1 }
+                lengths[k] = kept + new
                 nnz += kept + new - (t.rowStart[i + 1] - t.rowStart[i])
             }
             a = 0
-            return patched(t, nonzeros: nnz, rows: rows) { _, i, old, nc, nv, q in
+            return patched(t, nonzeros: nnz, rows: rows, lengths: lengths) { _, i, old, nc, nv, q in
                 // Merge the row's kept entries with its new ones, both by column.
                 var p = old.lowerBound
                 let end = old.upperBound
