@@ -428,11 +428,15 @@ extension Harmony {
                 // 492 flips. A program of the last one's columns keeps the primal start: made dual
                 // feasible, a re-plan's 688-row program took as many pivots and 0.8 s longer.
                 func solveFrom(_ basis: [Int], _ atUpper: [Bool], newColumns: Bool = false) {
-                    var sx = PackingSimplex(rows: mr, width: width, g: allRows(), b: bAll, column: column, cost: cost, upper: upper)
-                    sx.deadline = deadline
-                    if !newColumns || !sx.start(basis: basis, atUpper: atUpper, maxInfeasible: mr, dualFeasible: true) {
-                        sx = PackingSimplex(rows: mr, width: width, g: allRows(), b: bAll, column: column, cost: cost, upper: upper)
+                    func program() -> PackingSimplex {
+                        var sx = PackingSimplex(rows: mr, width: width, g: allRows(), b: bAll, column: column, cost: cost, upper: upper)
                         sx.deadline = deadline
+                        return sx
+                    }
+                    var sx = program()
+                    if !(newColumns && sx.start(basis: basis, atUpper: atUpper, maxInfeasible: mr, dualFeasible: true)) {
+                        // (A refused start has moved columns: the program afresh.)
+                        if newColumns { sx = program() }
                         guard sx.start(basis: basis, atUpper: atUpper, maxInfeasible: max(20, mr / 3)) else { return }
                     }
                     outcome = sx.solveDual(maxPivots: limit)

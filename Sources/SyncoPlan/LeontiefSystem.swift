@@ -125,10 +125,9 @@ public struct LeontiefSystem: Sendable {
     /// A matrix of `m`'s shape with `nonzeros` entries: the rows `rows` (ascending) written by
     /// `write(k, i, oldRow, colIndex, values, &position)` (row i = rows[k], `lengths[k]`
     /// entries; the old row's entries given as a range of `m`'s), the other rows copied from
-    /// `m` in runs. The arrays are
-    /// allocated uninitialised and written once: at realistic 10^6 products a patch of 9 217
-    /// carriers spent most of its 0.9 s zeroing fresh arrays (and the kernel their pages)
-    /// before copying into them.
+    /// `m` in runs. The arrays are allocated uninitialised and written once: at realistic 10^6
+    /// products a patch of 9 217 carriers spent most of its 0.9 s zeroing fresh arrays (and
+    /// the kernel their pages) before copying into them.
     static func patched(_ m: CSRMatrix, nonzeros nnz: Int, rows: [Int], lengths: [Int],
                         write: (Int, Int, Range<Int>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Double>, inout Int) -> Void) -> CSRMatrix {
         var rs: [Int] = [], ci: [Int32] = [], va: [Double] = []

@@ -425,18 +425,10 @@ struct PackingSimplex {
             }
             order.swapAt(k, pick)
             if k > 0 {
-                // The passed candidates move to their other bound: x_B −= B⁻¹·Σ a_j·Δx_j.
-                var a = [Double](repeating: 0, count: m)
-                for i in order[0..<k] {
-                    let p = candidates[i].v
-                    let dx = status[p] == 0 ? upper[p] : -upper[p]
-                    status[p] = status[p] == 0 ? 1 : 0
-                    let col = column[p]
-                    for r in 0..<m { a[r] += g[r * width + col] * dx }
-                }
-                let da = DenseKernels.multiply(inverse, size: m, a)
-                for r in 0..<m { xB[r] -= da[r] }
-                flips += k
+                // The passed candidates move to their other bound.
+                var shift = [Double](repeating: 0, count: m)
+                for i in order[0..<k] { flip(candidates[i].v, &shift) }
+                moveBasic(by: shift)
             }
             let chosen = candidates[order[k]]
             let enter = chosen.v
@@ -473,21 +465,32 @@ struct PackingSimplex {
     /// pivots to finish (realistic 10^5 harmony re-plans). Flipped here, they stay dual
     /// feasible, and the primal infeasibility they cause is the dual simplex's to repair.
     private mutating func correctDualFeasibility(_ d: inout [Double]) {
-        var a = [Double](repeating: 0, count: m)
+        var shift = [Double](repeating: 0, count: m)
         var flipped = false
         for p in 0..<cost.count where status[p] != 2 && upper[p].isFinite && (held.isEmpty || !isHeld[p]) {
             let dp = d[p]
             let tol = 1e-11 * max(abs(cost[p]), abs(cost[p] - dp))
-            let dx: Double
-            if status[p] == 0 && dp > tol { dx = upper[p]; status[p] = 1 } else if status[p] == 1 && dp < -tol { dx = -upper[p]; status[p] = 0 } else { continue }
-            guard dx != 0 else { continue }
-            let col = column[p]
-            for r in 0..<m { a[r] += g[r * width + col] * dx }
+            guard (status[p] == 0 && dp > tol) || (status[p] == 1 && dp < -tol) else { continue }
+            flip(p, &shift)
             flipped = true
-            flips += 1
         }
-        guard flipped else { return }
-        let da = DenseKernels.multiply(inverse, size: m, a)
+        if flipped { moveBasic(by: shift) }
+    }
+
+    /// Moves non-basic column p to its other bound, adding a_p·Δx_p to `shift` (the basic values
+    /// follow in `moveBasic`, once for a batch of flips).
+    private mutating func flip(_ p: Int, _ shift: inout [Double]) {
+        let dx = status[p] == 0 ? upper[p] : -upper[p]
+        status[p] = status[p] == 0 ? 1 : 0
+        flips += 1
+        guard dx != 0 else { return }
+        let col = column[p]
+        for r in 0..<m { shift[r] += g[r * width + col] * dx }
+    }
+
+    /// x_B −= B⁻¹·shift: the basic values after non-basic columns moved by `shift` (Σ a_j·Δx_j).
+    private mutating func moveBasic(by shift: [Double]) {
+        let da = DenseKernels.multiply(inverse, size: m, shift)
         for r in 0..<m { xB[r] -= da[r] }
     }
 
