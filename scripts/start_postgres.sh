@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts a throw-away PostgreSQL server on 127.0.0.1:${PGPORT:-55432} with a database
-# synco_test (user synco, trust auth) and prints the URL for SYNCO_TEST_POSTGRES.
+# synco_test (user synco, trust auth) and prints the URL for SYNCO_TEST_POSTGRES. With
+# PG_DATA_OUT set, writes the server's data directory to that file (scripts/stop_postgres.sh
+# stops the server and removes it).
 # Installs Debian's postgresql package when no server binaries are present.
 set -euo pipefail
 port="${PGPORT:-55432}"
@@ -10,6 +12,7 @@ if [ -z "$bin" ] || [ ! -x "$bin/pg_ctl" ]; then
     bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 fi
 data="$(mktemp -d /tmp/synco-pg.XXXXXX)"
+if [ -n "${PG_DATA_OUT:-}" ]; then echo "$data" > "$PG_DATA_OUT"; fi
 if [ "$(id -u)" = 0 ]; then
     id postgres >/dev/null 2>&1 || useradd -r -m postgres
     chown postgres "$data"
