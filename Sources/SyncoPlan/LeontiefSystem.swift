@@ -77,11 +77,28 @@ public struct LeontiefSystem: Sendable {
             fresh.append(e.techniques, product: j, technique: Int(primary[j]), output: mainOut[j])
             former.append(e.techniques, product: j, technique: Int(old.primaryTechnique[j]), output: old.primaryOutput[j])
         }
-        let at = LeontiefSystem.replacingRows(old.aTransposedStorage, rows: changed, start: fresh.start, index: fresh.index, value: fresh.value)
-        a = LeontiefSystem.patchedTranspose(old.a, columns: changed, former: (former.start, former.index),
-                                             fresh: (fresh.start, fresh.index, fresh.value))
-        r = LeontiefSystem.patchedTranspose(old.r, columns: changed, former: (former.rStart, former.rIndex),
-                                             fresh: (fresh.rStart, fresh.rIndex, fresh.rValue))
+        // Aᵀ, A and r are three independent copies, run on both cores: at realistic 10^6 a
+        // round of 9 217 switches patched them in 0.23, 0.27 and 0.14 s one after the other.
+        let (oldAT, oldA, oldR) = (old.aTransposedStorage, old.a, old.r)
+        let (fresh0, former0, changed0) = (fresh, former, changed)
+        let patched = Mutex<(at: CSRMatrix?, a: CSRMatrix?, r: CSRMatrix?)>((nil, nil, nil))
+        Parallelism.run(parts: 3, parallel: oldA.nonzeros >= Parallelism.minimumParallelWork) { part in
+            switch part {
+            case 0:
+                let a = LeontiefSystem.patchedTranspose(oldA, columns: changed0, former: (former0.start, former0.index),
+                                                        fresh: (fresh0.start, fresh0.index, fresh0.value))
+                patched.withLock { $0.a = a }
+            case 1:
+                let at = LeontiefSystem.replacingRows(oldAT, rows: changed0, start: fresh0.start, index: fresh0.index, value: fresh0.value)
+                patched.withLock { $0.at = at }
+            default:
+                let r = LeontiefSystem.patchedTranspose(oldR, columns: changed0, former: (former0.rStart, former0.rIndex),
+                                                        fresh: (fresh0.rStart, fresh0.rIndex, fresh0.rValue))
+                patched.withLock { $0.r = r }
+            }
+        }
+        let at: CSRMatrix
+        (at, a, r) = patched.withLock { ($0.at!, $0.a!, $0.r!) }
         primaryTechnique = primary
         primaryOutput = mainOut
         aTransposedStorage = at

@@ -150,10 +150,13 @@ private func twoSectorLabourOnly() -> Economy {
     /// A system patched for a few changed carriers (`init(_:primary:output:patching:)`) has
     /// the very matrices of one built from scratch for them: A, Aᵀ and r, entry for entry. The
     /// changes: every product with an alternative technique switches to it (about a tenth of a
-    /// generated economy), and one product loses its carrier.
-    @Test func patchedSystemEqualsAFreshOne() throws {
-        let e = SyntheticEconomy(products: 2000, seed: 5).generate()
+    /// generated economy), and one product loses its carrier. At 30 000 products A has over
+    /// 200 000 entries, and its three matrices are patched on both cores.
+    @Test(arguments: [2000, 30000])
+    func patchedSystemEqualsAFreshOne(products: Int) throws {
+        let e = SyntheticEconomy(products: products, seed: 5).generate()
         let sys = LeontiefSystem(e)
+        if products > 2000 { #expect(sys.a.nonzeros >= Parallelism.minimumParallelWork) }
         var primary = sys.primaryTechnique, output = sys.primaryOutput
         let t = e.techniques
         var switched = 0
