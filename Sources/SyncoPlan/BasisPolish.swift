@@ -635,7 +635,10 @@ struct BasisPolish: Sendable {
             guard let z = solveBasis(solved, sys: sys, resourceRows: tight.resource ? [tight.index] : [],
                                      capacityRows: tight.resource ? [] : [tight.index], extras: [], entering: nil,
                                      forward: u0) else { return finish() }
-            let res = LPResiduals(lp, x: z.x, y: z.y)
+            // Every column's Kᵀy: the residuals' and, below, the switches' (one parallel pass over
+            // Kᵀ's rows instead of the residuals' own scatter over K's).
+            let profit = columns.multiply(z.y)
+            let res = LPResiduals(lp, x: z.x, y: z.y, kty: profit)
             let meets = res.satisfies(tolerance)
             func vertex() -> Vertex {
                 Vertex(basis: solved, resourceRows: tight.resource ? [tight.index] : [], capacityRows: tight.resource ? [] : [tight.index],
@@ -646,7 +649,6 @@ struct BasisPolish: Sendable {
             bestBasis = (basis, tight)
             if !seen.insert([tight.resource ? 1 : 0, Double(tight.index), z.x[m]]).inserted { return finish() }
             // Every product's most profitable technique at these prices.
-            let profit = columns.multiply(z.y)
             func profitableSwitches() -> [(product: Int, technique: Int, rate: Double)] {
                 var switches: [(product: Int, technique: Int, rate: Double)] = []
                 for i in 0..<n where groupStart[i + 1] - groupStart[i] > 1 || (basis.primary[i] < 0 && groupStart[i + 1] > groupStart[i]) {

@@ -113,6 +113,9 @@ struct LeontiefStructure: Sendable {
     var grossOther: [Double]?
     /// The demand `grossOther` was solved for (nil when it had negative entries).
     var demandOther: [Double]? = nil
+    /// The same for the guaranteed needs (the plan that meets them alone, step 2 of a solve).
+    var grossGuaranteed: [Double]? = nil
+    var demandGuaranteed: [Double]? = nil
     var embodied: [Double]?
     var bindingResource: Int?
 

@@ -323,8 +323,15 @@ public enum Planner {
         // 2. Can the guaranteed needs be met at all?
         var start: [Double]? = nil
         if hasGuaranteed {
-            if let xg = leontiefFeasible(needs, demand: needs.guaranteed, system: structure!.system) {
+            // A re-plan of the same techniques starts from the kept gross outputs, moved by the
+            // change of the guaranteed needs (at realistic 10^6 the solve from nothing took 0.27 s).
+            let st = structure!
+            var initial = st.grossGuaranteed
+            if let g = initial, let d0 = st.demandGuaranteed { initial = st.system.restart(from: g, demand: d0, for: needs.guaranteed) ?? g }
+            if let (xg, gross) = leontiefFeasiblePlan(needs, demand: needs.guaranteed, system: st.system, initial: initial) {
                 start = xg
+                structure!.grossGuaranteed = gross
+                structure!.demandGuaranteed = needs.guaranteed.contains { $0 < 0 } ? nil : needs.guaranteed
             } else {
                 // Without the solver here, the caller's own program decides feasibility (and
                 // names the conflict in its terms).
@@ -598,12 +605,18 @@ public enum Planner {
     /// Activities of primary techniques that meet `demand` (Leontief), if they respect every
     /// limit and capacity; nil otherwise.
     static func leontiefFeasible(_ p: FulfilmentNeeds, demand: [Double], system: LeontiefSystem? = nil) -> [Double]? {
-        guard let x = leontiefActivities(p.economy, demand: demand, system: system)?.x else { return nil }
+        leontiefFeasiblePlan(p, demand: demand, system: system)?.x
+    }
+
+    /// The same with the gross outputs of the solve; `initial` starts it (`leontiefActivities`).
+    static func leontiefFeasiblePlan(_ p: FulfilmentNeeds, demand: [Double], system: LeontiefSystem? = nil,
+                                     initial: [Double]? = nil) -> (x: [Double], gross: [Double])? {
+        guard let (x, gross) = leontiefActivities(p.economy, demand: demand, system: system, initial: initial) else { return nil }
         let e = p.economy
-        let (_, use) = flows(e, x)
+        let use = resourceUse(e, x)
         for (k, r) in e.resources.enumerated() { if let l = r.limit, use[k] > l * (1 - 1e-12) { return nil } }
         for j in 0..<e.techniqueCount where x[j] > e.techniques.capacity[j] { return nil }
-        return x
+        return (x, gross)
     }
 
     /// Activities of the primary techniques whose net output is `demand` (Leontief). Negative

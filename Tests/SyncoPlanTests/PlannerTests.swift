@@ -1,7 +1,7 @@
 import Testing
 import SyncoData
 import SyncoModel
-import SyncoPlan
+@testable import SyncoPlan
 
 @Suite struct PlannerKnownAnswers {
     /// By hand: CO2 binds (0.3·x_farm ≤ 50), care needs 300 h and 3 t grain, so grain's net
@@ -236,6 +236,41 @@ import SyncoPlan
         #expect(abs(warm.fulfilment - 1.5) < 1e-9)
         #expect(abs(warm.activities[0]) < 1e-9 && abs(warm.activities[1] - 15) < 1e-9)
         #expect(abs(warm.resourceValuation[1]) < 1e-12)
+    }
+
+    /// Bread by hand (3 h, capacity 100) or in the oven (1 h, 0.5 kg flour, 0.5 t CO2), flour
+    /// from the mill (1 h); 30 h of labour, a need of 10 loaves and a guaranteed need of flour.
+    func breadAndFlour(guaranteedFlour: Double, co2: Double) -> Economy {
+        var t = TechniqueTable()
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 3)], capacity: 100))
+        t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [Entry(1, 0.5)], resources: [Entry(0, 1), Entry(1, 0.5)]))
+        t.append(Technique(id: "mill", outputs: [Entry(1, 1)], inputs: [], resources: [Entry(0, 1)]))
+        return Economy(name: "bread and flour", products: [Product(id: "bread"), Product(id: "flour")],
+                       resources: [Resource(id: "labour", kind: .labour, limit: 30), Resource(id: "co2", kind: .emission, limit: co2)],
+                       techniques: t, needs: [Need(product: 0, amount: 10), Need(product: 1, amount: guaranteedFlour, guaranteed: true)])
+    }
+
+    /// A re-plan whose kept basis no longer fits solves the guaranteed needs' Leontief plan from
+    /// the kept one's gross outputs (`LeontiefStructure.grossGuaranteed`), moved by the change.
+    /// By hand: with 20 t of CO2 and 4 kg of flour guaranteed, labour alone binds (the oven only:
+    /// 1.5 h a loaf with its flour, 26 h left after the 4 kg, λ = 26/15); with 2.5 t and 5 kg
+    /// the kept basis would emit 25/3 t, and labour and CO2 bind (5 loaves from the oven, 35/6
+    /// by hand, λ = 13/12). The structure's carriers (hand for bread, the mill for flour) make
+    /// the guaranteed flour alone with as many hours of milling.
+    @Test func replanRestartsTheGuaranteedNeedsPlan() throws {
+        let first = Planner.solve(breadAndFlour(guaranteedFlour: 4, co2: 20))
+        #expect(first.status == .optimal && abs(first.fulfilment - 26.0 / 15) < 1e-9, "\(first.message)")
+        let kept = try #require(first.structure, "\(first.message)")
+        let keptGross = try #require(kept.grossGuaranteed)
+        #expect(kept.demandGuaranteed == [0, 4] && zip(keptGross, [0.0, 4]).allSatisfy { abs($0 - $1) < 1e-9 }, "\(keptGross)")
+        let warm = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 2.5), warmStart: first)
+        #expect(warm.status == .optimal, "\(warm.message)")
+        #expect(abs(warm.fulfilment - 13.0 / 12) < 1e-9)
+        #expect(abs(warm.activities[0] - 35.0 / 6) < 1e-9 && abs(warm.activities[1] - 5) < 1e-9 && abs(warm.activities[2] - 7.5) < 1e-9,
+                "\(warm.activities)")
+        let st = try #require(warm.structure, "\(warm.message)")
+        let gross = try #require(st.grossGuaranteed)
+        #expect(st.demandGuaranteed == [0, 5] && zip(gross, [0.0, 5]).allSatisfy { abs($0 - $1) < 1e-9 }, "\(gross): \(warm.message)")
     }
 
     /// A re-plan whose kept basis fits leaves its program unpatched (λ's column is read from the
