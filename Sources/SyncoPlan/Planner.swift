@@ -197,11 +197,14 @@ public enum Planner {
         // 1a. A re-plan of the same techniques: the warm plan's optimal basis first. If it is
         //     still optimal (often, when only needs moved), one forward and one transposed
         //     Leontief solve from the kept solutions certify the new plan; else pivots from it.
-        // When it is not, the kept basis' system and forward solutions start policy iteration
-        // (step 5), which begins from the warm plan's technique choice: the structure's system
-        // would be patched for every product switched since (realistic 10^6: round 1 1.8 s
-        // instead of 1.2 s for a cold solve, and warm slower than cold overall).
-        var keptStart: (system: LeontiefSystem, forward: [Double])? = nil
+        // When it is not, the kept basis itself, its system and forward solutions start policy
+        // iteration (step 5): the structure's system would be patched for every product
+        // switched since (realistic 10^6: round 1 1.8 s instead of 1.2 s for a cold solve, and
+        // warm slower than cold overall). (The technique choice read back from the warm plan's
+        // activities, `startBasis`, can differ from the kept basis in a few carriers, at a
+        // technique's capacity: at realistic 10^6, seed 2, its first round patched the kept
+        // system, 0.25 s, and solved it again from the kept solutions, 0.29 s.)
+        var keptStart: (system: LeontiefSystem, forward: [Double], basis: BasisPolish.Basis)? = nil
         // The warm plan's basis: kept in it (a re-plan in the same process), else rebuilt from its
         // activities (a plan read from a file, or stored by the server before a restart), on this
         // economy's own program — the rebuilt vertex costs its carriers' Leontief system, and the
@@ -232,7 +235,7 @@ public enum Planner {
                 guard v.extras.isEmpty, forward.count == 2 * n else { return }
                 var f = forward
                 for i in 0..<n { f[2 * i + 1] = -f[2 * i + 1] }
-                keptStart = (sys, f)
+                keptStart = (sys, f, v.basis)
             }
             // The kept basis alone first, on the warm plan's program with these bounds and λ's
             // column unpatched (patching it copies the whole matrix twice: at realistic 10^6,
@@ -427,7 +430,7 @@ public enum Planner {
         let relaxedStartApplies = options.solverFallback && warmStart == nil && needs.limitedResources.count > 1
             && e.techniques.capacity.contains(where: { $0.isFinite })
         if policy == nil, let bp = polish() {
-            policy = bp.improve(startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: relaxedStartApplies ? 600 : 2_000,
+            policy = bp.improve(keptStart?.basis ?? startBasis(bp), rounds: 100, tolerance: tolerance, pivotLimit: relaxedStartApplies ? 600 : 2_000,
                                 pivotSeconds: min(30, max(0, options.solver.timeLimit - elapsed()) / 2),
                                 roundSeconds: max(0, options.solver.timeLimit - elapsed()) * 2 / 3, knapsack: true, decompose: true,
                                 decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept,
