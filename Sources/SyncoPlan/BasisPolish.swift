@@ -50,8 +50,28 @@ struct BasisPolish: Sendable {
     var maxExtra = 96
     /// True for a re-plan's check of its kept basis (`renewedForCheck`): the bounds are the new
     /// needs', λ's column in `lp.matrix` and `columns` still the earlier ones' (λ's column is read
-    /// from `needs` by `solveBasis`, the one method such a polish runs).
+    /// from `needs` by `solveBasis`). Such a polish runs the check and policy iteration
+    /// (`improve`, whose residuals correct λ's column, `residuals`); its pivots and the
+    /// decomposition run on the program patched for the needs (`renewed`).
     private(set) var lambdaStale = false
+
+    /// The program's residuals at (x, y), given Kᵀy (`kty`, m + 1 entries). Where λ's column is
+    /// stale, K·x and Kᵀy are corrected to these needs' column (−o on the same products).
+    func residuals(_ x: [Double], _ y: [Double], kty: [Double]) -> LPResiduals {
+        guard lambdaStale else { return LPResiduals(lp, x: x, y: y, kty: kty) }
+        let n = needs.economy.productCount, m = needs.economy.techniqueCount
+        let other = needs.other
+        var kx = lp.matrix.multiply(x)
+        for p in columns.rowStart[m]..<columns.rowStart[m + 1] {
+            let i = Int(columns.colIndex[p])
+            kx[i] += (-other[i] - columns.values[p]) * x[m]
+        }
+        var aty = kty
+        var lambdaColumn = 0.0
+        for i in 0..<n where other[i] != 0 { lambdaColumn -= other[i] * y[i] }
+        aty[m] = lambdaColumn
+        return LPResiduals(lp, x: x, y: y, kx: kx, kty: aty)
+    }
 
     enum State: Sendable { case zero, basic, atCapacity }
     /// A limit: a limited resource (`index` among the limited ones) or the capacity of the
@@ -348,7 +368,6 @@ struct BasisPolish: Sendable {
                  roundSeconds: Double = .infinity, knapsack: Bool = false, decompose: Bool = false, decomposeSeconds: Double = .infinity,
                  note: (@Sendable (String) -> Void)? = nil, accept: (([Double], [Double]) -> Bool)? = nil,
                  system known: LeontiefSystem? = nil, forward startForward: consuming [Double]? = nil) -> Outcome? {
-        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let cap = e.techniques.capacity
@@ -359,17 +378,20 @@ struct BasisPolish: Sendable {
         // When switching whole products stops helping, single simplex pivots from the best basis.
         func finish() -> Outcome? {
             guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
+            // (The pivots and the decomposition read λ's column from the program: patched now
+            // where it is stale.)
+            guard let full = lambdaStale ? renewed(for: needs) : self else { return best }
             // A resource bound first and switching stopped helping: more than one resource binds.
             // The decomposition over resource prices handles any number of them (no capacity rows).
             if decompose, t.resource {
                 note?("policy iteration stops with \(needs.economy.resources[needs.limitedResources[t.index]].id) binding first: decomposition over the resource prices")
                 if let y = best?.y, y.count == n + needs.limitedResources.count,
-                   let d = resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: decomposeSeconds, note: note),
-                   LPResiduals(lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
+                   let d = full.resourcePrices(b, prices: Array(y[n...]), tolerance: tolerance, seconds: decomposeSeconds, note: note),
+                   LPResiduals(full.lp, x: d.x, y: d.y).satisfies(tolerance), accept?(d.x, d.y) ?? true {
                     return Outcome(x: d.x, y: d.y, rounds: d.rounds, certified: true, priceRounds: d.rounds, prices: d.state)
                 }
             }
-            let p = pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
+            let p = full.pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
                            extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept, note: note)
             // Uncertified, the pivots' point (primal feasible: they stop where it is not) is
             // still the better one when its λ is higher (10 × 10^5: 0.66907 against policy
@@ -638,7 +660,7 @@ struct BasisPolish: Sendable {
             // Every column's Kᵀy: the residuals' and, below, the switches' (one parallel pass over
             // Kᵀ's rows instead of the residuals' own scatter over K's).
             let profit = columns.multiply(z.y)
-            let res = LPResiduals(lp, x: z.x, y: z.y, kty: profit)
+            let res = residuals(z.x, z.y, kty: profit)
             let meets = res.satisfies(tolerance)
             func vertex() -> Vertex {
                 Vertex(basis: solved, resourceRows: tight.resource ? [tight.index] : [], capacityRows: tight.resource ? [] : [tight.index],
@@ -937,7 +959,7 @@ struct BasisPolish: Sendable {
                 maxPivots: Int, seconds: Double = .infinity, tolerance: Double, accept: (([Double], [Double]) -> Bool)? = nil,
                 kept: Vertex? = nil, note: (@Sendable (String) -> Void)? = nil,
                 firstSolve: ((LeontiefSystem, [Double]) -> Void)? = nil) -> Outcome? {
-        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
+        precondition(!lambdaStale, "a polish from renewedForCheck checks a kept basis and runs policy iteration; pivot on `renewed`")
         let started = DispatchTime.now().uptimeNanoseconds
         var last: BasisPoint? = nil
         var lastSystem: LeontiefSystem? = nil
@@ -1396,7 +1418,7 @@ struct BasisPolish: Sendable {
     /// An exact basic point from the guess the iterate (x, y) suggests, meeting `tolerance` on
     /// the LP, or nil.
     func polish(x: [Double], y: [Double], tolerance: Double) -> (x: [Double], y: [Double])? {
-        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
+        precondition(!lambdaStale, "a polish from renewedForCheck checks a kept basis and runs policy iteration; pivot on `renewed`")
         let e = needs.economy
         let n = e.productCount, m = e.techniqueCount
         let limited = needs.limitedResources

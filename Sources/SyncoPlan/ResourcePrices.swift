@@ -79,7 +79,7 @@ extension BasisPolish {
     func resourcePrices(_ start: Basis, prices initial: [Double]?, tolerance: Double, seconds: Double = .infinity,
                         maxRounds: Int = 500, kept: PriceState? = nil, brokenCapacities: Bool = false,
                         note: (@Sendable (String) -> Void)? = nil) -> PriceDecomposition? {
-        precondition(!lambdaStale, "a polish from renewedForCheck only checks a kept basis")
+        precondition(!lambdaStale, "a polish from renewedForCheck checks a kept basis and runs policy iteration; pivot on `renewed`")
         let began = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
         let e = needs.economy

@@ -246,3 +246,36 @@ import SyncoModel
         #expect(r.exact.count == 1 && !r.exact[0].resource && r.exact[0].index == 1)
     }
 }
+
+/// A polish from `renewedForCheck` keeps the earlier needs' λ column in K and Kᵀ; its residuals
+/// (`BasisPolish.residuals`, what policy iteration on it checks) must be those of the program
+/// patched for the new needs (`renewed`), computed there by plain `LPResiduals`, at any point.
+@Suite struct StaleLambdaColumn {
+    @Test func residualsMatchThePatchedProgram() throws {
+        let e = SyntheticEconomy(products: 300, seed: 2).generate()
+        let needs = FulfilmentNeeds(e)
+        let p = FulfilmentProblem(needs)
+        let bp = BasisPolish(needs, lp: p.lp, columns: p.columns)
+        var rng = SeededGenerator(seed: 11)
+        let changed = Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                              needs: e.needs.map { rng.unit() < 0.3 ? Need(product: $0.product, amount: $0.amount * (0.5 + rng.unit()), guaranteed: $0.guaranteed) : $0 })
+        let newNeeds = FulfilmentNeeds(changed)
+        #expect(newNeeds.other != needs.other)
+        let stale = try #require(bp.renewedForCheck(for: newNeeds))
+        let full = try #require(bp.renewed(for: newNeeds))
+        #expect(stale.lambdaStale && !full.lambdaStale)
+        for _ in 0..<3 {
+            let x = (0..<full.lp.columns).map { _ in rng.unit() * 10 }
+            let y = (0..<full.lp.rows).map { _ in rng.unit() - 0.2 }
+            let want = LPResiduals(full.lp, x: x, y: y)
+            let got = stale.residuals(x, y, kty: stale.columns.multiply(y))
+            for (a, b) in [(got.primalResidual, want.primalResidual), (got.dualResidual, want.dualResidual),
+                           (got.primalObjective, want.primalObjective), (got.dualObjective, want.dualObjective)] {
+                #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(a) against \(b)")
+            }
+            // Without the correction they differ (the λ column matters at this point).
+            let plain = LPResiduals(stale.lp, x: x, y: y)
+            #expect(abs(plain.primalResidual - want.primalResidual) > 1e-6 * max(1, want.primalResidual))
+        }
+    }
+}

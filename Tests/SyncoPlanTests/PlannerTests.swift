@@ -240,14 +240,14 @@ import SyncoModel
 
     /// Bread by hand (3 h, capacity 100) or in the oven (1 h, 0.5 kg flour, 0.5 t CO2), flour
     /// from the mill (1 h); 30 h of labour, a need of 10 loaves and a guaranteed need of flour.
-    func breadAndFlour(guaranteedFlour: Double, co2: Double) -> Economy {
+    func breadAndFlour(guaranteedFlour: Double, co2: Double, bread: Double = 10) -> Economy {
         var t = TechniqueTable()
         t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 3)], capacity: 100))
         t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [Entry(1, 0.5)], resources: [Entry(0, 1), Entry(1, 0.5)]))
         t.append(Technique(id: "mill", outputs: [Entry(1, 1)], inputs: [], resources: [Entry(0, 1)]))
         return Economy(name: "bread and flour", products: [Product(id: "bread"), Product(id: "flour")],
                        resources: [Resource(id: "labour", kind: .labour, limit: 30), Resource(id: "co2", kind: .emission, limit: co2)],
-                       techniques: t, needs: [Need(product: 0, amount: 10), Need(product: 1, amount: guaranteedFlour, guaranteed: true)])
+                       techniques: t, needs: [Need(product: 0, amount: bread), Need(product: 1, amount: guaranteedFlour, guaranteed: true)])
     }
 
     /// A re-plan whose kept basis no longer fits solves the guaranteed needs' Leontief plan from
@@ -271,6 +271,28 @@ import SyncoModel
         let st = try #require(warm.structure, "\(warm.message)")
         let gross = try #require(st.grossGuaranteed)
         #expect(st.demandGuaranteed == [0, 5] && zip(gross, [0.0, 5]).allSatisfy { abs($0 - $1) < 1e-9 }, "\(gross): \(warm.message)")
+    }
+
+    /// The same re-plan with the bread need raised to 12 as well: λ's column changes, and policy
+    /// iteration runs on the kept check's program, whose λ column is still the first plan's
+    /// (its residuals correct it; the decomposition over the resource prices that takes CO2 in
+    /// runs on the program patched for 12). By hand as above, 65/6 loaves for a need of 12:
+    /// λ = 65/72.
+    @Test func replanWithOtherNeedsPivotsOnThePatchedProgram() throws {
+        let first = Planner.solve(breadAndFlour(guaranteedFlour: 4, co2: 20))
+        let warm = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 2.5, bread: 12), warmStart: first)
+        let cold = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 2.5, bread: 12))
+        #expect(warm.status == .optimal && cold.status == .optimal, "\(warm.message) / \(cold.message)")
+        #expect(abs(warm.fulfilment - 65.0 / 72) < 1e-9 && abs(cold.fulfilment - 65.0 / 72) < 1e-9, "\(warm.fulfilment), \(cold.fulfilment)")
+        #expect(abs(warm.activities[0] - 35.0 / 6) < 1e-9 && abs(warm.activities[1] - 5) < 1e-9 && abs(warm.activities[2] - 7.5) < 1e-9,
+                "\(warm.activities)")
+        #expect(warm.certificate.passes(1e-9), "\(warm.certificate)")
+        #expect(warm.message.contains("decomposition over the resource prices"), "\(warm.message)")
+        // A re-plan of the re-plan (its vertex's polish holds the first plan's λ column): back to
+        // 20 t and a need of 10, labour alone binds, λ = (25/1.5)/10 = 5/3.
+        let again = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 20), warmStart: warm)
+        #expect(again.status == .optimal && abs(again.fulfilment - 5.0 / 3) < 1e-9, "\(again.message): \(again.fulfilment)")
+        #expect(again.certificate.passes(1e-9), "\(again.certificate)")
     }
 
     /// A re-plan whose kept basis fits leaves its program unpatched (λ's column is read from the
