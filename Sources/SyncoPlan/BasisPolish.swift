@@ -98,6 +98,10 @@ struct BasisPolish: Sendable {
         var prices: PriceState? = nil
         /// The basis of a certified point, kept for a re-plan.
         var vertex: Vertex? = nil
+        /// The program patched for the needs by policy iteration on a polish whose λ column was
+        /// stale (`improve`'s hand-over to the pivots or the decomposition): the caller's to keep
+        /// instead of patching it again.
+        var renewed: BasisPolish? = nil
     }
 
     /// An optimal basis as it was found, kept in the plan so that a re-plan of the same
@@ -379,8 +383,13 @@ struct BasisPolish: Sendable {
         func finish() -> Outcome? {
             guard let (b, t) = bestBasis, pivotLimit > 0 else { return best }
             // (The pivots and the decomposition read λ's column from the program: patched now
-            // where it is stale.)
+            // where it is stale, and handed back with the outcome.)
             guard let full = lambdaStale ? renewed(for: needs) : self else { return best }
+            var out = handOver(full, b, t)
+            if lambdaStale { out?.renewed = full }
+            return out
+        }
+        func handOver(_ full: BasisPolish, _ b: Basis, _ t: Limit) -> Outcome? {
             // A resource bound first and switching stopped helping: more than one resource binds.
             // The decomposition over resource prices handles any number of them (no capacity rows).
             if decompose, t.resource {
@@ -392,7 +401,7 @@ struct BasisPolish: Sendable {
                 }
             }
             let p = full.pivots(b, resourceRows: t.resource ? [t.index] : [], capacityRows: t.resource ? [] : [t.index],
-                           extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept, note: note)
+                                extras: [], maxPivots: pivotLimit, seconds: pivotSeconds, tolerance: tolerance, accept: accept, note: note)
             // Uncertified, the pivots' point (primal feasible: they stop where it is not) is
             // still the better one when its λ is higher (10 × 10^5: 0.66907 against policy
             // iteration's 0.66301).
@@ -504,7 +513,7 @@ struct BasisPolish: Sendable {
         // is going round the same few switches (each cycle blocks one), and pivots take over.
         var staleRounds = 0
         // The caller's system's Perron pair seeds the first round's when that system is patched
-        // (a warm re-plan: the kept basis' system, some carriers switched since).
+        // (the structure path's system when the start's carriers differ from its own).
         var roundPair: PerronPair? = known?.knownPerron
         // Each round's forward solve starts from the last round's solution (a round switches a
         // few carriers); the first from the caller's, for the start's carriers.

@@ -229,7 +229,9 @@ public enum Planner {
         // certificate decides as for a kept one.
         // (`rebuilt`: its polish is this economy's, built for these needs.)
         func warmVertex() -> (vertex: BasisPolish.Vertex, rebuilt: Bool)? {
-            if let v = warmStart?.vertex, v.basis.primary.count == n, v.basis.state.count == m, v.fingerprint == techniqueFingerprint() {
+            // (Its resource rows are places among the limited resources: the same ones only.)
+            if let v = warmStart?.vertex, v.basis.primary.count == n, v.basis.state.count == m, v.fingerprint == techniqueFingerprint(),
+               v.polish.needs.limitedResources == needs.limitedResources {
                 return (v, false)
             }
             // (A plan the decomposition over resource prices made keeps its technique choices
@@ -461,6 +463,13 @@ public enum Planner {
                                 roundSeconds: max(0, options.solver.timeLimit - elapsed()) * 2 / 3, knapsack: true, decompose: true,
                                 decomposeSeconds: max(0, options.solver.timeLimit - elapsed()) / 2, note: options.note, accept: accept,
                                 system: keptStart?.system ?? structure?.system, forward: keptStart?.forward ?? structureForward())
+            // The program policy iteration patched for its hand-over (from the check's polish)
+            // is this solve's: not patched a second time.
+            if let full = policy?.renewed, built == nil {
+                built = FulfilmentProblem(needs: needs, lp: full.lp, columns: full.columns)
+                polishCache = full
+                deferredKept = nil
+            }
         }
         if let z = policy, z.certified {
             let how = z.priceRounds > 0 ? "Leontief structure, several resources binding: decomposition over the resource prices (\(z.priceRounds) rounds)"

@@ -277,8 +277,8 @@ import SyncoModel
     /// iteration runs on the kept check's program, whose λ column is still the first plan's
     /// (its residuals correct it; the decomposition over the resource prices that takes CO2 in
     /// runs on the program patched for 12). By hand as above, 65/6 loaves for a need of 12:
-    /// λ = 65/72.
-    @Test func replanWithOtherNeedsPivotsOnThePatchedProgram() throws {
+    /// λ = 65/72. Its re-plan starts from the decomposition's technique choices (step 1b).
+    @Test func replanWithOtherNeedsHandsOverOnThePatchedProgram() throws {
         let first = Planner.solve(breadAndFlour(guaranteedFlour: 4, co2: 20))
         let warm = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 2.5, bread: 12), warmStart: first)
         let cold = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 2.5, bread: 12))
@@ -288,11 +288,46 @@ import SyncoModel
                 "\(warm.activities)")
         #expect(warm.certificate.passes(1e-9), "\(warm.certificate)")
         #expect(warm.message.contains("decomposition over the resource prices"), "\(warm.message)")
-        // A re-plan of the re-plan (its vertex's polish holds the first plan's λ column): back to
-        // 20 t and a need of 10, labour alone binds, λ = (25/1.5)/10 = 5/3.
+        // Back to 20 t and a need of 10: labour alone binds, λ = (25/1.5)/10 = 5/3.
         let again = Planner.solve(breadAndFlour(guaranteedFlour: 5, co2: 20), warmStart: warm)
         #expect(again.status == .optimal && abs(again.fulfilment - 5.0 / 3) < 1e-9, "\(again.message): \(again.fulfilment)")
         #expect(again.certificate.passes(1e-9), "\(again.certificate)")
+    }
+
+    /// Bread by hand (3 h and 1 t of CO2 a loaf: never the cheaper way here; a capacity of 1 000
+    /// it never reaches, which leaves the plans to policy iteration) or in the oven, flour from
+    /// the mill.
+    func breadFlourByOven(bread: Double, flour: Double, labour: Double?, co2: Double) -> Economy {
+        var t = TechniqueTable()
+        t.append(Technique(id: "hand", outputs: [Entry(0, 1)], inputs: [], resources: [Entry(0, 3), Entry(1, 1)], capacity: 1000))
+        t.append(Technique(id: "oven", outputs: [Entry(0, 1)], inputs: [Entry(1, 0.5)], resources: [Entry(0, 1), Entry(1, 0.5)]))
+        t.append(Technique(id: "mill", outputs: [Entry(1, 1)], inputs: [], resources: [Entry(0, 1)]))
+        return Economy(name: "bread and flour", products: [Product(id: "bread"), Product(id: "flour")],
+                       resources: [Resource(id: "labour", kind: .labour, limit: labour), Resource(id: "co2", kind: .emission, limit: co2)],
+                       techniques: t, needs: [Need(product: 0, amount: bread), Need(product: 1, amount: flour, guaranteed: true)])
+    }
+
+    /// Policy iteration on the kept check's program certifies a vertex (one limit binds), whose
+    /// polish keeps a stale λ column; its own re-plan must still work from it. By hand, the oven
+    /// only (f = g + v/2 flour): labour 30, CO2 20, need 10, 4 kg: labour binds, 1.5v + 4 = 30,
+    /// λ = 26/15. Labour 100, CO2 5, need 12, 5 kg: CO2 binds, v = 10, λ = 5/6. Labour 18, the
+    /// rest as before but a need of 8: labour binds again, 1.5v + 5 = 18, v = 26/3, λ = 13/12.
+    /// And with labour's limit dropped (the kept vertex's resource rows no longer name the same
+    /// resources): solved as a new plan, CO2 binds, λ = 10/8.
+    @Test func replanOfAVertexFoundOnTheUnpatchedProgram() throws {
+        let first = Planner.solve(breadFlourByOven(bread: 10, flour: 4, labour: 30, co2: 20))
+        #expect(first.status == .optimal && abs(first.fulfilment - 26.0 / 15) < 1e-9, "\(first.message)")
+        let second = Planner.solve(breadFlourByOven(bread: 12, flour: 5, labour: 100, co2: 5), warmStart: first)
+        #expect(second.status == .optimal && abs(second.fulfilment - 5.0 / 6) < 1e-9, "\(second.message): \(second.fulfilment)")
+        #expect(second.vertex != nil && second.message.contains("policy iteration"), "\(second.message)")
+        #expect(abs(second.activities[1] - 10) < 1e-9 && abs(second.activities[2] - 10) < 1e-9, "\(second.activities)")
+        let third = Planner.solve(breadFlourByOven(bread: 8, flour: 5, labour: 18, co2: 5), warmStart: second)
+        #expect(third.status == .optimal && abs(third.fulfilment - 13.0 / 12) < 1e-9, "\(third.message): \(third.fulfilment)")
+        #expect(abs(third.activities[0]) < 1e-9 && abs(third.activities[1] - 26.0 / 3) < 1e-9 && abs(third.activities[2] - 28.0 / 3) < 1e-9,
+                "\(third.activities)")
+        #expect(third.certificate.passes(1e-9), "\(third.certificate)")
+        let unlimited = Planner.solve(breadFlourByOven(bread: 8, flour: 5, labour: nil, co2: 5), warmStart: second)
+        #expect(unlimited.status == .optimal && abs(unlimited.fulfilment - 10.0 / 8) < 1e-9, "\(unlimited.message): \(unlimited.fulfilment)")
     }
 
     /// A re-plan whose kept basis fits leaves its program unpatched (λ's column is read from the
