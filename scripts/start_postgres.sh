@@ -11,6 +11,7 @@ bin="$(pg_bin)"
 if [ -z "$bin" ] || [ ! -x "$bin/pg_ctl" ]; then
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
     bin="$(pg_bin)"
+    [ -n "$bin" ] || { echo "start_postgres.sh: no server binaries under /usr/lib/postgresql/*/bin after installing postgresql" >&2; exit 1; }
 fi
 data="$(mktemp -d /tmp/synco-pg.XXXXXX)"
 if [ -n "${PG_DATA_OUT:-}" ]; then echo "$data" > "$PG_DATA_OUT"; fi
