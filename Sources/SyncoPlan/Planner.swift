@@ -89,13 +89,19 @@ public enum Planner {
         // (`deferredKept`) is patched for these needs only when the program itself is wanted.
         var stalePolish: BasisPolish? = nil
         var deferredKept: BasisPolish? = nil
-        func patchDeferred() {
-            guard built == nil, let k = deferredKept else { return }
+        // A polish patched for these needs: its program is this solve's.
+        func adopt(_ bp: BasisPolish) {
+            built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
+            polishCache = bp
             deferredKept = nil
-            if let bp = k.renewed(for: needs) {
-                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
-                polishCache = bp
-            }
+        }
+        // A warm plan's polish, patched for these needs, when its program's shape still fits:
+        // then the LP is not built again.
+        func reusePolish(_ kept: BasisPolish) {
+            if built == nil, let bp = kept.renewed(for: needs) { adopt(bp) }
+        }
+        func patchDeferred() {
+            if let k = deferredKept { deferredKept = nil; reusePolish(k) }
         }
         func problem() -> FulfilmentProblem {
             patchDeferred()
@@ -203,15 +209,6 @@ public enum Planner {
             polishCache = b
             return b
         }
-        // A warm plan's polish, patched for these needs, when its program's shape still fits:
-        // then the LP is not built again.
-        func reusePolish(_ kept: BasisPolish) {
-            if built == nil, let bp = kept.renewed(for: needs) {
-                built = FulfilmentProblem(needs: needs, lp: bp.lp, columns: bp.columns)
-                polishCache = bp
-            }
-        }
-
         // 1a. A re-plan of the same techniques: the warm plan's optimal basis first. If it is
         //     still optimal (often, when only needs moved), one forward and one transposed
         //     Leontief solve from the kept solutions certify the new plan; else pivots from it.
@@ -465,11 +462,7 @@ public enum Planner {
                                 system: keptStart?.system ?? structure?.system, forward: keptStart?.forward ?? structureForward())
             // The program policy iteration patched for its hand-over (from the check's polish)
             // is this solve's: not patched a second time.
-            if let full = policy?.renewed, built == nil {
-                built = FulfilmentProblem(needs: needs, lp: full.lp, columns: full.columns)
-                polishCache = full
-                deferredKept = nil
-            }
+            if let full = policy?.renewed, built == nil { adopt(full) }
         }
         if let z = policy, z.certified {
             let how = z.priceRounds > 0 ? "Leontief structure, several resources binding: decomposition over the resource prices (\(z.priceRounds) rounds)"
