@@ -88,6 +88,18 @@ enum Harmony {
         let hasGuaranteed = base.guaranteed.contains(where: { $0 > 0 })
         var firstSystem: LeontiefSystem? = options.leontiefStart || hasGuaranteed ? system ?? LeontiefSystem(e) : nil
         if hasGuaranteed, Planner.leontiefFeasible(base.needs, demand: base.guaranteed, system: firstSystem) == nil {
+            if let d = Planner.unproducibleGuaranteed(e, base.needs) {
+                var plan = Planner.emptyPlan(e, status: .infeasible, seconds: elapsed())
+                plan.diagnosis = d.diagnosis
+                plan.message = Planner.describe(d.diagnosis, e) + d.note
+                return plan
+            }
+            if let sys = firstSystem, let d = Planner.guaranteedBeyondALimit(e, base.needs, system: sys, options: options) {
+                var plan = Planner.emptyPlan(e, status: .infeasible, seconds: elapsed())
+                plan.diagnosis = d
+                plan.message = Planner.describe(d, e) + Planner.beyondALimitNote(d, e)
+                return plan
+            }
             let p1 = Planner.minimumShortfall(base, options: options)
             if let d = p1.diagnosis {
                 var plan = Planner.emptyPlan(e, status: .infeasible, seconds: elapsed())

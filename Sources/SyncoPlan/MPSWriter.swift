@@ -6,13 +6,10 @@
 /// Output is produced in chunks through `write` so 10^7-column programs stream to disk.
 public enum MPSWriter {
     public static func write(_ lp: LinearProgram, name: String, maximise: Bool, to write: (String) -> Void) {
-        func clean(_ s: String) -> String {
-            String(s.map { $0 == " " || $0 == "\t" ? "_" : $0 })
-        }
-        var buf = "NAME \(clean(name))\n"
+        var buf = "NAME \(MPSWriter.clean(name))\n"
         if maximise { buf += "OBJSENSE\n    MAX\n" }
         buf += "ROWS\n N obj\n"
-        let rowNames = lp.rowNames.map(clean)
+        let rowNames = MPSWriter.names(lp.rowNames), columnNames = MPSWriter.names(lp.columnNames)
         for i in 0..<lp.rows {
             let lo = lp.rowLower[i], hi = lp.rowUpper[i]
             let kind = lo == hi ? "E" : lo.isFinite ? "G" : hi.isFinite ? "L" : "N"
@@ -23,7 +20,7 @@ public enum MPSWriter {
         let kt = lp.matrix.transposed()
         let sign = maximise ? -1.0 : 1.0
         for j in 0..<lp.columns {
-            let col = clean(lp.columnNames[j])
+            let col = columnNames[j]
             let c = lp.objective[j] * sign
             if c != 0 { buf += " \(col) obj \(num(c))\n" }
             for p in kt.rowStart[j]..<kt.rowStart[j + 1] {
@@ -43,7 +40,7 @@ public enum MPSWriter {
         if !ranges.isEmpty { buf += "RANGES\n" + ranges }
         buf += "BOUNDS\n"
         for j in 0..<lp.columns {
-            let col = clean(lp.columnNames[j])
+            let col = columnNames[j]
             let l = lp.lower[j], u = lp.upper[j]
             if l == -.infinity && u == .infinity { buf += " FR bnd \(col)\n"; continue }
             if l == u { buf += " FX bnd \(col) \(num(l))\n"; continue }
@@ -53,6 +50,42 @@ public enum MPSWriter {
         }
         buf += "ENDATA\n"
         write(buf)
+    }
+
+    /// A name as one MPS field: whitespace and control characters (a space, a tab, a newline in
+    /// a product's id) become "_", and an empty name "_".
+    static func clean(_ s: String) -> String {
+        let out = String(s.map { c in c.isWhitespace || c.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "_" : c })
+        return out.isEmpty ? "_" : out
+    }
+
+    /// `names` cleaned (`clean`) and made distinct: a name that an earlier one already took
+    /// gets "~2", "~3", … appended. Ids that differ only in whitespace ("a b" and "a_b") used
+    /// to become the same row, and a reference solver read two products' balances as one.
+    static func names(_ names: [String]) -> [String] {
+        // (Names are distinct to begin with — ids are checked on input — so only a name that
+        // cleaning changed can meet another; without one, no set of 10^7 names is built.)
+        var cleaned = names
+        var changed = false
+        for (i, name) in names.enumerated() {
+            let c = clean(name)
+            if c != name { cleaned[i] = c; changed = true }
+        }
+        guard changed else { return cleaned }
+        var taken = Set<String>()
+        taken.reserveCapacity(names.count)
+        var out: [String] = []
+        out.reserveCapacity(names.count)
+        for name in cleaned {
+            var candidate = name
+            if !taken.insert(candidate).inserted {
+                var k = 2
+                while !taken.insert(candidate + "~\(k)").inserted { k += 1 }
+                candidate += "~\(k)"
+            }
+            out.append(candidate)
+        }
+        return out
     }
 
     static func num(_ d: Double) -> String {

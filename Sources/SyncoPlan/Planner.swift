@@ -367,6 +367,20 @@ public enum Planner {
                     plan.message = "stopped: the guaranteed needs are not met by the Leontief plan; feasibility is left to the caller"
                     return plan
                 }
+                // A guaranteed need that no plan can make at all (a capacity of 0 upstream of
+                // it) is proved so exactly, before any solve (`Producibility`).
+                if let d = unproducibleGuaranteed(e, needs) {
+                    var plan = emptyPlan(e, status: .infeasible, seconds: elapsed())
+                    plan.diagnosis = d.diagnosis
+                    plan.message = describe(d.diagnosis, e) + d.note
+                    return plan
+                }
+                if let d = guaranteedBeyondALimit(e, needs, system: st.system, options: options) {
+                    var plan = emptyPlan(e, status: .infeasible, seconds: elapsed())
+                    plan.diagnosis = d
+                    plan.message = describe(d, e) + beyondALimitNote(d, e)
+                    return plan
+                }
                 let phase1 = minimumShortfall(problem(), options: options)
                 if let d = phase1.diagnosis {
                     var plan = emptyPlan(e, status: .infeasible, seconds: elapsed())
@@ -378,6 +392,18 @@ public enum Planner {
                 }
                 start = phase1.x
             }
+        }
+
+        // Every non-guaranteed need is zero or below (and some below): a larger λ only asks
+        // less, so a plan that meets the guaranteed needs (there is one: step 2) meets g + λ·o
+        // for every λ ≥ 0. The ray is λ alone, no activity (PDHG ran to its iteration limit on
+        // such an economy, 2 000 000 iterations, and said `stopped`).
+        if needs.lambdaUpper == .infinity, !needs.other.contains(where: { $0 > 0 }) {
+            var plan = emptyPlan(e, status: .unbounded, seconds: elapsed())
+            plan.fulfilment = .infinity
+            plan.activities = [Double](repeating: 0, count: m)
+            plan.message = "unbounded: every non-guaranteed need is zero or negative, so λ only lowers what is asked and grows without end; the guaranteed needs can be met"
+            return plan
         }
 
         // 3. Without capacities and with several limited resources, the decomposition over
@@ -535,8 +561,13 @@ public enum Planner {
         // Its valuations are the start's or the iterate's, whichever bounds λ more tightly.
         if !run.certified, let w = warm {
             var start = checked(extract(needs, x: w.x, y: w.y))
-            if start.certificate.primalFeasible(tolerance),
-               !plan.certificate.primalFeasible(tolerance) || start.fulfilment > plan.fulfilment {
+            // (Feasible row by row too: a start that only passes the norms is no plan to call
+            // feasible — with a capacity of 0 upstream of everything, the guaranteed needs'
+            // first-order start passed them with a product short by all of itself.)
+            let rowTolerance = CertifiedSolve<Plan>.rowTolerance(tolerance)
+            if start.certificate.primalFeasible(tolerance), start.certificate.maxRowViolation <= rowTolerance,
+               !plan.certificate.primalFeasible(tolerance) || plan.certificate.maxRowViolation > rowTolerance
+                || start.fulfilment > plan.fulfilment {
                 let iterate = plan
                 let priced = checked(extract(needs, x: w.x, y: run.result.y))
                 if priced.certificate.gap < start.certificate.gap { start = priced }
@@ -810,30 +841,7 @@ public enum Planner {
             !t.capacity[j].isFinite && !t.resources.range(j).contains { limited[Int(t.resources.index[$0])] && t.resources.amount[$0] > 0 }
         }
         guard !free.isEmpty else { return nil }
-        let n = e.productCount
-        var viable = [Bool](repeating: false, count: t.count)
-        for j in free { viable[j] = true }
-        var makers = [Int](repeating: 0, count: n)
-        for j in free { for q in t.outputs.range(j) where t.outputs.amount[q] > 0 { makers[Int(t.outputs.index[q])] += 1 } }
-        var usersStart = [Int](repeating: 0, count: n + 1)
-        for j in free { for q in t.inputs.range(j) where t.inputs.amount[q] > 0 { usersStart[Int(t.inputs.index[q]) + 1] += 1 } }
-        for i in 0..<n { usersStart[i + 1] += usersStart[i] }
-        var fill = usersStart
-        var users = [Int32](repeating: 0, count: usersStart[n])
-        for j in free { for q in t.inputs.range(j) where t.inputs.amount[q] > 0 { let i = Int(t.inputs.index[q]); users[fill[i]] = Int32(j); fill[i] += 1 } }
-        var unmade = (0..<n).filter { makers[$0] == 0 }
-        while let i = unmade.popLast() {
-            for k in usersStart[i]..<usersStart[i + 1] {
-                let j = Int(users[k])
-                guard viable[j] else { continue }
-                viable[j] = false
-                for q in t.outputs.range(j) where t.outputs.amount[q] > 0 {
-                    let o = Int(t.outputs.index[q])
-                    makers[o] -= 1
-                    if makers[o] == 0 { unmade.append(o) }
-                }
-            }
-        }
+        let (viable, makers, _) = Producibility.closure(e, allowed: free)
         let techniques = free.filter { viable[$0] }
         return techniques.isEmpty ? nil : (techniques, makers)
     }
@@ -854,6 +862,48 @@ public enum Planner {
     }
 
     // MARK: - Infeasibility: minimum shortfall and its Farkas certificate
+
+    /// A single limited resource that the guaranteed needs must exceed, whatever the techniques
+    /// (`LeastContent`), as a diagnosis: the needs that weigh in the proof (at least 0.1 % of it)
+    /// and that limit. Nil when no single resource shows it.
+    static func guaranteedBeyondALimit(_ e: Economy, _ needs: FulfilmentNeeds, system: LeontiefSystem, options: PlannerOptions) -> InfeasibilityDiagnosis? {
+        guard let r = LeastContent.guaranteedBeyondALimit(e, guaranteed: needs.guaranteed, limited: needs.limitedResources, system: system,
+                                                          seconds: min(60, max(1, options.solver.timeLimit / 10))) else { return nil }
+        let limit = e.resources[r.resource].limit!
+        let total = r.products.reduce(0) { $0 + $1.weight }
+        return InfeasibilityDiagnosis(
+            minimumRelativeShortfall: (r.bound - limit) / max(r.bound, 1e-300), proofBound: (r.bound - limit) / max(r.bound, 1e-300),
+            needs: r.products.filter { $0.weight >= 1e-3 * total }.map { .init(product: $0.product, guaranteed: needs.guaranteed[$0.product], shortfall: 0, weight: $0.weight) },
+            limits: [.init(resource: r.resource, limit: limit, use: r.bound, weight: limit)],
+            capacities: [])
+    }
+
+    /// What `guaranteedBeyondALimit`'s diagnosis adds to the message: how much at least.
+    static func beyondALimitNote(_ d: InfeasibilityDiagnosis, _ e: Economy) -> String {
+        guard let l = d.limits.first else { return "" }
+        return "; whatever the techniques, they take at least \(l.use) of \(e.resources[l.resource].id), whose limit is \(l.limit)"
+    }
+
+    /// The guaranteed needs on products that no plan can make (`Producibility`), as a diagnosis
+    /// — those needs, each short by all of itself, and the capacities of 0 behind them — with a
+    /// note naming the products no technique makes, where the chains end there. Nil when every
+    /// guaranteed need's product can be made.
+    static func unproducibleGuaranteed(_ e: Economy, _ needs: FulfilmentNeeds) -> (diagnosis: InfeasibilityDiagnosis, note: String)? {
+        guard let pr = Producibility.of(e) else { return nil }
+        let short = (0..<e.productCount).filter { needs.guaranteed[$0] > 0 && !pr.producible[$0] }
+        guard !short.isEmpty else { return nil }
+        let (capacities, unmade) = pr.causes(of: short, e)
+        let d = InfeasibilityDiagnosis(
+            minimumRelativeShortfall: Double(short.count), proofBound: Double(short.count),
+            needs: short.map { .init(product: $0, guaranteed: needs.guaranteed[$0], shortfall: needs.guaranteed[$0], weight: 1) },
+            limits: [],
+            capacities: capacities.map { .init(technique: $0, capacity: e.techniques.capacity[$0], weight: 1) })
+        var causes: [String] = []
+        if !capacities.isEmpty { causes.append("at techniques with capacity 0") }
+        if !unmade.isEmpty { causes.append("at products no technique makes (" + unmade.prefix(8).map { e.products[$0].id }.joined(separator: ", ") + ")") }
+        let note = "; no plan can make those products: the chains of their inputs end " + causes.joined(separator: " and ")
+        return (d, note)
+    }
 
     struct Phase1 { var x: [Double]; var iterations: Int; var diagnosis: InfeasibilityDiagnosis? }
 

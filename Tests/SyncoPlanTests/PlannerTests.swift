@@ -427,6 +427,35 @@ import SyncoModel
         #expect(d.needs.map(\.product) == [1])
         #expect(d.limits.map(\.resource) == [0], "labour is the conflicting limit, CO2 is not")
         #expect(plan.message.contains("care") && plan.message.contains("labour"))
+        // Proved by the least labour content, worked by hand: grain 2 h + 0.1 grain, so
+        // 2/0.9 h; care 1.1 h + 0.01 grain. 1 000 care take at least 1 122.2 h of the 1 000.
+        #expect(abs(d.limits[0].use - 1000 * (1.1 + 0.01 * 2 / 0.9)) < 1e-6, "\(d.limits[0].use)")
+    }
+
+    /// Bread from flour, flour from grain; the mill is shut (capacity 0). No plan makes flour,
+    /// so none bakes bread, and the guaranteed bread is proved out of reach with no solve: the
+    /// diagnosis names the bread and the mill. In harmony mode too.
+    @Test func aShutMillUpstreamIsProvedInfeasible() throws {
+        var t = TechniqueTable()
+        t.append(Technique(id: "farm", outputs: [Entry(0, 1)], resources: [Entry(0, 0.5)]))
+        t.append(Technique(id: "mill", outputs: [Entry(1, 1)], inputs: [Entry(0, 1.2)], resources: [Entry(0, 0.1)], capacity: 0))
+        t.append(Technique(id: "bakery", outputs: [Entry(2, 1)], inputs: [Entry(1, 0.7)], resources: [Entry(0, 0.3)]))
+        let e = Economy(name: "bread", products: [Product(id: "grain"), Product(id: "flour"), Product(id: "bread")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 1000)], techniques: t,
+                        needs: [Need(product: 2, amount: 10, guaranteed: true), Need(product: 0, amount: 50)])
+        var harmony = PlannerOptions()
+        harmony.mode = .harmony
+        for plan in [Planner.solve(e), Planner.solve(e, options: harmony)] {
+            #expect(plan.status == .infeasible, "\(plan.message)")
+            let d = try #require(plan.diagnosis)
+            #expect(d.needs.map(\.product) == [2] && d.needs[0].shortfall == 10)
+            #expect(d.capacities.map(\.technique) == [1] && d.limits.isEmpty)
+            #expect(plan.message.contains("bread") && plan.message.contains("mill") && plan.message.contains("capacity 0"), "\(plan.message)")
+        }
+        // With the mill open the same needs are met.
+        let open = Economy(name: "bread", products: e.products, resources: e.resources,
+                           techniques: t.withCapacity([.infinity, 100, .infinity]), needs: e.needs)
+        #expect(Planner.solve(open).status == .optimal)
     }
 
     @Test func unboundedWithoutLimits() {
@@ -462,6 +491,16 @@ import SyncoModel
         ("degenerate-duplicates", { degenerate() }),
         ("infeasible-guarantees", { scaledGuarantees(SyntheticEconomy(products: 300, seed: 3).generate(), by: 40) }),
         ("unbounded-no-limits", { withoutLimits(SyntheticEconomy(products: 200, seed: 4).generate()) }),
+        // The technique whose capacity binds in the plan of this economy shut (capacity 0): it
+        // is upstream of every guaranteed need (HiGHS: infeasible; the first-order phase 1
+        // passed its norms by taking a few thousandths of a unit of its product).
+        ("zero-capacity-upstream", { shut("t33", SyntheticEconomy(products: 300, seed: 1).generate()) }),
+        // Every non-guaranteed need negative: λ only asks less (HiGHS: unbounded; PDHG ran its
+        // 2 000 000 iterations and said `stopped`).
+        ("negative-needs-only", { negativeNeeds(SyntheticEconomy(products: 20, seed: 1).generate()) }),
+        // A guaranteed need of 10^6 on electricity beside needs of tens (HiGHS: infeasible; the
+        // first-order phase 1 did not converge and PDHG ran its 2 000 000 iterations).
+        ("huge-guaranteed-need", { hugeNeed(SyntheticEconomy(products: 20, seed: 1).generate()) }),
     ]
 
     @Test(arguments: cases.map(\.0))
@@ -503,6 +542,40 @@ import SyncoModel
     static func scaledGuarantees(_ e: Economy, by f: Double) -> Economy {
         Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
                 needs: e.needs.map { Need(product: $0.product, amount: $0.guaranteed ? $0.amount * f : $0.amount, guaranteed: $0.guaranteed) })
+    }
+
+    /// Two workplaces per technique and alternatives for half the products: the structure paths
+    /// leave this one to PDHG, whose point passed the norms at 1e-6 with λ 4.7e-6 above HiGHS's
+    /// optimum and one product short by 1 % of its throughput. A certified plan keeps every row
+    /// within 100 × the tolerance of its own size (`CertifiedSolve`), and then agrees with HiGHS.
+    @Test func aCertifiedPlanKeepsEveryRow() throws {
+        var g = SyntheticEconomy(products: 1000, seed: 9)
+        g.alternativeShare = 0.5
+        g.workplaces = 2
+        let e = g.generate()
+        let ref = try referenceSolve(e)
+        let plan = Planner.solve(e)
+        #expect(ref.status == "optimal" && plan.status == .optimal, "\(plan.message)")
+        let r = try #require(ref.objective)
+        #expect(plan.certificate.maxRowViolation <= 1e-4, "worst row \(plan.certificate.maxRowViolation)")
+        #expect(abs(plan.fulfilment - r) <= 1e-6 * r, "λ \(plan.fulfilment) against \(ref.solver) \(r)")
+    }
+
+    static func shut(_ id: String, _ e: Economy) -> Economy {
+        let t = e.techniques
+        let j = t.ids.firstIndex(of: id)!
+        return Economy(name: e.name, products: e.products, resources: e.resources,
+                       techniques: t.withCapacity(t.capacity.indices.map { $0 == j ? 0 : t.capacity[$0] }), needs: e.needs)
+    }
+
+    static func hugeNeed(_ e: Economy) -> Economy {
+        Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                needs: e.needs + [Need(product: 0, amount: 1e6, guaranteed: true)])
+    }
+
+    static func negativeNeeds(_ e: Economy) -> Economy {
+        Economy(name: e.name, products: e.products, resources: e.resources, techniques: e.techniques,
+                needs: e.needs.map { Need(product: $0.product, amount: -abs($0.amount)) })
     }
 
     static func withoutLimits(_ e: Economy) -> Economy {
@@ -576,4 +649,25 @@ func bread() -> Economy {
     t.append(Technique(id: "hand", outputs: [Entry(0, 1)], resources: [Entry(0, 3)]))
     return Economy(name: "bread", products: [Product(id: "bread")], resources: [Resource(id: "labour", kind: .labour, limit: 200)],
                    techniques: t, needs: [Need(product: 0, amount: 100)])
+}
+
+/// The MPS export names every row and column once, as one field: ids that differ only in
+/// whitespace ("a b", "a_b") used to become the same row, and an id with a newline broke the file.
+@Suite struct MPSNames {
+    @Test func idsThatCleanAlikeStayApart() throws {
+        #expect(MPSWriter.names(["p:a b", "p:a_b", "p:x\ny", "p:x_y", "", "r:l"]) == ["p:a_b", "p:a_b~2", "p:x_y", "p:x_y~2", "_", "r:l"])
+        #expect(MPSWriter.names(["t0", "t1"]) == ["t0", "t1"])
+        // λ by hand: 10λ of "a b" at 1 h and 10λ of "a_b" at 2 h within 60 h: λ = 2.
+        var t = TechniqueTable()
+        t.append(Technique(id: "make a", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
+        t.append(Technique(id: "make_a", outputs: [Entry(1, 1)], resources: [Entry(0, 2)]))
+        t.append(Technique(id: "make\nb", outputs: [Entry(2, 1)], resources: [Entry(0, 0)]))
+        let e = Economy(name: "names", products: [Product(id: "a b"), Product(id: "a_b"), Product(id: "b\n")],
+                        resources: [Resource(id: "labour", kind: .labour, limit: 60)], techniques: t,
+                        needs: [Need(product: 0, amount: 10), Need(product: 1, amount: 10), Need(product: 2, amount: 1)])
+        let plan = Planner.solve(e)
+        #expect(plan.status == .optimal && abs(plan.fulfilment - 2) < 1e-9, "\(plan.message)")
+        let ref = try referenceSolve(e)
+        #expect(ref.status == "optimal" && abs((ref.objective ?? 0) - 2) < 1e-9, "\(ref)")
+    }
 }
