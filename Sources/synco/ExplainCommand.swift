@@ -19,6 +19,11 @@ struct ExplainCommand: ParsableCommand {
             throw InputError("\(plan): the plan names no economy_file; pass --economy FILE")
         }
         let e = try loadEconomy(file)
+        // A plan read against another economy matches techniques by id and explains nothing
+        // (a 1 000-product plan against a 20-product economy printed a net output of −104).
+        if let made = JSONParser.topLevelString(bytes, key: "economy"), made != e.name {
+            throw InputError("\(plan): the plan was made for economy '\(made)', but \(file) is '\(e.name)'; pass the economy the plan was solved on")
+        }
         guard let i = e.productIndex(of: product) else { throw InputError("\(file): unknown product id '\(product)'") }
         var p: Plan
         do { p = try PlanJSON.warmStart(bytes, source: plan, for: e) } catch { throw InputError(error.description) }
