@@ -6,9 +6,13 @@
 /// The residuals are norms over all rows, so a point can pass them with a single need far off
 /// relative to its own size (a product used in small amounts: at 3 000 products with three
 /// workplaces per technique, PDHG's point passed 1e-6 with one product's net output short by
-/// 34 % of all it was made and used). A plan is only certified when its worst row is also
-/// within `rowTolerance` (100 × the tolerance, relative to the row's own size:
-/// `PlanCertificate.maxRowViolation`); until then the tolerance is tightened as above.
+/// 34 % of all it was made and used). While the worst row is not within `rowTolerance` (100 ×
+/// the tolerance, relative to the row's own size: `PlanCertificate.maxRowViolation`) the
+/// tolerance is tightened too, at most twice for that reason (there, twice took the row to 3e-14
+/// and λ to HiGHS's). It does not decide the status: rows whose throughput is a hair of the
+/// economy's stay off relative to themselves however far the solve goes (10^4 products with three
+/// workplaces per technique: primal residual 1e-9 by the norms, and such a row still off, until
+/// the time limit), and the message then names the worst row beside "optimal".
 struct CertifiedSolve<P> {
     var result: PDHGResult
     var plan: P
@@ -26,12 +30,18 @@ struct CertifiedSolve<P> {
          elapsed: () -> Double, extract: ([Double], [Double]) -> P, certificate: (P) -> PlanCertificate) {
         let tol = options.tolerance
         let rowTolerance = CertifiedSolve.rowTolerance(tol)
-        func passes(_ c: PlanCertificate) -> Bool { c.passes(tol * 1.01) && c.maxRowViolation <= rowTolerance }
         var result = solver.solve(warmStart: warmStart)
         var plan = extract(result.x, result.y)
         var iterations = result.iterations + priorIterations, restarts = result.restarts
         var tightened = options
-        for _ in 0..<6 where result.status == .optimal && !passes(certificate(plan)) && elapsed() < options.timeLimit {
+        var forRows = 0
+        func goOn(_ c: PlanCertificate) -> Bool {
+            if !c.passes(tol * 1.01) { return true }
+            guard c.maxRowViolation > rowTolerance, forRows < 2 else { return false }
+            forRows += 1
+            return true
+        }
+        for _ in 0..<6 where result.status == .optimal && elapsed() < options.timeLimit && goOn(certificate(plan)) {
             tightened.tolerance = max(tightened.tolerance / 10, 1e-13)
             tightened.timeLimit = options.timeLimit - elapsed()
             tightened.maxIterations = max(1, options.maxIterations - iterations)
@@ -45,10 +55,10 @@ struct CertifiedSolve<P> {
         self.plan = plan
         self.iterations = iterations
         self.restarts = restarts
-        certified = result.status == .optimal && passes(c)
-        let worstRow = c.maxRowViolation > rowTolerance ? ", worst single row off by \(c.maxRowViolation) of itself" : ""
+        certified = result.status == .optimal && c.passes(tol * 1.01)
+        let worstRow = c.maxRowViolation > rowTolerance ? "; worst single row off by \(c.maxRowViolation) of its own size" : ""
         message = certified
-            ? "optimal: relative residuals and gap within \(tol)"
-            : "stopped (\(result.status == .optimal && c.passes(tol * 1.01) ? "a row off relative to its own size" : result.reason)) with relative primal residual \(c.primalResidual), dual residual \(c.dualResidual), gap \(c.gap)\(worstRow)"
+            ? "optimal: relative residuals and gap within \(tol)\(worstRow)"
+            : "stopped (\(result.reason)) with relative primal residual \(c.primalResidual), dual residual \(c.dualResidual), gap \(c.gap)\(worstRow)"
     }
 }

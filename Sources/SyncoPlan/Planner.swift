@@ -566,8 +566,7 @@ public enum Planner {
             // first-order start passed them with a product short by all of itself.)
             let rowTolerance = CertifiedSolve<Plan>.rowTolerance(tolerance)
             if start.certificate.primalFeasible(tolerance), start.certificate.maxRowViolation <= rowTolerance,
-               !plan.certificate.primalFeasible(tolerance) || plan.certificate.maxRowViolation > rowTolerance
-                || start.fulfilment > plan.fulfilment {
+               !plan.certificate.primalFeasible(tolerance) || start.fulfilment > plan.fulfilment {
                 let iterate = plan
                 let priced = checked(extract(needs, x: w.x, y: run.result.y))
                 if priced.certificate.gap < start.certificate.gap { start = priced }

@@ -95,7 +95,7 @@ struct BenchCommand: ParsableCommand {
             let plan = Planner.solve(e, options: o)
             var out = "\(e.name) [\(mode.rawValue)]: \(plan.status.rawValue), λ = \(fmt(plan.fulfilment)), \(plan.iterations) iterations, \(fmt(plan.seconds)) s, peak memory \(fmt(Double(peakMemory()) / 1_073_741_824)) GiB\n"
             if let h = plan.harmony { out += "  harmony: \(h.missed) of \(h.targets) targets missed" + (h.targetsFirst.map { " (targets first: \($0))" } ?? "") + "\n" }
-            out += "  \(plan.message); worst single row off by \(fmt(plan.certificate.maxRowViolation)) of itself\n"
+            out += "  \(plan.message)" + (plan.message.contains("worst single row") ? "\n" : "; worst single row off by \(fmt(plan.certificate.maxRowViolation)) of itself\n")
             if !highs.isEmpty {
                 // Harmony mode: the harmony function's LP (HiGHS's objective is the optimal
                 // harmony; with targets first ours is at most that, equal where no target is missed).
