@@ -349,6 +349,8 @@ public enum Planner {
 
         // 2. Can the guaranteed needs be met at all?
         var start: [Double]? = nil
+        // A plan that meets them for sure (the Leontief plan; none needed without them).
+        var guaranteedMet: [Double]? = hasGuaranteed ? nil : [Double](repeating: 0, count: m)
         if hasGuaranteed {
             // A re-plan of the same techniques starts from the kept gross outputs, moved by the
             // change of the guaranteed needs (at realistic 10^6 the solve from nothing took 0.27 s).
@@ -357,6 +359,7 @@ public enum Planner {
             if let g = initial, let d0 = st.demandGuaranteed { initial = st.system.restart(from: g, demand: d0, for: needs.guaranteed) ?? g }
             if let (xg, gross) = leontiefFeasiblePlan(needs, demand: needs.guaranteed, system: st.system, initial: initial) {
                 start = xg
+                guaranteedMet = xg
                 structure!.grossGuaranteed = gross
                 structure!.demandGuaranteed = needs.guaranteed.contains { $0 < 0 } ? nil : needs.guaranteed
             } else {
@@ -395,14 +398,15 @@ public enum Planner {
         }
 
         // Every non-guaranteed need is zero or below (and some below): a larger λ only asks
-        // less, so a plan that meets the guaranteed needs (there is one: step 2) meets g + λ·o
-        // for every λ ≥ 0. The ray is λ alone, no activity (PDHG ran to its iteration limit on
-        // such an economy, 2 000 000 iterations, and said `stopped`).
-        if needs.lambdaUpper == .infinity, !needs.other.contains(where: { $0 > 0 }) {
+        // less, so a plan that meets the guaranteed needs meets g + λ·o for every λ ≥ 0 (PDHG
+        // ran to its iteration limit on such an economy, 2 000 000 iterations, and said
+        // `stopped`). Only with such a plan in hand (the Leontief plan of step 2, or none needed):
+        // phase 1's point is no proof. The activities are that plan; the ray is λ alone.
+        if needs.lambdaUpper == .infinity, !needs.other.contains(where: { $0 > 0 }), let x = guaranteedMet {
             var plan = emptyPlan(e, status: .unbounded, seconds: elapsed())
             plan.fulfilment = .infinity
-            plan.activities = [Double](repeating: 0, count: m)
-            plan.message = "unbounded: every non-guaranteed need is zero or negative, so λ only lowers what is asked and grows without end; the guaranteed needs can be met"
+            plan.activities = x
+            plan.message = "unbounded: every non-guaranteed need is zero or negative, so λ only lowers what is asked and grows without end; the activities meet the guaranteed needs"
             return plan
         }
 
@@ -866,12 +870,14 @@ public enum Planner {
     /// (`LeastContent`), as a diagnosis: the needs that weigh in the proof (at least 0.1 % of it)
     /// and that limit. Nil when no single resource shows it.
     static func guaranteedBeyondALimit(_ e: Economy, _ needs: FulfilmentNeeds, system: LeontiefSystem, options: PlannerOptions) -> InfeasibilityDiagnosis? {
-        guard let r = LeastContent.guaranteedBeyondALimit(e, guaranteed: needs.guaranteed, limited: needs.limitedResources, system: system,
+        guard let r = LeastContent.guaranteedBeyondALimit(e, guaranteed: needs.guaranteed, other: needs.other, limited: needs.limitedResources, system: system,
                                                           seconds: min(60, max(1, options.solver.timeLimit / 10))) else { return nil }
         let limit = e.resources[r.resource].limit!
         let total = r.products.reduce(0) { $0 + $1.weight }
+        // Σ s_i/g_i ≥ p·s / max_i p_i·g_i ≥ (bound − limit) / max_i p_i·g_i.
+        let shortfall = (r.bound - limit) / max(r.products.map(\.weight).max() ?? 0, 1e-300)
         return InfeasibilityDiagnosis(
-            minimumRelativeShortfall: (r.bound - limit) / max(r.bound, 1e-300), proofBound: (r.bound - limit) / max(r.bound, 1e-300),
+            minimumRelativeShortfall: shortfall, proofBound: shortfall,
             needs: r.products.filter { $0.weight >= 1e-3 * total }.map { .init(product: $0.product, guaranteed: needs.guaranteed[$0.product], shortfall: 0, weight: $0.weight) },
             limits: [.init(resource: r.resource, limit: limit, use: r.bound, weight: limit)],
             capacities: [])

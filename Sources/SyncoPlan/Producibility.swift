@@ -106,10 +106,11 @@ struct Producibility: Sendable {
 /// the technique whose own use plus its inputs' contents, less its by-products', is least per
 /// unit; transposed Leontief solves), then checked as a Farkas certificate on the technique
 /// table itself: with p = max(0, content) and w = 1 on that resource, no technique gains
-/// (p·(outputs − inputs) ≤ its use, within 1e-9 of the sums for rounding, and any technique
-/// that gains more is charged its capacity times the gain), so every plan meeting g uses at
-/// least p·g − charges of it. When that is more than the limit (by over 1e-6 of it, far beyond
-/// the rounding), the guaranteed needs cannot be met.
+/// (p·(outputs − inputs) ≤ its use, within 1e-12 of the technique's flows for rounding, and
+/// any technique that gains more is charged its capacity times the gain; one without a capacity
+/// leaves no proof), so every plan meeting g uses at least p·g − charges of it. When that is more
+/// than the limit by over 1e-6 of it, the guaranteed needs cannot be met. (A proof up to that
+/// rounding: a technique whose flows cancel to within 1e-12 of themselves could hide a gain.)
 ///
 /// The first-order phase 1 misses such cases when one need dwarfs the others (a guaranteed
 /// need of 10^6 on electricity in a 20-product economy: PDHG ran its 2 000 000 iterations and
@@ -117,10 +118,12 @@ struct Producibility: Sendable {
 enum LeastContent {
     /// The resource (index in the economy) whose limit the guaranteed needs `g` must exceed, with
     /// the proof's products (content × need, largest first); nil when no single resource shows it.
-    static func guaranteedBeyondALimit(_ e: Economy, guaranteed g: [Double], limited: [Int], system start: LeontiefSystem,
+    /// (Only without negative needs: a negative need of the other needs lets λ lower a product's
+    /// requirement below g, and p·net ≥ p·g no longer follows.)
+    static func guaranteedBeyondALimit(_ e: Economy, guaranteed g: [Double], other o: [Double], limited: [Int], system start: LeontiefSystem,
                                        seconds: Double) -> (resource: Int, bound: Double, products: [(product: Int, weight: Double)])? {
         let n = e.productCount, t = e.techniques, m = t.count
-        guard !g.contains(where: { $0 < 0 }) else { return nil }
+        guard !g.contains(where: { $0 < 0 }), !o.contains(where: { $0 < 0 }) else { return nil }
         // Each technique's main product (its largest output) and that output.
         var main = [Int](repeating: -1, count: m), mainOut = [Double](repeating: 0, count: m)
         for j in 0..<m {
@@ -145,7 +148,7 @@ enum LeastContent {
                     for q in t.inputs.range(j) { cost += t.inputs.amount[q] * v[Int(t.inputs.index[q])] }
                     for q in t.outputs.range(j) where Int(t.outputs.index[q]) != i { cost -= t.outputs.amount[q] * v[Int(t.outputs.index[q])] }
                     let perUnit = cost / mainOut[j]
-                    if perUnit < best[i] - 1e-9 * max(abs(best[i]), 1e-300) {
+                    if best[i].isInfinite ? perUnit.isFinite : perUnit < best[i] - 1e-12 * max(abs(best[i]), 1e-300) {
                         best[i] = perUnit
                         primary[i] = Int32(j)
                         out[i] = mainOut[j]
@@ -165,7 +168,7 @@ enum LeastContent {
                 for q in t.outputs.range(j) { let a = t.outputs.amount[q] * p[Int(t.outputs.index[q])]; gain += a; scale += abs(a) }
                 for q in t.inputs.range(j) { let a = t.inputs.amount[q] * p[Int(t.inputs.index[q])]; gain -= a; scale += abs(a) }
                 for q in t.resources.range(j) where Int(t.resources.index[q]) == k { gain -= t.resources.amount[q]; scale += t.resources.amount[q] }
-                if gain > 1e-9 * scale {
+                if gain > 1e-12 * scale {
                     guard t.capacity[j].isFinite else { proof = false; break }
                     charges += gain * t.capacity[j]
                 }
