@@ -59,31 +59,28 @@ public enum MPSWriter {
         return out.isEmpty ? "_" : out
     }
 
-    /// `names` cleaned (`clean`) and made distinct: a name that an earlier one already took
-    /// gets "~2", "~3", … appended. Ids that differ only in whitespace ("a b" and "a_b") used
-    /// to become the same row, and a reference solver read two products' balances as one.
+    /// `names` cleaned (`clean`) and made distinct: a name that is kept as it is stays, and a
+    /// cleaned one, or a repeat, that meets a name already taken gets "~2", "~3", … appended.
+    /// Ids that differ only in whitespace ("a b" and "a_b") used to become the same row, and a
+    /// technique named "lambda" the same column as λ.
     static func names(_ names: [String]) -> [String] {
-        // (Names are distinct to begin with — ids are checked on input — so only a name that
-        // cleaning changed can meet another; without one, no set of 10^7 names is built.)
-        var cleaned = names
-        var changed = false
+        var out = names
+        var changed: [Int] = []
         for (i, name) in names.enumerated() {
             let c = clean(name)
-            if c != name { cleaned[i] = c; changed = true }
+            if c != name { out[i] = c; changed.append(i) }
         }
-        guard changed else { return cleaned }
+        // The names kept as they are first (the first of a repeat), then the others.
         var taken = Set<String>()
         taken.reserveCapacity(names.count)
-        var out: [String] = []
-        out.reserveCapacity(names.count)
-        for name in cleaned {
-            var candidate = name
-            if !taken.insert(candidate).inserted {
-                var k = 2
-                while !taken.insert(candidate + "~\(k)").inserted { k += 1 }
-                candidate += "~\(k)"
-            }
-            out.append(candidate)
+        var isChanged = [Bool](repeating: false, count: names.count)
+        for i in changed { isChanged[i] = true }
+        var renamed: [Int] = changed
+        for i in names.indices where !isChanged[i] && !taken.insert(out[i]).inserted { renamed.append(i) }
+        for i in renamed.sorted() where !taken.insert(out[i]).inserted {
+            var k = 2
+            while !taken.insert(out[i] + "~\(k)").inserted { k += 1 }
+            out[i] += "~\(k)"
         }
         return out
     }
