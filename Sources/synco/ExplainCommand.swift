@@ -20,9 +20,10 @@ struct ExplainCommand: ParsableCommand {
         }
         let e = try loadEconomy(file)
         // A plan read against another economy matches techniques by id and explains nothing
-        // (a 1 000-product plan against a 20-product economy printed a net output of −104).
+        // (a 1 000-product plan against a 20-product economy printed a net output of −104): a
+        // warning, since an economy may be renamed.
         if let made = JSONParser.topLevelString(bytes, key: "economy"), made != e.name {
-            throw InputError("\(plan): the plan was made for economy '\(made)', but \(file) is '\(e.name)'; pass the economy the plan was solved on")
+            Log.progress("warning: \(plan) was made for economy '\(made)', but \(file) is '\(e.name)': the numbers below are only right for the economy the plan was solved on")
         }
         guard let i = e.productIndex(of: product) else { throw InputError("\(file): unknown product id '\(product)'") }
         var p: Plan
