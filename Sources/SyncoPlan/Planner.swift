@@ -927,6 +927,13 @@ public enum Planner {
         }
         let gs = (0..<n).filter { p.guaranteed[$0] > 0 }
         for i in gs { b.addColumn([(Int32(i), 1)], cost: 1 / p.guaranteed[i], name: "short:" + e.products[i].id) }
+        // A negative other need supplies its product in proportion to λ: λ's column belongs to
+        // the question then (after the shortfalls', whose places the diagnosis reads). Without
+        // it, a guaranteed need that such a supply covers read as infeasible (HiGHS: unbounded).
+        if p.other.contains(where: { $0 < 0 }) {
+            b.addColumn((kt.rowStart[m]..<kt.rowStart[m + 1]).map { (kt.colIndex[$0], kt.values[$0]) },
+                        cost: 0, upper: lp.upper[m], name: lp.columnNames[m])
+        }
         var o = options.solver
         o.progress = nil
         let r = PDHGSolver(b.build(), options: o).solve()

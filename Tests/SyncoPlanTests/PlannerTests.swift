@@ -503,6 +503,22 @@ import SyncoModel
         ("huge-guaranteed-need", { hugeNeed(SyntheticEconomy(products: 20, seed: 1).generate()) }),
     ]
 
+    /// A guaranteed need of 10 that 1 h of labour cannot make, beside a non-guaranteed need of
+    /// −100 of the same product: a supply in proportion to λ, so λ ≥ 0.1 meets it with nothing
+    /// made and λ grows without end (HiGHS: unbounded). Phase 1 left λ out and the plan said
+    /// `infeasible`; the least-content proof must not say so either.
+    @Test func aSupplyInProportionToLambdaIsNoConflict() throws {
+        var t = TechniqueTable()
+        t.append(Technique(id: "make", outputs: [Entry(0, 1)], resources: [Entry(0, 1)]))
+        var o = PlannerOptions()
+        o.solver.maxIterations = 20_000
+        let e = Economy(name: "supply", products: [Product(id: "a")], resources: [Resource(id: "labour", kind: .labour, limit: 1)],
+                        techniques: t, needs: [Need(product: 0, amount: 10, guaranteed: true), Need(product: 0, amount: -100)])
+        #expect(try referenceSolve(e).status == "unbounded")
+        let plan = Planner.solve(e, options: o)
+        #expect(plan.status != .infeasible, "\(plan.message)")
+    }
+
     @Test(arguments: cases.map(\.0))
     func matchesReference(name: String) throws {
         let e = Self.cases.first { $0.0 == name }!.1()
